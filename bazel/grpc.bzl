@@ -1,0 +1,44 @@
+"""C++ code generation for .proto files with Debian's protoc and grpc_cpp_plugin.
+
+cc_grpc_library(name, srcs, deps, grpc) runs protoc over `srcs` (import paths
+are relative to the workspace root, e.g. "proto/bpfwarden.proto") and wraps
+the generated message code, and with grpc = True the service stubs, in a
+cc_library. `deps` are other cc_grpc_library targets whose .proto files the
+sources import.
+"""
+
+def cc_grpc_library(name, srcs, deps = [], grpc = True, visibility = None):
+    outs = []
+    for src in srcs:
+        stem = src[:-len(".proto")]
+        outs += [stem + ".pb.h", stem + ".pb.cc"]
+        if grpc:
+            outs += [stem + ".grpc.pb.h", stem + ".grpc.pb.cc"]
+
+    native.filegroup(
+        name = name + "_protos",
+        srcs = srcs + [d + "_protos" for d in deps],
+        visibility = visibility,
+    )
+
+    plugin = ""
+    if grpc:
+        plugin = " --grpc_out=$(GENDIR) --plugin=protoc-gen-grpc=$$(command -v grpc_cpp_plugin)"
+    native.genrule(
+        name = name + "_gen",
+        srcs = srcs + [d + "_protos" for d in deps],
+        outs = outs,
+        cmd = "protoc -I. --cpp_out=$(GENDIR)" + plugin + " " +
+              " ".join(["$(location " + s + ")" for s in srcs]),
+    )
+
+    native.cc_library(
+        name = name,
+        srcs = [o for o in outs if o.endswith(".cc")],
+        hdrs = [o for o in outs if o.endswith(".h")],
+        deps = deps + [
+            "//third_party:grpc",
+            "//third_party:protobuf",
+        ],
+        visibility = visibility,
+    )

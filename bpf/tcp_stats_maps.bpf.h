@@ -1,0 +1,18 @@
+// BTF-defined map types shared across the linked tcp_stats object.
+#ifndef BPFWARDEN_BPF_TCP_STATS_MAPS_BPF_H_
+#define BPFWARDEN_BPF_TCP_STATS_MAPS_BPF_H_
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "bpf/include/tcp_stats.h"
+
+struct tcp_stats_map {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, TCP_STATS_MAX_ENTRIES);
+  __type(key, struct tcp_stats_key);
+  __type(value, struct tcp_stats_value);
+  __uint(pinning, LIBBPF_PIN_BY_NAME);
+};
+
+#endif  // BPFWARDEN_BPF_TCP_STATS_MAPS_BPF_H_

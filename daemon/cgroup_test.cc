@@ -1,0 +1,32 @@
+#include "daemon/cgroup.h"
+
+#include "gtest/gtest.h"
+
+namespace bpfwarden {
+namespace {
+
+TEST(ParseCgroup2MountTest, FindsHybridMount) {
+  constexpr char kHybrid[] =
+      "tmpfs /sys/fs/cgroup tmpfs rw,relatime,mode=755 0 0\n"
+      "cgroup /sys/fs/cgroup/cpu cgroup rw,relatime,cpu 0 0\n"
+      "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,relatime 0 0\n";
+  auto mount = ParseCgroup2Mount(kHybrid);
+  ASSERT_TRUE(mount.ok()) << mount.status();
+  EXPECT_EQ(*mount, "/sys/fs/cgroup/unified");
+}
+
+TEST(ParseCgroup2MountTest, FindsUnifiedMount) {
+  auto mount = ParseCgroup2Mount(
+      "proc /proc proc rw 0 0\ncgroup2 /sys/fs/cgroup cgroup2 rw 0 0\n");
+  ASSERT_TRUE(mount.ok()) << mount.status();
+  EXPECT_EQ(*mount, "/sys/fs/cgroup");
+}
+
+TEST(ParseCgroup2MountTest, CgroupV1OnlyIsNotFound) {
+  auto mount =
+      ParseCgroup2Mount("cgroup /sys/fs/cgroup/cpu cgroup rw,cpu 0 0\n");
+  EXPECT_EQ(mount.status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace bpfwarden

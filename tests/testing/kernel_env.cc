@@ -1,0 +1,45 @@
+#include "tests/testing/kernel_env.h"
+
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_join.h"
+#include "daemon/cgroup.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+namespace bpfwarden::testing {
+
+bool SkipAllowed() {
+  const char* value = std::getenv(kAllowSkipEnv);
+  return value != nullptr && std::string(value) == "1";
+}
+
+absl::Status CheckKernelPrerequisites() {
+  std::vector<std::string> missing;
+  if (::geteuid() != 0) missing.push_back("not running as root");
+  struct statfs fs;
+  if (::statfs("/sys/fs/bpf", &fs) != 0 ||
+      static_cast<unsigned long>(fs.f_type) != BPF_FS_MAGIC) {
+    missing.push_back("bpffs is not mounted at /sys/fs/bpf");
+  }
+  if (!FindCgroup2Mount().ok()) missing.push_back("no cgroup2 mount");
+  if (::access("/sys/kernel/btf/vmlinux", R_OK) != 0) {
+    missing.push_back("no kernel BTF at /sys/kernel/btf/vmlinux");
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrJoin(missing, "; "));
+}
+
+std::string Cgroup2Mount() {
+  auto mount = FindCgroup2Mount();
+  return mount.ok() ? *mount : std::string();
+}
+
+}  // namespace bpfwarden::testing

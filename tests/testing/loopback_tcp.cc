@@ -1,0 +1,170 @@
+#include "tests/testing/loopback_tcp.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/errno_status.h"
+#include "daemon/unique_fd.h"
+
+namespace bpfwarden::testing {
+namespace {
+
+absl::StatusOr<UniqueFd> Listen(int family, uint16_t* port) {
+  UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return ErrnoStatus(errno, "socket");
+  sockaddr_storage addr{};
+  socklen_t len;
+  if (family == AF_INET) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&addr);
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    len = sizeof(*in);
+  } else {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&addr);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_addr = in6addr_loopback;
+    len = sizeof(*in6);
+  }
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+    return ErrnoStatus(errno, "bind loopback");
+  }
+  if (::listen(fd.get(), 64) != 0) return ErrnoStatus(errno, "listen");
+  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return ErrnoStatus(errno, "getsockname");
+  }
+  *port = ntohs(family == AF_INET
+                    ? reinterpret_cast<sockaddr_in*>(&addr)->sin_port
+                    : reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port);
+  return fd;
+}
+
+absl::StatusOr<UniqueFd> Connect(int listener, int family) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof(addr);
+  if (::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    return ErrnoStatus(errno, "getsockname");
+  }
+  UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return ErrnoStatus(errno, "socket");
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+    return ErrnoStatus(errno, "connect");
+  }
+  return fd;
+}
+
+absl::Status SendAll(int fd, size_t bytes) {
+  std::vector<char> buf(64 * 1024, 'x');
+  while (bytes > 0) {
+    ssize_t n = ::send(fd, buf.data(), std::min(bytes, buf.size()), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return ErrnoStatus(errno, "send");
+    bytes -= static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReceiveAll(int fd, size_t bytes) {
+  std::vector<char> buf(64 * 1024);
+  while (bytes > 0) {
+    ssize_t n = ::recv(fd, buf.data(), std::min(bytes, buf.size()), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoStatus(errno, "recv");
+    if (n == 0) return absl::DataLossError("peer closed early");
+    bytes -= static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+// The server side reads on its own thread while the client sends, so a
+// payload larger than the socket buffers cannot stall the exchange.
+absl::Status OneConnection(int listener, int family, size_t bytes) {
+  absl::StatusOr<UniqueFd> client = Connect(listener, family);
+  if (!client.ok()) return client.status();
+  UniqueFd server(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC));
+  if (!server) return ErrnoStatus(errno, "accept");
+  absl::Status received;
+  std::thread reader([&] { received = ReceiveAll(server.get(), bytes); });
+  absl::Status sent = SendAll(client->get(), bytes);
+  if (!sent.ok()) ::shutdown(server.get(), SHUT_RDWR);  // unblock the reader
+  reader.join();
+  if (!sent.ok()) return sent;
+  if (!received.ok()) return received;
+  // Orderly close from the client first, then the server reads EOF.
+  ::shutdown(client->get(), SHUT_WR);
+  char eof;
+  if (::recv(server.get(), &eof, 1, 0) != 0) {
+    return absl::InternalError("expected EOF from the client");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<TcpExchangeResult> RunTcpExchange(const TcpExchange& spec) {
+  TcpExchangeResult result;
+  absl::StatusOr<UniqueFd> listener = Listen(spec.family, &result.server_port);
+  if (!listener.ok()) return listener.status();
+  for (int i = 0; i < spec.connections; ++i) {
+    absl::Status s =
+        OneConnection(listener->get(), spec.family, spec.bytes_per_connection);
+    if (!s.ok()) return s;
+  }
+  return result;
+}
+
+absl::Status RunInCgroup(const ScopedCgroup& cgroup,
+                         const std::function<absl::Status()>& body) {
+  pid_t pid = ::fork();
+  if (pid < 0) return ErrnoStatus(errno, "fork");
+  if (pid == 0) {
+    absl::Status s = cgroup.Enter(::getpid());
+    if (s.ok()) s = body();
+    if (!s.ok()) std::cerr << "child in " << cgroup.path() << ": " << s << "\n";
+    ::_exit(s.ok() ? 0 : 1);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return ErrnoStatus(errno, "waitpid");
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return absl::InternalError(
+        absl::StrCat("child in ", cgroup.path(), " failed (status ", status,
+                     "); see its message above"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TcpExchangeResult> RunTcpExchangeIn(const ScopedCgroup& cgroup,
+                                                   const TcpExchange& spec) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return ErrnoStatus(errno, "pipe");
+  UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
+  absl::Status s = RunInCgroup(cgroup, [&]() -> absl::Status {
+    absl::StatusOr<TcpExchangeResult> r = RunTcpExchange(spec);
+    if (!r.ok()) return r.status();
+    if (::write(write_end.get(), &r->server_port, sizeof(r->server_port)) !=
+        sizeof(r->server_port)) {
+      return ErrnoStatus(errno, "report port");
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  TcpExchangeResult result;
+  if (::read(read_end.get(), &result.server_port, sizeof(result.server_port)) !=
+      sizeof(result.server_port)) {
+    return absl::InternalError("child did not report its server port");
+  }
+  return result;
+}
+
+}  // namespace bpfwarden::testing
