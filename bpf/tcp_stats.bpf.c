@@ -28,7 +28,9 @@ static __always_inline int KeyOf(const struct bpf_sock_ops *skops,
   key->cgroup_id = bpf_get_current_cgroup_id();
   if (skops->family == AF_INET) {
     __u32 addr = skops->remote_ip4;
-    __builtin_memcpy(key->remote_addr, &addr, sizeof(addr));
+    key->remote_addr[10] = 0xff;  // ::ffff:a.b.c.d
+    key->remote_addr[11] = 0xff;
+    __builtin_memcpy(&key->remote_addr[12], &addr, sizeof(addr));
     return 0;
   }
   if (skops->family == AF_INET6) {

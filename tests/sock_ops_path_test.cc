@@ -91,11 +91,13 @@ TEST(SockOpsPathTest, LoadAttachCountDetach) {
   // Client side: one entry for the server's address and port, with every
   // connect counted. Server side: one entry per ephemeral client port.
   uint64_t active = 0, passive = 0, established = 0, server_entries = 0;
-  const uint32_t loopback = htonl(INADDR_LOOPBACK);
+  // 127.0.0.1, stored IPv4-mapped.
+  const uint8_t loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+                                0, 0, 0xff, 0xff, 127, 0, 0, 1};
   for (const auto& [key, value] : Entries(bpf_map__fd(map))) {
     if (key.cgroup_id != cgroup->id()) continue;
     ASSERT_EQ(key.family, AF_INET);
-    ASSERT_EQ(std::memcmp(key.remote_addr, &loopback, 4), 0);
+    ASSERT_EQ(std::memcmp(key.remote_addr, loopback, 16), 0);
     active += value.active_opens;
     passive += value.passive_opens;
     established += value.established;

@@ -7,6 +7,8 @@
 
 #include <linux/types.h>
 
+#include "bpf/include/btf_tags.h"
+
 // Lossy cache: an LRU hash evicts before max_entries is reached when its
 // per-CPU free lists run dry, so size it well above the expected peer count.
 #define TCP_STATS_MAX_ENTRIES 16384
@@ -15,8 +17,8 @@ struct tcp_stats_key {
   __u8 family;  // AF_INET or AF_INET6
   __u8 pad[3];
   __u32 remote_port;  // host byte order
-  // IPv4: the first 4 bytes, network byte order, rest zero. IPv6: all 16.
-  __u8 remote_addr[16];  // bpfwarden:addr(family)
+  // Network byte order; IPv4 peers are stored IPv4-mapped (::ffff:a.b.c.d).
+  __u8 remote_addr[16] BPFWARDEN_IP_ADDR;
   // cgroup v2 id of the task in whose context the event ran.
   __u64 cgroup_id;
 };
