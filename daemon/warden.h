@@ -1,0 +1,137 @@
+// Warden: the daemon core. Loads program sets (linked BPF objects), pins and
+// reuses their maps, attaches their programs to cgroup v2 through bpf_link,
+// and detaches everything it made on shutdown. Thread-safe: every public
+// method may be called from any thread (one mutex serialises them).
+//
+// Status codes, exactly:
+//   NotFound           unknown set, program, map, attachment id, cgroup path,
+//                      object file
+//   InvalidArgument    bad names (set names are [A-Za-z0-9_-]+), not an ELF,
+//                      truncated ELF, object without programs, unknown attach
+//                      type, program type that does not fit the attach type,
+//                      cgroup v1 path, path outside the cgroup v2 mount,
+//                      unknown .rodata global or one of the wrong type/size,
+//                      verifier rejection (log tail in the message, full log
+//                      as the kVerifierLogPayload payload)
+//   AlreadyExists      loading a set name that is loaded; attaching what is
+//                      already attached (same id)
+//   FailedPrecondition pinned map whose layout (type, sizes, flags, max
+//                      entries or key/value BTF) differs: the message names
+//                      the map and the difference; a foreign legacy non-multi
+//                      attachment on the cgroup (message names its program id
+//                      and name); calls after Shutdown
+//   PermissionDenied   the kernel refused for lack of privilege
+#ifndef BPFWARDEN_DAEMON_WARDEN_H_
+#define BPFWARDEN_DAEMON_WARDEN_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "daemon/core_types.h"
+#include "proto/config.pb.h"
+
+namespace bpfwarden {
+
+struct WardenOptions {
+  // bpffs directory; each set pins under <pin_root>/<set>/, pinned links
+  // under <pin_root>/<set>/.links/.
+  std::string pin_root = "/sys/fs/bpf/bpfwarden";
+  // Where runtime changes persist (state.textproto, objects/). Empty: no
+  // persistence.
+  std::string state_dir = "/var/lib/bpfwarden";
+  // The cgroup v2 mount; empty: found from /proc/mounts.
+  std::string cgroup2_mount;
+};
+
+struct LoadedSet;        // warden.cc
+struct OwnedAttachment;  // warden.cc
+
+class Warden {
+ public:
+  static absl::StatusOr<std::unique_ptr<Warden>> Create(WardenOptions options);
+  Warden(const Warden&) = delete;
+  Warden& operator=(const Warden&) = delete;
+  // Shutdown(/*keep_pinned_links=*/false) unless already shut down.
+  ~Warden();
+
+  // Start-up: reads the state file (a corrupt one is logged, set aside as
+  // state.textproto.corrupt, and ignored), loads the config's sets and the
+  // state's runtime sets, attaches, adopts pinned links the state knows and
+  // removes other link pins under the pin root. Items that fail are logged
+  // and skipped; the result lists every failure (OK when none).
+  absl::Status Start(const v1::Config& config);
+
+  // SIGHUP: makes the config-origin sets and attachments match `config`.
+  // Unchanged sets and attachments are not touched; a changed set is
+  // reloaded (maps reused) and its attachments re-made. Runtime items stay.
+  absl::Status Reconcile(const v1::Config& config);
+
+  // Programs.
+  absl::StatusOr<ProgramSetInfo> Load(const v1::ProgramSet& spec,
+                                      const LoadOptions& options = {});
+  // Detaches the set's attachments, closes it, and unpins its maps unless
+  // `keep_maps`.
+  absl::Status Unload(absl::string_view name, bool keep_maps = true);
+  std::vector<ProgramSetInfo> ListSets() const;
+  absl::StatusOr<ProgramSetInfo> GetSet(absl::string_view name) const;
+
+  // Attachments. `origin` tells config items from runtime ones.
+  absl::StatusOr<AttachmentInfo> Attach(const v1::Attachment& spec,
+                                        Origin origin = Origin::kRuntime);
+  absl::Status Detach(absl::string_view id);
+  // Ours and foreign ones (kernel query over the cgroup attach types) on
+  // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
+  // ours, plus the foreign ones on every cgroup we have attached to.
+  absl::StatusOr<std::vector<AttachmentInfo>> ListAttachments(
+      std::optional<std::string> cgroup = std::nullopt) const;
+
+  // Maps.
+  absl::StatusOr<OpenedMap> OpenMap(absl::string_view set,
+                                    absl::string_view map) const;
+  std::vector<MapInfo> ListMaps() const;  // every map of every loaded set
+
+  // Detaches every attachment synchronously (pinned ones too, unless
+  // `keep_pinned_links`), closes every set; maps stay pinned. Later calls
+  // fail with FailedPrecondition.
+  absl::Status Shutdown(bool keep_pinned_links = false);
+
+  const WardenOptions& options() const { return options_; }
+
+ private:
+  explicit Warden(WardenOptions options);
+
+  absl::StatusOr<ProgramSetInfo> LoadLocked(const v1::ProgramSet& spec,
+                                            const LoadOptions& options)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status UnloadLocked(const std::string& name, bool keep_maps)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<AttachmentInfo> AttachLocked(const v1::Attachment& spec,
+                                              Origin origin)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status DetachLocked(const std::string& id, bool keep_pin)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CheckRunning() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::Status PersistLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const WardenOptions options_;
+  mutable absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<std::string, std::unique_ptr<LoadedSet>> sets_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::unique_ptr<OwnedAttachment>> attachments_
+      ABSL_GUARDED_BY(mu_);
+  // Pinned links the state file knows (id -> spec), for adoption at Attach.
+  std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_WARDEN_H_
