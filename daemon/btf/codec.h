@@ -1,0 +1,92 @@
+// Bytes <-> JSON for one BTF type (a map's key or value type).
+#ifndef BPFWARDEN_DAEMON_BTF_CODEC_H_
+#define BPFWARDEN_DAEMON_BTF_CODEC_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "daemon/btf/btf_types.h"
+#include "daemon/btf/json.h"
+#include "daemon/btf/layout.h"
+
+namespace bpfwarden {
+
+struct DecodeOptions {
+  // Missing struct fields (and a union with no member given) become zero
+  // bytes instead of an error.
+  bool zero_fill = false;
+};
+
+// The codec of one BTF type. JSON forms, after typedef/const/volatile/
+// type_tag resolution:
+//   struct          object by field name, fields in declaration order;
+//                   members of anonymous struct/union members appear in the
+//                   enclosing object (C semantics)
+//   union           encode: every member's reading; decode: exactly one member
+//   integer         exact JSON integer of any width 1..8 bytes, signed or
+//                   not; decode also accepts a decimal string ("-5",
+//                   "18446744073709551615") or "0x..." hex string
+//   bitfield        like an integer, range-checked against its bit width
+//   bool (_Bool)    true/false
+//   enum, enum64    encode: enumerator name, or the number when no
+//                   enumerator has the value; decode: a name or a number
+//                   that fits the enum's size and signedness
+//   float, double   JSON number
+//   array           JSON array of exactly the array's length
+//   char[N]         ("char" itself, not a typedef like __u8) string of at
+//                   most N bytes, NUL-padded (N bytes leave no NUL); encode
+//                   stops at the first NUL. When the bytes are not valid
+//                   UTF-8 or hold data after the first NUL, encode gives the
+//                   array of byte values instead; decode accepts both.
+//   ip address      a member tagged "bpfwarden.ip_addr": __u8[4] is
+//                   "a.b.c.d"; __u8[16] is IPv6 text, shown as "a.b.c.d"
+//                   when IPv4-mapped (::ffff:a.b.c.d); decode takes either
+//                   form into a 16-byte field (IPv4 becomes IPv4-mapped)
+// Pointers, functions, forward declarations and integers wider than 8 bytes
+// are refused at Create with InvalidArgument naming the field.
+//
+// Every decode error is InvalidArgument and begins with the field path,
+// e.g. "value.rules[2].cc: string of 17 bytes does not fit char[16]".
+//
+// Thread-safe: all methods are const and the BTF is immutable.
+class TypeCodec {
+ public:
+  // `root` names the value in error paths and layouts ("key", "value").
+  static absl::StatusOr<TypeCodec> Create(std::shared_ptr<const BtfTypes> types,
+                                          uint32_t type_id, std::string root);
+
+  uint32_t type_id() const { return type_id_; }
+  // The type's size in bytes (what Encode takes and Decode returns).
+  size_t size() const { return size_; }
+  const std::string& root() const { return root_; }
+
+  // `bytes` must be exactly size() long (InvalidArgument otherwise).
+  absl::StatusOr<Json> Encode(absl::Span<const uint8_t> bytes) const;
+  absl::StatusOr<std::vector<uint8_t>> Decode(
+      const Json& value, const DecodeOptions& options = {}) const;
+
+  // Field names, offsets, sizes and kinds, recursively.
+  TypeLayout Layout() const;
+
+ private:
+  TypeCodec(std::shared_ptr<const BtfTypes> types, uint32_t type_id,
+            size_t size, std::string root)
+      : types_(std::move(types)),
+        type_id_(type_id),
+        size_(size),
+        root_(std::move(root)) {}
+
+  std::shared_ptr<const BtfTypes> types_;
+  uint32_t type_id_ = 0;
+  size_t size_ = 0;
+  std::string root_;
+};
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_BTF_CODEC_H_
