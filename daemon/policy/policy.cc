@@ -1,0 +1,195 @@
+#include "daemon/policy/policy.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace bpfwarden::policy {
+namespace {
+
+bool Glob(const std::string& pattern, const std::string& text) {
+  return fnmatch(pattern.c_str(), text.c_str(), 0) == 0;
+}
+
+bool Contains(const std::vector<std::string>& names, absl::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+bool UnixPrincipalMatches(absl::string_view kind, absl::string_view value,
+                          const Identity& who) {
+  uint32_t number = 0;
+  if (kind == "uid") {
+    return absl::SimpleAtoi(value, &number) && number == who.uid;
+  }
+  if (kind == "user") return !who.user.empty() && value == who.user;
+  if (kind == "group") {
+    if (absl::SimpleAtoi(value, &number)) {
+      return std::find(who.groups.begin(), who.groups.end(), number) !=
+             who.groups.end();
+    }
+    return Contains(who.group_names, value);
+  }
+  return false;
+}
+
+bool CertPrincipalMatches(absl::string_view value, const Identity& who) {
+  if (!who.cert_subject.empty() && value == who.cert_subject) return true;
+  if (!who.cert_common_name.empty() &&
+      value == absl::StrCat("CN=", who.cert_common_name)) {
+    return true;
+  }
+  return Contains(who.cert_sans, value);
+}
+
+absl::Status CheckPrincipal(absl::string_view principal) {
+  size_t colon = principal.find(':');
+  if (colon == absl::string_view::npos || colon + 1 == principal.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("principal \"", principal,
+                     "\": want uid:N, user:NAME, group:NAME, or cert:NAME"));
+  }
+  absl::string_view kind = principal.substr(0, colon);
+  absl::string_view value = principal.substr(colon + 1);
+  uint32_t number = 0;
+  if (kind == "uid" && !absl::SimpleAtoi(value, &number)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("principal \"", principal, "\": uid is not a number"));
+  }
+  if (kind != "uid" && kind != "user" && kind != "group" && kind != "cert") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("principal \"", principal, "\": unknown kind \"", kind,
+                     "\" (want uid, user, group or cert)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRule(const Rule& rule) {
+  if (rule.program_set_glob.empty()) {
+    return absl::InvalidArgumentError("program_set: empty (use \"*\")");
+  }
+  if (rule.map_glob.empty()) {
+    return absl::InvalidArgumentError("map: empty (use \"*\")");
+  }
+  if (rule.principals.empty()) {
+    return absl::InvalidArgumentError("principals: none");
+  }
+  for (const std::string& principal : rule.principals) {
+    if (absl::Status s = CheckPrincipal(principal); !s.ok()) return s;
+  }
+  if (rule.allow.empty()) {
+    return absl::InvalidArgumentError(
+        "allow: no operation (READ, WRITE, ADMIN)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::string_view OperationName(Operation op) {
+  switch (op) {
+    case Operation::kRead:
+      return "read";
+    case Operation::kWrite:
+      return "write";
+    case Operation::kAdmin:
+      return "admin";
+  }
+  return "unknown";
+}
+
+std::string Resource::Describe() const {
+  if (map.has_value()) return absl::StrCat("map ", program_set, "/", *map);
+  if (program_set.empty()) return "foreign attachments";
+  return absl::StrCat("program set ", program_set);
+}
+
+bool PrincipalMatches(absl::string_view principal, const Identity& who) {
+  size_t colon = principal.find(':');
+  if (colon == absl::string_view::npos) return false;
+  absl::string_view kind = principal.substr(0, colon);
+  absl::string_view value = principal.substr(colon + 1);
+  if (value.empty()) return false;
+  switch (who.kind) {
+    case Identity::Kind::kUnix:
+      return UnixPrincipalMatches(kind, value, who);
+    case Identity::Kind::kCertificate:
+      return kind == "cert" && CertPrincipalMatches(value, who);
+    case Identity::Kind::kUnknown:
+      break;
+  }
+  return false;
+}
+
+absl::StatusOr<Policy> Policy::Create(std::vector<Rule> rules) {
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (absl::Status s = CheckRule(rules[i]); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("policy rule ", i, ": ", s.message()));
+    }
+  }
+  return Policy(std::move(rules));
+}
+
+absl::StatusOr<Policy> Policy::FromConfig(
+    const google::protobuf::RepeatedPtrField<bpfwarden::v1::PolicyRule>&
+        rules) {
+  using Proto = bpfwarden::v1::PolicyRule;
+  std::vector<Rule> out;
+  for (int i = 0; i < rules.size(); ++i) {
+    const Proto& p = rules[i];
+    Rule rule{p.program_set(),
+              p.map(),
+              {p.principals().begin(), p.principals().end()},
+              {}};
+    for (int op : p.allow()) {
+      switch (op) {
+        case Proto::READ:
+          rule.allow.push_back(Operation::kRead);
+          break;
+        case Proto::WRITE:
+          rule.allow.push_back(Operation::kWrite);
+          break;
+        case Proto::ADMIN:
+          rule.allow.push_back(Operation::kAdmin);
+          break;
+        default:
+          return absl::InvalidArgumentError(absl::StrCat(
+              "policy rule ", i, ": allow: unknown operation ", op));
+      }
+    }
+    out.push_back(std::move(rule));
+  }
+  return Create(std::move(out));
+}
+
+bool Policy::Allows(const Identity& who, Operation op,
+                    const Resource& what) const {
+  if (who.IsRoot()) return true;
+  for (const Rule& rule : rules_) {
+    if (std::find(rule.allow.begin(), rule.allow.end(), op) ==
+        rule.allow.end()) {
+      continue;
+    }
+    if (!Glob(rule.program_set_glob, what.program_set)) continue;
+    if (what.map.has_value() && !Glob(rule.map_glob, *what.map)) continue;
+    for (const std::string& principal : rule.principals) {
+      if (PrincipalMatches(principal, who)) return true;
+    }
+  }
+  return false;
+}
+
+absl::Status Policy::Check(const Identity& who, Operation op,
+                           const Resource& what,
+                           absl::string_view method) const {
+  if (Allows(who, op, what)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat(method, " on ", what.Describe(), ": permission denied (",
+                   OperationName(op), " access required)"));
+}
+
+}  // namespace bpfwarden::policy

@@ -1,0 +1,76 @@
+// Per-map, per-operation access policy over kernel-verified identities.
+#ifndef BPFWARDEN_DAEMON_POLICY_POLICY_H_
+#define BPFWARDEN_DAEMON_POLICY_POLICY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "daemon/policy/identity.h"
+#include "proto/config.pb.h"
+
+namespace bpfwarden::policy {
+
+// Operation classes. They do not imply each other: a rule grants exactly
+// the classes it lists. Root is allowed everything.
+enum class Operation { kRead, kWrite, kAdmin };
+
+absl::string_view OperationName(Operation op);
+
+// What a call touches: a map of a program set, or (map unset) the program
+// set as a whole. Foreign attachments belong to the set "".
+struct Resource {
+  std::string program_set;
+  std::optional<std::string> map;
+
+  // "map bpfwarden/tcp_stats" or "program set bpfwarden".
+  std::string Describe() const;
+};
+
+// One rule: principals matching any of `principals` may perform `allow` on
+// maps matching both globs (fnmatch(3) patterns).
+struct Rule {
+  std::string program_set_glob;
+  std::string map_glob;
+  std::vector<std::string> principals;  // uid:N, user:NAME, group:NAME|GID,
+                                        // cert:SUBJECT|CN=NAME|SAN
+  std::vector<Operation> allow;
+};
+
+class Policy {
+ public:
+  // Only root may do anything.
+  Policy() = default;
+
+  // Checks every rule: globs present, principals of a known kind with a
+  // value, numeric uids and gids, at least one known operation. The error
+  // names the rule by its index and the offending field.
+  static absl::StatusOr<Policy> Create(std::vector<Rule> rules);
+  static absl::StatusOr<Policy> FromConfig(
+      const google::protobuf::RepeatedPtrField<bpfwarden::v1::PolicyRule>&
+          rules);
+
+  // Whether `who` may perform `op` on `what`. For a whole program set (map
+  // unset), any rule for the set grants it, whatever its map glob.
+  bool Allows(const Identity& who, Operation op, const Resource& what) const;
+
+  // OK, or PERMISSION_DENIED "<method> on <resource>: permission denied".
+  absl::Status Check(const Identity& who, Operation op, const Resource& what,
+                     absl::string_view method) const;
+
+  size_t rule_count() const { return rules_.size(); }
+
+ private:
+  explicit Policy(std::vector<Rule> rules) : rules_(std::move(rules)) {}
+  std::vector<Rule> rules_;
+};
+
+// Whether `principal` ("uid:1000", "group:ops", ...) names `who`.
+bool PrincipalMatches(absl::string_view principal, const Identity& who);
+
+}  // namespace bpfwarden::policy
+
+#endif  // BPFWARDEN_DAEMON_POLICY_POLICY_H_
