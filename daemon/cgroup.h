@@ -20,6 +20,15 @@ absl::StatusOr<std::string> FindCgroup2Mount();
 // as bpf_get_current_cgroup_id() reports it.
 absl::StatusOr<uint64_t> CgroupId(const std::string& path);
 
+// The canonical absolute path of the cgroup v2 directory an operator means
+// by `path`: a path under `mount` as it is; "/" or "" for the root of the
+// hierarchy; another absolute path that exists as it is (and then refused,
+// being outside the mount); anything else relative to `mount`.
+// NotFound when it does not exist; InvalidArgument for a cgroup v1
+// directory, a directory that is no cgroup, or a path outside the mount.
+absl::StatusOr<std::string> ResolveCgroup2Dir(const std::string& path,
+                                              const std::string& mount);
+
 }  // namespace bpfwarden
 
 #endif  // BPFWARDEN_DAEMON_CGROUP_H_

@@ -30,3 +30,25 @@ TEST(ParseCgroup2MountTest, CgroupV1OnlyIsNotFound) {
 
 }  // namespace
 }  // namespace bpfwarden
+
+namespace bpfwarden {
+namespace {
+
+TEST(ResolveCgroup2DirTest, MissingAndNonCgroupPaths) {
+  // /tmp exists, is absolute and outside any cgroup mount.
+  absl::StatusOr<std::string> outside =
+      ResolveCgroup2Dir("/tmp", "/tmp/nonexistent-mount");
+  EXPECT_FALSE(outside.ok());
+  absl::StatusOr<std::string> missing =
+      ResolveCgroup2Dir("no/such/cgroup", "/tmp");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  // A plain directory is no cgroup.
+  absl::StatusOr<std::string> plain = ResolveCgroup2Dir("/", "/tmp");
+  EXPECT_EQ(plain.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(plain.status().message().find("outside the cgroup v2"),
+            std::string::npos)
+      << plain.status();
+}
+
+}  // namespace
+}  // namespace bpfwarden

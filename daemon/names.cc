@@ -81,6 +81,12 @@ absl::Status ValidateSetName(absl::string_view name) {
   return absl::OkStatus();
 }
 
+std::vector<bpf_attach_type> CgroupAttachTypes() {
+  std::vector<bpf_attach_type> types;
+  for (const CgroupAttach& a : kCgroupAttach) types.push_back(a.type);
+  return types;
+}
+
 std::string AttachTypeName(bpf_attach_type type) {
   const char* name = libbpf_bpf_attach_type_str(type);
   return name ? name : absl::StrCat("attach_type_", static_cast<int>(type));

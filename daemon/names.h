@@ -5,6 +5,7 @@
 #include <linux/bpf.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -22,6 +23,9 @@ absl::Status ValidateSetName(absl::string_view name);
 // InvalidArgument for names that are not cgroup attach types bpf_link
 // supports.
 absl::StatusOr<bpf_attach_type> ParseCgroupAttachType(absl::string_view name);
+
+// Every cgroup attach type bpfwarden attaches through bpf_link.
+std::vector<bpf_attach_type> CgroupAttachTypes();
 
 // libbpf's name for `type`, or "attach_type_<n>".
 std::string AttachTypeName(bpf_attach_type type);
