@@ -1,5 +1,6 @@
-// The tcp_stats map, defined once here and linked into every program that
-// declares it extern (see tcp_stats_maps.bpf.h).
+// The tcp_stats maps, defined once here and linked into every program that
+// declares them extern (see tcp_stats_maps.bpf.h).
 #include "bpf/tcp_stats_maps.bpf.h"
 
 struct tcp_stats_map tcp_stats SEC(".maps");
+struct tcp_stats_owner_map tcp_stats_owner SEC(".maps");

@@ -1,0 +1,105 @@
+// tcp_tune: per-destination TCP tuning by a sock_ops program.
+//
+// Looks the peer up in the tcp_tune_rules LPM trie and answers the
+// kernel's questions for it: the initial RTO (BPF_SOCK_OPS_TIMEOUT_INIT),
+// the initial receive window (BPF_SOCK_OPS_RWND_INIT), and, once the
+// connection is established, switches its congestion control. Counts what
+// each rule did in tcp_tune_counters. The peer and time helpers come from
+// sock_ops_common.bpf.c through the linker.
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "bpf/include/tcp_tune.h"
+#include "bpf/sock_ops_common.bpf.h"
+
+#define SOL_TCP 6
+#define TCP_CONGESTION 13
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LPM_TRIE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);  // required for LPM tries
+  __uint(max_entries, TCP_TUNE_MAX_RULES);
+  __type(key, struct tcp_tune_key);
+  __type(value, struct tcp_tune_rule);
+  __uint(pinning, LIBBPF_PIN_BY_NAME);
+} tcp_tune_rules SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, TCP_TUNE_MAX_COUNTERS);
+  __type(key, struct tcp_tune_counter_key);
+  __type(value, struct tcp_tune_counters);
+  __uint(pinning, LIBBPF_PIN_BY_NAME);
+} tcp_tune_counters SEC(".maps");
+
+static __always_inline int Interesting(__u32 op) {
+  return op == BPF_SOCK_OPS_TIMEOUT_INIT || op == BPF_SOCK_OPS_RWND_INIT ||
+         op == BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB ||
+         op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB;
+}
+
+// The counters of rule_id, created on first use; NULL when the map is full.
+static __always_inline struct tcp_tune_counters *CountersOf(__u32 rule_id) {
+  struct tcp_tune_counter_key key = {.rule_id = rule_id};
+  struct tcp_tune_counters *counters =
+      bpf_map_lookup_elem(&tcp_tune_counters, &key);
+  if (counters) return counters;
+  struct tcp_tune_counters zero = {};
+  bpf_map_update_elem(&tcp_tune_counters, &key, &zero, BPF_NOEXIST);
+  return bpf_map_lookup_elem(&tcp_tune_counters, &key);
+}
+
+static __always_inline void Count(__u64 *counter) {
+  if (counter) __sync_fetch_and_add(counter, 1);
+}
+
+// Switches congestion control; the name is copied to the stack first so
+// the helper sees a fixed-size, NUL-terminated buffer whatever the map held.
+static __always_inline void SetCongestion(struct bpf_sock_ops *skops,
+                                          const struct tcp_tune_rule *rule,
+                                          struct tcp_tune_counters *counters) {
+  char name[TCP_TUNE_CC_NAME_LEN];
+  __builtin_memcpy(name, rule->congestion, sizeof(name));
+  name[sizeof(name) - 1] = '\0';
+  int err = bpf_setsockopt(skops, SOL_TCP, TCP_CONGESTION, name, sizeof(name));
+  if (counters) {
+    Count(err == 0 ? &counters->congestion_set : &counters->congestion_failed);
+  }
+}
+
+SEC("sockops")
+int tcp_tune_sockops(struct bpf_sock_ops *skops) {
+  const __u32 op = skops->op;
+  if (!Interesting(op)) return 1;
+
+  struct bpfwarden_peer peer;
+  __builtin_memset(&peer, 0, sizeof(peer));
+  if (bpfwarden_peer_of(skops, &peer) != 0) return 1;
+  struct tcp_tune_key key = {.prefixlen = 128};
+  __builtin_memcpy(key.addr, peer.addr, sizeof(key.addr));
+  const struct tcp_tune_rule *rule =
+      bpf_map_lookup_elem(&tcp_tune_rules, &key);
+  if (!rule) return 1;
+  struct tcp_tune_counters *counters = CountersOf(rule->rule_id);
+
+  switch (op) {
+    case BPF_SOCK_OPS_TIMEOUT_INIT:
+      if (rule->initial_rto_ms != 0) {
+        skops->reply = bpfwarden_ms_to_jiffies(rule->initial_rto_ms);
+        if (counters) Count(&counters->rto_replies);
+      }
+      break;
+    case BPF_SOCK_OPS_RWND_INIT:
+      if (rule->initial_rwnd_segments != 0) {
+        skops->reply = rule->initial_rwnd_segments;
+        if (counters) Count(&counters->rwnd_replies);
+      }
+      break;
+    default:  // established, either side
+      if (counters) Count(&counters->matched);
+      if (rule->congestion[0] != '\0') SetCongestion(skops, rule, counters);
+      break;
+  }
+  // Always 1: any other value makes the kernel ignore reply.
+  return 1;
+}

@@ -1,0 +1,152 @@
+// The linked default object on a real kernel: both programs pass the
+// verifier (their instruction counts are recorded as test properties), and
+// every map carries BTF for its key and value, down to the field names and
+// the IP-address decl tags the daemon renders by.
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "bpf/include/btf_tags.h"
+#include "bpf/include/tcp_stats.h"
+#include "bpf/include/tcp_tune.h"
+#include "daemon/libbpf_ptr.h"
+#include "gtest/gtest.h"
+#include "tests/testing/default_object.h"
+#include "tests/testing/kernel_env.h"
+#include "tests/testing/scoped_pin_dir.h"
+
+namespace bpfwarden::testing {
+namespace {
+
+TEST(ObjectTest, BothProgramsVerifyAndReportInstructionCounts) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  auto pins = ScopedPinDir::Create("bpf-object-progs");
+  ASSERT_TRUE(pins.ok()) << pins.status();
+  auto obj = DefaultObject::Load(*pins);
+  ASSERT_TRUE(obj.ok()) << obj.status();
+  for (const char* name : {"tcp_stats_sockops", "tcp_tune_sockops"}) {
+    auto info = obj->ProgramInfo(name);
+    ASSERT_TRUE(info.ok()) << info.status();
+    EXPECT_EQ(info->type, BPF_PROG_TYPE_SOCK_OPS) << name;
+    EXPECT_GT(info->verified_insns, 0u) << name;
+    EXPECT_NE(info->btf_id, 0u) << name << " has no BTF";
+    RecordProperty(std::string(name) + "_verified_insns",
+                   std::to_string(info->verified_insns));
+    RecordProperty(std::string(name) + "_xlated_bytes",
+                   std::to_string(info->xlated_prog_len));
+    std::cout << name << ": verified_insns=" << info->verified_insns
+              << " xlated_bytes=" << info->xlated_prog_len << "\n";
+  }
+}
+
+struct ExpectedMap {
+  const char* name;
+  bpf_map_type type;
+  const char* key_type;
+  const char* value_type;
+  uint32_t key_size;
+  uint32_t value_size;
+};
+
+// The kernel's BTF object for the map, from its btf_id.
+BtfPtr MapBtf(const bpf_map_info& info) {
+  return BtfPtr(btf__load_from_kernel_by_id(info.btf_id));
+}
+
+TEST(ObjectTest, EveryMapCarriesKeyAndValueBtf) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  auto pins = ScopedPinDir::Create("bpf-object-btf");
+  ASSERT_TRUE(pins.ok()) << pins.status();
+  auto obj = DefaultObject::Load(*pins);
+  ASSERT_TRUE(obj.ok()) << obj.status();
+
+  const std::vector<ExpectedMap> maps = {
+      {"tcp_stats", BPF_MAP_TYPE_LRU_HASH, "tcp_stats_key", "tcp_stats_value",
+       sizeof(tcp_stats_key), sizeof(tcp_stats_value)},
+      {"tcp_stats_owner", BPF_MAP_TYPE_SK_STORAGE, "int", "tcp_stats_owner",
+       sizeof(int), sizeof(tcp_stats_owner)},
+      {"tcp_tune_rules", BPF_MAP_TYPE_LPM_TRIE, "tcp_tune_key",
+       "tcp_tune_rule", sizeof(tcp_tune_key), sizeof(tcp_tune_rule)},
+      {"tcp_tune_counters", BPF_MAP_TYPE_HASH, "tcp_tune_counter_key",
+       "tcp_tune_counters", sizeof(tcp_tune_counter_key),
+       sizeof(tcp_tune_counters)},
+  };
+  int seen = 0;
+  bpf_map* map;
+  bpf_object__for_each_map(map, obj->get()) {
+    if (!bpf_map__is_internal(map)) ++seen;  // not .kconfig and the like
+  }
+  EXPECT_EQ(seen, static_cast<int>(maps.size()))
+      << "a map was added or removed: update this test";
+
+  for (const ExpectedMap& want : maps) {
+    SCOPED_TRACE(want.name);
+    auto fd = obj->MapFd(want.name);
+    ASSERT_TRUE(fd.ok()) << fd.status();
+    bpf_map_info info{};
+    uint32_t len = sizeof(info);
+    ASSERT_EQ(bpf_obj_get_info_by_fd(*fd, &info, &len), 0);
+    EXPECT_EQ(info.type, static_cast<uint32_t>(want.type));
+    EXPECT_EQ(info.key_size, want.key_size);
+    EXPECT_EQ(info.value_size, want.value_size);
+    // Pinned by name under the test's pin root.
+    EXPECT_EQ(access((pins->path() + "/" + want.name).c_str(), F_OK), 0);
+    ASSERT_NE(info.btf_id, 0u);
+    ASSERT_NE(info.btf_key_type_id, 0u);
+    ASSERT_NE(info.btf_value_type_id, 0u);
+    BtfPtr btf = MapBtf(info);
+    ASSERT_NE(btf, nullptr);
+    const btf_type* key = btf__type_by_id(btf.get(), info.btf_key_type_id);
+    const btf_type* value = btf__type_by_id(btf.get(), info.btf_value_type_id);
+    ASSERT_NE(key, nullptr);
+    ASSERT_NE(value, nullptr);
+    EXPECT_STREQ(btf__name_by_offset(btf.get(), key->name_off), want.key_type);
+    EXPECT_STREQ(btf__name_by_offset(btf.get(), value->name_off),
+                 want.value_type);
+    EXPECT_EQ(btf__resolve_size(btf.get(), info.btf_key_type_id),
+              want.key_size);
+    EXPECT_EQ(btf__resolve_size(btf.get(), info.btf_value_type_id),
+              want.value_size);
+  }
+}
+
+// The decl tags on the address fields survive linking and loading.
+TEST(ObjectTest, AddressFieldsCarryTheIpAddrTag) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  auto pins = ScopedPinDir::Create("bpf-object-tags");
+  ASSERT_TRUE(pins.ok()) << pins.status();
+  auto obj = DefaultObject::Load(*pins);
+  ASSERT_TRUE(obj.ok()) << obj.status();
+  const btf* btf = bpf_object__btf(obj->get());
+  ASSERT_NE(btf, nullptr);
+
+  std::vector<std::string> tagged;  // "struct.member"
+  for (uint32_t id = 1; id < btf__type_cnt(btf); ++id) {
+    const btf_type* t = btf__type_by_id(btf, id);
+    if (!btf_is_decl_tag(t)) continue;
+    if (std::string(btf__name_by_offset(btf, t->name_off)) !=
+        BPFWARDEN_TAG_IP_ADDR) {
+      continue;
+    }
+    const btf_type* target = btf__type_by_id(btf, t->type);
+    int member = btf_decl_tag(t)->component_idx;
+    ASSERT_TRUE(btf_is_struct(target));
+    ASSERT_GE(member, 0);
+    ASSERT_LT(member, btf_vlen(target));
+    tagged.push_back(std::string(btf__name_by_offset(btf, target->name_off)) +
+                     "." +
+                     btf__name_by_offset(btf, btf_members(target)[member].name_off));
+  }
+  std::sort(tagged.begin(), tagged.end());
+  EXPECT_EQ(tagged, (std::vector<std::string>{"tcp_stats_key.remote_addr",
+                                              "tcp_tune_key.addr"}));
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing

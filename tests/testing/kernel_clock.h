@@ -1,0 +1,23 @@
+// The kernel's jiffies clock as a test sees it from user space.
+#ifndef BPFWARDEN_TESTS_TESTING_KERNEL_CLOCK_H_
+#define BPFWARDEN_TESTS_TESTING_KERNEL_CLOCK_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+
+namespace bpfwarden::testing {
+
+// CONFIG_HZ of the running kernel, from /proc/config.gz.
+absl::StatusOr<uint32_t> KernelHz();
+
+// The current jiffies_64, from /proc/timer_list (root only).
+absl::StatusOr<uint64_t> Jiffies();
+
+// What the BPF programs report as "ms since boot" for `jiffies`:
+// (jiffies - INITIAL_JIFFIES) * 1000 / hz.
+uint64_t JiffiesToBootMs(uint64_t jiffies, uint32_t hz);
+
+}  // namespace bpfwarden::testing
+
+#endif  // BPFWARDEN_TESTS_TESTING_KERNEL_CLOCK_H_
