@@ -16,7 +16,7 @@
 #include "absl/types/span.h"
 #include "daemon/btf/codec.h"
 #include "daemon/btf/json.h"
-#include "daemon/btf/type_layout.h"
+#include "daemon/btf/layout.h"
 #include "daemon/unique_fd.h"
 
 namespace bpfwarden {
