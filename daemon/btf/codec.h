@@ -12,7 +12,7 @@
 #include "absl/types/span.h"
 #include "daemon/btf/btf_types.h"
 #include "daemon/btf/json.h"
-#include "daemon/btf/layout.h"
+#include "daemon/btf/type_layout.h"
 
 namespace bpfwarden {
 

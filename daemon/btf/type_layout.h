@@ -1,6 +1,6 @@
 // A plain description of a BTF type's layout, for Maps.Get.
-#ifndef BPFWARDEN_DAEMON_BTF_LAYOUT_H_
-#define BPFWARDEN_DAEMON_BTF_LAYOUT_H_
+#ifndef BPFWARDEN_DAEMON_BTF_TYPE_LAYOUT_H_
+#define BPFWARDEN_DAEMON_BTF_TYPE_LAYOUT_H_
 
 #include <cstdint>
 #include <string>
@@ -54,4 +54,4 @@ Json LayoutToJson(const TypeLayout& layout);
 
 }  // namespace bpfwarden
 
-#endif  // BPFWARDEN_DAEMON_BTF_LAYOUT_H_
+#endif  // BPFWARDEN_DAEMON_BTF_TYPE_LAYOUT_H_
