@@ -1,0 +1,82 @@
+// What every API service shares: the core, the policy, the peers' identities,
+// the limits, and a cache of opened maps.
+#ifndef BPFWARDEN_DAEMON_API_API_CONTEXT_H_
+#define BPFWARDEN_DAEMON_API_API_CONTEXT_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "daemon/api/peer_registry.h"
+#include "daemon/maps/typed_map.h"
+#include "daemon/policy/audit.h"
+#include "daemon/policy/identity.h"
+#include "daemon/policy/policy.h"
+#include "daemon/warden.h"
+#include "grpcpp/server_context.h"
+
+namespace bpfwarden::api {
+
+struct ApiLimits {
+  size_t max_batch = 1024;              // entries per Update/Delete request
+  uint32_t default_page = 256;          // Dump entries per page when not asked
+  uint32_t max_page = 4096;             // Dump entries per page at most
+  size_t max_message_bytes = 16 << 20;  // requests and responses
+};
+
+class ApiContext {
+ public:
+  ApiContext(Warden* warden, ApiLimits limits, policy::Policy policy);
+
+  Warden& warden() const { return *warden_; }
+  PeerRegistry& peers() { return peers_; }
+  const ApiLimits& limits() const { return limits_; }
+  absl::Time started() const { return started_; }
+
+  void SetPolicy(policy::Policy policy);
+  std::shared_ptr<const policy::Policy> policy() const;
+
+  // The caller's identity, or Unauthenticated.
+  absl::StatusOr<policy::Identity> Caller(const grpc::ServerContext& ctx) const;
+
+  // The caller, if it may perform `op` on `what`. Denials (and unknown
+  // callers) are audited, with `keys` when the call names keys, and come
+  // back as PERMISSION_DENIED naming `method` and `what`.
+  absl::StatusOr<policy::Identity> Authorize(
+      const grpc::ServerContext& ctx, policy::Operation op,
+      const policy::Resource& what, absl::string_view method,
+      const std::string& keys = "") const;
+
+  // Whether the caller may `op` on `what` (for filtering lists).
+  bool Allows(const policy::Identity& who, policy::Operation op,
+              const policy::Resource& what) const;
+
+  // The typed map `set`/`map` as currently loaded. Reuses the TypedMap (its
+  // BTF and codecs) while the set holds the same kernel map.
+  absl::StatusOr<std::shared_ptr<const TypedMap>> OpenMap(
+      const std::string& set, const std::string& map) const;
+  // Drops the cached maps of `set` (after Unload), so no stale map FD keeps
+  // an unpinned map alive.
+  void ForgetMaps(const std::string& set) const;
+
+ private:
+  Warden* const warden_;
+  const ApiLimits limits_;
+  const absl::Time started_;
+  PeerRegistry peers_;
+
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const policy::Policy> policy_ ABSL_GUARDED_BY(mu_);
+  // "set/map" -> (kernel map id, opened map).
+  mutable std::map<std::string,
+                   std::pair<uint32_t, std::shared_ptr<const TypedMap>>>
+      maps_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace bpfwarden::api
+
+#endif  // BPFWARDEN_DAEMON_API_API_CONTEXT_H_

@@ -1,0 +1,38 @@
+#include "daemon/api/daemon_service.h"
+
+#include "daemon/api/grpc_status.h"
+
+namespace bpfwarden::api {
+
+grpc::Status DaemonService::Status(grpc::ServerContext* ctx,
+                                   const v1::StatusRequest* req,
+                                   v1::StatusResponse* resp) {
+  absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
+  if (!who.ok()) return ToGrpc(who.status());
+  resp->set_version(kVersion);
+  resp->set_uptime_seconds(absl::ToInt64Seconds(absl::Now() - api_->started()));
+  resp->set_program_sets(api_->warden().ListSets().size());
+  resp->set_maps(api_->warden().ListMaps().size());
+  absl::StatusOr<std::vector<AttachmentInfo>> attachments =
+      api_->warden().ListAttachments();
+  if (attachments.ok()) {
+    for (const AttachmentInfo& a : *attachments) {
+      if (a.ours) {
+        resp->set_attachments(resp->attachments() + 1);
+      } else {
+        resp->set_foreign_attachments(resp->foreign_attachments() + 1);
+      }
+    }
+  }
+  resp->set_kernel_release(features_.release);
+  for (const KernelFeature& f : features_.features) {
+    v1::KernelFeature* out = resp->add_kernel_features();
+    out->set_name(f.name);
+    out->set_present(f.present);
+    out->set_detail(f.detail);
+  }
+  resp->set_caller(who->Describe());
+  return grpc::Status::OK;
+}
+
+}  // namespace bpfwarden::api

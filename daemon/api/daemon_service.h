@@ -1,0 +1,31 @@
+// bpfwarden.v1.Daemon: version, uptime, counts and kernel features.
+#ifndef BPFWARDEN_DAEMON_API_DAEMON_SERVICE_H_
+#define BPFWARDEN_DAEMON_API_DAEMON_SERVICE_H_
+
+#include "daemon/api/api_context.h"
+#include "daemon/api/kernel_features.h"
+#include "proto/api.grpc.pb.h"
+
+namespace bpfwarden::api {
+
+// The daemon's version, as Status reports it.
+inline constexpr char kVersion[] = "0.1.0";
+
+class DaemonService final : public v1::Daemon::Service {
+ public:
+  DaemonService(ApiContext* api, KernelFeatures features)
+      : api_(api), features_(std::move(features)) {}
+
+  // Open to every client that can connect: it reveals only counts, and the
+  // caller's own identity as the daemon sees it.
+  grpc::Status Status(grpc::ServerContext* ctx, const v1::StatusRequest* req,
+                      v1::StatusResponse* resp) override;
+
+ private:
+  ApiContext* const api_;
+  const KernelFeatures features_;
+};
+
+}  // namespace bpfwarden::api
+
+#endif  // BPFWARDEN_DAEMON_API_DAEMON_SERVICE_H_

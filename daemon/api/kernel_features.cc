@@ -1,0 +1,80 @@
+#include "daemon/api/kernel_features.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "daemon/cgroup.h"
+#include "daemon/unique_fd.h"
+
+namespace bpfwarden::api {
+namespace {
+
+KernelFeature ProgType(const char* name, bpf_prog_type type) {
+  return {absl::StrCat("prog_type_", name),
+          libbpf_probe_bpf_prog_type(type, nullptr) == 1, ""};
+}
+
+KernelFeature MapType(const char* name, bpf_map_type type) {
+  return {absl::StrCat("map_type_", name),
+          libbpf_probe_bpf_map_type(type, nullptr) == 1, ""};
+}
+
+// BPF_MAP_LOOKUP_BATCH on an empty hash map: ENOENT means the command
+// exists (and the map is empty).
+KernelFeature BatchOps() {
+  UniqueFd fd(
+      bpf_map_create(BPF_MAP_TYPE_HASH, "bpfw_probe", 4, 4, 1, nullptr));
+  if (!fd) return {"map_batch_ops", false, "cannot create a probe map"};
+  uint32_t out_batch = 0, keys[1], values[1], count = 1;
+  int err = bpf_map_lookup_batch(fd.get(), nullptr, &out_batch, keys, values,
+                                 &count, nullptr);
+  bool present = err == 0 || errno == ENOENT;
+  return {"map_batch_ops", present, ""};
+}
+
+KernelFeature FileFeature(const char* name, const char* path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  return {name, in.good() || !text.empty(),
+          std::string(absl::StripAsciiWhitespace(text))};
+}
+
+}  // namespace
+
+KernelFeatures ProbeKernelFeatures() {
+  KernelFeatures out;
+  utsname uts{};
+  if (uname(&uts) == 0) out.release = uts.release;
+  std::vector<KernelFeature>& f = out.features;
+  f.push_back({"btf_vmlinux", access("/sys/kernel/btf/vmlinux", R_OK) == 0,
+               "/sys/kernel/btf/vmlinux"});
+  f.push_back({"bpffs", access("/sys/fs/bpf", W_OK) == 0, "/sys/fs/bpf"});
+  absl::StatusOr<std::string> cgroup2 = FindCgroup2Mount();
+  f.push_back(
+      {"cgroup2", cgroup2.ok(),
+       cgroup2.ok() ? *cgroup2 : std::string(cgroup2.status().message())});
+  f.push_back(ProgType("sock_ops", BPF_PROG_TYPE_SOCK_OPS));
+  f.push_back(ProgType("cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB));
+  f.push_back(ProgType("cgroup_sock_addr", BPF_PROG_TYPE_CGROUP_SOCK_ADDR));
+  f.push_back(ProgType("cgroup_sockopt", BPF_PROG_TYPE_CGROUP_SOCKOPT));
+  f.push_back(MapType("hash", BPF_MAP_TYPE_HASH));
+  f.push_back(MapType("lru_hash", BPF_MAP_TYPE_LRU_HASH));
+  f.push_back(MapType("percpu_hash", BPF_MAP_TYPE_PERCPU_HASH));
+  f.push_back(MapType("sk_storage", BPF_MAP_TYPE_SK_STORAGE));
+  f.push_back(MapType("ringbuf", BPF_MAP_TYPE_RINGBUF));
+  f.push_back(BatchOps());
+  f.push_back(FileFeature("unprivileged_bpf_disabled",
+                          "/proc/sys/kernel/unprivileged_bpf_disabled"));
+  return out;
+}
+
+}  // namespace bpfwarden::api

@@ -1,0 +1,27 @@
+// What the running kernel offers the daemon, probed once at start.
+#ifndef BPFWARDEN_DAEMON_API_KERNEL_FEATURES_H_
+#define BPFWARDEN_DAEMON_API_KERNEL_FEATURES_H_
+
+#include <string>
+#include <vector>
+
+namespace bpfwarden::api {
+
+struct KernelFeature {
+  std::string name;
+  bool present = false;
+  std::string detail;
+};
+
+struct KernelFeatures {
+  std::string release;  // uname -r
+  std::vector<KernelFeature> features;
+};
+
+// Probes kernel BTF, the program and map types the daemon uses, batch map
+// operations, the cgroup v2 mount and unprivileged_bpf_disabled.
+KernelFeatures ProbeKernelFeatures();
+
+}  // namespace bpfwarden::api
+
+#endif  // BPFWARDEN_DAEMON_API_KERNEL_FEATURES_H_

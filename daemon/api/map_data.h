@@ -1,0 +1,34 @@
+// Keys and values between the API's Data (raw bytes or JSON text) and a
+// map's bytes.
+#ifndef BPFWARDEN_DAEMON_API_MAP_DATA_H_
+#define BPFWARDEN_DAEMON_API_MAP_DATA_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "daemon/maps/typed_map.h"
+#include "proto/api.pb.h"
+
+namespace bpfwarden::api {
+
+enum class Side { kKey, kValue };
+
+// The bytes `data` stands for. Raw bytes must be exactly the side's size
+// (key_size, or value_bytes() for values); JSON is parsed and encoded by the
+// map's BTF. Errors are InvalidArgument and start with `path` (e.g.
+// "entries[2].value") followed by the codec's field path.
+absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
+                                  Side side, bool zero_fill,
+                                  const std::string& path);
+
+// `bytes` as Data in `encoding` (UNSPECIFIED: JSON when the side has BTF,
+// raw otherwise).
+absl::StatusOr<v1::Data> BytesToData(const TypedMap& map, const Bytes& bytes,
+                                     Side side, v1::Encoding encoding);
+
+// The key as the client sent it, for audit records: JSON text or hex.
+std::string DataForAudit(const v1::Data& data);
+
+}  // namespace bpfwarden::api
+
+#endif  // BPFWARDEN_DAEMON_API_MAP_DATA_H_

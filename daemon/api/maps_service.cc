@@ -1,0 +1,293 @@
+#include "daemon/api/maps_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/api/convert.h"
+#include "daemon/api/grpc_status.h"
+#include "daemon/api/map_data.h"
+
+namespace bpfwarden::api {
+namespace {
+
+using policy::Operation;
+using policy::Resource;
+
+absl::Status CheckRef(const v1::MapRef& ref) {
+  if (ref.program_set().empty() || ref.map().empty()) {
+    return absl::InvalidArgumentError(
+        "map: program_set and map are both required");
+  }
+  return absl::OkStatus();
+}
+
+Resource ResourceOf(const v1::MapRef& ref) {
+  return Resource{ref.program_set(), ref.map()};
+}
+
+// Keys of a request for the audit record, cut after a few.
+template <typename Range, typename KeyOf>
+std::string AuditKeys(const Range& items, KeyOf key_of) {
+  constexpr int kShown = 8;
+  std::string out;
+  int n = 0;
+  for (const auto& item : items) {
+    if (n == kShown) {
+      absl::StrAppend(&out, " ... (", items.size(), " keys)");
+      break;
+    }
+    absl::StrAppend(&out, n++ ? " " : "", DataForAudit(key_of(item)));
+  }
+  return out;
+}
+
+absl::Status CheckBatch(size_t n, size_t max, absl::string_view what) {
+  if (n == 0)
+    return absl::InvalidArgumentError(absl::StrCat(what, ": none given"));
+  if (n > max) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": ", n, " in one request; the server takes at most ", max));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Entry> ToEntry(const TypedMap& map, const MapEntry& entry,
+                                  v1::Encoding encoding) {
+  v1::Entry out;
+  absl::StatusOr<v1::Data> key =
+      BytesToData(map, entry.key, Side::kKey, encoding);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<v1::Data> value =
+      BytesToData(map, entry.value, Side::kValue, encoding);
+  if (!value.ok()) return value.status();
+  *out.mutable_key() = *std::move(key);
+  *out.mutable_value() = *std::move(value);
+  return out;
+}
+
+// The batch's error names how far it got.
+absl::Status BatchStatus(const BatchResult& result, size_t total) {
+  if (result.status.ok() || total == 1) return result.status;
+  return absl::Status(
+      result.status.code(),
+      absl::StrCat(result.status.message(), " (", result.applied, " of ", total,
+                   " entries applied before it)"));
+}
+
+}  // namespace
+
+grpc::Status MapsService::List(grpc::ServerContext* ctx,
+                               const v1::ListMapsRequest* req,
+                               v1::ListMapsResponse* resp) {
+  absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
+  if (!who.ok()) return ToGrpc(who.status());
+  for (const MapInfo& map : api_->warden().ListMaps()) {
+    if (!req->program_set().empty() && map.program_set != req->program_set()) {
+      continue;
+    }
+    if (!api_->Allows(*who, Operation::kRead, {map.program_set, map.name})) {
+      continue;
+    }
+    *resp->add_maps() = ToProto(map, nullptr);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status MapsService::Get(grpc::ServerContext* ctx,
+                              const v1::GetMapRequest* req, v1::MapInfo* resp) {
+  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
+  auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
+                             "Maps.Get");
+  if (!who.ok()) return ToGrpc(who.status());
+  absl::StatusOr<std::shared_ptr<const TypedMap>> map =
+      api_->OpenMap(req->map().program_set(), req->map().map());
+  if (!map.ok()) return ToGrpc(map.status());
+  for (const MapInfo& info : api_->warden().ListMaps()) {
+    if (info.program_set == req->map().program_set() &&
+        info.name == req->map().map()) {
+      *resp = ToProto(info, map->get());
+      return grpc::Status::OK;
+    }
+  }
+  return ToGrpc(absl::NotFoundError(absl::StrCat(
+      "map ", req->map().program_set(), "/", req->map().map(), " not found")));
+}
+
+grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
+                                 const v1::LookupRequest* req,
+                                 v1::LookupResponse* resp) {
+  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
+  auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
+                             "Maps.Lookup", DataForAudit(req->key()));
+  if (!who.ok()) return ToGrpc(who.status());
+  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
+  if (!map.ok()) return ToGrpc(map.status());
+  absl::StatusOr<Bytes> key =
+      DataToBytes(**map, req->key(), Side::kKey, false, "key");
+  if (!key.ok()) return ToGrpc(key.status());
+  absl::StatusOr<Bytes> value = (*map)->Lookup(*key);
+  if (!value.ok()) return ToGrpc(value.status());
+  absl::StatusOr<v1::Entry> entry =
+      ToEntry(**map, {*std::move(key), *std::move(value)}, req->encoding());
+  if (!entry.ok()) return ToGrpc(entry.status());
+  *resp->mutable_entry() = *std::move(entry);
+  return grpc::Status::OK;
+}
+
+grpc::Status MapsService::Update(grpc::ServerContext* ctx,
+                                 const v1::UpdateRequest* req,
+                                 v1::UpdateResponse* resp) {
+  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
+  Resource what = ResourceOf(req->map());
+  std::string keys =
+      AuditKeys(req->entries(),
+                [](const v1::Entry& e) -> const v1::Data& { return e.key(); });
+  auto who =
+      api_->Authorize(*ctx, Operation::kWrite, what, "Maps.Update", keys);
+  if (!who.ok()) return ToGrpc(who.status());
+  auto audited = [&](absl::Status status) {
+    policy::Audit({&*who, "Maps.Update", &what, keys, status});
+    return ToGrpc(status);
+  };
+  if (absl::Status s =
+          CheckBatch(req->entries_size(), api_->limits().max_batch, "entries");
+      !s.ok()) {
+    return audited(s);
+  }
+  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
+  if (!map.ok()) return audited(map.status());
+  // Every entry is encoded before any is written.
+  std::vector<MapEntry> entries;
+  entries.reserve(req->entries_size());
+  bool single = req->entries_size() == 1;
+  for (int i = 0; i < req->entries_size(); ++i) {
+    std::string at = single ? "" : absl::StrCat("entries[", i, "].");
+    absl::StatusOr<Bytes> key =
+        DataToBytes(**map, req->entries(i).key(), Side::kKey, req->zero_fill(),
+                    absl::StrCat(at, "key"));
+    if (!key.ok()) return audited(key.status());
+    absl::StatusOr<Bytes> value =
+        DataToBytes(**map, req->entries(i).value(), Side::kValue,
+                    req->zero_fill(), absl::StrCat(at, "value"));
+    if (!value.ok()) return audited(value.status());
+    entries.push_back({*std::move(key), *std::move(value)});
+  }
+  UpdateFlag flag = FromProto(req->flag());
+  BatchResult result;
+  if (single) {
+    result.status = (*map)->Update(entries[0].key, entries[0].value, flag);
+    result.applied = result.status.ok() ? 1 : 0;
+  } else {
+    result = (*map)->UpdateBatch(entries, flag);
+  }
+  resp->set_updated(result.applied);
+  return audited(BatchStatus(result, entries.size()));
+}
+
+grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
+                                 const v1::DeleteRequest* req,
+                                 v1::DeleteResponse* resp) {
+  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
+  Resource what = ResourceOf(req->map());
+  std::string keys = AuditKeys(
+      req->keys(), [](const v1::Data& d) -> const v1::Data& { return d; });
+  auto who =
+      api_->Authorize(*ctx, Operation::kWrite, what, "Maps.Delete", keys);
+  if (!who.ok()) return ToGrpc(who.status());
+  auto audited = [&](absl::Status status) {
+    policy::Audit({&*who, "Maps.Delete", &what, keys, status});
+    return ToGrpc(status);
+  };
+  if (absl::Status s =
+          CheckBatch(req->keys_size(), api_->limits().max_batch, "keys");
+      !s.ok()) {
+    return audited(s);
+  }
+  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
+  if (!map.ok()) return audited(map.status());
+  std::vector<Bytes> encoded;
+  bool single = req->keys_size() == 1;
+  for (int i = 0; i < req->keys_size(); ++i) {
+    absl::StatusOr<Bytes> key =
+        DataToBytes(**map, req->keys(i), Side::kKey, req->zero_fill(),
+                    single ? "key" : absl::StrCat("keys[", i, "]"));
+    if (!key.ok()) return audited(key.status());
+    encoded.push_back(*std::move(key));
+  }
+  if (req->ignore_missing()) {
+    uint32_t deleted = 0;
+    for (const Bytes& key : encoded) {
+      absl::Status s = (*map)->Delete(key);
+      if (s.ok()) {
+        ++deleted;
+      } else if (!absl::IsNotFound(s)) {
+        resp->set_deleted(deleted);
+        return audited(s);
+      }
+    }
+    resp->set_deleted(deleted);
+    return audited(absl::OkStatus());
+  }
+  BatchResult result;
+  if (single) {
+    result.status = (*map)->Delete(encoded[0]);
+    result.applied = result.status.ok() ? 1 : 0;
+  } else {
+    result = (*map)->DeleteBatch(encoded);
+  }
+  resp->set_deleted(result.applied);
+  return audited(BatchStatus(result, encoded.size()));
+}
+
+grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
+                               const v1::DumpRequest* req,
+                               grpc::ServerWriter<v1::DumpResponse>* writer) {
+  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
+  auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
+                             "Maps.Dump");
+  if (!who.ok()) return ToGrpc(who.status());
+  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
+  if (!map.ok()) return ToGrpc(map.status());
+
+  const ApiLimits& limits = api_->limits();
+  DumpOptions options;
+  options.page_size = req->page_size() == 0
+                          ? limits.default_page
+                          : std::min(req->page_size(), limits.max_page);
+  // Keep a page well inside the message limit, even as JSON (which can take
+  // several times the raw size).
+  size_t entry_bytes = 8 * ((*map)->key_size() + (*map)->value_bytes()) + 64;
+  options.page_size = std::max<size_t>(
+      1,
+      std::min(options.page_size, limits.max_message_bytes / 2 / entry_bytes));
+
+  std::string token = req->resume_token();
+  for (uint32_t pages = 0; req->max_pages() == 0 || pages < req->max_pages();
+       ++pages) {
+    if (ctx->IsCancelled()) {
+      return grpc::Status(grpc::StatusCode::CANCELLED,
+                          "Maps.Dump: cancelled or past its deadline");
+    }
+    absl::StatusOr<DumpPage> page = (*map)->Dump(token, options);
+    if (!page.ok()) return ToGrpc(page.status());
+    v1::DumpResponse resp;
+    for (const MapEntry& entry : page->entries) {
+      absl::StatusOr<v1::Entry> out = ToEntry(**map, entry, req->encoding());
+      if (!out.ok()) return ToGrpc(out.status());
+      *resp.add_entries() = *std::move(out);
+    }
+    resp.set_resume_token(page->next_token);
+    resp.set_done(page->next_token.empty());
+    // Write blocks while the client does not read (flow control): only this
+    // call's thread waits; a cancelled or expired call makes it return false.
+    if (!writer->Write(resp)) {
+      return grpc::Status(grpc::StatusCode::CANCELLED,
+                          "Maps.Dump: the client went away");
+    }
+    if (page->next_token.empty()) break;
+    token = std::move(page->next_token);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace bpfwarden::api

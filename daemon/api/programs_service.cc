@@ -1,0 +1,151 @@
+#include "daemon/api/programs_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "daemon/api/convert.h"
+#include "daemon/api/grpc_status.h"
+
+namespace bpfwarden::api {
+namespace {
+
+using policy::Operation;
+using policy::Resource;
+
+Resource SetResource(const std::string& name) {
+  return Resource{name, std::nullopt};
+}
+
+}  // namespace
+
+grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
+                                   const v1::LoadRequest* req,
+                                   v1::LoadResponse* resp) {
+  const v1::ProgramSet& spec = req->program_set();
+  Resource what = SetResource(spec.name());
+  auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Load");
+  if (!who.ok()) return ToGrpc(who.status());
+  auto audited = [&](absl::Status status) {
+    policy::Audit({&*who, "Programs.Load", &what, "", status});
+    return ToGrpc(status);
+  };
+  // The daemon reads object paths with its own privileges: only root may
+  // name files; others upload the object bytes.
+  if (!who->IsRoot() && spec.objects_size() > 0) {
+    return audited(absl::PermissionDeniedError(
+        "Programs.Load: only root may name object files on the daemon's "
+        "host; send the object in object_blobs"));
+  }
+  LoadOptions options;
+  options.replace_maps = req->replace_maps();
+  options.want_verifier_log = req->want_verifier_log();
+  options.object_blobs.assign(req->object_blobs().begin(),
+                              req->object_blobs().end());
+  options.origin = Origin::kRuntime;
+  absl::StatusOr<ProgramSetInfo> set = api_->warden().Load(spec, options);
+  if (!set.ok()) return audited(set.status());
+  api_->ForgetMaps(spec.name());
+  *resp->mutable_program_set() = ToProto(*set);
+  return audited(absl::OkStatus());
+}
+
+grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
+                                     const v1::UnloadRequest* req,
+                                     v1::UnloadResponse* resp) {
+  Resource what = SetResource(req->name());
+  auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Unload");
+  if (!who.ok()) return ToGrpc(who.status());
+  absl::Status status =
+      api_->warden().Unload(req->name(), /*keep_maps=*/!req->unpin_maps());
+  api_->ForgetMaps(req->name());
+  policy::Audit({&*who, "Programs.Unload", &what, "", status});
+  return ToGrpc(status);
+}
+
+grpc::Status ProgramsService::List(grpc::ServerContext* ctx,
+                                   const v1::ListProgramSetsRequest* req,
+                                   v1::ListProgramSetsResponse* resp) {
+  absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
+  if (!who.ok()) return ToGrpc(who.status());
+  for (const ProgramSetInfo& set : api_->warden().ListSets()) {
+    if (api_->Allows(*who, Operation::kRead, SetResource(set.name))) {
+      *resp->add_program_sets() = ToProto(set);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ProgramsService::Get(grpc::ServerContext* ctx,
+                                  const v1::GetProgramSetRequest* req,
+                                  v1::ProgramSetInfo* resp) {
+  auto who = api_->Authorize(*ctx, Operation::kRead, SetResource(req->name()),
+                             "Programs.Get");
+  if (!who.ok()) return ToGrpc(who.status());
+  absl::StatusOr<ProgramSetInfo> set = api_->warden().GetSet(req->name());
+  if (!set.ok()) return ToGrpc(set.status());
+  *resp = ToProto(*set);
+  return grpc::Status::OK;
+}
+
+grpc::Status AttachmentsService::Attach(grpc::ServerContext* ctx,
+                                        const v1::AttachRequest* req,
+                                        v1::AttachResponse* resp) {
+  const v1::Attachment& spec = req->attachment();
+  Resource what = SetResource(spec.program_set());
+  auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
+                             "Attachments.Attach", spec.cgroup());
+  if (!who.ok()) return ToGrpc(who.status());
+  absl::StatusOr<AttachmentInfo> attached =
+      api_->warden().Attach(spec, Origin::kRuntime);
+  if (attached.ok()) *resp->mutable_attachment() = ToProto(*attached);
+  policy::Audit({&*who, "Attachments.Attach", &what,
+                 absl::StrCat(spec.program(), " -> ", spec.cgroup()),
+                 attached.status()});
+  return ToGrpc(attached.status());
+}
+
+grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
+                                        const v1::DetachRequest* req,
+                                        v1::DetachResponse* resp) {
+  if (req->id().empty()) {
+    return ToGrpc(absl::InvalidArgumentError("id: required"));
+  }
+  // The attachment's set decides who may detach it.
+  absl::StatusOr<std::vector<AttachmentInfo>> all =
+      api_->warden().ListAttachments();
+  if (!all.ok()) return ToGrpc(all.status());
+  const AttachmentInfo* found = nullptr;
+  for (const AttachmentInfo& a : *all) {
+    if (a.ours && a.id == req->id()) found = &a;
+  }
+  Resource what = SetResource(found ? found->program_set : "");
+  auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
+                             "Attachments.Detach", req->id());
+  if (!who.ok()) return ToGrpc(who.status());
+  absl::Status status = found ? api_->warden().Detach(req->id())
+                              : absl::NotFoundError(absl::StrCat(
+                                    "attachment ", req->id(), " not found"));
+  policy::Audit({&*who, "Attachments.Detach", &what, req->id(), status});
+  return ToGrpc(status);
+}
+
+grpc::Status AttachmentsService::List(grpc::ServerContext* ctx,
+                                      const v1::ListAttachmentsRequest* req,
+                                      v1::ListAttachmentsResponse* resp) {
+  absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
+  if (!who.ok()) return ToGrpc(who.status());
+  std::optional<std::string> cgroup;
+  if (!req->cgroup().empty()) cgroup = req->cgroup();
+  absl::StatusOr<std::vector<AttachmentInfo>> all =
+      api_->warden().ListAttachments(cgroup);
+  if (!all.ok()) return ToGrpc(all.status());
+  for (const AttachmentInfo& a : *all) {
+    if (!a.ours && !req->include_foreign()) continue;
+    // Foreign attachments belong to no set: a rule for "*" covers them.
+    std::string set = a.ours ? a.program_set : "";
+    if (api_->Allows(*who, Operation::kRead, SetResource(set))) {
+      *resp->add_attachments() = ToProto(a);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace bpfwarden::api

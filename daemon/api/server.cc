@@ -1,0 +1,152 @@
+#include "daemon/api/server.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/api/daemon_service.h"
+#include "daemon/api/kernel_features.h"
+#include "daemon/api/maps_service.h"
+#include "daemon/api/programs_service.h"
+#include "daemon/log.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace bpfwarden::api {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path,
+                                     absl::string_view what) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat(what, " ", path, ": cannot read"));
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
+    const ApiServerOptions& options) {
+  if (options.tls_cert_file.empty() || options.tls_key_file.empty() ||
+      options.tls_client_ca_file.empty()) {
+    return absl::InvalidArgumentError(
+        "the TLS listener needs a certificate, a key and a client CA bundle");
+  }
+  auto cert = ReadFile(options.tls_cert_file, "TLS certificate");
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFile(options.tls_key_file, "TLS key");
+  if (!key.ok()) return key.status();
+  auto ca = ReadFile(options.tls_client_ca_file, "TLS client CA");
+  if (!ca.ok()) return ca.status();
+  grpc::SslServerCredentialsOptions ssl(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = *ca;
+  ssl.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
+    Warden* warden, const ApiServerOptions& options, policy::Policy policy) {
+  std::unique_ptr<ApiServer> self(new ApiServer());
+  self->api_ =
+      std::make_unique<ApiContext>(warden, options.limits, std::move(policy));
+  ApiContext* api = self->api_.get();
+  self->services_.push_back(std::make_unique<ProgramsService>(api));
+  self->services_.push_back(std::make_unique<AttachmentsService>(api));
+  self->services_.push_back(std::make_unique<MapsService>(api));
+  self->services_.push_back(
+      std::make_unique<DaemonService>(api, ProbeKernelFeatures()));
+
+  if (!options.unix_socket.path.empty()) {
+    auto listener = UnixListener::Create(options.unix_socket);
+    if (!listener.ok()) return listener.status();
+    self->listener_ = *std::move(listener);
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  for (auto& service : self->services_) builder.RegisterService(service.get());
+  int max_message = static_cast<int>(options.limits.max_message_bytes);
+  builder.SetMaxReceiveMessageSize(max_message);
+  builder.SetMaxSendMessageSize(max_message);
+  grpc::ResourceQuota quota("bpfwarden-api");
+  quota.SetMaxThreads(options.max_threads);
+  builder.SetResourceQuota(quota);
+  builder.SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, 4);
+  // One connection cannot occupy every thread with streams.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 16);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  if (!options.tls_address.empty()) {
+    auto creds = TlsCredentials(options);
+    if (!creds.ok()) return creds.status();
+    builder.AddListeningPort(options.tls_address, *creds, &self->tls_port_);
+  }
+  self->server_ = builder.BuildAndStart();
+  if (self->server_ == nullptr) {
+    return absl::InternalError(absl::StrCat(
+        "cannot start the API server",
+        options.tls_address.empty()
+            ? ""
+            : absl::StrCat(" (TLS on ", options.tls_address, ")")));
+  }
+  if (!options.tls_address.empty() && self->tls_port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.tls_address));
+  }
+  if (self->listener_ != nullptr) {
+    absl::Status s = self->listener_->Start(self->server_.get(), &api->peers());
+    if (!s.ok()) return s;
+    BPFWARDEN_LOG(INFO) << "api: serving on " << self->listener_->path();
+  }
+  if (self->tls_port_ != 0) {
+    BPFWARDEN_LOG(INFO) << "api: serving mutual TLS on " << options.tls_address
+                        << " (port " << self->tls_port_ << ")";
+  }
+  return self;
+}
+
+ApiServer::~ApiServer() { Shutdown(); }
+
+absl::Status ApiServer::ReloadPolicy(
+    const google::protobuf::RepeatedPtrField<v1::PolicyRule>& rules) {
+  absl::StatusOr<policy::Policy> fresh = policy::Policy::FromConfig(rules);
+  if (!fresh.ok()) return fresh.status();
+  size_t count = fresh->rule_count();
+  api_->SetPolicy(*std::move(fresh));
+  BPFWARDEN_LOG(INFO) << "api: policy reloaded (" << count << " rules)";
+  return absl::OkStatus();
+}
+
+void ApiServer::Shutdown(absl::Duration grace) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (listener_ != nullptr) listener_->Stop();
+  if (server_ != nullptr) {
+    if (auto* health = server_->GetHealthCheckService()) {
+      health->Shutdown();
+    }
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoMilliseconds(grace));
+    server_->Wait();
+  }
+}
+
+absl::StatusOr<std::unique_ptr<ApiServer>> Serve(Warden* warden,
+                                                 const v1::Config& config) {
+  absl::StatusOr<policy::Policy> rules =
+      policy::Policy::FromConfig(config.policy());
+  if (!rules.ok()) return rules.status();
+  absl::StatusOr<ApiServerOptions> options = ApiServerOptionsFromFlags();
+  if (!options.ok()) return options.status();
+  return ApiServer::Start(warden, *options, *std::move(rules));
+}
+
+}  // namespace bpfwarden::api

@@ -1,0 +1,73 @@
+// The API server: gRPC services over the daemon's own Unix socket (and an
+// optional mutual-TLS TCP port), with health and reflection.
+#ifndef BPFWARDEN_DAEMON_API_SERVER_H_
+#define BPFWARDEN_DAEMON_API_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "daemon/api/api_context.h"
+#include "daemon/api/unix_listener.h"
+#include "daemon/policy/policy.h"
+#include "daemon/warden.h"
+#include "grpcpp/server.h"
+#include "proto/config.pb.h"
+
+namespace bpfwarden::api {
+
+struct ApiServerOptions {
+  // Empty path: no Unix listener.
+  UnixListenerOptions unix_socket;
+  // "host:port" for the mutual-TLS listener; empty: none. The three files
+  // are then required: the server's certificate chain and key (PEM) and the
+  // CA bundle that client certificates must chain to.
+  std::string tls_address;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  ApiLimits limits;
+  // Threads serving calls at most; a slow client holds one, never more
+  // than its calls.
+  int max_threads = 64;
+};
+
+class ApiServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<ApiServer>> Start(
+      Warden* warden, const ApiServerOptions& options, policy::Policy policy);
+  ~ApiServer();
+
+  // SIGHUP: replaces the policy with the config's rules; on error the old
+  // policy stays and the error says why.
+  absl::Status ReloadPolicy(
+      const google::protobuf::RepeatedPtrField<v1::PolicyRule>& rules);
+
+  // Stops accepting, then ends the calls in flight (waiting up to `grace`).
+  void Shutdown(absl::Duration grace = absl::Seconds(5));
+
+  // The TLS port actually bound (for "host:0"), 0 without TLS.
+  int tls_port() const { return tls_port_; }
+
+ private:
+  ApiServer() = default;
+
+  std::unique_ptr<ApiContext> api_;
+  std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<UnixListener> listener_;
+  int tls_port_ = 0;
+  bool shut_down_ = false;
+};
+
+// The options from the --api_* flags.
+absl::StatusOr<ApiServerOptions> ApiServerOptionsFromFlags();
+
+// For main(): starts the API server from the flags with the config's policy.
+absl::StatusOr<std::unique_ptr<ApiServer>> Serve(Warden* warden,
+                                                 const v1::Config& config);
+
+}  // namespace bpfwarden::api
+
+#endif  // BPFWARDEN_DAEMON_API_SERVER_H_
