@@ -56,7 +56,12 @@ struct tcp_stats_value {
   // A connection aborted by RST before TCP_CLOSE is seen counts what it had.
   __u64 bytes_acked;
   __u64 bytes_received;
-  __u64 state_changes;  // TCP state transitions after ESTABLISHED
+  // TCP state transitions from the established callback on: an active
+  // socket's start after ESTABLISHED, a passive one's include its own
+  // SYN_RECV -> ESTABLISHED. An orderly close adds 3 (active closer:
+  // FIN_WAIT1, FIN_WAIT2, CLOSE) or 3 (passive closer: CLOSE_WAIT,
+  // LAST_ACK, CLOSE).
+  __u64 state_changes;
   // Milliseconds since boot on the kernel's jiffies clock:
   // (bpf_jiffies64() - INITIAL_JIFFIES) * 1000 / CONFIG_HZ. Resolution is
   // one jiffy (4 ms at HZ=250); it runs with CLOCK_MONOTONIC, within a

@@ -1,7 +1,7 @@
 #include "tests/bpf/tcp_probe.h"
 
 #include <arpa/inet.h>
-#include <netinet/tcp.h>
+#include <linux/bpf.h>  // BPF_TCP_*: the kernel TCP state numbers
 #include <poll.h>
 #include <unistd.h>
 
@@ -196,7 +196,7 @@ absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec) {
   if (absl::Status s = ReceiveAll(server.get(), 0, true); !s.ok()) return s;
   ::shutdown(server.get(), SHUT_WR);
   if (absl::Status s = ReceiveAll(client.get(), 0, true); !s.ok()) return s;
-  if (absl::Status s = AwaitState(server.get(), TCP_CLOSE); !s.ok()) return s;
+  if (absl::Status s = AwaitState(server.get(), BPF_TCP_CLOSE); !s.ok()) return s;
   return result;
 }
 
@@ -222,7 +222,7 @@ absl::StatusOr<tcp_info> ProbeSynSent(int family) {
   }
   tcp_info info{};
   if (absl::Status s = Info(probe.get(), &info); !s.ok()) return s;
-  if (info.tcpi_state != TCP_SYN_SENT) {
+  if (info.tcpi_state != BPF_TCP_SYN_SENT) {
     return absl::FailedPreconditionError(
         absl::StrCat("probe socket in state ", info.tcpi_state,
                      ", not SYN_SENT"));

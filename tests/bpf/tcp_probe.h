@@ -5,7 +5,7 @@
 #define BPFWARDEN_TESTS_BPF_TCP_PROBE_H_
 
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>  // struct tcp_info with the RFC 4898 byte counters
 #include <sys/socket.h>
 
 #include <cstddef>
