@@ -1,10 +1,24 @@
 // bpfwardend: flags and wiring only.
-#include <iostream>
+#include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "daemon/config_dir.h"
+#include "daemon/log.h"
 #include "daemon/signals.h"
+#include "daemon/warden.h"
+
+ABSL_FLAG(std::string, pin_root, "/sys/fs/bpf/bpfwarden",
+          "bpffs directory under which each program set pins its maps and "
+          "links (<pin_root>/<set>/)");
+ABSL_FLAG(std::string, config_dir, "/etc/bpfwarden",
+          "directory of *.textproto configuration files (bpfwarden.v1.Config)");
+ABSL_FLAG(std::string, state_dir, "/var/lib/bpfwarden",
+          "where run-time changes persist; empty: nowhere");
+ABSL_FLAG(bool, keep_pinned_links, false,
+          "on shutdown, leave pinned links attached (a restart that keeps "
+          "them); other attachments are detached regardless");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -12,20 +26,57 @@ int main(int argc, char** argv) {
       "them through bpf_link and serves their maps over gRPC.");
   absl::ParseCommandLine(argc, argv);
 
+  // Before any thread: every thread inherits the blocked signals.
   auto signals = bpfwarden::SignalWaiter::Create();
   if (!signals.ok()) {
-    std::cerr << "bpfwardend: " << signals.status() << "\n";
+    BPFWARDEN_LOG(ERROR) << signals.status();
     return 1;
   }
-  std::cerr << "bpfwardend: running; SIGTERM or Ctrl-C stops it\n";
+  const std::string config_dir = absl::GetFlag(FLAGS_config_dir);
+  auto config = bpfwarden::ReadConfigDir(config_dir);
+  if (!config.ok()) {
+    BPFWARDEN_LOG(ERROR) << config.status();
+    return 1;
+  }
+  auto warden = bpfwarden::Warden::Create({
+      .pin_root = absl::GetFlag(FLAGS_pin_root),
+      .state_dir = absl::GetFlag(FLAGS_state_dir),
+  });
+  if (!warden.ok()) {
+    BPFWARDEN_LOG(ERROR) << warden.status();
+    return 1;
+  }
+  if (absl::Status s = (*warden)->Start(*config); !s.ok()) {
+    BPFWARDEN_LOG(WARNING) << "started with errors (see above)";
+  }
+
+  // API server: start it here on **warden (daemon/api), stop it below.
+
+  BPFWARDEN_LOG(INFO) << "running; SIGHUP reloads " << config_dir
+                      << ", SIGTERM or Ctrl-C stops";
   for (;;) {
     auto signal = signals->Wait();
     if (!signal.ok()) {
-      std::cerr << "bpfwardend: " << signal.status() << "\n";
-      return 1;
+      BPFWARDEN_LOG(ERROR) << signal.status();
+      break;
     }
     if (*signal == bpfwarden::ControlSignal::kShutdown) break;
+    auto reloaded = bpfwarden::ReadConfigDir(config_dir);
+    if (!reloaded.ok()) {
+      BPFWARDEN_LOG(ERROR) << "reload refused, keeping the running config: "
+                           << reloaded.status();
+      continue;
+    }
+    absl::Status s = (*warden)->Reconcile(*reloaded);
+    BPFWARDEN_LOG(INFO) << "reloaded " << config_dir
+                        << (s.ok() ? "" : " with errors (see above)");
   }
-  std::cerr << "bpfwardend: stopped\n";
+
+  absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links));
+  if (!s.ok()) {
+    BPFWARDEN_LOG(ERROR) << "shutdown: " << s;
+    return 1;
+  }
+  BPFWARDEN_LOG(INFO) << "stopped";
   return 0;
 }

@@ -51,8 +51,9 @@ struct WardenOptions {
   std::string cgroup2_mount;
 };
 
-struct LoadedSet;        // warden.cc
-struct OwnedAttachment;  // warden.cc
+struct LoadedSet;           // warden.cc
+struct OwnedAttachment;     // warden.cc
+struct ResolvedAttachment;  // warden.cc
 
 class Warden {
  public:
@@ -118,8 +119,13 @@ class Warden {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status DetachLocked(const std::string& id, bool keep_pin)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<ResolvedAttachment> ResolveLocked(
+      const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status CheckRunning() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  absl::Status PersistLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes the state file: runtime sets and attachments, and the pinned
+  // links when `include_pinned_links`.
+  absl::Status PersistLocked(bool include_pinned_links)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const WardenOptions options_;
