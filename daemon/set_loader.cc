@@ -70,7 +70,7 @@ class PinRollback {
   }
   // Moves the pin at `path` aside; it comes back on failure.
   absl::Status Replace(const std::string& path) {
-    std::string backup = absl::StrCat(path, ".replaced");
+    std::string backup = absl::StrCat(path, "-replaced");  // bpffs: no dots
     if (::rename(path.c_str(), backup.c_str()) != 0) {
       return ErrnoStatus(errno, absl::StrCat("move aside ", path));
     }

@@ -47,7 +47,8 @@ struct OwnedAttachment {
 namespace {
 
 constexpr char kStateFile[] = "state.textproto";
-constexpr char kLinksDir[] = ".links";
+// bpffs refuses names with a dot; map names never hold a dash.
+constexpr char kLinksDir[] = "pinned-links";
 
 int LibbpfPrint(enum libbpf_print_level level, const char* format,
                 va_list args) {

@@ -42,7 +42,7 @@ namespace bpfwarden {
 
 struct WardenOptions {
   // bpffs directory; each set pins under <pin_root>/<set>/, pinned links
-  // under <pin_root>/<set>/.links/.
+  // under <pin_root>/<set>/pinned-links/.
   std::string pin_root = "/sys/fs/bpf/bpfwarden";
   // Where runtime changes persist (state.textproto, objects/). Empty: no
   // persistence.
