@@ -4,13 +4,12 @@
 // against its BTF signature instead of once per caller.
 #include "bpf/sock_ops_common.bpf.h"
 
-#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
 
 extern unsigned int CONFIG_HZ __kconfig;
 
-int bpfwarden_peer_of(struct bpf_sock_ops *skops,
-                      struct bpfwarden_peer *peer) {
+int bpfwarden_peer_of(struct bpf_sock_ops* skops, struct bpfwarden_peer* peer) {
   if (!skops || !peer) return -1;
   __u32 family = skops->family;
   if (family == AF_INET) {
@@ -24,7 +23,7 @@ int bpfwarden_peer_of(struct bpf_sock_ops *skops,
     // would otherwise merge these into.
     __u32 addr[4];
     for (int i = 0; i < 4; i++) {
-      addr[i] = *(volatile const __u32 *)&skops->remote_ip6[i];
+      addr[i] = *(volatile const __u32*)&skops->remote_ip6[i];
     }
     __builtin_memcpy(peer->addr, addr, sizeof(addr));
   } else {

@@ -19,7 +19,7 @@ struct bpfwarden_peer {
 
 // Fills *peer from the event. Returns 0, or -1 when the socket has no IPv4
 // or IPv6 peer (or peer is NULL). Global: verified once, on its own.
-int bpfwarden_peer_of(struct bpf_sock_ops *skops, struct bpfwarden_peer *peer);
+int bpfwarden_peer_of(struct bpf_sock_ops* skops, struct bpfwarden_peer* peer);
 
 // Milliseconds since boot on the jiffies clock (see tcp_stats.h).
 __u64 bpfwarden_now_ms(void);

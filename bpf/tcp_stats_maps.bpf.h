@@ -2,8 +2,11 @@
 #ifndef BPFWARDEN_BPF_TCP_STATS_MAPS_BPF_H_
 #define BPFWARDEN_BPF_TCP_STATS_MAPS_BPF_H_
 
+// linux/bpf.h first: libbpf's headers build on its types.
+// clang-format off
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+// clang-format on
 
 #include "bpf/include/tcp_stats.h"
 

@@ -6,10 +6,14 @@
 // connection is established, switches its congestion control. Counts what
 // each rule did in tcp_tune_counters. The peer and time helpers come from
 // sock_ops_common.bpf.c through the linker.
+// linux/bpf.h first: libbpf's headers build on its types.
+// clang-format off
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+// clang-format on
 
 #include "bpf/include/tcp_tune.h"
+
 #include "bpf/sock_ops_common.bpf.h"
 
 #define SOL_TCP 6
@@ -39,9 +43,9 @@ static __always_inline int Interesting(__u32 op) {
 }
 
 // The counters of rule_id, created on first use; NULL when the map is full.
-static __always_inline struct tcp_tune_counters *CountersOf(__u32 rule_id) {
+static __always_inline struct tcp_tune_counters* CountersOf(__u32 rule_id) {
   struct tcp_tune_counter_key key = {.rule_id = rule_id};
-  struct tcp_tune_counters *counters =
+  struct tcp_tune_counters* counters =
       bpf_map_lookup_elem(&tcp_tune_counters, &key);
   if (counters) return counters;
   struct tcp_tune_counters zero = {};
@@ -49,15 +53,15 @@ static __always_inline struct tcp_tune_counters *CountersOf(__u32 rule_id) {
   return bpf_map_lookup_elem(&tcp_tune_counters, &key);
 }
 
-static __always_inline void Count(__u64 *counter) {
+static __always_inline void Count(__u64* counter) {
   if (counter) __sync_fetch_and_add(counter, 1);
 }
 
 // Switches congestion control; the name is copied to the stack first so
 // the helper sees a fixed-size, NUL-terminated buffer whatever the map held.
-static __always_inline void SetCongestion(struct bpf_sock_ops *skops,
-                                          const struct tcp_tune_rule *rule,
-                                          struct tcp_tune_counters *counters) {
+static __always_inline void SetCongestion(struct bpf_sock_ops* skops,
+                                          const struct tcp_tune_rule* rule,
+                                          struct tcp_tune_counters* counters) {
   char name[TCP_TUNE_CC_NAME_LEN];
   __builtin_memcpy(name, rule->congestion, sizeof(name));
   name[sizeof(name) - 1] = '\0';
@@ -68,7 +72,7 @@ static __always_inline void SetCongestion(struct bpf_sock_ops *skops,
 }
 
 SEC("sockops")
-int tcp_tune_sockops(struct bpf_sock_ops *skops) {
+int tcp_tune_sockops(struct bpf_sock_ops* skops) {
   const __u32 op = skops->op;
   if (!Interesting(op)) return 1;
 
@@ -77,10 +81,9 @@ int tcp_tune_sockops(struct bpf_sock_ops *skops) {
   if (bpfwarden_peer_of(skops, &peer) != 0) return 1;
   struct tcp_tune_key key = {.prefixlen = 128};
   __builtin_memcpy(key.addr, peer.addr, sizeof(key.addr));
-  const struct tcp_tune_rule *rule =
-      bpf_map_lookup_elem(&tcp_tune_rules, &key);
+  const struct tcp_tune_rule* rule = bpf_map_lookup_elem(&tcp_tune_rules, &key);
   if (!rule) return 1;
-  struct tcp_tune_counters *counters = CountersOf(rule->rule_id);
+  struct tcp_tune_counters* counters = CountersOf(rule->rule_id);
 
   switch (op) {
     case BPF_SOCK_OPS_TIMEOUT_INIT:

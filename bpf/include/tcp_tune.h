@@ -20,7 +20,7 @@
 // /96, ::/0 say, therefore also matches IPv4 peers.) The longest matching
 // prefix wins.
 struct tcp_tune_key {
-  __u32 prefixlen;  // 0..128, bits of addr that must match
+  __u32 prefixlen;                  // 0..128, bits of addr that must match
   __u8 addr[16] BPFWARDEN_IP_ADDR;  // network byte order
 };
 BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_tune_key) == 20,

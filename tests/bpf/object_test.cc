@@ -71,8 +71,8 @@ TEST(ObjectTest, EveryMapCarriesKeyAndValueBtf) {
        sizeof(tcp_stats_key), sizeof(tcp_stats_value)},
       {"tcp_stats_owner", BPF_MAP_TYPE_SK_STORAGE, "int", "tcp_stats_owner",
        sizeof(int), sizeof(tcp_stats_owner)},
-      {"tcp_tune_rules", BPF_MAP_TYPE_LPM_TRIE, "tcp_tune_key",
-       "tcp_tune_rule", sizeof(tcp_tune_key), sizeof(tcp_tune_rule)},
+      {"tcp_tune_rules", BPF_MAP_TYPE_LPM_TRIE, "tcp_tune_key", "tcp_tune_rule",
+       sizeof(tcp_tune_key), sizeof(tcp_tune_rule)},
       {"tcp_tune_counters", BPF_MAP_TYPE_HASH, "tcp_tune_counter_key",
        "tcp_tune_counters", sizeof(tcp_tune_counter_key),
        sizeof(tcp_tune_counters)},
@@ -139,9 +139,9 @@ TEST(ObjectTest, AddressFieldsCarryTheIpAddrTag) {
     ASSERT_TRUE(btf_is_struct(target));
     ASSERT_GE(member, 0);
     ASSERT_LT(member, btf_vlen(target));
-    tagged.push_back(std::string(btf__name_by_offset(btf, target->name_off)) +
-                     "." +
-                     btf__name_by_offset(btf, btf_members(target)[member].name_off));
+    tagged.push_back(
+        std::string(btf__name_by_offset(btf, target->name_off)) + "." +
+        btf__name_by_offset(btf, btf_members(target)[member].name_off));
   }
   std::sort(tagged.begin(), tagged.end());
   EXPECT_EQ(tagged, (std::vector<std::string>{"tcp_stats_key.remote_addr",

@@ -2,7 +2,7 @@
 
 #include <arpa/inet.h>
 #include <linux/bpf.h>  // BPF_TCP_*: the kernel TCP state numbers
-#include <poll.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/errno_status.h"
 #include "daemon/unique_fd.h"
+#include "tests/testing/socket_io.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -50,8 +51,8 @@ absl::StatusOr<uint16_t> LocalPort(int fd) {
   return PortOf(addr);
 }
 
-absl::StatusOr<UniqueFd> Listen(int family, int backlog,
-                                sockaddr_storage* addr, socklen_t* len) {
+absl::StatusOr<UniqueFd> Listen(int family, int backlog, sockaddr_storage* addr,
+                                socklen_t* len) {
   *addr = Loopback(family, len);
   UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return ErrnoStatus(errno, "socket");
@@ -78,33 +79,6 @@ absl::Status Info(int fd, tcp_info* info) {
   socklen_t len = sizeof(*info);
   if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len) != 0) {
     return ErrnoStatus(errno, "getsockopt TCP_INFO");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status SendAll(int fd, size_t bytes) {
-  std::vector<char> buf(64 * 1024, 'x');
-  while (bytes > 0) {
-    ssize_t n = ::send(fd, buf.data(), std::min(bytes, buf.size()), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return ErrnoStatus(errno, "send");
-    bytes -= static_cast<size_t>(n);
-  }
-  return absl::OkStatus();
-}
-
-// Reads exactly `bytes`, then expects EOF when `then_eof`.
-absl::Status ReceiveAll(int fd, size_t bytes, bool then_eof) {
-  std::vector<char> buf(64 * 1024);
-  while (bytes > 0) {
-    ssize_t n = ::recv(fd, buf.data(), std::min(bytes, buf.size()), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoStatus(errno, "recv");
-    if (n == 0) return absl::DataLossError("peer closed early");
-    bytes -= static_cast<size_t>(n);
-  }
-  if (then_eof && ::recv(fd, buf.data(), 1, 0) != 0) {
-    return absl::InternalError("expected EOF");
   }
   return absl::OkStatus();
 }
@@ -164,17 +138,15 @@ absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec) {
   // Client -> server, with the server reading on its own thread so large
   // payloads cannot stall on full buffers; then server -> client likewise.
   absl::Status received;
-  std::thread reader([&] {
-    received = ReceiveAll(server.get(), spec.client_bytes, false);
-  });
+  std::thread reader(
+      [&] { received = ReceiveAll(server.get(), spec.client_bytes, false); });
   absl::Status sent = SendAll(client.get(), spec.client_bytes);
   if (!sent.ok()) ::shutdown(server.get(), SHUT_RDWR);
   reader.join();
   if (!sent.ok()) return sent;
   if (!received.ok()) return received;
-  std::thread back([&] {
-    received = ReceiveAll(client.get(), spec.server_bytes, false);
-  });
+  std::thread back(
+      [&] { received = ReceiveAll(client.get(), spec.server_bytes, false); });
   sent = SendAll(server.get(), spec.server_bytes);
   if (!sent.ok()) ::shutdown(client.get(), SHUT_RDWR);
   back.join();
@@ -196,7 +168,8 @@ absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec) {
   if (absl::Status s = ReceiveAll(server.get(), 0, true); !s.ok()) return s;
   ::shutdown(server.get(), SHUT_WR);
   if (absl::Status s = ReceiveAll(client.get(), 0, true); !s.ok()) return s;
-  if (absl::Status s = AwaitState(server.get(), BPF_TCP_CLOSE); !s.ok()) return s;
+  if (absl::Status s = AwaitState(server.get(), BPF_TCP_CLOSE); !s.ok())
+    return s;
   return result;
 }
 
@@ -223,11 +196,49 @@ absl::StatusOr<tcp_info> ProbeSynSent(int family) {
   tcp_info info{};
   if (absl::Status s = Info(probe.get(), &info); !s.ok()) return s;
   if (info.tcpi_state != BPF_TCP_SYN_SENT) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("probe socket in state ", info.tcpi_state,
-                     ", not SYN_SENT"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "probe socket in state ", info.tcpi_state, ", not SYN_SENT"));
   }
   return info;
+}
+
+absl::StatusOr<uint16_t> AcceptOneFrom(const ScopedCgroup& client_cgroup,
+                                       int family, size_t bytes) {
+  sockaddr_storage addr;
+  socklen_t len;
+  absl::StatusOr<UniqueFd> listener = Listen(family, 8, &addr, &len);
+  if (!listener.ok()) return listener.status();
+  pid_t pid = ::fork();
+  if (pid < 0) return ErrnoStatus(errno, "fork");
+  if (pid == 0) {
+    absl::Status s = client_cgroup.Enter(::getpid());
+    UniqueFd client(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (s.ok() &&
+        ::connect(client.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+      s = ErrnoStatus(errno, "connect");
+    }
+    if (s.ok()) s = SendAll(client.get(), bytes);
+    ::_exit(s.ok() ? 0 : 1);
+  }
+  sockaddr_storage peer{};
+  socklen_t peer_len = sizeof(peer);
+  UniqueFd server(::accept4(listener->get(), reinterpret_cast<sockaddr*>(&peer),
+                            &peer_len, SOCK_CLOEXEC));
+  absl::Status received = server ? ReceiveAll(server.get(), bytes, true)
+                                 : ErrnoStatus(errno, "accept");
+  if (received.ok()) {
+    // Our FIN, acknowledged by the client's orphaned socket: TCP_CLOSE.
+    ::shutdown(server.get(), SHUT_WR);
+    received = AwaitState(server.get(), BPF_TCP_CLOSE);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (!received.ok()) return received;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return absl::InternalError("client child failed");
+  }
+  return PortOf(peer);
 }
 
 }  // namespace bpfwarden::testing

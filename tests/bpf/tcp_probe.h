@@ -4,19 +4,20 @@
 #ifndef BPFWARDEN_TESTS_BPF_TCP_PROBE_H_
 #define BPFWARDEN_TESTS_BPF_TCP_PROBE_H_
 
-#include <netinet/in.h>
 #include <linux/tcp.h>  // struct tcp_info with the RFC 4898 byte counters
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <cstddef>
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "tests/testing/scoped_cgroup.h"
 
 namespace bpfwarden::testing {
 
 struct ProbeSpec {
-  int family = AF_INET;  // 127.0.0.1 or ::1
+  int family = AF_INET;     // 127.0.0.1 or ::1
   size_t client_bytes = 0;  // sent client -> server
   size_t server_bytes = 0;  // then server -> client
   int client_mss = 0;       // TCP_MAXSEG on the client before connect; 0: none
@@ -40,6 +41,13 @@ absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec);
 // An active open whose SYN the listener drops (its accept queue is full),
 // observed in SYN_SENT: the connecting socket's TCP_INFO.
 absl::StatusOr<tcp_info> ProbeSynSent(int family);
+
+// Listens in the calling process and accepts one connection made by a
+// forked child moved into `client_cgroup`, which sends `bytes` and closes.
+// Returns the client's port (host byte order) once the server side read
+// EOF and closed too.
+absl::StatusOr<uint16_t> AcceptOneFrom(const ScopedCgroup& client_cgroup,
+                                       int family, size_t bytes);
 
 }  // namespace bpfwarden::testing
 

@@ -1,5 +1,7 @@
 // tcp_stats on a real kernel: attached to a child cgroup, driven with
 // loopback connections from inside it, over IPv4 and IPv6.
+#include "bpf/include/tcp_stats.h"
+
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 
@@ -8,17 +10,14 @@
 #include <thread>
 #include <vector>
 
-#include "bpf/include/tcp_stats.h"
 #include "gtest/gtest.h"
+#include "tests/bpf/attached_object_test_base.h"
 #include "tests/bpf/tcp_probe.h"
 #include "tests/testing/cgroup_call.h"
-#include "tests/testing/cgroup_query.h"
 #include "tests/testing/default_object.h"
 #include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
-#include "tests/testing/scoped_cgroup.h"
-#include "tests/testing/scoped_pin_dir.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -26,8 +25,8 @@ namespace {
 using Entry = std::pair<tcp_stats_key, tcp_stats_value>;
 
 std::vector<uint8_t> LoopbackMapped(int family) {
-  if (family == AF_INET) return {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff,
-                                 127, 0, 0, 1};
+  if (family == AF_INET)
+    return {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
   return {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
 }
 
@@ -45,36 +44,13 @@ const tcp_stats_value* Find(const std::vector<Entry>& entries, int family,
   return nullptr;
 }
 
-class TcpStatsTest : public ::testing::TestWithParam<int> {
+class TcpStatsTest : public AttachedObjectTestBase,
+                     public ::testing::WithParamInterface<int> {
  protected:
   void SetUp() override {
     BPFWARDEN_REQUIRE_KERNEL();
-    const std::string tag =
-        std::string("tcp-stats-") + (family() == AF_INET ? "v4" : "v6");
-    auto pins = ScopedPinDir::Create(tag);
-    ASSERT_TRUE(pins.ok()) << pins.status();
-    pins_.emplace(std::move(*pins));
-    auto cgroup = ScopedCgroup::Create(tag);
-    ASSERT_TRUE(cgroup.ok()) << cgroup.status();
-    cgroup_.emplace(std::move(*cgroup));
-    auto obj = DefaultObject::Load(*pins_);
-    ASSERT_TRUE(obj.ok()) << obj.status();
-    obj_.emplace(std::move(*obj));
-    auto link = obj_->Attach("tcp_stats_sockops", *cgroup_);
-    ASSERT_TRUE(link.ok()) << link.status();
-    link_ = std::move(*link);
-    auto fd = obj_->MapFd("tcp_stats");
-    ASSERT_TRUE(fd.ok()) << fd.status();
-    map_fd_ = *fd;
-  }
-
-  // Detaches, then checks the kernel reports nothing left on the cgroup.
-  void TearDown() override {
-    if (!cgroup_) return;
-    link_.reset();
-    auto attached = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
-    ASSERT_TRUE(attached.ok()) << attached.status();
-    EXPECT_TRUE(attached->empty()) << "programs left on " << cgroup_->path();
+    ASSERT_NO_FATAL_FAILURE(LoadAndAttach(TestTag(), {"tcp_stats_sockops"}));
+    map_fd_ = MapFd("tcp_stats");
   }
 
   int family() const { return GetParam(); }
@@ -82,18 +58,15 @@ class TcpStatsTest : public ::testing::TestWithParam<int> {
     return MapEntries<tcp_stats_key, tcp_stats_value>(map_fd_);
   }
 
-  std::optional<ScopedPinDir> pins_;
-  std::optional<ScopedCgroup> cgroup_;
-  std::optional<DefaultObject> obj_;
-  BpfLinkPtr link_;
   int map_fd_ = -1;
 };
 
 TEST_P(TcpStatsTest, CountsExactOpensFromTheChildCgroup) {
   constexpr int kConnections = 4;
-  auto exchange = RunTcpExchangeIn(
-      *cgroup_, TcpExchange{.family = family(), .connections = kConnections,
-                            .bytes_per_connection = 100});
+  auto exchange =
+      RunTcpExchangeIn(cgroup(), TcpExchange{.family = family(),
+                                             .connections = kConnections,
+                                             .bytes_per_connection = 100});
   ASSERT_TRUE(exchange.ok()) << exchange.status();
 
   // Client side: one entry for the server's port with every connect.
@@ -101,14 +74,14 @@ TEST_P(TcpStatsTest, CountsExactOpensFromTheChildCgroup) {
   // program runs only for sockets of this cgroup.
   const std::vector<Entry> entries = Entries();
   const tcp_stats_value* client =
-      Find(entries, family(), exchange->server_port, cgroup_->id());
+      Find(entries, family(), exchange->server_port, cgroup().id());
   ASSERT_NE(client, nullptr);
   EXPECT_EQ(client->active_opens, kConnections);
   EXPECT_EQ(client->passive_opens, 0u);
   EXPECT_EQ(client->established, kConnections);
   uint64_t passive = 0, established = 0;
   for (const auto& [key, value] : entries) {
-    EXPECT_EQ(key.cgroup_id, cgroup_->id());
+    EXPECT_EQ(key.cgroup_id, cgroup().id());
     EXPECT_EQ(key.family, family());
     if (key.remote_port == exchange->server_port) continue;
     EXPECT_EQ(value.active_opens, 0u);
@@ -125,7 +98,7 @@ TEST_P(TcpStatsTest, CountsExactOpensFromTheChildCgroup) {
 // the test sent and what TCP_INFO said before the close.
 TEST_P(TcpStatsTest, BytesAndRttOfOneConnection) {
   constexpr size_t kSent = 300000, kReplied = 12345;
-  auto probe = CallInCgroup<ProbeResult>(*cgroup_, [&] {
+  auto probe = CallInCgroup<ProbeResult>(cgroup(), [&] {
     return ProbeConnection(ProbeSpec{
         .family = family(), .client_bytes = kSent, .server_bytes = kReplied});
   });
@@ -133,9 +106,9 @@ TEST_P(TcpStatsTest, BytesAndRttOfOneConnection) {
 
   const std::vector<Entry> entries = Entries();
   const tcp_stats_value* client =
-      Find(entries, family(), probe->server_port, cgroup_->id());
+      Find(entries, family(), probe->server_port, cgroup().id());
   const tcp_stats_value* server =
-      Find(entries, family(), probe->client_port, cgroup_->id());
+      Find(entries, family(), probe->client_port, cgroup().id());
   ASSERT_NE(client, nullptr);
   ASSERT_NE(server, nullptr);
 
@@ -183,9 +156,10 @@ TEST_P(TcpStatsTest, TimesAreMonotonicMillisecondsOnTheJiffiesClock) {
     if (round > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(kGapMs));
     }
-    auto exchange = RunTcpExchangeIn(
-        *cgroup_, TcpExchange{.family = family(), .connections = 3,
-                              .bytes_per_connection = 10});
+    auto exchange =
+        RunTcpExchangeIn(cgroup(), TcpExchange{.family = family(),
+                                               .connections = 3,
+                                               .bytes_per_connection = 10});
     ASSERT_TRUE(exchange.ok()) << exchange.status();
     ports.push_back(exchange->server_port);
   }
@@ -193,10 +167,10 @@ TEST_P(TcpStatsTest, TimesAreMonotonicMillisecondsOnTheJiffiesClock) {
   ASSERT_TRUE(after.ok()) << after.status();
 
   const std::vector<Entry> entries = Entries();
-  const tcp_stats_value* first = Find(entries, family(), ports[0],
-                                      cgroup_->id());
-  const tcp_stats_value* second = Find(entries, family(), ports[1],
-                                       cgroup_->id());
+  const tcp_stats_value* first =
+      Find(entries, family(), ports[0], cgroup().id());
+  const tcp_stats_value* second =
+      Find(entries, family(), ports[1], cgroup().id());
   ASSERT_NE(first, nullptr);
   ASSERT_NE(second, nullptr);
   const uint64_t lo = JiffiesToBootMs(*before, *hz);

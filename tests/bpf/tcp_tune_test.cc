@@ -2,104 +2,37 @@
 // congestion control, initial RTO and initial receive window of loopback
 // connections made from inside the test's cgroup, and the counters record
 // each rule's matches.
-#include <arpa/inet.h>
+#include "bpf/include/tcp_tune.h"
+
 #include <bpf/bpf.h>
 
 #include <cstring>
-#include <fstream>
 #include <optional>
 #include <string>
 
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
-#include "bpf/include/tcp_tune.h"
 #include "gtest/gtest.h"
+#include "tests/bpf/attached_object_test_base.h"
 #include "tests/bpf/tcp_probe.h"
+#include "tests/bpf/tune_rules.h"
 #include "tests/testing/cgroup_call.h"
-#include "tests/testing/cgroup_query.h"
-#include "tests/testing/default_object.h"
 #include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
-#include "tests/testing/scoped_cgroup.h"
-#include "tests/testing/scoped_pin_dir.h"
 
 namespace bpfwarden::testing {
 namespace {
 
-std::string ReadSysctl(const std::string& name) {
-  std::ifstream in("/proc/sys/net/ipv4/" + name);
-  std::string text;
-  std::getline(in, text);
-  return std::string(absl::StripAsciiWhitespace(text));
-}
-
-// A congestion control other than the default, so that applying it is
-// observable: reno, unless reno is the default.
-std::string NonDefaultCongestion() {
-  return ReadSysctl("tcp_congestion_control") == "reno" ? "cubic" : "reno";
-}
-
-tcp_tune_key Ipv4Prefix(const char* addr, uint32_t len) {
-  tcp_tune_key key{.prefixlen = 96 + len};
-  key.addr[10] = key.addr[11] = 0xff;
-  EXPECT_EQ(inet_pton(AF_INET, addr, &key.addr[12]), 1) << addr;
-  return key;
-}
-
-tcp_tune_key Ipv6Prefix(const char* addr, uint32_t len) {
-  tcp_tune_key key{.prefixlen = len};
-  EXPECT_EQ(inet_pton(AF_INET6, addr, key.addr), 1) << addr;
-  return key;
-}
-
-tcp_tune_rule Rule(uint32_t id, const std::string& congestion,
-                   uint32_t rto_ms = 0, uint32_t rwnd = 0) {
-  tcp_tune_rule rule{.rule_id = id,
-                     .initial_rto_ms = rto_ms,
-                     .initial_rwnd_segments = rwnd};
-  std::strncpy(rule.congestion, congestion.c_str(),
-               sizeof(rule.congestion) - 1);
-  return rule;
-}
-
-class TcpTuneTest : public ::testing::Test {
+class TcpTuneTest : public AttachedObjectTestBase {
  protected:
   void SetUp() override {
     BPFWARDEN_REQUIRE_KERNEL();
-    const std::string tag = std::string("tcp-tune-") +
-        ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    auto pins = ScopedPinDir::Create(tag);
-    ASSERT_TRUE(pins.ok()) << pins.status();
-    pins_.emplace(std::move(*pins));
-    auto cgroup = ScopedCgroup::Create(tag);
-    ASSERT_TRUE(cgroup.ok()) << cgroup.status();
-    cgroup_.emplace(std::move(*cgroup));
-    auto obj = DefaultObject::Load(*pins_);
-    ASSERT_TRUE(obj.ok()) << obj.status();
-    obj_.emplace(std::move(*obj));
     // Both programs, as the daemon runs them: tcp_stats enables its
     // callbacks on the same sockets and must not disturb tcp_tune.
-    for (const char* name : {"tcp_stats_sockops", "tcp_tune_sockops"}) {
-      auto link = obj_->Attach(name, *cgroup_);
-      ASSERT_TRUE(link.ok()) << link.status();
-      links_.push_back(std::move(*link));
-    }
-    auto rules = obj_->MapFd("tcp_tune_rules");
-    ASSERT_TRUE(rules.ok()) << rules.status();
-    rules_fd_ = *rules;
-    auto counters = obj_->MapFd("tcp_tune_counters");
-    ASSERT_TRUE(counters.ok()) << counters.status();
-    counters_fd_ = *counters;
-    default_cc_ = ReadSysctl("tcp_congestion_control");
+    ASSERT_NO_FATAL_FAILURE(
+        LoadAndAttach(TestTag(), {"tcp_stats_sockops", "tcp_tune_sockops"}));
+    rules_fd_ = MapFd("tcp_tune_rules");
+    counters_fd_ = MapFd("tcp_tune_counters");
+    default_cc_ = DefaultCongestion();
     ASSERT_FALSE(default_cc_.empty());
-  }
-
-  void TearDown() override {
-    if (!cgroup_) return;
-    links_.clear();
-    auto attached = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
-    ASSERT_TRUE(attached.ok()) << attached.status();
-    EXPECT_TRUE(attached->empty()) << "programs left on " << cgroup_->path();
   }
 
   void AddRule(const tcp_tune_key& key, const tcp_tune_rule& rule) {
@@ -121,14 +54,10 @@ class TcpTuneTest : public ::testing::Test {
   }
 
   absl::StatusOr<ProbeResult> Probe(const ProbeSpec& spec) {
-    return CallInCgroup<ProbeResult>(*cgroup_,
+    return CallInCgroup<ProbeResult>(cgroup(),
                                      [&] { return ProbeConnection(spec); });
   }
 
-  std::optional<ScopedPinDir> pins_;
-  std::optional<ScopedCgroup> cgroup_;
-  std::optional<DefaultObject> obj_;
-  std::vector<BpfLinkPtr> links_;
   int rules_fd_ = -1;
   int counters_fd_ = -1;
   std::string default_cc_;
@@ -207,7 +136,7 @@ TEST_F(TcpTuneTest, InitialRtoOfAnUnansweredSyn) {
   auto hz = KernelHz();
   ASSERT_TRUE(hz.ok()) << hz.status();
   auto syn_sent = [&] {
-    return CallInCgroup<tcp_info>(*cgroup_,
+    return CallInCgroup<tcp_info>(cgroup(),
                                   [] { return ProbeSynSent(AF_INET); });
   };
   auto plain = syn_sent();

@@ -19,16 +19,17 @@ absl::StatusOr<DefaultObject> DefaultObject::Load(const ScopedPinDir& pins) {
   BpfObjectPtr obj(bpf_object__open_mem(elf.data(), elf.size(), &opts));
   if (!obj) return ErrnoStatus(errno, "open embedded bpfwarden object");
   if (int err = bpf_object__load(obj.get()); err != 0) {
-    return ErrnoStatus(err, absl::StrCat("load bpfwarden object with pin root ",
-                                         pins.path(),
-                                         " (verifier log on stderr)"));
+    return ErrnoStatus(
+        err, absl::StrCat("load bpfwarden object with pin root ", pins.path(),
+                          " (verifier log on stderr)"));
   }
   return DefaultObject(std::move(obj));
 }
 
 absl::StatusOr<bpf_program*> DefaultObject::Program(
     const std::string& name) const {
-  bpf_program* prog = bpf_object__find_program_by_name(obj_.get(), name.c_str());
+  bpf_program* prog =
+      bpf_object__find_program_by_name(obj_.get(), name.c_str());
   if (!prog) return absl::NotFoundError(absl::StrCat("no program ", name));
   return prog;
 }
@@ -57,7 +58,8 @@ absl::StatusOr<BpfLinkPtr> DefaultObject::Attach(
   if (!prog.ok()) return prog.status();
   UniqueFd cgroup_fd(
       ::open(cgroup.path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!cgroup_fd) return ErrnoStatus(errno, absl::StrCat("open ", cgroup.path()));
+  if (!cgroup_fd)
+    return ErrnoStatus(errno, absl::StrCat("open ", cgroup.path()));
   BpfLinkPtr link(bpf_program__attach_cgroup(*prog, cgroup_fd.get()));
   if (!link) {
     return ErrnoStatus(errno,

@@ -1,0 +1,45 @@
+// A gtest fixture for kernel tests of the default BPF object: a fresh pin
+// directory and child cgroup per test, the object loaded into the one and
+// chosen programs attached to the other; on tear-down everything is undone
+// and checked gone (no attachment on the cgroup, no pins, no cgroup).
+#ifndef BPFWARDEN_TESTS_BPF_ATTACHED_OBJECT_TEST_BASE_H_
+#define BPFWARDEN_TESTS_BPF_ATTACHED_OBJECT_TEST_BASE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "daemon/libbpf_ptr.h"
+#include "gtest/gtest.h"
+#include "tests/testing/default_object.h"
+#include "tests/testing/scoped_cgroup.h"
+#include "tests/testing/scoped_pin_dir.h"
+
+namespace bpfwarden::testing {
+
+class AttachedObjectTestBase : public ::testing::Test {
+ protected:
+  // Call from SetUp (after BPFWARDEN_REQUIRE_KERNEL()); wrap in
+  // ASSERT_NO_FATAL_FAILURE. `tag` names the pin directory and cgroup.
+  void LoadAndAttach(const std::string& tag,
+                     const std::vector<std::string>& programs);
+  void TearDown() override;
+
+  // The fd of map `name`; fails the test when absent.
+  int MapFd(const std::string& name);
+  // A test name usable in paths: "Suite.Name/Param" -> "Suite-Name-Param".
+  static std::string TestTag();
+
+  const ScopedCgroup& cgroup() const { return *cgroup_; }
+  const DefaultObject& object() const { return *obj_; }
+
+ private:
+  std::optional<ScopedPinDir> pins_;
+  std::optional<ScopedCgroup> cgroup_;
+  std::optional<DefaultObject> obj_;
+  std::vector<BpfLinkPtr> links_;
+};
+
+}  // namespace bpfwarden::testing
+
+#endif  // BPFWARDEN_TESTS_BPF_ATTACHED_OBJECT_TEST_BASE_H_
