@@ -1,0 +1,56 @@
+// Fixture of the API tests: a daemon with its own pin root, cgroup, work
+// directory and socket, and stubs for every service.
+#ifndef BPFWARDEN_TESTS_API_API_FIXTURE_H_
+#define BPFWARDEN_TESTS_API_API_FIXTURE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "proto/api.grpc.pb.h"
+#include "tests/api/daemon_process.h"
+#include "tests/testing/scoped_cgroup.h"
+#include "tests/testing/scoped_pin_dir.h"
+
+namespace bpfwarden::testing {
+
+// The builtin set under the name "bpfwarden", and `policy` (text of
+// PolicyRule fields, e.g. policy { ... }) appended.
+std::string ConfigWithPolicy(const std::string& policy);
+
+class ApiFixture : public ::testing::Test {
+ protected:
+  // Checks the kernel, creates the pin dir, cgroup and work dir, and starts
+  // the daemon with ConfigWithPolicy(policy).
+  void StartDaemon(const std::string& tag, const std::string& policy = "");
+  // Stops the daemon (expecting a clean exit) and checks that nothing is
+  // left attached to the test cgroup.
+  void TearDown() override;
+
+  grpc::Status Update(const std::string& map, const std::string& key,
+                      const std::string& value, v1::UpdateFlag flag = v1::ANY,
+                      bool zero_fill = true);
+  // The value as JSON.
+  grpc::Status Lookup(const std::string& map, const std::string& key,
+                      std::string* value);
+  grpc::Status Delete(const std::string& map, const std::string& key);
+  // grpc::ClientContext with a 20 s deadline.
+  static std::unique_ptr<grpc::ClientContext> Ctx();
+
+  std::optional<ScopedPinDir> pins_;
+  std::optional<ScopedCgroup> cgroup_;
+  std::optional<ScopedTempDir> work_;
+  std::unique_ptr<DaemonProcess> daemon_;
+  std::unique_ptr<v1::Programs::Stub> programs_;
+  std::unique_ptr<v1::Attachments::Stub> attachments_;
+  std::unique_ptr<v1::Maps::Stub> maps_;
+  std::unique_ptr<v1::Daemon::Stub> status_;
+};
+
+// The set every test loads.
+inline constexpr char kSet[] = "bpfwarden";
+
+}  // namespace bpfwarden::testing
+
+#endif  // BPFWARDEN_TESTS_API_API_FIXTURE_H_

@@ -1,0 +1,109 @@
+// api_probe: one API call from the command line, for tests that run it
+// under another uid. The exit status is the gRPC status code (0 OK); stdout
+// gets the result (JSON for entries), stderr the error message.
+//
+//   api_probe SOCKET status
+//   api_probe SOCKET lookup SET MAP KEY_JSON
+//   api_probe SOCKET update SET MAP KEY_JSON VALUE_JSON
+//   api_probe SOCKET delete SET MAP KEY_JSON
+//   api_probe SOCKET dump SET MAP
+//   api_probe SOCKET list-maps
+//   api_probe SOCKET unload SET
+#include <iostream>
+#include <string>
+
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "proto/api.grpc.pb.h"
+
+namespace {
+
+using bpfwarden::v1::Daemon;
+using bpfwarden::v1::Maps;
+using bpfwarden::v1::Programs;
+
+int Done(const grpc::Status& status) {
+  if (!status.ok()) std::cerr << status.error_message() << "\n";
+  return status.error_code();
+}
+
+bpfwarden::v1::MapRef Ref(char** argv) {
+  bpfwarden::v1::MapRef ref;
+  ref.set_program_set(argv[3]);
+  ref.set_map(argv[4]);
+  return ref;
+}
+
+int Run(int argc, char** argv) {
+  if (argc < 3) return 64;
+  auto channel = grpc::CreateChannel(std::string("unix:") + argv[1],
+                                     grpc::InsecureChannelCredentials());
+  std::string method = argv[2];
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  if (method == "status") {
+    bpfwarden::v1::StatusResponse resp;
+    grpc::Status s = Daemon::NewStub(channel)->Status(
+        &ctx, bpfwarden::v1::StatusRequest(), &resp);
+    if (s.ok()) std::cout << resp.caller() << "\n";
+    return Done(s);
+  }
+  if (method == "list-maps") {
+    bpfwarden::v1::ListMapsResponse resp;
+    grpc::Status s = Maps::NewStub(channel)->List(
+        &ctx, bpfwarden::v1::ListMapsRequest(), &resp);
+    for (const auto& map : resp.maps()) {
+      std::cout << map.ref().program_set() << "/" << map.ref().map() << "\n";
+    }
+    return Done(s);
+  }
+  if (method == "unload" && argc == 4) {
+    bpfwarden::v1::UnloadRequest req;
+    req.set_name(argv[3]);
+    bpfwarden::v1::UnloadResponse resp;
+    return Done(Programs::NewStub(channel)->Unload(&ctx, req, &resp));
+  }
+  if (method == "lookup" && argc == 6) {
+    bpfwarden::v1::LookupRequest req;
+    *req.mutable_map() = Ref(argv);
+    req.mutable_key()->set_json(argv[5]);
+    bpfwarden::v1::LookupResponse resp;
+    grpc::Status s = Maps::NewStub(channel)->Lookup(&ctx, req, &resp);
+    if (s.ok()) std::cout << resp.entry().value().json() << "\n";
+    return Done(s);
+  }
+  if (method == "update" && argc == 7) {
+    bpfwarden::v1::UpdateRequest req;
+    *req.mutable_map() = Ref(argv);
+    auto* entry = req.add_entries();
+    entry->mutable_key()->set_json(argv[5]);
+    entry->mutable_value()->set_json(argv[6]);
+    bpfwarden::v1::UpdateResponse resp;
+    return Done(Maps::NewStub(channel)->Update(&ctx, req, &resp));
+  }
+  if (method == "delete" && argc == 6) {
+    bpfwarden::v1::DeleteRequest req;
+    *req.mutable_map() = Ref(argv);
+    req.add_keys()->set_json(argv[5]);
+    bpfwarden::v1::DeleteResponse resp;
+    return Done(Maps::NewStub(channel)->Delete(&ctx, req, &resp));
+  }
+  if (method == "dump" && argc == 5) {
+    bpfwarden::v1::DumpRequest req;
+    *req.mutable_map() = Ref(argv);
+    auto reader = Maps::NewStub(channel)->Dump(&ctx, req);
+    bpfwarden::v1::DumpResponse page;
+    while (reader->Read(&page)) {
+      for (const auto& e : page.entries()) {
+        std::cout << e.key().json() << " " << e.value().json() << "\n";
+      }
+    }
+    return Done(reader->Finish());
+  }
+  std::cerr << "api_probe: bad arguments\n";
+  return 64;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) { return Run(argc, argv); }

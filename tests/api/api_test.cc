@@ -1,0 +1,572 @@
+// End to end, as root, against a bpfwardend started by the test: typed round
+// trips on the shipped maps, a tcp_tune rule written through the API that
+// changes a new connection's congestion control, load/attach/detach, bad
+// requests with their exact codes, and concurrent clients.
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "bpf/include/tcp_stats.h"
+#include "bpf/include/tcp_tune.h"
+#include "daemon/unique_fd.h"
+#include "grpcpp/create_channel.h"
+#include "nlohmann/json.hpp"
+#include "tests/api/api_fixture.h"
+#include "tests/testing/cgroup_query.h"
+#include "tests/testing/kernel_env.h"
+#include "tests/testing/loopback_tcp.h"
+
+namespace bpfwarden::testing {
+namespace {
+
+using Json = nlohmann::json;
+
+class ApiTest : public ApiFixture {};
+
+v1::MapRef Ref(const std::string& map) {
+  v1::MapRef ref;
+  ref.set_program_set(kSet);
+  ref.set_map(map);
+  return ref;
+}
+
+std::string ReadSysctl(const std::string& path) {
+  std::ifstream in(path);
+  std::string value;
+  in >> value;
+  return value;
+}
+
+TEST_F(ApiTest, TcpStatsTypedRoundTrip) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-stats");
+  const std::string key =
+      R"({"family":10,"remote_port":443,"remote_addr":"10.1.2.3","cgroup_id":77})";
+  const Json value = {{"active_opens", 1},
+                      {"passive_opens", 2},
+                      {"established", 3},
+                      {"srtt_us", 4000000000u},
+                      {"min_rtt_us", 5},
+                      {"retransmits", 6},
+                      {"bytes_acked", 18446744073709551615ull},
+                      {"bytes_received", 8},
+                      {"state_changes", 9},
+                      {"first_seen_ms", 10},
+                      {"last_seen_ms", 11}};
+  ASSERT_TRUE(Update("tcp_stats", key, value.dump()).ok());
+
+  // The kernel holds exactly the C struct.
+  UniqueFd map(bpf_obj_get((pins_->path() + "/bpfwarden/tcp_stats").c_str()));
+  ASSERT_TRUE(map.valid()) << std::strerror(errno);
+  tcp_stats_key k{};
+  k.family = AF_INET6;
+  k.remote_port = 443;
+  k.remote_addr[10] = k.remote_addr[11] = 0xff;
+  k.remote_addr[12] = 10, k.remote_addr[13] = 1, k.remote_addr[14] = 2,
+  k.remote_addr[15] = 3;
+  k.cgroup_id = 77;
+  tcp_stats_value v{};
+  ASSERT_EQ(bpf_map_lookup_elem(map.get(), &k, &v), 0) << std::strerror(errno);
+  EXPECT_EQ(v.active_opens, 1u);
+  EXPECT_EQ(v.srtt_us, 4000000000u);
+  EXPECT_EQ(v.bytes_acked, 18446744073709551615ull);
+  EXPECT_EQ(v.last_seen_ms, 11u);
+
+  // JSON back, the address shown as an address.
+  std::string got;
+  ASSERT_TRUE(Lookup("tcp_stats", key, &got).ok());
+  EXPECT_EQ(Json::parse(got), value);
+
+  // Raw back: the struct's bytes, and raw keys work too.
+  v1::LookupRequest raw_req;
+  *raw_req.mutable_map() = Ref("tcp_stats");
+  raw_req.mutable_key()->set_raw(&k, sizeof(k));
+  raw_req.set_encoding(v1::ENCODING_RAW);
+  v1::LookupResponse raw_resp;
+  ASSERT_TRUE(maps_->Lookup(Ctx().get(), raw_req, &raw_resp).ok());
+  ASSERT_EQ(raw_resp.entry().value().raw().size(), sizeof(v));
+  EXPECT_EQ(std::memcmp(raw_resp.entry().value().raw().data(), &v, sizeof(v)),
+            0);
+
+  // Dump shows the entry with its typed key.
+  v1::DumpRequest dump;
+  *dump.mutable_map() = Ref("tcp_stats");
+  auto reader = maps_->Dump(Ctx().get(), dump);
+  v1::DumpResponse page;
+  int found = 0;
+  while (reader->Read(&page)) {
+    for (const v1::Entry& e : page.entries()) {
+      Json k_json = Json::parse(e.key().json());
+      if (k_json["cgroup_id"] == 77) {
+        EXPECT_EQ(k_json["remote_addr"], "10.1.2.3");
+        ++found;
+      }
+    }
+  }
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(found, 1);
+
+  // Maps.Get describes the map and its layout from BTF.
+  v1::GetMapRequest get;
+  *get.mutable_map() = Ref("tcp_stats");
+  v1::MapInfo info;
+  ASSERT_TRUE(maps_->Get(Ctx().get(), get, &info).ok());
+  EXPECT_EQ(info.type(), "lru_hash");
+  EXPECT_EQ(info.key_size(), sizeof(tcp_stats_key));
+  EXPECT_EQ(info.value_size(), sizeof(tcp_stats_value));
+  EXPECT_EQ(info.max_entries(), TCP_STATS_MAX_ENTRIES);
+  EXPECT_EQ(info.pin_path(), pins_->path() + "/bpfwarden/tcp_stats");
+  Json layout = Json::parse(info.key_layout());
+  EXPECT_EQ(layout["size"], sizeof(tcp_stats_key));
+  EXPECT_NE(info.key_layout().find("remote_addr"), std::string::npos);
+  EXPECT_NE(info.value_layout().find("bytes_acked"), std::string::npos);
+}
+
+TEST_F(ApiTest, TcpTuneRuleChangesCongestionControlOfANewConnection) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-tune");
+  std::string default_cc =
+      ReadSysctl("/proc/sys/net/ipv4/tcp_congestion_control");
+  std::string wanted = default_cc == "reno" ? "cubic" : "reno";
+
+  v1::AttachRequest attach;
+  attach.mutable_attachment()->set_program_set(kSet);
+  attach.mutable_attachment()->set_program("tcp_tune_sockops");
+  attach.mutable_attachment()->set_cgroup(cgroup_->path());
+  v1::AttachResponse attached;
+  grpc::Status s = attachments_->Attach(Ctx().get(), attach, &attached);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  auto congestion_of_new_connection = [&](const std::string& want) {
+    return RunInCgroup(*cgroup_, [want]() -> absl::Status {
+      UniqueFd server(socket(AF_INET, SOCK_STREAM, 0));
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      socklen_t len = sizeof(addr);
+      if (bind(server.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+          listen(server.get(), 1) != 0 ||
+          getsockname(server.get(), reinterpret_cast<sockaddr*>(&addr), &len) !=
+              0) {
+        return absl::InternalError("listen on loopback");
+      }
+      UniqueFd client(socket(AF_INET, SOCK_STREAM, 0));
+      if (connect(client.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+        return absl::InternalError("connect");
+      }
+      char cc[TCP_TUNE_CC_NAME_LEN] = {};
+      socklen_t cc_len = sizeof(cc);
+      if (getsockopt(client.get(), IPPROTO_TCP, TCP_CONGESTION, cc, &cc_len) !=
+          0) {
+        return absl::InternalError("getsockopt(TCP_CONGESTION)");
+      }
+      if (want != cc) {
+        return absl::InternalError(
+            absl::StrCat("congestion control is ", cc, ", want ", want));
+      }
+      return absl::OkStatus();
+    });
+  };
+  // No rule yet: the default.
+  absl::Status before = congestion_of_new_connection(default_cc);
+  EXPECT_TRUE(before.ok()) << before;
+
+  const std::string key = R"({"prefixlen":104,"addr":"127.0.0.0"})";
+  s = Update("tcp_tune_rules", key,
+             absl::StrCat(R"({"rule_id":7,"congestion":")", wanted, R"("})"));
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  std::string rule;
+  ASSERT_TRUE(Lookup("tcp_tune_rules", key, &rule).ok());
+  EXPECT_EQ(Json::parse(rule)["congestion"], wanted);
+  EXPECT_EQ(Json::parse(rule)["rule_id"], 7);
+
+  absl::Status after = congestion_of_new_connection(wanted);
+  EXPECT_TRUE(after.ok()) << after;
+  std::string counters;
+  ASSERT_TRUE(Lookup("tcp_tune_counters", R"({"rule_id":7})", &counters).ok());
+  EXPECT_GE(Json::parse(counters)["congestion_set"].get<uint64_t>(), 1u);
+
+  // Deleting the rule restores the default for the next connection.
+  ASSERT_TRUE(Delete("tcp_tune_rules", key).ok());
+  absl::Status restored = congestion_of_new_connection(default_cc);
+  EXPECT_TRUE(restored.ok()) << restored;
+
+  v1::DetachRequest detach;
+  detach.set_id(attached.attachment().id());
+  v1::DetachResponse detached;
+  s = attachments_->Detach(Ctx().get(), detach, &detached);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+}
+
+TEST_F(ApiTest, RootLoadsAttachesDetachesAndUnloads) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-admin");
+  v1::LoadRequest load;
+  load.mutable_program_set()->set_name("second");
+  load.mutable_program_set()->set_builtin(true);
+  v1::LoadResponse loaded;
+  grpc::Status s = programs_->Load(Ctx().get(), load, &loaded);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  uint32_t stats_prog_id = 0;
+  for (const v1::ProgramInfo& p : loaded.program_set().programs()) {
+    if (p.name() == "tcp_stats_sockops") stats_prog_id = p.id();
+  }
+  ASSERT_NE(stats_prog_id, 0u);
+  // Loading the same name again is ALREADY_EXISTS.
+  v1::LoadResponse again;
+  EXPECT_EQ(programs_->Load(Ctx().get(), load, &again).error_code(),
+            grpc::StatusCode::ALREADY_EXISTS);
+
+  v1::AttachRequest attach;
+  attach.mutable_attachment()->set_program_set("second");
+  attach.mutable_attachment()->set_program("tcp_stats_sockops");
+  attach.mutable_attachment()->set_cgroup(cgroup_->path());
+  v1::AttachResponse attached;
+  s = attachments_->Attach(Ctx().get(), attach, &attached);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_FALSE(attached.attachment().foreign());
+  auto ids = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  EXPECT_EQ(*ids, std::vector<uint32_t>{stats_prog_id});
+
+  v1::ListAttachmentsRequest list;
+  list.set_cgroup(cgroup_->path());
+  list.set_include_foreign(true);
+  v1::ListAttachmentsResponse listed;
+  ASSERT_TRUE(attachments_->List(Ctx().get(), list, &listed).ok());
+  ASSERT_EQ(listed.attachments_size(), 1);
+  EXPECT_EQ(listed.attachments(0).id(), attached.attachment().id());
+  EXPECT_EQ(listed.attachments(0).program_id(), stats_prog_id);
+
+  v1::DetachRequest detach;
+  detach.set_id(attached.attachment().id());
+  v1::DetachResponse detached;
+  s = attachments_->Detach(Ctx().get(), detach, &detached);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ids = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
+  ASSERT_TRUE(ids.ok());
+  EXPECT_TRUE(ids->empty());
+  EXPECT_EQ(attachments_->Detach(Ctx().get(), detach, &detached).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::UnloadRequest unload;
+  unload.set_name("second");
+  v1::UnloadResponse unloaded;
+  ASSERT_TRUE(programs_->Unload(Ctx().get(), unload, &unloaded).ok());
+  v1::ListProgramSetsResponse sets;
+  ASSERT_TRUE(
+      programs_->List(Ctx().get(), v1::ListProgramSetsRequest(), &sets).ok());
+  ASSERT_EQ(sets.program_sets_size(), 1);
+  EXPECT_EQ(sets.program_sets(0).name(), kSet);
+
+  v1::StatusResponse status;
+  ASSERT_TRUE(status_->Status(Ctx().get(), v1::StatusRequest(), &status).ok());
+  EXPECT_EQ(status.program_sets(), 1u);
+  EXPECT_EQ(status.attachments(), 0u);
+  EXPECT_GT(status.uptime_seconds(), -1);
+  EXPECT_EQ(status.caller().rfind("uid:0(root)", 0), 0u) << status.caller();
+  bool btf = false;
+  for (const auto& f : status.kernel_features()) {
+    if (f.name() == "btf_vmlinux") btf = f.present();
+  }
+  EXPECT_TRUE(btf);
+}
+
+TEST_F(ApiTest, BadRequestsGetExactCodes) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-bad");
+  auto code = [](const grpc::Status& s) { return s.error_code(); };
+
+  // Unknown map.
+  std::string out;
+  EXPECT_EQ(code(Lookup("no_such_map", "{}", &out)),
+            grpc::StatusCode::NOT_FOUND);
+  // Bad key size (raw).
+  v1::LookupRequest raw;
+  *raw.mutable_map() = Ref("tcp_tune_counters");
+  raw.mutable_key()->set_raw("abc");
+  v1::LookupResponse resp;
+  grpc::Status s = maps_->Lookup(Ctx().get(), raw, &resp);
+  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("3 raw bytes"), std::string::npos)
+      << s.error_message();
+  // Malformed JSON.
+  EXPECT_EQ(code(Lookup("tcp_tune_counters", R"({"rule_id":)", &out)),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // Overflowing integer, named by its field path.
+  s = Update("tcp_tune_counters", R"({"rule_id":4294967296})", "{}");
+  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("key.rule_id"), std::string::npos)
+      << s.error_message();
+  s = Update("tcp_tune_counters", R"({"rule_id":1})", R"({"matched":-1})");
+  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("value.matched"), std::string::npos)
+      << s.error_message();
+  // Unknown field; missing field without zero fill.
+  s = Update("tcp_tune_counters", R"({"rule_id":1,"bogus":2})", "{}");
+  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("bogus"), std::string::npos);
+  s = Update("tcp_tune_counters", R"({"rule_id":1})", R"({"matched":1})",
+             v1::ANY, /*zero_fill=*/false);
+  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
+  // NOEXIST on an existing key, EXIST on a missing one.
+  ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
+  EXPECT_EQ(
+      code(Update("tcp_tune_counters", R"({"rule_id":1})", "{}", v1::NOEXIST)),
+      grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(
+      code(Update("tcp_tune_counters", R"({"rule_id":2})", "{}", v1::EXIST)),
+      grpc::StatusCode::NOT_FOUND);
+  // Missing key on lookup and delete.
+  EXPECT_EQ(code(Lookup("tcp_tune_counters", R"({"rule_id":2})", &out)),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(code(Delete("tcp_tune_counters", R"({"rule_id":2})")),
+            grpc::StatusCode::NOT_FOUND);
+  // No key at all; no map named.
+  v1::LookupRequest empty;
+  *empty.mutable_map() = Ref("tcp_tune_counters");
+  EXPECT_EQ(code(maps_->Lookup(Ctx().get(), empty, &resp)),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  v1::LookupRequest unnamed;
+  EXPECT_EQ(code(maps_->Lookup(Ctx().get(), unnamed, &resp)),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // A full hash map: fill it in one batch (a batch over the limit is
+  // refused first), then one more.
+  v1::UpdateRequest fill;
+  *fill.mutable_map() = Ref("tcp_tune_counters");
+  fill.set_zero_fill(true);
+  for (int i = 0; i < TCP_TUNE_MAX_COUNTERS + 1; ++i) {
+    v1::Entry* e = fill.add_entries();
+    e->mutable_key()->set_json(absl::StrCat(R"({"rule_id":)", 100 + i, "}"));
+    e->mutable_value()->set_json("{}");
+  }
+  v1::UpdateResponse filled;
+  EXPECT_EQ(code(maps_->Update(Ctx().get(), fill, &filled)),
+            grpc::StatusCode::INVALID_ARGUMENT);  // 1025 > max batch 1024
+  fill.mutable_entries()->RemoveLast();
+  fill.mutable_entries()->RemoveLast();  // rule_id 1 is already there
+  s = maps_->Update(Ctx().get(), fill, &filled);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(filled.updated(), TCP_TUNE_MAX_COUNTERS - 1);
+  s = Update("tcp_tune_counters", R"({"rule_id":99999})", "{}");
+  EXPECT_EQ(code(s), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
+  // Replacing an existing entry in the full map still works.
+  EXPECT_TRUE(
+      Update("tcp_tune_counters", R"({"rule_id":1})", R"({"matched":5})").ok());
+
+  // Dump resume: pages of one entry resumed by token cover each rule once.
+  std::vector<std::string> prefixes = {"10.0.0.0", "10.1.0.0", "192.168.0.0"};
+  for (size_t i = 0; i < prefixes.size(); ++i) {
+    ASSERT_TRUE(Update("tcp_tune_rules",
+                       absl::StrCat(R"({"prefixlen":)", 104 + 8 * (i % 2),
+                                    R"(,"addr":")", prefixes[i], R"("})"),
+                       absl::StrCat(R"({"rule_id":)", i, "}"))
+                    .ok());
+  }
+  std::map<std::string, int> seen;
+  std::string token;
+  for (int call = 0; call < 10; ++call) {
+    v1::DumpRequest dump;
+    *dump.mutable_map() = Ref("tcp_tune_rules");
+    dump.set_page_size(1);
+    dump.set_max_pages(1);
+    dump.set_resume_token(token);
+    auto reader = maps_->Dump(Ctx().get(), dump);
+    v1::DumpResponse page;
+    ASSERT_TRUE(reader->Read(&page));
+    ASSERT_EQ(page.entries_size(), 1);
+    ++seen[Json::parse(page.entries(0).key().json())["addr"]];
+    ASSERT_TRUE(reader->Finish().ok());
+    token = page.resume_token();
+    if (token.empty()) break;
+  }
+  EXPECT_EQ(seen.size(), 3u);
+  for (const auto& [addr, n] : seen) EXPECT_EQ(n, 1) << addr;
+
+  // A stale token: the key it resumes after was deleted.
+  v1::DumpRequest dump;
+  *dump.mutable_map() = Ref("tcp_tune_rules");
+  dump.set_page_size(1);
+  dump.set_max_pages(1);
+  auto reader = maps_->Dump(Ctx().get(), dump);
+  v1::DumpResponse page;
+  ASSERT_TRUE(reader->Read(&page));
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_FALSE(page.resume_token().empty());
+  ASSERT_TRUE(Delete("tcp_tune_rules", page.entries(0).key().json()).ok());
+  dump.set_resume_token(page.resume_token());
+  reader = maps_->Dump(Ctx().get(), dump);
+  while (reader->Read(&page)) {
+  }
+  s = reader->Finish();
+  EXPECT_EQ(code(s), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+  // A token that is not one.
+  dump.set_resume_token("not a token");
+  reader = maps_->Dump(Ctx().get(), dump);
+  while (reader->Read(&page)) {
+  }
+  EXPECT_EQ(code(reader->Finish()), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Loading object paths that do not exist.
+  v1::LoadRequest load;
+  load.mutable_program_set()->set_name("missing");
+  load.mutable_program_set()->add_objects("/nonexistent/x.bpf.o");
+  v1::LoadResponse loaded;
+  EXPECT_EQ(code(programs_->Load(Ctx().get(), load, &loaded)),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ApiTest, SixteenConcurrentClients) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-conc");
+  constexpr int kClients = 16;
+  constexpr int kKeysPerClient = 8;
+  auto key_of = [](int client, int k) {
+    return absl::StrCat(R"({"rule_id":)", client * 100 + k, "}");
+  };
+  for (int c = 0; c < kClients; ++c) {
+    for (int k = 0; k < kKeysPerClient; ++k) {
+      ASSERT_TRUE(Update("tcp_tune_counters", key_of(c, k), "{}").ok());
+    }
+  }
+  std::atomic<int> errors{0};
+  std::atomic<uint64_t> ops{0};
+  std::vector<std::vector<uint64_t>> last(
+      kClients, std::vector<uint64_t>(kKeysPerClient));
+  auto end = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c] {
+      // Its own connection.
+      grpc::ChannelArguments args;
+      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+      auto stub = v1::Maps::NewStub(
+          grpc::CreateCustomChannel("unix:" + daemon_->socket_path(),
+                                    grpc::InsecureChannelCredentials(), args));
+      for (uint64_t n = 1; std::chrono::steady_clock::now() < end; ++n) {
+        int k = n % kKeysPerClient;
+        v1::UpdateRequest up;
+        *up.mutable_map() = Ref("tcp_tune_counters");
+        up.set_zero_fill(true);
+        v1::Entry* e = up.add_entries();
+        e->mutable_key()->set_json(key_of(c, k));
+        e->mutable_value()->set_json(
+            absl::StrCat(R"({"matched":)", n, R"(,"rto_replies":)", c, "}"));
+        v1::UpdateResponse up_resp;
+        grpc::Status s = stub->Update(Ctx().get(), up, &up_resp);
+        if (!s.ok()) {
+          ADD_FAILURE() << "update: " << s.error_message();
+          ++errors;
+          return;
+        }
+        last[c][k] = n;
+        // Read back our own key, and another client's.
+        for (const std::string& key :
+             {key_of(c, k), key_of((c + 1) % kClients, k)}) {
+          v1::LookupRequest get;
+          *get.mutable_map() = Ref("tcp_tune_counters");
+          get.mutable_key()->set_json(key);
+          v1::LookupResponse got;
+          s = stub->Lookup(Ctx().get(), get, &got);
+          if (!s.ok()) {
+            ADD_FAILURE() << "lookup: " << s.error_message();
+            ++errors;
+            return;
+          }
+          if (key == key_of(c, k) &&
+              Json::parse(got.entry().value().json())["matched"] != n) {
+            ADD_FAILURE() << "read back " << got.entry().value().json();
+            ++errors;
+            return;
+          }
+        }
+        ops += 3;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  std::cerr << "concurrency: " << kClients << " clients, " << ops.load()
+            << " calls in 3 s (" << ops.load() / 3 << " calls/s)\n";
+
+  // Afterwards every key holds its client's last write.
+  for (int c = 0; c < kClients; ++c) {
+    for (int k = 0; k < kKeysPerClient; ++k) {
+      std::string value;
+      ASSERT_TRUE(Lookup("tcp_tune_counters", key_of(c, k), &value).ok());
+      Json v = Json::parse(value);
+      EXPECT_EQ(v["rto_replies"], c);
+      if (last[c][k] != 0) EXPECT_EQ(v["matched"], last[c][k]);
+    }
+  }
+}
+
+TEST_F(ApiTest, SlowDumpClientsStallNobody) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-slow");
+  v1::UpdateRequest fill;
+  *fill.mutable_map() = Ref("tcp_tune_counters");
+  fill.set_zero_fill(true);
+  for (int i = 0; i < TCP_TUNE_MAX_COUNTERS; ++i) {
+    v1::Entry* e = fill.add_entries();
+    e->mutable_key()->set_json(absl::StrCat(R"({"rule_id":)", i, "}"));
+    e->mutable_value()->set_json(R"({"matched":1})");
+  }
+  v1::UpdateResponse filled;
+  ASSERT_TRUE(maps_->Update(Ctx().get(), fill, &filled).ok());
+
+  // Eight clients start dumps of one-entry pages and stop reading: their
+  // server threads block on flow control.
+  constexpr int kSlow = 8;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::DumpResponse>>> readers;
+  std::vector<std::unique_ptr<v1::Maps::Stub>> stubs;
+  for (int i = 0; i < kSlow; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    stubs.push_back(v1::Maps::NewStub(
+        grpc::CreateCustomChannel("unix:" + daemon_->socket_path(),
+                                  grpc::InsecureChannelCredentials(), args)));
+    contexts.push_back(Ctx());
+    v1::DumpRequest dump;
+    *dump.mutable_map() = Ref("tcp_tune_counters");
+    dump.set_page_size(1);
+    readers.push_back(stubs.back()->Dump(contexts.back().get(), dump));
+    v1::DumpResponse page;
+    ASSERT_TRUE(readers.back()->Read(&page));
+  }
+  // Everyone else is still served promptly.
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 50; ++i) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(2));
+    v1::LookupRequest get;
+    *get.mutable_map() = Ref("tcp_tune_counters");
+    get.mutable_key()->set_json(absl::StrCat(R"({"rule_id":)", i, "}"));
+    v1::LookupResponse got;
+    grpc::Status s = maps_->Lookup(&ctx, get, &got);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  for (auto& ctx : contexts) ctx->TryCancel();
+  for (auto& reader : readers) {
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing

@@ -1,0 +1,28 @@
+// A foreign client: Debian's python3-grpcio, run by /usr/bin/python3 (the
+// system interpreter, whatever python3 comes first on PATH), with stubs
+// generated from proto/ at test time, against a daemon started here.
+#include "tests/api/api_fixture.h"
+#include "tests/api/run_as.h"
+#include "tests/testing/kernel_env.h"
+
+namespace bpfwarden::testing {
+namespace {
+
+class ForeignClientTest : public ApiFixture {};
+
+TEST_F(ForeignClientTest, PythonGrpcioReadsAndWritesTypedEntries) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-python");
+  std::string out_dir = work_->path() + "/stubs";
+  ASSERT_EQ(mkdir(out_dir.c_str(), 0755), 0);
+  // The runfiles root holds proto/api.proto and proto/config.proto.
+  std::string proto_root = Runfile("");
+  auto result = RunAs(
+      {0, 0, {0}}, {"/usr/bin/python3", Runfile("tests/api/foreign_client.py"),
+                    daemon_->socket_path(), proto_root, out_dir});
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 0) << result->out << result->err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing

@@ -1,0 +1,171 @@
+// The policy seen from unprivileged clients: a process that dropped to
+// nobody (uid and gid 65534) reads the map it is allowed to, is refused
+// writes (PERMISSION_DENIED, audited) until the policy grants them on
+// SIGHUP, and sees only what it may read. A uid outside the socket's group
+// cannot connect at all.
+#include <unistd.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "grpcpp/grpcpp.h"
+#include "nlohmann/json.hpp"
+#include "tests/api/api_fixture.h"
+#include "tests/api/run_as.h"
+#include "tests/testing/kernel_env.h"
+
+namespace bpfwarden::testing {
+namespace {
+
+constexpr uid_t kNobody = 65534;
+const Credentials kNobodyCreds = {kNobody, kNobody, {kNobody}};
+
+constexpr char kReadCounters[] = R"pb(
+  policy {
+    program_set: "bpfwarden"
+    map: "tcp_tune_*"
+    principals: "uid:65534"
+    allow: READ
+  }
+)pb";
+
+constexpr char kWriteCounters[] = R"pb(
+  policy {
+    program_set: "bpfwarden"
+    map: "tcp_tune_counters"
+    principals: "group:nogroup"
+    allow: WRITE
+  }
+)pb";
+
+class UnprivilegedTest : public ApiFixture {
+ protected:
+  // Runs api_probe as nobody with `args` after the socket path.
+  RunResult Probe(const std::vector<std::string>& args,
+                  const Credentials& creds = kNobodyCreds) {
+    if (probe_.empty()) {
+      probe_ = work_->path() + "/api_probe";
+      absl::Status s = CopyExecutable(Runfile("tests/api/api_probe"), probe_);
+      EXPECT_TRUE(s.ok()) << s;
+    }
+    std::vector<std::string> argv = {probe_, daemon_->socket_path()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto result = RunAs(creds, argv);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *result : RunResult{};
+  }
+
+  std::string probe_;
+};
+
+int Code(grpc::StatusCode code) { return static_cast<int>(code); }
+
+TEST_F(UnprivilegedTest, ReadAllowedWriteDeniedUntilPolicyGrantsIt) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-unpriv", kReadCounters);
+  const std::string key = R"({"rule_id":42})";
+  ASSERT_TRUE(Update("tcp_tune_counters", key, R"({"matched":3})").ok());
+
+  // Who the daemon thinks we are: the kernel's word, not ours.
+  RunResult status = Probe({"status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(status.out.rfind("uid:65534(nobody) gid:65534", 0), 0u)
+      << status.out;
+
+  // Read is allowed.
+  RunResult read = Probe({"lookup", kSet, "tcp_tune_counters", key});
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  EXPECT_EQ(nlohmann::json::parse(read.out)["matched"], 3);
+  RunResult dump = Probe({"dump", kSet, "tcp_tune_counters"});
+  ASSERT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_NE(dump.out.find(R"("rule_id":42)"), std::string::npos);
+
+  // Write is not, and the error names the operation and the map only.
+  RunResult write =
+      Probe({"update", kSet, "tcp_tune_counters", key, R"({"matched":9})"});
+  EXPECT_EQ(write.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << write.err;
+  EXPECT_EQ(write.err,
+            "Maps.Update on map bpfwarden/tcp_tune_counters: permission "
+            "denied (write access required)\n");
+  RunResult del = Probe({"delete", kSet, "tcp_tune_counters", key});
+  EXPECT_EQ(del.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED));
+  // Maps outside the rule are not readable, nor listed; admin is refused.
+  RunResult stats = Probe({"lookup", kSet, "tcp_stats",
+                           R"({"family":2,"remote_port":1,"remote_addr":)"
+                           R"("1.2.3.4","cgroup_id":1})"});
+  EXPECT_EQ(stats.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << stats.err;
+  RunResult listed = Probe({"list-maps"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(listed.out,
+            "bpfwarden/tcp_tune_counters\nbpfwarden/tcp_tune_rules\n");
+  RunResult unload = Probe({"unload", kSet});
+  EXPECT_EQ(unload.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED));
+
+  std::string value;
+  ASSERT_TRUE(Lookup("tcp_tune_counters", key, &value).ok());
+  EXPECT_EQ(nlohmann::json::parse(value)["matched"], 3);  // untouched
+
+  // The policy grants write (to the group) on SIGHUP.
+  ASSERT_TRUE(daemon_
+                  ->Reload(ConfigWithPolicy(
+                      absl::StrCat(kReadCounters, kWriteCounters)))
+                  .ok());
+  write = Probe({"update", kSet, "tcp_tune_counters", key, R"({"matched":9})"});
+  EXPECT_EQ(write.exit_code, 0) << write.err;
+  ASSERT_TRUE(Lookup("tcp_tune_counters", key, &value).ok());
+  EXPECT_EQ(nlohmann::json::parse(value)["matched"], 9);
+  // ... on that map only.
+  write = Probe({"update", kSet, "tcp_tune_rules",
+                 R"({"prefixlen":104,"addr":"10.0.0.0"})", R"({"rule_id":1})"});
+  EXPECT_EQ(write.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED));
+
+  // Audit: the denials and the write, with who, what, which map, which key.
+  std::string log = daemon_->Log();
+  std::vector<std::string> audit;
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (line.find(" AUDIT ") != absl::string_view::npos &&
+        line.find("uid:65534") != absl::string_view::npos) {
+      audit.emplace_back(line);
+    }
+  }
+  // `key`: a piece of the escaped key text the record must carry.
+  auto has = [&](const std::string& method, const std::string& map,
+                 const std::string& result, const std::string& key = "") {
+    for (const std::string& line : audit) {
+      if (line.find("method=" + method + " ") != std::string::npos &&
+          line.find("map=\"bpfwarden/" + map + "\"") != std::string::npos &&
+          line.find("result=" + result) != std::string::npos &&
+          line.find(key) != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  const std::string escaped_key = R"(keys="{\"rule_id\":42}")";
+  EXPECT_TRUE(
+      has("Maps.Update", "tcp_tune_counters", "PERMISSION_DENIED", escaped_key))
+      << log;
+  EXPECT_TRUE(has("Maps.Delete", "tcp_tune_counters", "PERMISSION_DENIED",
+                  escaped_key));
+  EXPECT_TRUE(has("Maps.Lookup", "tcp_stats", "PERMISSION_DENIED"));
+  EXPECT_TRUE(has("Maps.Update", "tcp_tune_counters", "OK", escaped_key));
+  EXPECT_TRUE(has("Maps.Update", "tcp_tune_rules", "PERMISSION_DENIED"));
+}
+
+TEST_F(UnprivilegedTest, OnlyTheSocketGroupCanConnect) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-group", kReadCounters);
+  // uid 65534 with a gid outside the socket's group (nogroup) gets no
+  // connection at all: the socket is 0660.
+  Credentials outsider = {kNobody, 65533, {65533}};
+  RunResult refused = Probe({"status"}, outsider);
+  EXPECT_EQ(refused.exit_code, Code(grpc::StatusCode::UNAVAILABLE))
+      << refused.err;
+  // A member (the primary group) can.
+  RunResult member = Probe({"status"});
+  EXPECT_EQ(member.exit_code, 0) << member.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
