@@ -16,7 +16,8 @@
 #include "absl/types/span.h"
 #include "daemon/btf/codec.h"
 #include "daemon/btf/json.h"
-#include "daemon/btf/layout.h"
+#include "daemon/btf/type_layout.h"
+#include "daemon/maps/map_errors.h"
 #include "daemon/unique_fd.h"
 
 namespace bpfwarden {
@@ -161,6 +162,16 @@ class TypedMap {
  private:
   TypedMap() = default;
 
+  absl::Status CheckKey(absl::Span<const uint8_t> key,
+                        absl::string_view op) const;
+  absl::Status CheckValue(absl::Span<const uint8_t> value,
+                          absl::string_view op) const;
+  absl::Status Errno(int err, MapAccess access, absl::string_view op) const;
+  absl::StatusOr<DumpPage> DumpBatch(const std::vector<uint8_t>* cursor,
+                                     size_t page_size) const;
+  absl::StatusOr<DumpPage> DumpNextKey(const std::vector<uint8_t>* last_key,
+                                       size_t page_size) const;
+
   UniqueFd fd_;
   std::string label_;
   bpf_map_info info_{};
@@ -173,6 +184,8 @@ class TypedMap {
 
 // The name of an UpdateFlag ("ANY", "NOEXIST", "EXIST").
 const char* UpdateFlagName(UpdateFlag flag);
+// Its kernel value (BPF_ANY, BPF_NOEXIST, BPF_EXIST).
+uint64_t KernelUpdateFlags(UpdateFlag flag);
 
 }  // namespace bpfwarden
 
