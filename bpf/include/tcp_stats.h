@@ -16,8 +16,8 @@
 // map still holds far fewer than max_entries (a CPU whose list ran dry takes
 // from the global list and may shrink it), and an evicted peer starts again
 // from zero. Size it well above the number of (peer, port, cgroup) triples
-// expected to be live at once: 16384 entries of 112 bytes (key 32, value 80)
-// is about 2 MiB of kernel memory with the LRU's per-element overhead.
+// expected to be live at once: 16384 entries (key 32 B, value 80 B) cost
+// 2884480 B (2.75 MiB) of kernel memory, as bpftool reports the map's memlock.
 // Readers must treat a missing peer as "not seen recently", never as "never
 // seen", and every count as a lower bound.
 #define TCP_STATS_MAX_ENTRIES 16384
