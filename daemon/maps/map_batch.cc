@@ -32,6 +32,12 @@ BatchResult Rejected(size_t index, size_t total, const absl::Status& status) {
                                    status.message(), " (nothing applied)"))};
 }
 
+// The kernel reports how many elements it processed only once it reaches
+// them; an error before (bad flags, say) leaves the count as passed in.
+size_t AppliedBeforeError(uint32_t count, size_t requested) {
+  return count >= requested ? 0 : count;
+}
+
 }  // namespace
 
 BatchResult TypedMap::UpdateBatch(const std::vector<MapEntry>& entries,
@@ -53,19 +59,22 @@ BatchResult TypedMap::UpdateBatch(const std::vector<MapEntry>& entries,
                   entries[i].value.end());
   }
   if (entries.empty()) return BatchResult{0, absl::OkStatus()};
-  if (!SupportsUpdateBatch(info_.type)) {
+  // The kernel's batch update takes no NOEXIST/EXIST (elem_flags allows
+  // only BPF_F_LOCK), so those go one element at a time.
+  if (!SupportsUpdateBatch(info_.type) || flag != UpdateFlag::kAny) {
     for (size_t i = 0; i < entries.size(); ++i) {
       absl::Status s = Update(entries[i].key, entries[i].value, flag);
       if (!s.ok()) return Failed(i, entries.size(), s);
     }
     return BatchResult{entries.size(), absl::OkStatus()};
   }
-  LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = KernelUpdateFlags(flag));
+  LIBBPF_OPTS(bpf_map_batch_opts, opts);
   uint32_t count = entries.size();
   if (bpf_map_update_batch(fd_.get(), keys.data(), values.data(), &count,
                            &opts) != 0) {
     const int err = errno;
-    return Failed(count, entries.size(), Errno(err, MapAccess::kWrite, op));
+    return Failed(AppliedBeforeError(count, entries.size()), entries.size(),
+                  Errno(err, MapAccess::kWrite, op));
   }
   return BatchResult{count, absl::OkStatus()};
 }
@@ -91,7 +100,7 @@ BatchResult TypedMap::DeleteBatch(const std::vector<Bytes>& keys) const {
   uint32_t count = keys.size();
   if (bpf_map_delete_batch(fd_.get(), packed.data(), &count, &opts) != 0) {
     const int err = errno;
-    return Failed(count, keys.size(),
+    return Failed(AppliedBeforeError(count, keys.size()), keys.size(),
                   Errno(err, MapAccess::kWrite, "batch delete from"));
   }
   return BatchResult{count, absl::OkStatus()};
