@@ -1,12 +1,14 @@
 #include "daemon/cgroup_link.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <fcntl.h>
 
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
 #include "daemon/errno_status.h"
+#include "daemon/libbpf_ptr.h"
 #include "daemon/names.h"
 
 namespace bpfwarden {
@@ -77,9 +79,20 @@ absl::StatusOr<std::vector<CgroupProgram>> QueryCgroup(
 std::string KernelProgramName(uint32_t id) {
   UniqueFd fd(bpf_prog_get_fd_by_id(id));
   if (!fd) return "";
+  bpf_func_info func{};
   bpf_prog_info info{};
+  info.nr_func_info = 1;
+  info.func_info_rec_size = sizeof(func);
+  info.func_info = reinterpret_cast<uintptr_t>(&func);
   uint32_t len = sizeof(info);
   if (bpf_obj_get_info_by_fd(fd.get(), &info, &len) != 0) return "";
+  // The kernel keeps 15 characters of the name; BTF has all of it.
+  if (info.btf_id != 0 && info.nr_func_info > 0) {
+    BtfPtr btf(btf__load_from_kernel_by_id(info.btf_id));
+    const btf_type* t =
+        btf ? btf__type_by_id(btf.get(), func.type_id) : nullptr;
+    if (t != nullptr) return btf__name_by_offset(btf.get(), t->name_off);
+  }
   return info.name;
 }
 

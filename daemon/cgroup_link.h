@@ -33,7 +33,8 @@ struct CgroupProgram {
 absl::StatusOr<std::vector<CgroupProgram>> QueryCgroup(
     const std::string& cgroup);
 
-// The kernel's name of program `id` ("" when it is gone).
+// The full name of program `id` (from its BTF; the kernel keeps only 15
+// characters otherwise); "" when it is gone.
 std::string KernelProgramName(uint32_t id);
 
 struct LinkInfo {

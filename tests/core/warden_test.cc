@@ -1,0 +1,576 @@
+// The daemon core in-process on a real kernel: load, attach, count traffic,
+// link objects, kconfig, globals, pinned-map layout checks, bad inputs,
+// reconcile and persisted state. Every test has its own pin root and
+// cgroup, and checks for residue at the end.
+#include "daemon/warden.h"
+
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "bpf/include/tcp_stats.h"
+#include "daemon/core_types.h"
+#include "daemon/libbpf_ptr.h"
+#include "daemon/unique_fd.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/core/core_testing.h"
+#include "tests/testing/default_object.h"
+#include "tests/testing/kernel_clock.h"
+#include "tests/testing/kernel_env.h"
+#include "tests/testing/loopback_tcp.h"
+#include "tests/testing/scoped_cgroup.h"
+#include "tests/testing/scoped_pin_dir.h"
+
+namespace bpfwarden {
+namespace {
+
+using ::bpfwarden::testing::AttachedAnyType;
+using ::bpfwarden::testing::MapEntries;
+using ::bpfwarden::testing::PinsUnder;
+using ::bpfwarden::testing::ReadProbe;
+using ::bpfwarden::testing::Runfile;
+using ::bpfwarden::testing::RunTcpExchangeIn;
+using ::bpfwarden::testing::ScopedCgroup;
+using ::bpfwarden::testing::ScopedPinDir;
+using ::bpfwarden::testing::TcpExchange;
+using ::testing::HasSubstr;
+
+constexpr char kProbeMaps[] = "tests/core/probe_maps.bpf.o";
+constexpr char kProbeProg[] = "tests/core/probe_prog.bpf.o";
+
+v1::ProgramSet Builtin(const std::string& name = "bpfwarden") {
+  v1::ProgramSet set;
+  set.set_name(name);
+  set.set_builtin(true);
+  return set;
+}
+
+v1::ProgramSet FromObjects(const std::string& name,
+                           const std::vector<std::string>& runfiles) {
+  v1::ProgramSet set;
+  set.set_name(name);
+  for (const std::string& f : runfiles) set.add_objects(Runfile(f));
+  return set;
+}
+
+v1::Attachment AttachSpec(const std::string& set, const std::string& program,
+                          const std::string& cgroup) {
+  v1::Attachment a;
+  a.set_program_set(set);
+  a.set_program(program);
+  a.set_cgroup(cgroup);
+  return a;
+}
+
+class WardenTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    BPFWARDEN_REQUIRE_KERNEL();
+    std::string tag =
+        ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::transform(tag.begin(), tag.end(), tag.begin(), ::tolower);
+    auto pins = ScopedPinDir::Create("core-" + tag);
+    ASSERT_TRUE(pins.ok()) << pins.status();
+    pins_.emplace(*std::move(pins));
+    auto cgroup = ScopedCgroup::Create("core-" + tag);
+    ASSERT_TRUE(cgroup.ok()) << cgroup.status();
+    cgroup_.emplace(*std::move(cgroup));
+    options_.pin_root = pins_->path() + "/root";
+    options_.state_dir = testing::TempDir("state-" + tag);
+    auto warden = Warden::Create(options_);
+    ASSERT_TRUE(warden.ok()) << warden.status();
+    warden_ = *std::move(warden);
+  }
+
+  // Residue: nothing attached to the test's cgroup after shutdown, and the
+  // pin directory and cgroup gone once their owners are.
+  void TearDown() override {
+    if (warden_) {
+      EXPECT_TRUE(warden_->Shutdown().ok());
+      warden_.reset();
+    }
+    if (cgroup_) {
+      EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
+      const std::string path = cgroup_->path();
+      cgroup_.reset();
+      EXPECT_FALSE(std::filesystem::exists(path)) << path;
+    }
+    if (pins_) {
+      const std::string path = pins_->path();
+      pins_.reset();
+      EXPECT_FALSE(std::filesystem::exists(path)) << path;
+    }
+  }
+
+  // Drives `connections` loopback TCP connections from inside the cgroup.
+  void Traffic(int connections = 3) {
+    auto r =
+        RunTcpExchangeIn(*cgroup_, TcpExchange{.family = AF_INET,
+                                               .connections = connections,
+                                               .bytes_per_connection = 1000});
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+
+  std::string SetDir(const std::string& set) {
+    return options_.pin_root + "/" + set;
+  }
+
+  WardenOptions options_;
+  std::optional<ScopedPinDir> pins_;
+  std::optional<ScopedCgroup> cgroup_;
+  std::unique_ptr<Warden> warden_;
+};
+
+// 1. Traffic is counted, through the core's own load, attach and map access.
+TEST_F(WardenTest, TrafficIsCounted) {
+  auto set = warden_->Load(Builtin());
+  ASSERT_TRUE(set.ok()) << set.status();
+  auto att = warden_->Attach(
+      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
+  ASSERT_TRUE(att.ok()) << att.status();
+  EXPECT_EQ(att->cgroup, cgroup_->path());
+  EXPECT_EQ(att->attach_type, "cgroup_sock_ops");
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()),
+              ::testing::ElementsAre(absl::StrCat(
+                  "cgroup_sock_ops:", att->program_id, ":tcp_stats_sockops")));
+  Traffic(3);
+
+  auto map = warden_->OpenMap("bpfwarden", "tcp_stats");
+  ASSERT_TRUE(map.ok()) << map.status();
+  EXPECT_EQ(map->info.pin_path, SetDir("bpfwarden") + "/tcp_stats");
+  EXPECT_EQ(map->info.key_size, sizeof(tcp_stats_key));
+  EXPECT_NE(map->info.btf_value_type_id, 0u);
+  uint64_t active = 0, passive = 0;
+  for (const auto& [key, value] :
+       MapEntries<tcp_stats_key, tcp_stats_value>(map->fd.get())) {
+    if (key.cgroup_id != cgroup_->id()) continue;
+    active += value.active_opens;
+    passive += value.passive_opens;
+  }
+  EXPECT_EQ(active, 3u);
+  EXPECT_EQ(passive, 3u);
+
+  auto listed = warden_->ListAttachments(cgroup_->path());
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_TRUE((*listed)[0].ours);
+  EXPECT_EQ((*listed)[0].id, att->id);
+
+  ASSERT_TRUE(warden_->Detach(att->id).ok());
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
+  EXPECT_EQ(warden_->Detach(att->id).code(), absl::StatusCode::kNotFound);
+  // The same attachment again gets the same id.
+  auto again = warden_->Attach(
+      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->id, att->id);
+  EXPECT_EQ(warden_
+                ->Attach(AttachSpec("bpfwarden", "tcp_stats_sockops",
+                                    cgroup_->path()))
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+// 5 and 6. Two objects linked in the daemon load and work; the kconfig
+// extern resolves from the kernel's config and from an override; a .rodata
+// global is set by name.
+TEST_F(WardenTest, MultiObjectLinkingKconfigAndGlobals) {
+  auto hz = testing::KernelHz();
+  ASSERT_TRUE(hz.ok()) << hz.status();
+
+  v1::ProgramSet spec = FromObjects("probe", {kProbeMaps, kProbeProg});
+  v1::GlobalValue* magic = spec.add_globals();
+  magic->set_name("probe_magic");
+  magic->set_uint_value(42);
+  auto set = warden_->Load(spec);
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_EQ(set->programs.size(), 1u);
+  EXPECT_EQ(set->programs[0].name, "probe_sockops");
+  EXPECT_EQ(set->programs[0].type, "sock_ops");
+  ASSERT_TRUE(
+      warden_->Attach(AttachSpec("probe", "probe_sockops", cgroup_->path()))
+          .ok());
+  Traffic(1);
+  auto map = warden_->OpenMap("probe", "probe");
+  ASSERT_TRUE(map.ok()) << map.status();
+  auto value = ReadProbe(map->fd.get());
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_GT(value->calls, 0u);
+  EXPECT_EQ(value->hz, *hz);  // from /proc/config.gz
+  EXPECT_EQ(value->magic, 42u);
+
+  // Again with an override, and the default global.
+  ASSERT_TRUE(warden_->Unload("probe", /*keep_maps=*/false).ok());
+  EXPECT_THAT(PinsUnder(SetDir("probe")), ::testing::IsEmpty());
+  v1::ProgramSet overridden = FromObjects("probe", {kProbeMaps, kProbeProg});
+  v1::KconfigOverride* k = overridden.add_kconfig();
+  k->set_name("CONFIG_HZ");
+  k->set_value(*hz == 100 ? "300" : "100");
+  ASSERT_TRUE(warden_->Load(overridden).ok());
+  ASSERT_TRUE(
+      warden_->Attach(AttachSpec("probe", "probe_sockops", cgroup_->path()))
+          .ok());
+  Traffic(1);
+  map = warden_->OpenMap("probe", "probe");
+  ASSERT_TRUE(map.ok()) << map.status();
+  value = ReadProbe(map->fd.get());
+  ASSERT_TRUE(value.ok()) << value.status();
+  EXPECT_EQ(value->hz, *hz == 100 ? 300u : 100u);
+  EXPECT_EQ(value->magic, 7u);
+}
+
+TEST_F(WardenTest, VerifierLogOnRequest) {
+  LoadOptions options;
+  options.want_verifier_log = true;
+  auto set =
+      warden_->Load(FromObjects("probe", {kProbeMaps, kProbeProg}), options);
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_THAT(set->verifier_log, HasSubstr("processed"));
+  EXPECT_THAT(set->verifier_log, HasSubstr("probe_sockops"));
+}
+
+// 7. A pinned map whose layout changed is refused, naming the map and the
+// difference, and its data survives; replace_maps gives a fresh map.
+TEST_F(WardenTest, PinnedMapWithChangedLayout) {
+  ASSERT_TRUE(
+      warden_->Load(FromObjects("layout", {"tests/core/layout_v1.bpf.o"}))
+          .ok());
+  {
+    auto map = warden_->OpenMap("layout", "layout");
+    ASSERT_TRUE(map.ok()) << map.status();
+    uint32_t key = 5;
+    layout_value_v1 value{11, 22};
+    ASSERT_EQ(bpf_map_update_elem(map->fd.get(), &key, &value, BPF_ANY), 0);
+  }
+  ASSERT_TRUE(warden_->Unload("layout", /*keep_maps=*/true).ok());
+  const std::string pin = SetDir("layout") + "/layout";
+  ASSERT_TRUE(std::filesystem::exists(pin));
+
+  // Same sizes, different members: libbpf alone would reuse the map.
+  auto refused =
+      warden_->Load(FromObjects("layout", {"tests/core/layout_v2.bpf.o"}));
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+      << refused.status();
+  EXPECT_THAT(refused.status().message(), HasSubstr("pinned map layout"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("value layout"));
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("member 0 (packets): named packets in the pinned map, "
+                        "bytes in the object"))
+      << refused.status();
+  EXPECT_EQ(warden_->GetSet("layout").status().code(),
+            absl::StatusCode::kNotFound);
+
+  // The old data is still there, in the same pinned map.
+  auto check_data = [&](uint64_t packets, uint64_t bytes) {
+    UniqueFd fd(bpf_obj_get(pin.c_str()));
+    ASSERT_TRUE(fd.valid());
+    uint32_t key = 5;
+    layout_value_v1 value{};
+    ASSERT_EQ(bpf_map_lookup_elem(fd.get(), &key, &value), 0);
+    EXPECT_EQ(value.packets, packets);
+    EXPECT_EQ(value.bytes, bytes);
+  };
+  check_data(11, 22);
+
+  // The unchanged object reuses it.
+  auto reused =
+      warden_->Load(FromObjects("layout", {"tests/core/layout_v1.bpf.o"}));
+  ASSERT_TRUE(reused.ok()) << reused.status();
+  bool layout_reused = false;
+  for (const MapInfo& m : reused->maps)
+    layout_reused |= m.name == "layout" && m.reused;
+  EXPECT_TRUE(layout_reused);
+  check_data(11, 22);
+  ASSERT_TRUE(warden_->Unload("layout").ok());
+
+  // replace_maps: a fresh, empty map with the new layout.
+  LoadOptions replace;
+  replace.replace_maps = true;
+  auto fresh = warden_->Load(
+      FromObjects("layout", {"tests/core/layout_v2.bpf.o"}), replace);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  auto map = warden_->OpenMap("layout", "layout");
+  ASSERT_TRUE(map.ok());
+  uint32_t key = 5;
+  layout_value_v2 value{};
+  EXPECT_NE(bpf_map_lookup_elem(map->fd.get(), &key, &value), 0);
+  EXPECT_THAT(PinsUnder(SetDir("layout")), ::testing::ElementsAre(pin));
+}
+
+std::string V1CgroupDir() {
+  std::ifstream mounts("/proc/mounts");
+  std::string dev, dir, type, rest;
+  while (mounts >> dev >> dir >> type && std::getline(mounts, rest)) {
+    if (type == "cgroup") return dir;
+  }
+  return "";
+}
+
+// 8. Bad inputs: each a clear error, nothing left behind, and the core
+// still serves afterwards.
+TEST_F(WardenTest, BadInputs) {
+  const std::string tmp = testing::TempDir("bad");
+  auto expect_load_error = [&](const v1::ProgramSet& spec,
+                               absl::StatusCode code, const std::string& text) {
+    auto r = warden_->Load(spec);
+    EXPECT_EQ(r.status().code(), code) << spec.name() << ": " << r.status();
+    EXPECT_THAT(r.status().message(), HasSubstr(text)) << spec.name();
+  };
+
+  testing::WriteFile(tmp + "/text.o", "this is not an ELF object\n");
+  v1::ProgramSet not_elf;
+  not_elf.set_name("notelf");
+  not_elf.add_objects(tmp + "/text.o");
+  expect_load_error(not_elf, absl::StatusCode::kInvalidArgument,
+                    "not an ELF file");
+
+  const std::string whole = testing::ReadFile(Runfile("bpf/bpfwarden.bpf.o"));
+  ASSERT_GT(whole.size(), 1000u);
+  testing::WriteFile(tmp + "/half.o", whole.substr(0, whole.size() / 2));
+  v1::ProgramSet truncated;
+  truncated.set_name("truncated");
+  truncated.add_objects(tmp + "/half.o");
+  expect_load_error(truncated, absl::StatusCode::kInvalidArgument, "truncated");
+
+  expect_load_error(FromObjects("noprogs", {kProbeMaps}),
+                    absl::StatusCode::kInvalidArgument, "has no programs");
+
+  v1::ProgramSet missing;
+  missing.set_name("missing");
+  missing.add_objects(tmp + "/does-not-exist.o");
+  expect_load_error(missing, absl::StatusCode::kNotFound, "does-not-exist.o");
+
+  absl::Status rejected =
+      warden_->Load(FromObjects("reject", {"tests/core/reject.bpf.o"}))
+          .status();
+  EXPECT_EQ(rejected.code(), absl::StatusCode::kInvalidArgument) << rejected;
+  EXPECT_THAT(rejected.message(),
+              HasSubstr("the verifier rejected program reject_sockops"));
+  EXPECT_THAT(rejected.message(), HasSubstr("log tail"));
+  std::optional<std::string> full_log = VerifierLogOf(rejected);
+  ASSERT_TRUE(full_log.has_value());
+  EXPECT_GT(full_log->size(), 50u);
+  EXPECT_THAT(*full_log, HasSubstr("invalid mem access"));
+  EXPECT_THAT(rejected.message(), HasSubstr("invalid mem access"));
+  EXPECT_FALSE(std::filesystem::exists(SetDir("reject")));
+
+  for (const char* name : {"..", "../escape", "a/b", "", "dot.ted"}) {
+    v1::ProgramSet bad = Builtin(name);
+    expect_load_error(bad, absl::StatusCode::kInvalidArgument, "set name");
+  }
+
+  v1::ProgramSet bad_global = FromObjects("globals", {kProbeMaps, kProbeProg});
+  bad_global.add_globals()->set_name("no_such_global");
+  bad_global.mutable_globals(0)->set_int_value(1);
+  expect_load_error(bad_global, absl::StatusCode::kInvalidArgument,
+                    "no global variable named \"no_such_global\"");
+  bad_global.mutable_globals(0)->set_name("probe_magic");
+  bad_global.mutable_globals(0)->set_raw("abc");
+  expect_load_error(bad_global, absl::StatusCode::kInvalidArgument,
+                    "global probe_magic is 8 bytes, got 3");
+
+  // Failed loads left no set, no pins and no set directories.
+  EXPECT_TRUE(warden_->ListSets().empty());
+  EXPECT_THAT(PinsUnder(options_.pin_root), ::testing::IsEmpty());
+
+  ASSERT_TRUE(warden_->Load(Builtin()).ok());
+  auto attach_error = [&](v1::Attachment spec, absl::StatusCode code,
+                          const std::string& text) {
+    auto r = warden_->Attach(spec);
+    EXPECT_EQ(r.status().code(), code) << spec.cgroup() << ": " << r.status();
+    EXPECT_THAT(r.status().message(), HasSubstr(text)) << spec.cgroup();
+  };
+  attach_error(AttachSpec("bpfwarden", "no_such_program", cgroup_->path()),
+               absl::StatusCode::kNotFound,
+               "has no program named no_such_program");
+  attach_error(AttachSpec("nope", "tcp_stats_sockops", cgroup_->path()),
+               absl::StatusCode::kNotFound, "no program set named nope");
+  attach_error(AttachSpec("bpfwarden", "tcp_stats_sockops",
+                          cgroup_->path() + "-missing"),
+               absl::StatusCode::kNotFound, "-missing");
+  attach_error(AttachSpec("bpfwarden", "tcp_stats_sockops", "/tmp"),
+               absl::StatusCode::kInvalidArgument, "outside the cgroup v2");
+  const std::string v1_dir = V1CgroupDir();
+  if (!v1_dir.empty()) {
+    attach_error(AttachSpec("bpfwarden", "tcp_stats_sockops", v1_dir),
+                 absl::StatusCode::kInvalidArgument,
+                 "is a cgroup v1 directory");
+  } else {
+    std::cerr << "no cgroup v1 hierarchy mounted: v1 path case not exercised\n";
+  }
+  v1::Attachment wrong_type =
+      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
+  wrong_type.set_attach_type("cgroup_inet_ingress");
+  attach_error(wrong_type, absl::StatusCode::kInvalidArgument,
+               "a sock_ops program cannot be attached as cgroup_inet_ingress");
+  wrong_type.set_attach_type("xdp");
+  attach_error(wrong_type, absl::StatusCode::kInvalidArgument,
+               "unknown cgroup attach type");
+  EXPECT_EQ(warden_->OpenMap("bpfwarden", "nope").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(warden_->Unload("nope").code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
+
+  // Still serving: a good attachment counts traffic.
+  ASSERT_TRUE(warden_
+                  ->Attach(AttachSpec("bpfwarden", "tcp_stats_sockops",
+                                      cgroup_->path()))
+                  .ok());
+  Traffic(2);
+  auto map = warden_->OpenMap("bpfwarden", "tcp_stats");
+  ASSERT_TRUE(map.ok());
+  uint64_t active = 0;
+  for (const auto& [key, value] :
+       MapEntries<tcp_stats_key, tcp_stats_value>(map->fd.get())) {
+    if (key.cgroup_id == cgroup_->id()) active += value.active_opens;
+  }
+  EXPECT_EQ(active, 2u);
+}
+
+// A legacy, non-multi attachment by another tool blocks ours: the error
+// names it; the listing shows it as foreign.
+TEST_F(WardenTest, ForeignLegacyAttachment) {
+  // The other tool: a plain libbpf load of the builtin object.
+  auto other = testing::DefaultObject::Load(*pins_);
+  ASSERT_TRUE(other.ok()) << other.status();
+  auto prog = other->Program("tcp_tune_sockops");
+  ASSERT_TRUE(prog.ok());
+  UniqueFd cg(::open(cgroup_->path().c_str(), O_RDONLY | O_DIRECTORY));
+  ASSERT_EQ(
+      bpf_prog_attach(bpf_program__fd(*prog), cg.get(), BPF_CGROUP_SOCK_OPS, 0),
+      0);
+  auto info = other->ProgramInfo("tcp_tune_sockops");
+  ASSERT_TRUE(info.ok());
+
+  ASSERT_TRUE(warden_->Load(Builtin()).ok());
+  auto refused = warden_->Attach(
+      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(
+      refused.status().message(),
+      HasSubstr(absl::StrCat("program id ", info->id, " (tcp_tune_sockops)")));
+  auto listed = warden_->ListAttachments(cgroup_->path());
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_FALSE((*listed)[0].ours);
+  EXPECT_EQ((*listed)[0].program_id, info->id);
+  EXPECT_EQ((*listed)[0].program, "tcp_tune_sockops");
+
+  // Once the other tool lets go, we attach.
+  ASSERT_EQ(
+      bpf_prog_detach2(bpf_program__fd(*prog), cg.get(), BPF_CGROUP_SOCK_OPS),
+      0);
+  EXPECT_TRUE(warden_
+                  ->Attach(AttachSpec("bpfwarden", "tcp_stats_sockops",
+                                      cgroup_->path()))
+                  .ok());
+}
+
+// SIGHUP's reconcile: adds what is new, removes what is gone, leaves the
+// unchanged attachment alone.
+TEST_F(WardenTest, ReconcileTouchesOnlyChanges) {
+  v1::Config config;
+  *config.add_program_sets() = Builtin();
+  *config.add_attachments() =
+      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
+  ASSERT_TRUE(warden_->Start(config).ok());
+  auto first = warden_->ListAttachments(cgroup_->path());
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  const uint32_t stats_link = (*first)[0].link_id;
+
+  *config.add_attachments() =
+      AttachSpec("bpfwarden", "tcp_tune_sockops", cgroup_->path());
+  ASSERT_TRUE(warden_->Reconcile(config).ok());
+  auto second = warden_->ListAttachments(cgroup_->path());
+  ASSERT_TRUE(second.ok());
+  ASSERT_EQ(second->size(), 2u);
+  for (const AttachmentInfo& a : *second) {
+    EXPECT_TRUE(a.ours);
+    EXPECT_EQ(a.origin, Origin::kConfig);
+    if (a.program == "tcp_stats_sockops") {
+      EXPECT_EQ(a.link_id, stats_link);
+    }
+  }
+
+  config.mutable_attachments()->DeleteSubrange(0, 1);
+  ASSERT_TRUE(warden_->Reconcile(config).ok());
+  auto third = warden_->ListAttachments(cgroup_->path());
+  ASSERT_TRUE(third.ok());
+  ASSERT_EQ(third->size(), 1u);
+  EXPECT_EQ((*third)[0].program, "tcp_tune_sockops");
+
+  ASSERT_TRUE(warden_->Reconcile(v1::Config()).ok());
+  EXPECT_TRUE(warden_->ListSets().empty());
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
+}
+
+// Run-time changes persist and come back at the next start, objects given
+// in memory included.
+TEST_F(WardenTest, RuntimeChangesPersist) {
+  LoadOptions options;
+  options.object_blobs = {testing::ReadFile(Runfile(kProbeMaps)),
+                          testing::ReadFile(Runfile(kProbeProg))};
+  v1::ProgramSet spec;
+  spec.set_name("probe");
+  ASSERT_TRUE(warden_->Load(spec, options).ok());
+  auto att =
+      warden_->Attach(AttachSpec("probe", "probe_sockops", cgroup_->path()));
+  ASSERT_TRUE(att.ok()) << att.status();
+  ASSERT_TRUE(warden_->Shutdown().ok());
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
+
+  auto restarted = Warden::Create(options_);
+  ASSERT_TRUE(restarted.ok());
+  warden_ = *std::move(restarted);
+  ASSERT_TRUE(warden_->Start(v1::Config()).ok());
+  auto set = warden_->GetSet("probe");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->origin, Origin::kRuntime);
+  auto listed = warden_->ListAttachments(cgroup_->path());
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id, att->id);
+  Traffic(1);
+  auto map = warden_->OpenMap("probe", "probe");
+  ASSERT_TRUE(map.ok());
+  auto value = ReadProbe(map->fd.get());
+  ASSERT_TRUE(value.ok());
+  EXPECT_GT(value->calls, 0u);
+}
+
+// A corrupt state file: a clear error, set aside, and the config still applies.
+TEST_F(WardenTest, CorruptStateStartsFromConfig) {
+  const std::string state = options_.state_dir + "/state.textproto";
+  testing::WriteFile(state,
+                     "# bpfwarden state v1 length=99 crc32=0\nprogram_sets {");
+  v1::Config config;
+  *config.add_program_sets() = Builtin();
+  *config.add_attachments() =
+      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
+  absl::Status started = warden_->Start(config);
+  EXPECT_EQ(started.code(), absl::StatusCode::kDataLoss) << started;
+  EXPECT_THAT(started.message(), HasSubstr("state.textproto"));
+  EXPECT_TRUE(std::filesystem::exists(state + ".corrupt"));
+  auto listed = warden_->ListAttachments(cgroup_->path());
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->size(), 1u);
+  // A fresh, valid state file was written.
+  EXPECT_THAT(testing::ReadFile(state),
+              HasSubstr("# bpfwarden state v1 length="));
+}
+
+}  // namespace
+}  // namespace bpfwarden
