@@ -168,8 +168,17 @@ absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec) {
   if (absl::Status s = ReceiveAll(server.get(), 0, true); !s.ok()) return s;
   ::shutdown(server.get(), SHUT_WR);
   if (absl::Status s = ReceiveAll(client.get(), 0, true); !s.ok()) return s;
-  if (absl::Status s = AwaitState(server.get(), BPF_TCP_CLOSE); !s.ok())
+  for (int fd : {client.get(), server.get()}) {
+    if (absl::Status s = AwaitState(fd, BPF_TCP_CLOSE); !s.ok()) return s;
+  }
+  if (absl::Status s = Info(client.get(), &result.client_info_after_close);
+      !s.ok()) {
     return s;
+  }
+  if (absl::Status s = Info(server.get(), &result.server_info_after_close);
+      !s.ok()) {
+    return s;
+  }
   return result;
 }
 

@@ -31,6 +31,8 @@ struct ProbeResult {
   tcp_info client_info_established = {};  // right after connect() returned
   tcp_info client_info_before_close = {};
   tcp_info server_info_before_close = {};
+  tcp_info client_info_after_close = {};  // both in TCP_CLOSE
+  tcp_info server_info_after_close = {};
 };
 
 // One connection: listen, connect, accept, exchange the bytes, read the
