@@ -4,6 +4,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "daemon/api/server.h"
 #include "daemon/config_dir.h"
 #include "daemon/log.h"
 #include "daemon/signals.h"
@@ -50,7 +51,12 @@ int main(int argc, char** argv) {
     BPFWARDEN_LOG(WARNING) << "started with errors (see above)";
   }
 
-  // API server: start it here on **warden (daemon/api), stop it below.
+  auto api = bpfwarden::api::Serve(warden->get(), *config);
+  if (!api.ok()) {
+    BPFWARDEN_LOG(ERROR) << "api: " << api.status();
+    (*warden)->Shutdown().IgnoreError();
+    return 1;
+  }
 
   BPFWARDEN_LOG(INFO) << "running; SIGHUP reloads " << config_dir
                       << ", SIGTERM or Ctrl-C stops";
@@ -67,11 +73,16 @@ int main(int argc, char** argv) {
                            << reloaded.status();
       continue;
     }
+    if (absl::Status p = (*api)->ReloadPolicy(reloaded->policy()); !p.ok()) {
+      BPFWARDEN_LOG(ERROR) << "policy reload refused, keeping the running "
+                              "policy: " << p;
+    }
     absl::Status s = (*warden)->Reconcile(*reloaded);
     BPFWARDEN_LOG(INFO) << "reloaded " << config_dir
                         << (s.ok() ? "" : " with errors (see above)");
   }
 
+  (*api)->Shutdown();
   absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links));
   if (!s.ok()) {
     BPFWARDEN_LOG(ERROR) << "shutdown: " << s;

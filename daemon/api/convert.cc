@@ -2,7 +2,7 @@
 
 #include "absl/time/time.h"
 #include "daemon/btf/json.h"
-#include "daemon/btf/layout.h"
+#include "daemon/btf/type_layout.h"
 
 namespace bpfwarden::api {
 

@@ -123,7 +123,7 @@ grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
   auto map = api_->OpenMap(req->map().program_set(), req->map().map());
   if (!map.ok()) return ToGrpc(map.status());
   absl::StatusOr<Bytes> key =
-      DataToBytes(**map, req->key(), Side::kKey, false, "key");
+      DataToBytes(**map, req->key(), Side::kKey, req->zero_fill(), "key");
   if (!key.ok()) return ToGrpc(key.status());
   absl::StatusOr<Bytes> value = (*map)->Lookup(*key);
   if (!value.ok()) return ToGrpc(value.status());

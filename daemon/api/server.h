@@ -44,8 +44,9 @@ class ApiServer {
   absl::Status ReloadPolicy(
       const google::protobuf::RepeatedPtrField<v1::PolicyRule>& rules);
 
-  // Stops accepting, then ends the calls in flight (waiting up to `grace`).
-  void Shutdown(absl::Duration grace = absl::Seconds(5));
+  // Stops accepting, then ends the calls in flight, waiting up to `grace`
+  // for them (and for idle clients to hang up) before cancelling them.
+  void Shutdown(absl::Duration grace = absl::Seconds(1));
 
   // The TLS port actually bound (for "host:0"), 0 without TLS.
   int tls_port() const { return tls_port_; }

@@ -84,6 +84,7 @@ grpc::Status ApiFixture::Lookup(const std::string& map, const std::string& key,
   req.mutable_map()->set_map(map);
   req.mutable_key()->set_json(key);
   req.set_encoding(v1::ENCODING_JSON);
+  req.set_zero_fill(true);
   v1::LookupResponse resp;
   grpc::Status s = maps_->Lookup(Ctx().get(), req, &resp);
   if (s.ok()) *value = resp.entry().value().json();

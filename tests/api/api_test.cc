@@ -32,7 +32,11 @@ namespace {
 
 using Json = nlohmann::json;
 
-class ApiTest : public ApiFixture {};
+class ApiTest : public ApiFixture {
+ protected:
+  // Contexts of streaming calls live as long as the test.
+  std::vector<std::unique_ptr<grpc::ClientContext>> dump_ctx;
+};
 
 v1::MapRef Ref(const std::string& map) {
   v1::MapRef ref;
@@ -85,7 +89,8 @@ TEST_F(ApiTest, TcpStatsTypedRoundTrip) {
 
   // JSON back, the address shown as an address.
   std::string got;
-  ASSERT_TRUE(Lookup("tcp_stats", key, &got).ok());
+  grpc::Status looked = Lookup("tcp_stats", key, &got);
+  ASSERT_TRUE(looked.ok()) << looked.error_message();
   EXPECT_EQ(Json::parse(got), value);
 
   // Raw back: the struct's bytes, and raw keys work too.
@@ -102,7 +107,8 @@ TEST_F(ApiTest, TcpStatsTypedRoundTrip) {
   // Dump shows the entry with its typed key.
   v1::DumpRequest dump;
   *dump.mutable_map() = Ref("tcp_stats");
-  auto reader = maps_->Dump(Ctx().get(), dump);
+  auto reader =
+      maps_->Dump((dump_ctx.push_back(Ctx()), dump_ctx.back().get()), dump);
   v1::DumpResponse page;
   int found = 0;
   while (reader->Read(&page)) {
@@ -383,7 +389,8 @@ TEST_F(ApiTest, BadRequestsGetExactCodes) {
     dump.set_page_size(1);
     dump.set_max_pages(1);
     dump.set_resume_token(token);
-    auto reader = maps_->Dump(Ctx().get(), dump);
+    auto reader =
+        maps_->Dump((dump_ctx.push_back(Ctx()), dump_ctx.back().get()), dump);
     v1::DumpResponse page;
     ASSERT_TRUE(reader->Read(&page));
     ASSERT_EQ(page.entries_size(), 1);
@@ -400,14 +407,16 @@ TEST_F(ApiTest, BadRequestsGetExactCodes) {
   *dump.mutable_map() = Ref("tcp_tune_rules");
   dump.set_page_size(1);
   dump.set_max_pages(1);
-  auto reader = maps_->Dump(Ctx().get(), dump);
+  auto reader =
+      maps_->Dump((dump_ctx.push_back(Ctx()), dump_ctx.back().get()), dump);
   v1::DumpResponse page;
   ASSERT_TRUE(reader->Read(&page));
   ASSERT_TRUE(reader->Finish().ok());
   ASSERT_FALSE(page.resume_token().empty());
   ASSERT_TRUE(Delete("tcp_tune_rules", page.entries(0).key().json()).ok());
   dump.set_resume_token(page.resume_token());
-  reader = maps_->Dump(Ctx().get(), dump);
+  reader =
+      maps_->Dump((dump_ctx.push_back(Ctx()), dump_ctx.back().get()), dump);
   while (reader->Read(&page)) {
   }
   s = reader->Finish();
@@ -415,7 +424,8 @@ TEST_F(ApiTest, BadRequestsGetExactCodes) {
       << s.error_message();
   // A token that is not one.
   dump.set_resume_token("not a token");
-  reader = maps_->Dump(Ctx().get(), dump);
+  reader =
+      maps_->Dump((dump_ctx.push_back(Ctx()), dump_ctx.back().get()), dump);
   while (reader->Read(&page)) {
   }
   EXPECT_EQ(code(reader->Finish()), grpc::StatusCode::INVALID_ARGUMENT);
