@@ -1,6 +1,7 @@
 // api_probe: one API call from the command line, for tests that run it
 // under another uid. The exit status is the gRPC status code (0 OK); stdout
-// gets the result (JSON for entries), stderr the error message.
+// gets the result (JSON for entries), stderr the error message. Missing JSON
+// fields are zero-filled.
 //
 //   api_probe SOCKET status
 //   api_probe SOCKET lookup SET MAP KEY_JSON
@@ -67,6 +68,7 @@ int Run(int argc, char** argv) {
     bpfwarden::v1::LookupRequest req;
     *req.mutable_map() = Ref(argv);
     req.mutable_key()->set_json(argv[5]);
+    req.set_zero_fill(true);
     bpfwarden::v1::LookupResponse resp;
     grpc::Status s = Maps::NewStub(channel)->Lookup(&ctx, req, &resp);
     if (s.ok()) std::cout << resp.entry().value().json() << "\n";
@@ -78,6 +80,7 @@ int Run(int argc, char** argv) {
     auto* entry = req.add_entries();
     entry->mutable_key()->set_json(argv[5]);
     entry->mutable_value()->set_json(argv[6]);
+    req.set_zero_fill(true);
     bpfwarden::v1::UpdateResponse resp;
     return Done(Maps::NewStub(channel)->Update(&ctx, req, &resp));
   }
@@ -85,6 +88,7 @@ int Run(int argc, char** argv) {
     bpfwarden::v1::DeleteRequest req;
     *req.mutable_map() = Ref(argv);
     req.add_keys()->set_json(argv[5]);
+    req.set_zero_fill(true);
     bpfwarden::v1::DeleteResponse resp;
     return Done(Maps::NewStub(channel)->Delete(&ctx, req, &resp));
   }

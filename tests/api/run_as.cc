@@ -65,7 +65,7 @@ absl::StatusOr<RunResult> RunAs(const Credentials& creds,
       perror("run_as: dropping privileges");
       _exit(125);
     }
-    if (setuid(0) == 0) {
+    if (creds.uid != 0 && setuid(0) == 0) {
       fprintf(stderr, "run_as: root could be regained\n");
       _exit(126);
     }

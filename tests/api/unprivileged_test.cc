@@ -5,6 +5,8 @@
 // cannot connect at all.
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "grpcpp/grpcpp.h"
@@ -97,8 +99,11 @@ TEST_F(UnprivilegedTest, ReadAllowedWriteDeniedUntilPolicyGrantsIt) {
       << stats.err;
   RunResult listed = Probe({"list-maps"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  EXPECT_EQ(listed.out,
-            "bpfwarden/tcp_tune_counters\nbpfwarden/tcp_tune_rules\n");
+  std::vector<std::string> names =
+      absl::StrSplit(listed.out, '\n', absl::SkipEmpty());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"bpfwarden/tcp_tune_counters",
+                                             "bpfwarden/tcp_tune_rules"}));
   RunResult unload = Probe({"unload", kSet});
   EXPECT_EQ(unload.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED));
 
