@@ -179,10 +179,7 @@ absl::StatusOr<ProgramSetInfo> Warden::Load(const v1::ProgramSet& spec,
                                             const LoadOptions& options) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<ProgramSetInfo> info = LoadLocked(spec, options);
-  if (info.ok() && options.origin == Origin::kRuntime) {
-    absl::Status s = PersistLocked(true);
-    if (!s.ok()) BPFWARDEN_LOG(ERROR) << "persist state: " << s;
-  }
+  if (info.ok() && options.origin == Origin::kRuntime) PersistOrLogLocked();
   return info;
 }
 
@@ -282,10 +279,7 @@ absl::Status Warden::Unload(absl::string_view name, bool keep_maps) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   absl::Status s = UnloadLocked(std::string(name), keep_maps);
-  if (s.ok()) {
-    absl::Status p = PersistLocked(true);
-    if (!p.ok()) BPFWARDEN_LOG(ERROR) << "persist state: " << p;
-  }
+  if (s.ok()) PersistOrLogLocked();
   return s;
 }
 
@@ -385,8 +379,7 @@ absl::StatusOr<AttachmentInfo> Warden::Attach(const v1::Attachment& spec,
   absl::MutexLock lock(&mu_);
   absl::StatusOr<AttachmentInfo> info = AttachLocked(spec, origin);
   if (info.ok() && (origin == Origin::kRuntime || spec.pinned())) {
-    absl::Status s = PersistLocked(true);
-    if (!s.ok()) BPFWARDEN_LOG(ERROR) << "persist state: " << s;
+    PersistOrLogLocked();
   }
   return info;
 }
@@ -493,10 +486,7 @@ absl::Status Warden::Detach(absl::string_view id) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   absl::Status s = DetachLocked(std::string(id), /*keep_pin=*/false);
-  if (s.ok()) {
-    absl::Status p = PersistLocked(true);
-    if (!p.ok()) BPFWARDEN_LOG(ERROR) << "persist state: " << p;
-  }
+  if (s.ok()) PersistOrLogLocked();
   return s;
 }
 
@@ -618,6 +608,11 @@ absl::Status Warden::PersistLocked(bool include_pinned_links) {
   std::filesystem::create_directories(options_.state_dir, ec);
   return WriteFileAtomically(absl::StrCat(options_.state_dir, "/", kStateFile),
                              SerializeState(state));
+}
+
+void Warden::PersistOrLogLocked() {
+  absl::Status s = PersistLocked(true);
+  if (!s.ok()) BPFWARDEN_LOG(ERROR) << "persist state: " << s;
 }
 
 absl::Status Warden::CleanUnknownLinkPinsLocked() {

@@ -126,6 +126,8 @@ class Warden {
   // links when `include_pinned_links`.
   absl::Status PersistLocked(bool include_pinned_links)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // PersistLocked(true), logging a failure: the change itself stands.
+  void PersistOrLogLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const WardenOptions options_;

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -22,6 +23,7 @@
 #include "daemon/cgroup_link.h"
 #include "daemon/errno_status.h"
 #include "daemon/names.h"
+#include "gtest/gtest.h"
 
 namespace bpfwarden::testing {
 
@@ -93,6 +95,41 @@ std::string ReadFile(const std::string& path) {
   std::stringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+absl::StatusOr<TestScope> TestScope::Create(const std::string& prefix) {
+  std::string tag = absl::StrCat(
+      prefix, "-",
+      ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::transform(tag.begin(), tag.end(), tag.begin(), ::tolower);
+  absl::StatusOr<ScopedPinDir> pins = ScopedPinDir::Create(tag);
+  if (!pins.ok()) return pins.status();
+  absl::StatusOr<ScopedCgroup> cgroup = ScopedCgroup::Create(tag);
+  if (!cgroup.ok()) return cgroup.status();
+  return TestScope(*std::move(pins), *std::move(cgroup));
+}
+
+TestScope::TestScope(ScopedPinDir pins, ScopedCgroup cgroup) {
+  pins_.emplace(std::move(pins));
+  cgroup_.emplace(std::move(cgroup));
+}
+
+std::vector<std::string> TestScope::Finish() {
+  std::vector<std::string> residue;
+  if (cgroup_) {
+    for (const std::string& p : AttachedAnyType(cgroup_->path())) {
+      residue.push_back("attached: " + p);
+    }
+    const std::string path = cgroup_->path();
+    cgroup_.reset();
+    if (std::filesystem::exists(path)) residue.push_back("cgroup: " + path);
+  }
+  if (pins_) {
+    const std::string path = pins_->path();
+    pins_.reset();
+    if (std::filesystem::exists(path)) residue.push_back("pin dir: " + path);
+  }
+  return residue;
 }
 
 absl::StatusOr<DaemonProcess> DaemonProcess::Start(

@@ -6,12 +6,15 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "tests/core/probe.h"
+#include "tests/testing/scoped_cgroup.h"
+#include "tests/testing/scoped_pin_dir.h"
 
 namespace bpfwarden::testing {
 
@@ -37,6 +40,26 @@ bool WaitFor(const std::function<bool()>& done, double seconds = 10);
 // Writes `text` to `path`.
 void WriteFile(const std::string& path, const std::string& text);
 std::string ReadFile(const std::string& path);
+
+// The pin directory and cgroup of the running test, named after it, and the
+// residue check at its end.
+class TestScope {
+ public:
+  // `prefix` keeps names apart between test binaries.
+  static absl::StatusOr<TestScope> Create(const std::string& prefix);
+
+  const ScopedPinDir& pins() const { return *pins_; }
+  const ScopedCgroup& cgroup() const { return *cgroup_; }
+
+  // Removes both and returns the residue: programs still attached to the
+  // cgroup before its removal, and the paths that still exist after.
+  std::vector<std::string> Finish();
+
+ private:
+  TestScope(ScopedPinDir pins, ScopedCgroup cgroup);
+  std::optional<ScopedPinDir> pins_;
+  std::optional<ScopedCgroup> cgroup_;
+};
 
 // bpfwardend run as a child process; its stderr goes to a log file. The
 // destructor SIGKILLs it if it still runs.

@@ -42,34 +42,20 @@ class DaemonProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
     BPFWARDEN_REQUIRE_KERNEL();
-    std::string tag =
-        ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::transform(tag.begin(), tag.end(), tag.begin(), ::tolower);
-    auto pins = ScopedPinDir::Create("proc-" + tag);
-    ASSERT_TRUE(pins.ok()) << pins.status();
-    pins_.emplace(*std::move(pins));
-    auto cgroup = ScopedCgroup::Create("proc-" + tag);
-    ASSERT_TRUE(cgroup.ok()) << cgroup.status();
-    cgroup_.emplace(*std::move(cgroup));
-    dir_ = testing::TempDir("proc-" + tag);
+    auto scope = testing::TestScope::Create("proc");
+    ASSERT_TRUE(scope.ok()) << scope.status();
+    scope_.emplace(*std::move(scope));
+    cgroup_ = &scope_->cgroup();
+    dir_ = testing::TempDir("proc");
     std::filesystem::create_directories(dir_ + "/etc");
-    pin_root_ = pins_->path() + "/root";
+    pin_root_ = scope_->pins().path() + "/root";
   }
 
+  // Pinned links are removed by the tests themselves; anything left is
+  // residue.
   void TearDown() override {
     daemon_.reset();  // SIGKILL if still running
-    if (cgroup_) {
-      // Pinned links are removed by the test itself; anything here is residue.
-      EXPECT_THAT(AttachedAnyType(cgroup_->path()), IsEmpty());
-      const std::string path = cgroup_->path();
-      cgroup_.reset();
-      EXPECT_FALSE(std::filesystem::exists(path)) << path;
-    }
-    if (pins_) {
-      const std::string path = pins_->path();
-      pins_.reset();
-      EXPECT_FALSE(std::filesystem::exists(path)) << path;
-    }
+    if (scope_) EXPECT_THAT(scope_->Finish(), IsEmpty());
   }
 
   // Writes the config: the builtin set and the given attachments (program,
@@ -136,8 +122,8 @@ class DaemonProcessTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status();
   }
 
-  std::optional<ScopedPinDir> pins_;
-  std::optional<ScopedCgroup> cgroup_;
+  std::optional<testing::TestScope> scope_;
+  const ScopedCgroup* cgroup_ = nullptr;
   std::optional<DaemonProcess> daemon_;
   std::string dir_, pin_root_, last_log_;
 };

@@ -77,17 +77,13 @@ class WardenTest : public ::testing::Test {
  protected:
   void SetUp() override {
     BPFWARDEN_REQUIRE_KERNEL();
-    std::string tag =
-        ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    std::transform(tag.begin(), tag.end(), tag.begin(), ::tolower);
-    auto pins = ScopedPinDir::Create("core-" + tag);
-    ASSERT_TRUE(pins.ok()) << pins.status();
-    pins_.emplace(*std::move(pins));
-    auto cgroup = ScopedCgroup::Create("core-" + tag);
-    ASSERT_TRUE(cgroup.ok()) << cgroup.status();
-    cgroup_.emplace(*std::move(cgroup));
+    auto scope = testing::TestScope::Create("core");
+    ASSERT_TRUE(scope.ok()) << scope.status();
+    scope_.emplace(*std::move(scope));
+    pins_ = &scope_->pins();
+    cgroup_ = &scope_->cgroup();
     options_.pin_root = pins_->path() + "/root";
-    options_.state_dir = testing::TempDir("state-" + tag);
+    options_.state_dir = testing::TempDir("state");
     auto warden = Warden::Create(options_);
     ASSERT_TRUE(warden.ok()) << warden.status();
     warden_ = *std::move(warden);
@@ -100,17 +96,7 @@ class WardenTest : public ::testing::Test {
       EXPECT_TRUE(warden_->Shutdown().ok());
       warden_.reset();
     }
-    if (cgroup_) {
-      EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
-      const std::string path = cgroup_->path();
-      cgroup_.reset();
-      EXPECT_FALSE(std::filesystem::exists(path)) << path;
-    }
-    if (pins_) {
-      const std::string path = pins_->path();
-      pins_.reset();
-      EXPECT_FALSE(std::filesystem::exists(path)) << path;
-    }
+    if (scope_) EXPECT_THAT(scope_->Finish(), ::testing::IsEmpty());
   }
 
   // Drives `connections` loopback TCP connections from inside the cgroup.
@@ -127,8 +113,9 @@ class WardenTest : public ::testing::Test {
   }
 
   WardenOptions options_;
-  std::optional<ScopedPinDir> pins_;
-  std::optional<ScopedCgroup> cgroup_;
+  std::optional<testing::TestScope> scope_;
+  const ScopedPinDir* pins_ = nullptr;
+  const ScopedCgroup* cgroup_ = nullptr;
   std::unique_ptr<Warden> warden_;
 };
 
