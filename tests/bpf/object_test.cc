@@ -148,5 +148,31 @@ TEST(ObjectTest, AddressFieldsCarryTheIpAddrTag) {
                                               "tcp_tune_key.addr"}));
 }
 
+// The shared helpers reach both programs through the linker as global
+// functions (verified once each), not as copies inlined per file.
+TEST(ObjectTest, SharedHelpersAreLinkedGlobalFunctions) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  auto pins = ScopedPinDir::Create("bpf-object-link");
+  ASSERT_TRUE(pins.ok()) << pins.status();
+  auto obj = DefaultObject::Load(*pins);
+  ASSERT_TRUE(obj.ok()) << obj.status();
+  const btf* btf = bpf_object__btf(obj->get());
+  ASSERT_NE(btf, nullptr);
+  for (const char* name :
+       {"bpfwarden_peer_of", "bpfwarden_now_ms", "bpfwarden_ms_to_jiffies"}) {
+    int id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+    ASSERT_GT(id, 0) << name << " missing from the linked BTF";
+    // A FUNC keeps its linkage in vlen.
+    EXPECT_EQ(btf_vlen(btf__type_by_id(btf, id)), BTF_FUNC_GLOBAL) << name;
+  }
+  // Each program's kernel BTF lists the functions it was verified with:
+  // its own entry point and the shared helpers it calls.
+  for (const char* prog : {"tcp_stats_sockops", "tcp_tune_sockops"}) {
+    auto info = obj->ProgramInfo(prog);
+    ASSERT_TRUE(info.ok()) << info.status();
+    EXPECT_GE(info->nr_func_info, 3u) << prog;
+  }
+}
+
 }  // namespace
 }  // namespace bpfwarden::testing
