@@ -29,6 +29,7 @@ void ApiFixture::StartDaemon(const std::string& tag,
   options.pin_root = pins_->path();
   options.work_dir = work_->path();
   options.config = ConfigWithPolicy(policy);
+  options.extra_flags = extra_flags_;
   auto daemon = DaemonProcess::Start(options);
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   daemon_ = *std::move(daemon);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "proto/api.grpc.pb.h"
@@ -46,6 +47,8 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<v1::Attachments::Stub> attachments_;
   std::unique_ptr<v1::Maps::Stub> maps_;
   std::unique_ptr<v1::Daemon::Stub> status_;
+  // Passed to the daemon by StartDaemon.
+  std::vector<std::string> extra_flags_;
 };
 
 // The set every test loads.
