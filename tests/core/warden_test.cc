@@ -309,6 +309,11 @@ std::string V1CgroupDir() {
 // still serves afterwards.
 TEST_F(WardenTest, BadInputs) {
   const std::string tmp = testing::TempDir("bad");
+  auto open_fds = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                         std::filesystem::directory_iterator{});
+  };
+  const auto fds_before = open_fds();
   auto expect_load_error = [&](const v1::ProgramSet& spec,
                                absl::StatusCode code, const std::string& text) {
     auto r = warden_->Load(spec);
@@ -368,8 +373,9 @@ TEST_F(WardenTest, BadInputs) {
   expect_load_error(bad_global, absl::StatusCode::kInvalidArgument,
                     "global probe_magic is 8 bytes, got 3");
 
-  // Failed loads left no set, no pins and no set directories.
+  // Failed loads left no set, no FDs, no pins and no set directories.
   EXPECT_TRUE(warden_->ListSets().empty());
+  EXPECT_EQ(open_fds(), fds_before);
   EXPECT_THAT(PinsUnder(options_.pin_root), ::testing::IsEmpty());
 
   ASSERT_TRUE(warden_->Load(Builtin()).ok());
@@ -424,6 +430,51 @@ TEST_F(WardenTest, BadInputs) {
     if (key.cgroup_id == cgroup_->id()) active += value.active_opens;
   }
   EXPECT_EQ(active, 2u);
+}
+
+// Attach types beyond sock_ops go through the same bpf_link path: a
+// cgroup_skb program as ingress and as egress, a connect4 program as
+// itself (and refused as connect6).
+TEST_F(WardenTest, OtherCgroupAttachTypes) {
+  ASSERT_TRUE(
+      warden_->Load(FromObjects("hooks", {"tests/core/cgroup_hooks.bpf.o"}))
+          .ok());
+  v1::Attachment ingress = AttachSpec("hooks", "count_skb", cgroup_->path());
+  v1::Attachment egress = ingress;
+  egress.set_attach_type("cgroup_inet_egress");
+  v1::Attachment connect4 =
+      AttachSpec("hooks", "count_connect4", cgroup_->path());
+  v1::Attachment connect6 = connect4;
+  connect6.set_attach_type("cgroup_inet6_connect");
+  auto in = warden_->Attach(ingress);
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_EQ(in->attach_type, "cgroup_inet_ingress");
+  auto out = warden_->Attach(egress);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_NE(in->id, out->id);
+  auto c4 = warden_->Attach(connect4);
+  ASSERT_TRUE(c4.ok()) << c4.status();
+  EXPECT_EQ(c4->attach_type, "cgroup_inet4_connect");
+  auto c6 = warden_->Attach(connect6);
+  EXPECT_EQ(c6.status().code(), absl::StatusCode::kInvalidArgument)
+      << c6.status();
+  EXPECT_THAT(c6.status().message(),
+              HasSubstr("loaded for cgroup_inet4_connect"));
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::SizeIs(3));
+
+  Traffic(2);
+  auto map = warden_->OpenMap("hooks", "hook_counts");
+  ASSERT_TRUE(map.ok()) << map.status();
+  uint64_t counts[3] = {};
+  for (uint32_t slot = 0; slot < 3; ++slot) {
+    ASSERT_EQ(bpf_map_lookup_elem(map->fd.get(), &slot, &counts[slot]), 0);
+  }
+  EXPECT_GT(counts[0], 0u) << "ingress packets";
+  EXPECT_GT(counts[1], 0u) << "egress packets";
+  EXPECT_EQ(counts[2], 2u) << "connect4 calls";
+
+  ASSERT_TRUE(warden_->Detach(out->id).ok());
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::SizeIs(2));
 }
 
 // A legacy, non-multi attachment by another tool blocks ours: the error
