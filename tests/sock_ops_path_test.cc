@@ -18,6 +18,7 @@
 #include "daemon/unique_fd.h"
 #include "gtest/gtest.h"
 #include "tests/testing/cgroup_query.h"
+#include "tests/testing/default_object.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
 #include "tests/testing/scoped_cgroup.h"
@@ -31,21 +32,6 @@ using ::bpfwarden::testing::RunTcpExchangeIn;
 using ::bpfwarden::testing::ScopedCgroup;
 using ::bpfwarden::testing::ScopedPinDir;
 using ::bpfwarden::testing::TcpExchange;
-
-std::vector<std::pair<tcp_stats_key, tcp_stats_value>> Entries(int map_fd) {
-  std::vector<std::pair<tcp_stats_key, tcp_stats_value>> out;
-  tcp_stats_key key{}, next{};
-  const void* prev = nullptr;
-  while (bpf_map_get_next_key(map_fd, prev, &next) == 0) {
-    tcp_stats_value value{};
-    if (bpf_map_lookup_elem(map_fd, &next, &value) == 0) {
-      out.emplace_back(next, value);
-    }
-    key = next;
-    prev = &key;
-  }
-  return out;
-}
 
 TEST(SockOpsPathTest, LoadAttachCountDetach) {
   BPFWARDEN_REQUIRE_KERNEL();
@@ -94,7 +80,8 @@ TEST(SockOpsPathTest, LoadAttachCountDetach) {
   // 127.0.0.1, stored IPv4-mapped.
   const uint8_t loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0,
                                 0, 0, 0xff, 0xff, 127, 0, 0, 1};
-  for (const auto& [key, value] : Entries(bpf_map__fd(map))) {
+  for (const auto& [key, value] :
+       testing::MapEntries<tcp_stats_key, tcp_stats_value>(bpf_map__fd(map))) {
     if (key.cgroup_id != cgroup->id()) continue;
     ASSERT_EQ(key.family, AF_INET);
     ASSERT_EQ(std::memcmp(key.remote_addr, loopback, 16), 0);
