@@ -1,9 +1,9 @@
 #include "daemon/btf/codec.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <set>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +17,7 @@ namespace {
 using btf_internal::CheckRange;
 using btf_internal::Enumerators;
 using btf_internal::FormatIp;
+using btf_internal::InRange;
 using btf_internal::IntegerJson;
 using btf_internal::IpArrayLength;
 using btf_internal::IsBool;
@@ -332,9 +333,8 @@ absl::Status Walker::DecodeObject(uint32_t id, const Json& value,
   }
   std::vector<std::string> names;
   CollectNames(id, names);
-  const std::set<std::string> known(names.begin(), names.end());
   for (const auto& [key, unused] : value.items()) {
-    if (!known.contains(key)) {
+    if (std::find(names.begin(), names.end(), key) == names.end()) {
       return FieldError(
           Field(path, key),
           absl::StrCat("unknown field (", TypeName(b_, id),
@@ -439,14 +439,16 @@ absl::Status Walker::DecodeScalarBits(uint32_t id, const Json& value,
                                       uint32_t bit_offset,
                                       uint32_t bits) const {
   const btf_type* t = TypeOf(id);
-  const std::string type_name = bits == t->size * 8
-                                    ? TypeName(b_, id)
-                                    : absl::StrCat(TypeName(b_, id), ":", bits);
+  // Spelled out only for messages.
+  auto type_name = [&] {
+    return bits == t->size * 8 ? TypeName(b_, id)
+                               : absl::StrCat(TypeName(b_, id), ":", bits);
+  };
   if (btf_is_int(t) && IsBool(t)) {
     if (!value.is_boolean()) {
-      return FieldError(
-          path, absl::StrCat("expected true or false for ", type_name, ", got ",
-                             JsonTypeName(value)));
+      return FieldError(path,
+                        absl::StrCat("expected true or false for ", type_name(),
+                                     ", got ", JsonTypeName(value)));
     }
     WriteBits(out, bit_offset, bits, value.get<bool>() ? 1 : 0);
     return absl::OkStatus();
@@ -470,27 +472,29 @@ absl::Status Walker::DecodeScalarBits(uint32_t id, const Json& value,
       // A numeric string is still a number.
       absl::StatusOr<absl::int128> parsed = JsonInteger(value);
       if (!parsed.ok()) {
-        return FieldError(path, absl::StrCat("unknown enumerator \"", name,
-                                             "\" for ", type_name, " (known: ",
-                                             absl::StrJoin(known, ", "), ")"));
+        return FieldError(
+            path,
+            absl::StrCat("unknown enumerator \"", name, "\" for ", type_name(),
+                         " (known: ", absl::StrJoin(known, ", "), ")"));
       }
       number = *parsed;
     }
     // Enumerator values are the enum's own: write their bits as they are.
-    absl::Status range = CheckRange(number, bits, is_signed, type_name);
-    if (!range.ok() && found) range = absl::OkStatus();
-    if (!range.ok()) return AtPath(path, range);
+    if (!found && !InRange(number, bits, is_signed)) {
+      return AtPath(path, CheckRange(number, bits, is_signed, type_name()));
+    }
   } else {
     absl::StatusOr<absl::int128> parsed = JsonInteger(value);
     if (!parsed.ok()) {
       return FieldError(
           path,
-          absl::StrCat(parsed.status().message(), " for ", type_name,
+          absl::StrCat(parsed.status().message(), " for ", type_name(),
                        is_enum ? " (an enumerator name or a number)" : ""));
     }
     number = *parsed;
-    absl::Status range = CheckRange(number, bits, is_signed, type_name);
-    if (!range.ok()) return AtPath(path, range);
+    if (!InRange(number, bits, is_signed)) {
+      return AtPath(path, CheckRange(number, bits, is_signed, type_name()));
+    }
   }
   WriteBits(out, bit_offset, bits, number);
   return absl::OkStatus();

@@ -103,6 +103,10 @@ absl::StatusOr<absl::int128> JsonInteger(const Json& value) {
       value.is_number_float() ? absl::StrCat(" ", DumpJson(value)) : ""));
 }
 
+bool InRange(absl::int128 value, uint32_t bits, bool is_signed) {
+  return value <= MaxOf(bits, is_signed) && value >= MinOf(bits, is_signed);
+}
+
 absl::Status CheckRange(absl::int128 value, uint32_t bits, bool is_signed,
                         absl::string_view type_name) {
   if (value > MaxOf(bits, is_signed)) {

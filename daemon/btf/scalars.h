@@ -29,6 +29,9 @@ void WriteBits(absl::Span<uint8_t> bytes, uint32_t bit_offset, uint32_t bits,
 // number) has no path; the caller prefixes it.
 absl::StatusOr<absl::int128> JsonInteger(const Json& value);
 
+// Whether `value` fits `bits` bits of the given signedness.
+bool InRange(absl::int128 value, uint32_t bits, bool is_signed);
+
 // OK when `value` fits `bits` bits of the given signedness; otherwise says
 // "integer 300 overflows <type_name> (max 255)" or "... underflows ...".
 absl::Status CheckRange(absl::int128 value, uint32_t bits, bool is_signed,
