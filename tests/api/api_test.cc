@@ -4,6 +4,8 @@
 // requests with their exact codes, and concurrent clients.
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <fcntl.h>
 #include <linux/bpf.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,8 +19,10 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "bpf/bpfwarden_embedded.h"
 #include "bpf/include/tcp_stats.h"
 #include "bpf/include/tcp_tune.h"
+#include "daemon/libbpf_ptr.h"
 #include "daemon/unique_fd.h"
 #include "grpcpp/create_channel.h"
 #include "nlohmann/json.hpp"
@@ -287,6 +291,79 @@ TEST_F(ApiTest, RootLoadsAttachesDetachesAndUnloads) {
     if (f.name() == "btf_vmlinux") btf = f.present();
   }
   EXPECT_TRUE(btf);
+}
+
+TEST_F(ApiTest, ForeignAttachmentsAreListedAndMarked) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-foreign");
+  // Another tool's legacy attachment: the default object loaded here, its
+  // tcp_stats program attached with BPF_PROG_ATTACH (multi).
+  auto foreign_pins = ScopedPinDir::Create("api-foreign-tool");
+  ASSERT_TRUE(foreign_pins.ok()) << foreign_pins.status();
+  std::span<const uint8_t> elf = embedded::BpfwardenObject();
+  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "foreign",
+              .pin_root_path = foreign_pins->path().c_str());
+  BpfObjectPtr obj(bpf_object__open_mem(elf.data(), elf.size(), &opts));
+  ASSERT_NE(obj, nullptr);
+  ASSERT_EQ(bpf_object__load(obj.get()), 0);
+  bpf_program* prog =
+      bpf_object__find_program_by_name(obj.get(), "tcp_stats_sockops");
+  ASSERT_NE(prog, nullptr);
+  UniqueFd cgroup_fd(open(cgroup_->path().c_str(), O_RDONLY | O_DIRECTORY));
+  ASSERT_TRUE(cgroup_fd.valid());
+  ASSERT_EQ(bpf_prog_attach(bpf_program__fd(prog), cgroup_fd.get(),
+                            BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI),
+            0)
+      << std::strerror(errno);
+  bpf_prog_info info{};
+  uint32_t info_len = sizeof(info);
+  ASSERT_EQ(bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &info_len), 0);
+
+  // Ours next to it.
+  v1::AttachRequest attach;
+  attach.mutable_attachment()->set_program_set(kSet);
+  attach.mutable_attachment()->set_program("tcp_tune_sockops");
+  attach.mutable_attachment()->set_cgroup(cgroup_->path());
+  v1::AttachResponse attached;
+  grpc::Status s = attachments_->Attach(Ctx().get(), attach, &attached);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+
+  v1::ListAttachmentsRequest list;
+  list.set_cgroup(cgroup_->path());
+  list.set_include_foreign(true);
+  v1::ListAttachmentsResponse listed;
+  s = attachments_->List(Ctx().get(), list, &listed);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  int ours = 0, foreign = 0;
+  for (const v1::AttachmentInfo& a : listed.attachments()) {
+    if (a.foreign()) {
+      ++foreign;
+      EXPECT_EQ(a.program_id(), info.id);
+      EXPECT_TRUE(a.id().empty());
+      EXPECT_EQ(a.attach_type(), "cgroup_sock_ops");
+    } else {
+      ++ours;
+      EXPECT_EQ(a.id(), attached.attachment().id());
+    }
+  }
+  EXPECT_EQ(ours, 1);
+  EXPECT_EQ(foreign, 1);
+  // Without include_foreign, only ours.
+  list.set_include_foreign(false);
+  ASSERT_TRUE(attachments_->List(Ctx().get(), list, &listed).ok());
+  EXPECT_EQ(listed.attachments_size(), 1);
+
+  v1::DetachRequest detach;
+  detach.set_id(attached.attachment().id());
+  v1::DetachResponse detached;
+  EXPECT_TRUE(attachments_->Detach(Ctx().get(), detach, &detached).ok());
+  // The daemon never touched the foreign one: it is still there.
+  auto ids = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(*ids, std::vector<uint32_t>{info.id});
+  EXPECT_EQ(bpf_prog_detach2(bpf_program__fd(prog), cgroup_fd.get(),
+                             BPF_CGROUP_SOCK_OPS),
+            0);
 }
 
 TEST_F(ApiTest, BadRequestsGetExactCodes) {
@@ -576,6 +653,22 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   for (auto& reader : readers) {
     EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
   }
+
+  // A deadline is honoured while the server waits on a client that does
+  // not read.
+  grpc::ClientContext short_ctx;
+  short_ctx.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(1));
+  v1::DumpRequest dump;
+  *dump.mutable_map() = Ref("tcp_tune_counters");
+  dump.set_page_size(1);
+  auto reader = maps_->Dump(&short_ctx, dump);
+  v1::DumpResponse page;
+  ASSERT_TRUE(reader->Read(&page));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  while (reader->Read(&page)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
 }
 
 }  // namespace
