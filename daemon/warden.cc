@@ -151,10 +151,12 @@ absl::StatusOr<std::unique_ptr<Warden>> Warden::Create(WardenOptions options) {
     if (!mount.ok()) return mount.status();
     options.cgroup2_mount = *mount;
   }
+  // Parents as bpffs makes them; the pin root itself root-only.
   std::error_code ec;
-  std::filesystem::create_directories(options.pin_root, ec);
-  if (ec) {
-    return ErrnoStatus(ec.value(),
+  std::filesystem::create_directories(
+      std::filesystem::path(options.pin_root).parent_path(), ec);
+  if (::mkdir(options.pin_root.c_str(), 0700) != 0 && errno != EEXIST) {
+    return ErrnoStatus(errno,
                        absl::StrCat("create pin root ", options.pin_root));
   }
   return std::unique_ptr<Warden>(new Warden(std::move(options)));
