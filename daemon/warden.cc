@@ -3,7 +3,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -158,6 +160,16 @@ absl::StatusOr<std::unique_ptr<Warden>> Warden::Create(WardenOptions options) {
   if (::mkdir(options.pin_root.c_str(), 0700) != 0 && errno != EEXIST) {
     return ErrnoStatus(errno,
                        absl::StrCat("create pin root ", options.pin_root));
+  }
+  struct statfs fs;
+  if (::statfs(options.pin_root.c_str(), &fs) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("statfs ", options.pin_root));
+  }
+  if (static_cast<unsigned long>(fs.f_type) != BPF_FS_MAGIC) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("pin root ", options.pin_root,
+                     " is not on a bpf filesystem; mount one (mount -t bpf bpf "
+                     "/sys/fs/bpf)"));
   }
   return std::unique_ptr<Warden>(new Warden(std::move(options)));
 }
