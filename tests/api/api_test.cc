@@ -425,6 +425,18 @@ TEST_F(ApiTest, BadRequestsGetExactCodes) {
   EXPECT_EQ(code(maps_->Lookup(Ctx().get(), unnamed, &resp)),
             grpc::StatusCode::INVALID_ARGUMENT);
 
+  // A map the kernel refuses writes to (frozen .kconfig): the refusal is
+  // the map's, not a lack of privilege.
+  v1::UpdateRequest frozen;
+  *frozen.mutable_map() = Ref("bpfward.kconfig");
+  v1::Entry* frozen_entry = frozen.add_entries();
+  frozen_entry->mutable_key()->set_raw(std::string(4, '\0'));
+  frozen_entry->mutable_value()->set_raw(std::string(4, '\0'));
+  v1::UpdateResponse frozen_resp;
+  s = maps_->Update(Ctx().get(), frozen, &frozen_resp);
+  EXPECT_EQ(code(s), grpc::StatusCode::FAILED_PRECONDITION)
+      << s.error_message();
+
   // A full hash map: fill it in one batch (a batch over the limit is
   // refused first), then one more.
   v1::UpdateRequest fill;
