@@ -241,6 +241,17 @@ void BM_DecodeValue(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeValue);
 
+// Opening: map info, the map's BTF from the kernel, key/value codecs.
+void BM_OpenTypedMap(benchmark::State& state) {
+  const TypedMap& stats = StatsMap();
+  for (auto _ : state) {
+    auto map = TypedMap::Open(UniqueFd(dup(stats.fd())), "tcp_stats");
+    if (!map.ok()) state.SkipWithError("open failed");
+    benchmark::DoNotOptimize(map);
+  }
+}
+BENCHMARK(BM_OpenTypedMap)->Unit(benchmark::kMicrosecond);
+
 // Dumping a whole hash map of state.range(0) entries in pages of 256.
 void Dump(benchmark::State& state, DumpMethod method) {
   const uint32_t n = state.range(0);
