@@ -40,13 +40,18 @@ struct JsonEntry {
   Json value;  // per-CPU maps: an array with one value per CPU
 };
 
-// Result of a batch write. The kernel's batch operations are not
-// all-or-nothing, and neither is the fallback loop: entries are applied in
-// order and the batch stops at the first failure. `applied` entries (the
-// first `applied` of the request) took effect; when `status` is not OK it
-// is the failure of entry number `applied` (0-based, named in the message)
-// and nothing after it was attempted. A request that fails validation
-// (sizes, JSON) before reaching the kernel has applied == 0.
+// Result of a batch write. Batches are not all-or-nothing: entries are
+// applied in order and the batch stops at the first failure. UpdateBatch
+// with kAny on hash-family and array maps, and DeleteBatch on hash-family
+// maps, use the kernel's BPF_MAP_UPDATE_BATCH / BPF_MAP_DELETE_BATCH (one
+// syscall; the kernel itself stops at the first failing element). Other map
+// types (LPM trie, ...) and NOEXIST/EXIST updates (the kernel's batch update
+// takes no such flags) go one element at a time, with the same semantics.
+// `applied` entries (the first `applied` of the request) took effect; when
+// `status` is not OK it is the failure of entry number `applied` (0-based,
+// named in the message with the count applied) and nothing after it was
+// attempted. Entries that fail validation (sizes, JSON) are reported before
+// any entry reaches the kernel, with applied == 0.
 struct BatchResult {
   size_t applied = 0;
   absl::Status status;

@@ -54,8 +54,6 @@ class MapTest : public ::testing::Test {
   MapSpec Lpm(uint32_t max_entries = 64) const;
   MapSpec U32Array(uint32_t max_entries = 16) const;
 
-  const std::string& pin_dir() const { return pins_->path(); }
-
   TestBtfIds ids_;
   BtfPtr btf_;
   std::optional<ScopedPinDir> pins_;
