@@ -202,9 +202,20 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   if (absl::Status s = ValidateSetName(spec.name()); !s.ok()) return s;
   if (sets_.count(spec.name())) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "program set ", spec.name(), " is already loaded; unload it first"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("program set ", spec.name(),
+                     " is already loaded; unload or reload it"));
   }
+  absl::StatusOr<std::unique_ptr<LoadedSet>> set =
+      BuildSetLocked(spec, options);
+  if (!set.ok()) return set.status();
+  ProgramSetInfo result = (*set)->info;
+  sets_[spec.name()] = *std::move(set);
+  return result;
+}
+
+absl::StatusOr<std::unique_ptr<LoadedSet>> Warden::BuildSetLocked(
+    const v1::ProgramSet& spec, const LoadOptions& options) {
   std::vector<ObjectInput> inputs;
   if (spec.builtin()) {
     if (spec.objects_size() > 0 || !options.object_blobs.empty()) {
@@ -284,9 +295,74 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
                       << info.programs.size() << " programs, "
                       << info.maps.size() << " maps (" << reused.size()
                       << " reused from pins)";
-  ProgramSetInfo result = info;
-  sets_[spec.name()] = std::move(set);
-  return result;
+  return set;
+}
+
+absl::StatusOr<ProgramSetInfo> Warden::Reload(const v1::ProgramSet& spec,
+                                              const LoadOptions& options) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<ProgramSetInfo> info = ReloadLocked(spec, options);
+  if (info.ok()) PersistOrLogLocked();
+  return info;
+}
+
+absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
+    const v1::ProgramSet& spec, const LoadOptions& options) {
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  auto old = sets_.find(spec.name());
+  if (old == sets_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("no program set named ", spec.name()));
+  }
+  // The new version loads beside the old one, reusing its pinned maps; on
+  // failure the old one stays as it was.
+  absl::StatusOr<std::unique_ptr<LoadedSet>> fresh =
+      BuildSetLocked(spec, options);
+  if (!fresh.ok()) return fresh.status();
+  for (auto& [id, att] : attachments_) {
+    if (att->info.program_set != spec.name()) continue;
+    absl::Status moved = MoveAttachment(*att, (*fresh)->obj.get());
+    if (!moved.ok()) {
+      BPFWARDEN_LOG(WARNING)
+          << "reload " << spec.name() << ": " << moved << "; detaching " << id;
+    }
+  }
+  std::vector<std::string> orphans;
+  for (const auto& [id, att] : attachments_) {
+    if (att->info.program_set == spec.name() && att->info.program_id == 0) {
+      orphans.push_back(id);
+    }
+  }
+  for (const std::string& id : orphans)
+    DetachLocked(id, /*keep_pin=*/false).IgnoreError();
+  old->second = *std::move(fresh);
+  BPFWARDEN_LOG(INFO) << "reloaded set " << spec.name();
+  return old->second->info;
+}
+
+// Points the attachment's link at the program of the same name in `obj`
+// (BPF_LINK_UPDATE: no moment without a program). On failure the
+// attachment is marked for detaching (program_id 0).
+absl::Status Warden::MoveAttachment(OwnedAttachment& att, bpf_object* obj) {
+  att.info.program_id = 0;
+  bpf_program* prog =
+      bpf_object__find_program_by_name(obj, att.info.program.c_str());
+  if (prog == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("the new version has no program ", att.info.program));
+  }
+  absl::Status fits =
+      CheckProgramFits(bpf_program__type(prog),
+                       bpf_program__expected_attach_type(prog), att.type);
+  if (!fits.ok()) return fits;
+  if (bpf_link_update(att.link.get(), bpf_program__fd(prog), nullptr) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("update link of ", att.info.id));
+  }
+  absl::StatusOr<LinkInfo> link = GetLinkInfo(att.link.get());
+  att.info.program_id = link.ok() ? link->program_id : 0;
+  if (att.info.program_id == 0)
+    return absl::InternalError("link info after update");
+  return absl::OkStatus();
 }
 
 absl::Status Warden::Unload(absl::string_view name, bool keep_maps) {
@@ -731,24 +807,10 @@ absl::Status Warden::Reconcile(const v1::Config& config) {
                                                            *want->second)) {
       continue;
     }
-    // Changed: reload (maps are reused), then re-make its runtime attachments;
-    // its config attachments come back below.
-    std::vector<v1::Attachment> runtime;
-    for (const auto& [id, att] : attachments_) {
-      if (att->info.program_set == name &&
-          att->info.origin == Origin::kRuntime) {
-        runtime.push_back(att->spec);
-      }
-    }
-    note(UnloadLocked(name, /*keep_maps=*/true), absl::StrCat("unload ", name));
-    absl::Status loaded =
-        LoadLocked(*want->second, {.origin = Origin::kConfig}).status();
-    note(loaded, absl::StrCat("reload ", name));
-    if (!loaded.ok()) continue;
-    for (const v1::Attachment& att : runtime) {
-      note(AttachLocked(att, Origin::kRuntime).status(),
-           absl::StrCat("re-attach ", att.program()));
-    }
+    // Changed: the new version replaces the old one in place; attachments
+    // move over without a gap (those whose program is gone are detached).
+    note(ReloadLocked(*want->second, {.origin = Origin::kConfig}).status(),
+         absl::StrCat("reload ", name));
   }
   for (const auto& [name, spec] : desired_sets) {
     if (!sets_.count(name)) {

@@ -36,6 +36,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/core_types.h"
+
+struct bpf_object;
 #include "proto/config.pb.h"
 
 namespace bpfwarden {
@@ -72,12 +74,21 @@ class Warden {
 
   // SIGHUP: makes the config-origin sets and attachments match `config`.
   // Unchanged sets and attachments are not touched; a changed set is
-  // reloaded (maps reused) and its attachments re-made. Runtime items stay.
+  // reloaded in place (see Reload: its attachments keep their links).
+  // Runtime items stay.
   absl::Status Reconcile(const v1::Config& config);
 
   // Programs.
   absl::StatusOr<ProgramSetInfo> Load(const v1::ProgramSet& spec,
                                       const LoadOptions& options = {});
+  // Replaces loaded set `spec.name()` by a new version: loads it beside the
+  // old one (pinned maps reused, checked as for Load), then moves every
+  // attachment to the new program of the same name with BPF_LINK_UPDATE
+  // (attachments whose program is gone or no longer fits are detached), then
+  // closes the old version. On failure the old version stays untouched.
+  // NotFound when no such set is loaded.
+  absl::StatusOr<ProgramSetInfo> Reload(const v1::ProgramSet& spec,
+                                        const LoadOptions& options = {});
   // Detaches the set's attachments, closes it, and unpins its maps unless
   // `keep_maps`.
   absl::Status Unload(absl::string_view name, bool keep_maps = true);
@@ -112,6 +123,13 @@ class Warden {
   absl::StatusOr<ProgramSetInfo> LoadLocked(const v1::ProgramSet& spec,
                                             const LoadOptions& options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<std::unique_ptr<LoadedSet>> BuildSetLocked(
+      const v1::ProgramSet& spec, const LoadOptions& options)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<ProgramSetInfo> ReloadLocked(const v1::ProgramSet& spec,
+                                              const LoadOptions& options)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static absl::Status MoveAttachment(OwnedAttachment& att, bpf_object* obj);
   absl::Status UnloadLocked(const std::string& name, bool keep_maps)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<AttachmentInfo> AttachLocked(const v1::Attachment& spec,

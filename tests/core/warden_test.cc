@@ -543,6 +543,33 @@ TEST_F(WardenTest, ReconcileTouchesOnlyChanges) {
     }
   }
 
+  // A changed set is reloaded in place: its attachments keep their links
+  // and now run the new programs.
+  const std::vector<std::string> programs_before =
+      AttachedAnyType(cgroup_->path());
+  config.mutable_program_sets(0)->set_pin_all_maps(true);
+  ASSERT_TRUE(warden_->Reconcile(config).ok());
+  auto reloaded = warden_->ListAttachments(cgroup_->path());
+  ASSERT_TRUE(reloaded.ok());
+  ASSERT_EQ(reloaded->size(), 2u);
+  for (const AttachmentInfo& a : *reloaded) {
+    if (a.program == "tcp_stats_sockops") {
+      EXPECT_EQ(a.link_id, stats_link);
+    }
+  }
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::SizeIs(2));
+  EXPECT_NE(AttachedAnyType(cgroup_->path()), programs_before);
+
+  // A reload that fails leaves the old version loaded and attached.
+  config.mutable_program_sets(0)->add_globals()->set_name("no_such_global");
+  config.mutable_program_sets(0)->mutable_globals(0)->set_int_value(1);
+  const std::vector<std::string> programs_loaded =
+      AttachedAnyType(cgroup_->path());
+  absl::Status failed = warden_->Reconcile(config);
+  EXPECT_EQ(failed.code(), absl::StatusCode::kInvalidArgument) << failed;
+  EXPECT_EQ(AttachedAnyType(cgroup_->path()), programs_loaded);
+  config.mutable_program_sets(0)->clear_globals();
+
   config.mutable_attachments()->DeleteSubrange(0, 1);
   ASSERT_TRUE(warden_->Reconcile(config).ok());
   auto third = warden_->ListAttachments(cgroup_->path());
