@@ -21,6 +21,9 @@
 //                      attachment on the cgroup (message names its program id
 //                      and name); calls after Shutdown
 //   PermissionDenied   the kernel refused for lack of privilege
+//   DataLoss           (Start) the state file is torn or corrupt
+// Errors from the kernel otherwise map errno to a code (daemon/errno_status.h)
+// with the operation, map or cgroup in the message.
 #ifndef BPFWARDEN_DAEMON_WARDEN_H_
 #define BPFWARDEN_DAEMON_WARDEN_H_
 
@@ -36,9 +39,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/core_types.h"
+#include "proto/config.pb.h"
 
 struct bpf_object;
-#include "proto/config.pb.h"
 
 namespace bpfwarden {
 
