@@ -12,10 +12,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "bpf/include/tcp_stats.h"
@@ -514,6 +516,42 @@ TEST_F(WardenTest, ForeignLegacyAttachment) {
                   ->Attach(AttachSpec("bpfwarden", "tcp_stats_sockops",
                                       cgroup_->path()))
                   .ok());
+}
+
+// Callers on several threads: each attach/detach succeeds, readers always
+// see a consistent listing, and nothing is left attached.
+TEST_F(WardenTest, ConcurrentCallers) {
+  ASSERT_TRUE(warden_->Load(Builtin()).ok());
+  constexpr int kRounds = 40;
+  auto cycle = [&](const std::string& program, int* failures) {
+    for (int i = 0; i < kRounds; ++i) {
+      auto att =
+          warden_->Attach(AttachSpec("bpfwarden", program, cgroup_->path()));
+      if (!att.ok() || !warden_->Detach(att->id).ok()) ++*failures;
+    }
+  };
+  int stats_failures = 0, tune_failures = 0, reader_failures = 0;
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    while (!done) {
+      auto listed = warden_->ListAttachments(cgroup_->path());
+      auto map = warden_->OpenMap("bpfwarden", "tcp_stats");
+      if (!listed.ok() || listed->size() > 2 || !map.ok() ||
+          warden_->ListMaps().empty()) {
+        ++reader_failures;
+      }
+    }
+  });
+  std::thread stats([&] { cycle("tcp_stats_sockops", &stats_failures); });
+  std::thread tune([&] { cycle("tcp_tune_sockops", &tune_failures); });
+  stats.join();
+  tune.join();
+  done = true;
+  reader.join();
+  EXPECT_EQ(stats_failures, 0);
+  EXPECT_EQ(tune_failures, 0);
+  EXPECT_EQ(reader_failures, 0);
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
 }
 
 // SIGHUP's reconcile: adds what is new, removes what is gone, leaves the
