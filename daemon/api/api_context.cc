@@ -9,6 +9,7 @@ ApiContext::ApiContext(Warden* warden, ApiLimits limits, policy::Policy policy)
     : warden_(warden),
       limits_(limits),
       started_(absl::Now()),
+      streams_(limits.max_streams, limits.max_streams_per_principal),
       policy_(std::make_shared<const policy::Policy>(std::move(policy))) {}
 
 void ApiContext::SetPolicy(policy::Policy policy) {

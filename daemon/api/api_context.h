@@ -12,6 +12,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "daemon/api/peer_registry.h"
+#include "daemon/api/stream_slots.h"
 #include "daemon/maps/typed_map.h"
 #include "daemon/policy/audit.h"
 #include "daemon/policy/identity.h"
@@ -26,6 +27,10 @@ struct ApiLimits {
   uint32_t default_page = 256;          // Dump entries per page when not asked
   uint32_t max_page = 4096;             // Dump entries per page at most
   size_t max_message_bytes = 16 << 20;  // requests and responses
+  // Dump streams at once: overall (keep it below the serving threads, so
+  // unary calls always find one) and per principal (uid or certificate).
+  size_t max_streams = 32;
+  size_t max_streams_per_principal = 8;
 };
 
 class ApiContext {
@@ -34,6 +39,7 @@ class ApiContext {
 
   Warden& warden() const { return *warden_; }
   PeerRegistry& peers() { return peers_; }
+  StreamSlots& streams() { return streams_; }
   const ApiLimits& limits() const { return limits_; }
   absl::Time started() const { return started_; }
 
@@ -68,6 +74,7 @@ class ApiContext {
   const ApiLimits limits_;
   const absl::Time started_;
   PeerRegistry peers_;
+  StreamSlots streams_;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const policy::Policy> policy_ ABSL_GUARDED_BY(mu_);

@@ -22,6 +22,8 @@ ABSL_FLAG(int, api_max_message_bytes, 16 << 20,
           "largest API request or response");
 ABSL_FLAG(int, api_max_batch, 1024, "most entries in one Update or Delete");
 ABSL_FLAG(int, api_max_threads, 64, "most threads serving API calls");
+ABSL_FLAG(int, api_max_streams_per_caller, 8,
+          "most Dump streams one uid or certificate may hold at once");
 
 namespace bpfwarden::api {
 
@@ -45,6 +47,10 @@ absl::StatusOr<ApiServerOptions> ApiServerOptionsFromFlags() {
       std::max(4096, absl::GetFlag(FLAGS_api_max_message_bytes));
   options.limits.max_batch = std::max(1, absl::GetFlag(FLAGS_api_max_batch));
   options.max_threads = std::max(4, absl::GetFlag(FLAGS_api_max_threads));
+  // Half the threads at most stream; the rest always serve unary calls.
+  options.limits.max_streams = options.max_threads / 2;
+  options.limits.max_streams_per_principal =
+      std::max(1, absl::GetFlag(FLAGS_api_max_streams_per_caller));
   return options;
 }
 

@@ -246,6 +246,8 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
                              "Maps.Dump");
   if (!who.ok()) return ToGrpc(who.status());
+  auto slot = api_->streams().Acquire(who->Principal());
+  if (!slot.ok()) return ToGrpc(slot.status());
   auto map = api_->OpenMap(req->map().program_set(), req->map().map());
   if (!map.ok()) return ToGrpc(map.status());
 

@@ -21,4 +21,17 @@ std::string Identity::Describe() const {
   return "unknown";
 }
 
+std::string Identity::Principal() const {
+  switch (kind) {
+    case Kind::kUnix:
+      return absl::StrCat("uid:", uid);
+    case Kind::kCertificate:
+      return absl::StrCat(
+          "cert:", cert_subject.empty() ? cert_common_name : cert_subject);
+    case Kind::kUnknown:
+      break;
+  }
+  return "unknown";
+}
+
 }  // namespace bpfwarden::policy

@@ -34,6 +34,10 @@ struct Identity {
   // For logs and audit records: "uid:1000(alice) gid:1000 pid:42" or
   // "cert:CN=ops".
   std::string Describe() const;
+
+  // Who this is for accounting, without the pid: "uid:1000" or
+  // "cert:<subject>".
+  std::string Principal() const;
 };
 
 }  // namespace bpfwarden::policy

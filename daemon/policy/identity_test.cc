@@ -41,6 +41,7 @@ TEST(IdentityTest, RootHasNameAndGroups) {
   EXPECT_NE(std::find(root.group_names.begin(), root.group_names.end(), "root"),
             root.group_names.end());
   EXPECT_EQ(root.Describe(), "uid:0(root) gid:0 pid:1");
+  EXPECT_EQ(root.Principal(), "uid:0");
 }
 
 TEST(IdentityTest, UnknownUidHasOnlyItsPrimaryGroup) {
@@ -57,6 +58,7 @@ TEST(IdentityTest, CertificateDescription) {
   id.cert_subject = "CN=ops,O=example";
   EXPECT_FALSE(id.IsRoot());
   EXPECT_EQ(id.Describe(), "cert:CN=ops,O=example");
+  EXPECT_EQ(id.Principal(), "cert:CN=ops,O=example");
 }
 
 }  // namespace

@@ -636,6 +636,9 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   for (int i = 0; i < kSlow; ++i) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    // A fixed 64 KiB window: without window growth the dump (about 150 KiB)
+    // cannot all be buffered by the client.
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
     stubs.push_back(v1::Maps::NewStub(
         grpc::CreateCustomChannel("unix:" + daemon_->socket_path(),
                                   grpc::InsecureChannelCredentials(), args)));
@@ -646,6 +649,20 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
     readers.push_back(stubs.back()->Dump(contexts.back().get(), dump));
     v1::DumpResponse page;
     ASSERT_TRUE(readers.back()->Read(&page));
+  }
+  // A ninth stream of the same caller is refused: one caller cannot hold
+  // every serving thread.
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(5));
+    v1::DumpRequest dump;
+    *dump.mutable_map() = Ref("tcp_tune_counters");
+    auto ninth = maps_->Dump(&ctx, dump);
+    v1::DumpResponse page;
+    EXPECT_FALSE(ninth->Read(&page));
+    EXPECT_EQ(ninth->Finish().error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
   }
   // Everyone else is still served promptly.
   auto start = std::chrono::steady_clock::now();
@@ -674,9 +691,18 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   v1::DumpRequest dump;
   *dump.mutable_map() = Ref("tcp_tune_counters");
   dump.set_page_size(1);
-  auto reader = maps_->Dump(&short_ctx, dump);
+  // (The cancelled streams give their slots back as their handlers return.)
+  std::unique_ptr<grpc::ClientReader<v1::DumpResponse>> reader;
   v1::DumpResponse page;
-  ASSERT_TRUE(reader->Read(&page));
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    reader = maps_->Dump(&short_ctx, dump);
+    if (reader->Read(&page)) break;
+    ASSERT_EQ(reader->Finish().error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
+    reader.reset();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_NE(reader, nullptr);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   while (reader->Read(&page)) {
   }
