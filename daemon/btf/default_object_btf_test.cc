@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <random>
 
 #include "bpf/bpfwarden_embedded.h"
 #include "bpf/include/tcp_stats.h"
@@ -113,6 +114,53 @@ TEST_F(DefaultObjectBtfTest, ValueRoundTripsAndNamesPaths) {
   EXPECT_EQ(error.status().message(),
             "value.srtt_us: integer 4294967296 overflows __u32 (max "
             "4294967295)");
+}
+
+// Any bytes of the shipped key and value types survive Encode then Decode
+// exactly (char arrays that are not text come back as byte arrays).
+TEST_F(DefaultObjectBtfTest, RandomBytesRoundTrip) {
+  std::mt19937 random(42);
+  for (const char* name :
+       {"tcp_stats_key", "tcp_stats_value", "tcp_tune_key", "tcp_tune_rule",
+        "tcp_tune_counter_key", "tcp_tune_counters"}) {
+    SCOPED_TRACE(name);
+    TypeCodec codec = Codec(name, "value");
+    for (int round = 0; round < 200; ++round) {
+      std::vector<uint8_t> bytes(codec.size());
+      for (uint8_t& b : bytes) b = random() & 0xff;
+      if (round % 2 == 0 && bytes.size() >= 16) {
+        // Half the time, text-like bytes: a short NUL-terminated string
+        // wherever a char array may be.
+        for (size_t i = 0; i < bytes.size(); ++i) {
+          bytes[i] = i % 16 < 5 ? 'a' + i % 16 : 0;
+        }
+      }
+      auto json = codec.Encode(bytes);
+      ASSERT_TRUE(json.ok()) << json.status();
+      auto back = codec.Decode(*json);
+      ASSERT_TRUE(back.ok()) << back.status() << " for " << DumpJson(*json);
+      ASSERT_EQ(*back, bytes) << DumpJson(*json);
+    }
+  }
+}
+
+TEST_F(DefaultObjectBtfTest, TuneRuleCongestionIsText) {
+  TypeCodec codec = Codec("tcp_tune_rule", "value");
+  auto bytes = codec.Decode(Json{{"rule_id", 1},
+                                 {"initial_rto_ms", 0},
+                                 {"initial_rwnd_segments", 0},
+                                 {"pad", 0},
+                                 {"congestion", "cubic"}});
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  EXPECT_EQ((*codec.Encode(*bytes))["congestion"], "cubic");
+  auto too_long = codec.Decode(Json{{"rule_id", 1},
+                                    {"initial_rto_ms", 0},
+                                    {"initial_rwnd_segments", 0},
+                                    {"pad", 0},
+                                    {"congestion", "0123456789abcdefg"}});
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.status().message(),
+            "value.congestion: string of 17 bytes does not fit char[16]");
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-
+#include <atomic>
 #include <cstring>
+#include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
@@ -287,6 +289,41 @@ TEST_F(TypedMapTest, ValueTypeThatCannotBeCodedIsRawOnly) {
   ASSERT_TRUE(key.ok());
   ASSERT_TRUE(map->Update(*key, Bytes(24, 3), UpdateFlag::kAny).ok());
   EXPECT_EQ(*map->Lookup(*key), Bytes(24, 3));
+}
+
+TEST_F(TypedMapTest, ConcurrentJsonLookupsAndUpdates) {
+  auto map = Create("concurrent", FlowHash(BPF_MAP_TYPE_HASH, 1024));
+  ASSERT_TRUE(map.ok()) << map.status();
+  constexpr int kThreads = 16;
+  constexpr uint32_t kKeysPerThread = 32;
+  constexpr int kRounds = 20;
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 1; round <= kRounds; ++round) {
+        for (uint32_t k = 0; k < kKeysPerThread; ++k) {
+          const Json key = Key(t * 1000 + k, "2001:db8::1");
+          if (!map->UpdateJson(key, Value(round, -t, "t"), UpdateFlag::kAny)
+                   .ok()) {
+            ++errors;
+          }
+          absl::StatusOr<Json> read = map->LookupJson(key);
+          // Only this thread writes this key: it reads its own write.
+          if (!read.ok() || (*read)["packets"] != round) ++errors;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(errors.load(), 0);
+  for (int t = 0; t < kThreads; ++t) {
+    for (uint32_t k = 0; k < kKeysPerThread; ++k) {
+      auto read = map->LookupJson(Key(t * 1000 + k, "2001:db8::1"));
+      ASSERT_TRUE(read.ok()) << read.status();
+      EXPECT_EQ(*read, Value(kRounds, -t, "t"));
+    }
+  }
 }
 
 }  // namespace
