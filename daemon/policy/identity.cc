@@ -5,20 +5,11 @@
 namespace bpfwarden::policy {
 
 std::string Identity::Describe() const {
-  switch (kind) {
-    case Kind::kUnix: {
-      std::string out = absl::StrCat("uid:", uid);
-      if (!user.empty()) absl::StrAppend(&out, "(", user, ")");
-      absl::StrAppend(&out, " gid:", gid, " pid:", pid);
-      return out;
-    }
-    case Kind::kCertificate:
-      return absl::StrCat(
-          "cert:", cert_subject.empty() ? cert_common_name : cert_subject);
-    case Kind::kUnknown:
-      break;
-  }
-  return "unknown";
+  if (kind != Kind::kUnix) return Principal();
+  std::string out = absl::StrCat("uid:", uid);
+  if (!user.empty()) absl::StrAppend(&out, "(", user, ")");
+  absl::StrAppend(&out, " gid:", gid, " pid:", pid);
+  return out;
 }
 
 std::string Identity::Principal() const {
