@@ -15,7 +15,9 @@ enum class MapAccess { kRead, kWrite };
 // FailedPrecondition when the map itself refuses the access (for writes:
 // frozen, BPF_F_RDONLY, or `fd` opened read-only; for reads: BPF_F_WRONLY or
 // `fd` opened write-only) and PermissionDenied otherwise (the daemon lacks
-// the privilege). E2BIG on an update also says the map is full.
+// the privilege; since Linux 6.5 operations on a map FD need no capability,
+// so on such kernels that means an LSM refused). E2BIG on an update also
+// says the map is full.
 absl::Status MapErrnoStatus(int err, int fd, const bpf_map_info& info,
                             MapAccess access, absl::string_view op,
                             absl::string_view label);
