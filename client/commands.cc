@@ -42,8 +42,10 @@ const char kUsage[] =
     "  status                          the daemon's version, uptime, counts\n"
     "  sets                            loaded program sets\n"
     "  set NAME                        one program set\n"
-    "  load NAME OBJECT...             load ELF objects (paths on the daemon's\n"
-    "                                  host) as a program set [--replace_maps]\n"
+    "  load NAME OBJECT...             load ELF objects (paths on the "
+    "daemon's\n"
+    "                                  host) as a program set "
+    "[--replace_maps]\n"
     "  unload NAME                     unload a set [--unpin_maps]\n"
     "  attach SET PROGRAM CGROUP       attach through a bpf_link\n"
     "                                  [--attach_type=T] [--pinned]\n"
@@ -52,7 +54,8 @@ const char kUsage[] =
     "  maps [SET]                      maps of loaded sets\n"
     "  map SET MAP                     a map, with its key and value layout\n"
     "  lookup SET MAP KEY              one entry\n"
-    "  update SET MAP KEY VALUE        write an entry [--flag=any|noexist|exist]\n"
+    "  update SET MAP KEY VALUE        write an entry "
+    "[--flag=any|noexist|exist]\n"
     "                                  [--zero_fill]\n"
     "  delete SET MAP KEY              delete an entry\n"
     "  dump SET MAP                    every entry, one JSON object a line\n"
@@ -66,8 +69,8 @@ const char kUsage[] =
 namespace {
 
 int Fail(const absl::Status& status) {
-  std::cerr << "bpfwarden: " << absl::StatusCodeToString(status.code())
-            << ": " << status.message() << "\n";
+  std::cerr << "bpfwarden: " << absl::StatusCodeToString(status.code()) << ": "
+            << status.message() << "\n";
   return 1;
 }
 
@@ -86,8 +89,8 @@ int PrintJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
-  auto status = google::protobuf::util::MessageToJsonString(message, &text,
-                                                            options);
+  auto status =
+      google::protobuf::util::MessageToJsonString(message, &text, options);
   if (!status.ok()) return Fail(absl::InternalError(status.ToString()));
   std::cout << text;
   return 0;
@@ -95,8 +98,8 @@ int PrintJson(const google::protobuf::Message& message) {
 
 // Runs one unary call and prints its response as JSON.
 template <typename Response>
-int Call(const std::function<grpc::Status(grpc::ClientContext*, Response*)>&
-             call) {
+int Call(
+    const std::function<grpc::Status(grpc::ClientContext*, Response*)>& call) {
   ApiClient client = Client();
   Response response;
   grpc::Status status = call(client.Context().get(), &response);
@@ -254,8 +257,8 @@ absl::StatusOr<v1::UpdateFlag> ParseFlag(const std::string& name) {
       {"any", v1::ANY}, {"noexist", v1::NOEXIST}, {"exist", v1::EXIST}};
   auto it = kFlags.find(absl::AsciiStrToLower(name));
   if (it == kFlags.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--flag must be any, noexist or exist, not '", name, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--flag must be any, noexist or exist, not '", name, "'"));
   }
   return it->second;
 }
@@ -328,20 +331,13 @@ struct Command {
 
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
-      {"status", {0, 0, Status}},
-      {"sets", {0, 0, Sets}},
-      {"set", {1, 1, Set}},
-      {"load", {2, SIZE_MAX, Load}},
-      {"unload", {1, 1, Unload}},
-      {"attach", {3, 3, Attach}},
-      {"detach", {1, 1, Detach}},
-      {"attachments", {0, 1, AttachmentList}},
-      {"maps", {0, 1, MapList}},
-      {"map", {2, 2, MapGet}},
-      {"lookup", {3, 3, Lookup}},
-      {"update", {4, 4, Update}},
-      {"delete", {3, 3, Delete}},
-      {"dump", {2, 2, Dump}},
+      {"status", {0, 0, Status}}, {"sets", {0, 0, Sets}},
+      {"set", {1, 1, Set}},       {"load", {2, SIZE_MAX, Load}},
+      {"unload", {1, 1, Unload}}, {"attach", {3, 3, Attach}},
+      {"detach", {1, 1, Detach}}, {"attachments", {0, 1, AttachmentList}},
+      {"maps", {0, 1, MapList}},  {"map", {2, 2, MapGet}},
+      {"lookup", {3, 3, Lookup}}, {"update", {4, 4, Update}},
+      {"delete", {3, 3, Delete}}, {"dump", {2, 2, Dump}},
       {"pins", {0, 0, Pins}},
   };
   return *commands;

@@ -61,8 +61,9 @@ absl::StatusOr<std::vector<PinnedMap>> ListPinnedMaps(const std::string& root) {
     if (!map.ok()) return map.status();
     if (map->has_value()) maps.push_back(**map);
   }
-  std::sort(maps.begin(), maps.end(),
-            [](const PinnedMap& a, const PinnedMap& b) { return a.path < b.path; });
+  std::sort(
+      maps.begin(), maps.end(),
+      [](const PinnedMap& a, const PinnedMap& b) { return a.path < b.path; });
   return maps;
 }
 

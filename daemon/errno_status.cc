@@ -51,8 +51,9 @@ absl::StatusCode ErrnoToCode(int err) {
 }
 
 absl::Status ErrnoStatus(int err, absl::string_view context) {
-  return absl::Status(ErrnoToCode(err),
-                      absl::StrCat(context, ": ", std::strerror(std::abs(err))));
+  return absl::Status(
+      ErrnoToCode(err),
+      absl::StrCat(context, ": ", std::strerror(std::abs(err))));
 }
 
 }  // namespace bpfwarden

@@ -23,7 +23,10 @@ TEST(UniqueFdTest, DefaultIsInvalid) {
 TEST(UniqueFdTest, ClosesOnDestruction) {
   int raw = OpenDevNull();
   ASSERT_GE(raw, 0);
-  { UniqueFd fd(raw); EXPECT_TRUE(IsOpen(raw)); }
+  {
+    UniqueFd fd(raw);
+    EXPECT_TRUE(IsOpen(raw));
+  }
   EXPECT_FALSE(IsOpen(raw));
 }
 
@@ -51,7 +54,11 @@ TEST(UniqueFdTest, MoveAssignClosesPrevious) {
 TEST(UniqueFdTest, ReleaseKeepsOpen) {
   int raw = OpenDevNull();
   int released;
-  { UniqueFd fd(raw); released = fd.Release(); EXPECT_FALSE(fd.valid()); }
+  {
+    UniqueFd fd(raw);
+    released = fd.Release();
+    EXPECT_FALSE(fd.valid());
+  }
   EXPECT_EQ(released, raw);
   EXPECT_TRUE(IsOpen(raw));
   ::close(raw);

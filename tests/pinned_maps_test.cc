@@ -16,7 +16,8 @@ TEST(PinnedMapsTest, ListsMapsWithTheirLayout) {
   BPFWARDEN_REQUIRE_KERNEL();
   auto pins = testing::ScopedPinDir::Create("pinned-maps");
   ASSERT_TRUE(pins.ok()) << pins.status();
-  UniqueFd map(bpf_map_create(BPF_MAP_TYPE_HASH, "cli_test", 8, 16, 32, nullptr));
+  UniqueFd map(
+      bpf_map_create(BPF_MAP_TYPE_HASH, "cli_test", 8, 16, 32, nullptr));
   ASSERT_TRUE(map.valid());
   ASSERT_EQ(bpf_obj_pin(map.get(), (pins->path() + "/cli_test").c_str()), 0);
 

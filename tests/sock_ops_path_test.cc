@@ -69,16 +69,17 @@ TEST(SockOpsPathTest, LoadAttachCountDetach) {
   EXPECT_EQ(*attached, std::vector<uint32_t>{info.id});
 
   constexpr int kConnections = 3;
-  auto exchange = RunTcpExchangeIn(
-      *cgroup, TcpExchange{.family = AF_INET, .connections = kConnections,
-                           .bytes_per_connection = 1000});
+  auto exchange =
+      RunTcpExchangeIn(*cgroup, TcpExchange{.family = AF_INET,
+                                            .connections = kConnections,
+                                            .bytes_per_connection = 1000});
   ASSERT_TRUE(exchange.ok()) << exchange.status();
 
   // Client side: one entry for the server's address and port, with every
   // connect counted. Server side: one entry per ephemeral client port.
   uint64_t active = 0, passive = 0, established = 0, server_entries = 0;
   // 127.0.0.1, stored IPv4-mapped.
-  const uint8_t loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+  const uint8_t loopback[16] = {0, 0, 0,    0,    0,   0, 0, 0,
                                 0, 0, 0xff, 0xff, 127, 0, 0, 1};
   for (const auto& [key, value] :
        testing::MapEntries<tcp_stats_key, tcp_stats_value>(bpf_map__fd(map))) {

@@ -1,4 +1,4 @@
-// The shipped example configuration (deploy/bpfwarden.textproto, what
+// The shipped example configuration (deploy/config/bpfwarden.textproto, what
 // `tools/run` starts on) parses, and names programs the builtin object has,
 // attached at the cgroup v2 root. No kernel needed: the object is only opened.
 #include <bpf/libbpf.h>
@@ -15,7 +15,7 @@ namespace bpfwarden {
 namespace {
 
 TEST(DeployConfigTest, ExampleMatchesBuiltinObject) {
-  const std::string path = testing::Runfile("deploy/bpfwarden.textproto");
+  const std::string path = testing::Runfile("deploy/config/bpfwarden.textproto");
   auto config = ParseConfigText(testing::ReadFile(path), path);
   ASSERT_TRUE(config.ok()) << config.status();
   ASSERT_EQ(config->program_sets_size(), 1);

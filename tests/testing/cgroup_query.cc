@@ -13,7 +13,8 @@ namespace bpfwarden::testing {
 
 absl::StatusOr<std::vector<uint32_t>> AttachedProgramIds(
     const std::string& cgroup_path, bpf_attach_type type) {
-  UniqueFd cgroup(::open(cgroup_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd cgroup(
+      ::open(cgroup_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!cgroup) return ErrnoStatus(errno, absl::StrCat("open ", cgroup_path));
   std::vector<uint32_t> ids(64);
   uint32_t count = ids.size();

@@ -24,19 +24,18 @@ std::string Cgroup2Mount();
 
 // Use first in every kernel test: fails the test (or skips it, when the
 // opt-out variable is set) with what is missing.
-#define BPFWARDEN_REQUIRE_KERNEL()                                         \
-  do {                                                                     \
-    absl::Status prereq_ = ::bpfwarden::testing::CheckKernelPrerequisites(); \
-    if (!prereq_.ok()) {                                                   \
-      if (::bpfwarden::testing::SkipAllowed()) {                           \
-        GTEST_SKIP() << "kernel test skipped ("                            \
-                     << ::bpfwarden::testing::kAllowSkipEnv                \
-                     << "=1): " << prereq_.message();                      \
-      }                                                                    \
-      FAIL() << "kernel test cannot run: " << prereq_.message()            \
-             << " (set " << ::bpfwarden::testing::kAllowSkipEnv            \
-             << "=1 to skip instead)";                                     \
-    }                                                                      \
+#define BPFWARDEN_REQUIRE_KERNEL()                                            \
+  do {                                                                        \
+    absl::Status prereq_ = ::bpfwarden::testing::CheckKernelPrerequisites();  \
+    if (!prereq_.ok()) {                                                      \
+      if (::bpfwarden::testing::SkipAllowed()) {                              \
+        GTEST_SKIP() << "kernel test skipped ("                               \
+                     << ::bpfwarden::testing::kAllowSkipEnv                   \
+                     << "=1): " << prereq_.message();                         \
+      }                                                                       \
+      FAIL() << "kernel test cannot run: " << prereq_.message() << " (set "   \
+             << ::bpfwarden::testing::kAllowSkipEnv << "=1 to skip instead)"; \
+    }                                                                         \
   } while (0)
 
 namespace bpfwarden::testing {

@@ -111,9 +111,9 @@ absl::Status RunInCgroup(const ScopedCgroup& cgroup,
     if (errno != EINTR) return ErrnoStatus(errno, "waitpid");
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return absl::InternalError(
-        absl::StrCat("child in ", cgroup.path(), " failed (status ", status,
-                     "); see its message above"));
+    return absl::InternalError(absl::StrCat("child in ", cgroup.path(),
+                                            " failed (status ", status,
+                                            "); see its message above"));
   }
   return absl::OkStatus();
 }

@@ -50,7 +50,10 @@ ScopedCgroup::~ScopedCgroup() {
   if (path_.empty()) return;
   // cgroup.kill (5.14+) ends everything inside; rmdir then waits for the
   // cgroup to empty, which takes a moment after the kill.
-  { std::ofstream kill(path_ + "/cgroup.kill"); kill << "1" << std::flush; }
+  {
+    std::ofstream kill(path_ + "/cgroup.kill");
+    kill << "1" << std::flush;
+  }
   for (int attempt = 0; attempt < 200; ++attempt) {
     if (::rmdir(path_.c_str()) == 0 || errno == ENOENT) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
