@@ -161,16 +161,17 @@ absl::Status DaemonProcess::WaitUntilServing() {
   return absl::DeadlineExceededError("bpfwardend did not serve within 30 s");
 }
 
-absl::Status DaemonProcess::Reload(const std::string& config) {
+absl::Status DaemonProcess::Reload(const std::string& config,
+                                   const std::string& wait_for) {
   if (absl::Status s = WriteFile(config_dir() + "/10-test.textproto", config);
       !s.ok()) {
     return s;
   }
-  auto count = [this] {
+  auto count = [this, &wait_for] {
     std::string log = Log();
     size_t n = 0;
-    for (size_t at = log.find("policy reloaded"); at != std::string::npos;
-         at = log.find("policy reloaded", at + 1)) {
+    for (size_t at = log.find(wait_for); at != std::string::npos;
+         at = log.find(wait_for, at + 1)) {
       ++n;
     }
     return n;
@@ -183,7 +184,7 @@ absl::Status DaemonProcess::Reload(const std::string& config) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return absl::DeadlineExceededError(
-      absl::StrCat("no \"policy reloaded\" after SIGHUP; log:\n", Log()));
+      absl::StrCat("no \"", wait_for, "\" after SIGHUP; log:\n", Log()));
 }
 
 absl::StatusOr<int> DaemonProcess::Stop() {

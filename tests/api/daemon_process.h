@@ -57,8 +57,9 @@ class DaemonProcess {
   std::shared_ptr<grpc::Channel> Channel() const;
 
   // Rewrites the config file and sends SIGHUP; waits until the daemon's log
-  // shows the policy reloaded.
-  absl::Status Reload(const std::string& config);
+  // shows `wait_for` once more than before.
+  absl::Status Reload(const std::string& config,
+                      const std::string& wait_for = "policy reloaded");
   // SIGTERM and wait; the exit status (0 for a clean stop).
   absl::StatusOr<int> Stop();
   std::string Log() const;

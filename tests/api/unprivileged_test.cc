@@ -158,6 +158,39 @@ TEST_F(UnprivilegedTest, ReadAllowedWriteDeniedUntilPolicyGrantsIt) {
   EXPECT_TRUE(has("Maps.Update", "tcp_tune_rules", "PERMISSION_DENIED"));
 }
 
+TEST_F(UnprivilegedTest, BadPolicyIsRefusedAtStartAndOnReload) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  const std::string bad = R"pb(
+    policy { program_set: "*" map: "*" principals: "host:evil" allow: WRITE }
+  )pb";
+  // At start: the daemon does not come up.
+  auto pins = ScopedPinDir::Create("api-badpolicy");
+  ASSERT_TRUE(pins.ok()) << pins.status();
+  auto work = ScopedTempDir::Create("api-badpolicy");
+  ASSERT_TRUE(work.ok()) << work.status();
+  auto refused = DaemonProcess::Start(
+      {pins->path(), work->path(), ConfigWithPolicy(bad), "nogroup", {}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find(
+                "policy rule 0: principal \"host:evil\": unknown kind"),
+            std::string::npos)
+      << refused.status();
+
+  // On reload: refused, and the running policy stays.
+  StartDaemon("api-badreload", kReadCounters);
+  ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
+  ASSERT_TRUE(daemon_
+                  ->Reload(ConfigWithPolicy(bad),
+                           "policy reload refused, keeping the running policy")
+                  .ok());
+  RunResult read =
+      Probe({"lookup", kSet, "tcp_tune_counters", R"({"rule_id":1})"});
+  EXPECT_EQ(read.exit_code, 0) << read.err;
+  RunResult write =
+      Probe({"update", kSet, "tcp_tune_counters", R"({"rule_id":1})", "{}"});
+  EXPECT_EQ(write.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED));
+}
+
 TEST_F(UnprivilegedTest, OnlyTheSocketGroupCanConnect) {
   BPFWARDEN_REQUIRE_KERNEL();
   StartDaemon("api-group", kReadCounters);
