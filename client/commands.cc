@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -42,10 +43,8 @@ const char kUsage[] =
     "  status                          the daemon's version, uptime, counts\n"
     "  sets                            loaded program sets\n"
     "  set NAME                        one program set\n"
-    "  load NAME OBJECT...             load ELF objects (paths on the "
-    "daemon's\n"
-    "                                  host) as a program set "
-    "[--replace_maps]\n"
+    "  load NAME OBJECT...             upload ELF objects, linked into one\n"
+    "                                  program set [--replace_maps]\n"
     "  unload NAME                     unload a set [--unpin_maps]\n"
     "  attach SET PROGRAM CGROUP       attach through a bpf_link\n"
     "                                  [--attach_type=T] [--pinned]\n"
@@ -169,11 +168,26 @@ int Set(const Args& args) {
   });
 }
 
+absl::StatusOr<std::string> ReadObject(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)),
+                    std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  }
+  if (!in.is_open()) return absl::NotFoundError(absl::StrCat("no file ", path));
+  return bytes;
+}
+
+// The objects are read here and uploaded, so the daemon links exactly the
+// files the operator named, whoever the operator is.
 int Load(const Args& args) {
   v1::LoadRequest request;
   request.mutable_program_set()->set_name(args[0]);
   for (size_t i = 1; i < args.size(); ++i) {
-    request.mutable_program_set()->add_objects(args[i]);
+    absl::StatusOr<std::string> bytes = ReadObject(args[i]);
+    if (!bytes.ok()) return Fail(bytes.status());
+    request.add_object_blobs(*std::move(bytes));
   }
   request.set_replace_maps(absl::GetFlag(FLAGS_replace_maps));
   return Call<v1::LoadResponse>([&](auto* ctx, auto* out) {
@@ -243,6 +257,7 @@ int Lookup(const Args& args) {
   if (!key.ok()) return Fail(key.status());
   *request.mutable_key() = *key;
   request.set_encoding(OutputEncoding());
+  request.set_zero_fill(absl::GetFlag(FLAGS_zero_fill));
   ApiClient client = Client();
   v1::LookupResponse response;
   grpc::Status status =
