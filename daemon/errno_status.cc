@@ -3,10 +3,23 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 
 namespace bpfwarden {
+namespace {
+
+// The kernel's internal ENOTSUPP, which leaks to user space from some BPF
+// commands; libc has no name or message for it.
+constexpr int kKernelEnotsupp = 524;
+
+std::string Reason(int err) {
+  if (err == kKernelEnotsupp) return "operation not supported";
+  return std::strerror(err);
+}
+
+}  // namespace
 
 absl::StatusCode ErrnoToCode(int err) {
   switch (std::abs(err)) {
@@ -38,6 +51,7 @@ absl::StatusCode ErrnoToCode(int err) {
     case ENOTEMPTY:
       return absl::StatusCode::kFailedPrecondition;
     case EOPNOTSUPP:
+    case kKernelEnotsupp:
     case ENOSYS:
       return absl::StatusCode::kUnimplemented;
     case EAGAIN:
@@ -53,7 +67,7 @@ absl::StatusCode ErrnoToCode(int err) {
 absl::Status ErrnoStatus(int err, absl::string_view context) {
   return absl::Status(
       ErrnoToCode(err),
-      absl::StrCat(context, ": ", std::strerror(std::abs(err))));
+      absl::StrCat(context, ": ", Reason(std::abs(err))));
 }
 
 }  // namespace bpfwarden

@@ -20,6 +20,12 @@ TEST(ErrnoStatusTest, AcceptsLibbpfNegativeErrors) {
   EXPECT_EQ(ErrnoToCode(-ENOENT), absl::StatusCode::kNotFound);
 }
 
+TEST(ErrnoStatusTest, KernelEnotsuppIsUnimplementedWithAReadableReason) {
+  absl::Status s = ErrnoStatus(-524, "dump map x");
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_EQ(s.message(), "dump map x: operation not supported");
+}
+
 TEST(ErrnoStatusTest, MessageCarriesContextAndReason) {
   absl::Status s = ErrnoStatus(-ENOENT, "open map tcp_stats");
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);

@@ -46,6 +46,15 @@ std::string MapRefusal(int fd, const bpf_map_info& info, MapAccess access) {
   return "";
 }
 
+// Local-storage maps are keyed by an fd of the socket, task, inode or cgroup
+// they hang off, so they cannot be listed or read by key through the API.
+bool IsLocalStorage(uint32_t type) {
+  constexpr uint32_t kCgrpStorage = 32;  // BPF_MAP_TYPE_CGRP_STORAGE, 6.2+
+  return type == BPF_MAP_TYPE_SK_STORAGE ||
+         type == BPF_MAP_TYPE_INODE_STORAGE ||
+         type == BPF_MAP_TYPE_TASK_STORAGE || type == kCgrpStorage;
+}
+
 }  // namespace
 
 absl::Status MapErrnoStatus(int err, int fd, const bpf_map_info& info,
@@ -53,6 +62,13 @@ absl::Status MapErrnoStatus(int err, int fd, const bpf_map_info& info,
                             absl::string_view label) {
   err = std::abs(err);
   const std::string context = absl::StrCat(op, " ", label);
+  if (IsLocalStorage(info.type) && err != EPERM && err != EACCES) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        context,
+        ": a local-storage map is keyed by an fd of the socket, task, inode "
+        "or cgroup it belongs to; its entries cannot be listed or looked "
+        "up by key from outside"));
+  }
   if (err == EPERM || err == EACCES) {
     const std::string refusal = MapRefusal(fd, info, access);
     if (!refusal.empty()) {

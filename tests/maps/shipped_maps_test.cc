@@ -129,3 +129,41 @@ TEST(ShippedMapsTest, TcpStatsAndTcpTuneThroughJson) {
 
 }  // namespace
 }  // namespace bpfwarden::testing
+
+namespace bpfwarden {
+namespace {
+
+// tcp_stats_owner is socket storage: keyed by a socket fd, so it cannot be
+// dumped or looked up from outside. That is a clear FAILED_PRECONDITION, not
+// the kernel's bare ENOTSUPP.
+TEST(ShippedMapsTest, SocketStorageIsRefusedClearly) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  std::string pin_path;
+  {
+    auto pins = testing::ScopedPinDir::Create("maps-sk-storage");
+    ASSERT_TRUE(pins.ok()) << pins.status();
+    pin_path = pins->path();
+    auto object = testing::DefaultObject::Load(*pins);
+    ASSERT_TRUE(object.ok()) << object.status();
+    UniqueFd fd(bpf_obj_get((pin_path + "/tcp_stats_owner").c_str()));
+    ASSERT_TRUE(fd.valid());
+    auto owner = TypedMap::Open(std::move(fd), "bpfwarden/tcp_stats_owner");
+    ASSERT_TRUE(owner.ok()) << owner.status();
+    EXPECT_EQ(owner->info().type, BPF_MAP_TYPE_SK_STORAGE);
+
+    auto page = owner->Dump("", DumpOptions{});
+    EXPECT_EQ(page.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_NE(page.status().message().find("local-storage map"),
+              std::string::npos)
+        << page.status();
+    const uint32_t not_a_socket = 0;
+    auto value = owner->Lookup(absl::Span<const uint8_t>(
+        reinterpret_cast<const uint8_t*>(&not_a_socket), sizeof(not_a_socket)));
+    EXPECT_EQ(value.status().code(), absl::StatusCode::kFailedPrecondition)
+        << value.status();
+  }
+  EXPECT_FALSE(std::filesystem::exists(pin_path)) << "residue: " << pin_path;
+}
+
+}  // namespace
+}  // namespace bpfwarden
