@@ -30,7 +30,7 @@ void ApiFixture::StartDaemon(const std::string& tag,
   options.work_dir = work_->path();
   options.config = ConfigWithPolicy(policy);
   options.extra_flags = extra_flags_;
-  auto daemon = DaemonProcess::Start(options);
+  auto daemon = ApiDaemon::Start(options);
   ASSERT_TRUE(daemon.ok()) << daemon.status();
   daemon_ = *std::move(daemon);
   auto channel = daemon_->Channel();
@@ -44,7 +44,9 @@ void ApiFixture::TearDown() {
   if (daemon_ != nullptr) {
     auto exit = daemon_->Stop();
     EXPECT_TRUE(exit.ok()) << exit.status();
-    if (exit.ok()) EXPECT_EQ(*exit, 0) << daemon_->Log();
+    if (exit.ok()) {
+      EXPECT_EQ(*exit, 0) << daemon_->Log();
+    }
   }
   if (cgroup_.has_value()) {
     for (bpf_attach_type type : {BPF_CGROUP_SOCK_OPS, BPF_CGROUP_INET_INGRESS,
@@ -90,6 +92,16 @@ grpc::Status ApiFixture::Lookup(const std::string& map, const std::string& key,
   grpc::Status s = maps_->Lookup(Ctx().get(), req, &resp);
   if (s.ok()) *value = resp.entry().value().json();
   return s;
+}
+
+grpc::Status ApiFixture::Attach(const std::string& set,
+                                const std::string& program,
+                                v1::AttachResponse* attached) {
+  v1::AttachRequest req;
+  req.mutable_attachment()->set_program_set(set);
+  req.mutable_attachment()->set_program(program);
+  req.mutable_attachment()->set_cgroup(cgroup_->path());
+  return attachments_->Attach(Ctx().get(), req, attached);
 }
 
 grpc::Status ApiFixture::Delete(const std::string& map,

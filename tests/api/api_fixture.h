@@ -10,9 +10,10 @@
 
 #include "gtest/gtest.h"
 #include "proto/api.grpc.pb.h"
-#include "tests/api/daemon_process.h"
+#include "tests/api/api_daemon.h"
 #include "tests/testing/scoped_cgroup.h"
 #include "tests/testing/scoped_pin_dir.h"
+#include "tests/testing/scoped_temp_dir.h"
 
 namespace bpfwarden::testing {
 
@@ -36,13 +37,16 @@ class ApiFixture : public ::testing::Test {
   grpc::Status Lookup(const std::string& map, const std::string& key,
                       std::string* value);
   grpc::Status Delete(const std::string& map, const std::string& key);
+  // Attaches `program` of `set` to the test's cgroup.
+  grpc::Status Attach(const std::string& set, const std::string& program,
+                      v1::AttachResponse* attached);
   // grpc::ClientContext with a 20 s deadline.
   static std::unique_ptr<grpc::ClientContext> Ctx();
 
   std::optional<ScopedPinDir> pins_;
   std::optional<ScopedCgroup> cgroup_;
   std::optional<ScopedTempDir> work_;
-  std::unique_ptr<DaemonProcess> daemon_;
+  std::unique_ptr<ApiDaemon> daemon_;
   std::unique_ptr<v1::Programs::Stub> programs_;
   std::unique_ptr<v1::Attachments::Stub> attachments_;
   std::unique_ptr<v1::Maps::Stub> maps_;

@@ -150,12 +150,8 @@ TEST_F(ApiTest, TcpTuneRuleChangesCongestionControlOfANewConnection) {
       ReadSysctl("/proc/sys/net/ipv4/tcp_congestion_control");
   std::string wanted = default_cc == "reno" ? "cubic" : "reno";
 
-  v1::AttachRequest attach;
-  attach.mutable_attachment()->set_program_set(kSet);
-  attach.mutable_attachment()->set_program("tcp_tune_sockops");
-  attach.mutable_attachment()->set_cgroup(cgroup_->path());
   v1::AttachResponse attached;
-  grpc::Status s = attachments_->Attach(Ctx().get(), attach, &attached);
+  grpc::Status s = Attach(kSet, "tcp_tune_sockops", &attached);
   ASSERT_TRUE(s.ok()) << s.error_message();
 
   auto congestion_of_new_connection = [&](const std::string& want) {
@@ -238,12 +234,8 @@ TEST_F(ApiTest, RootLoadsAttachesDetachesAndUnloads) {
   EXPECT_EQ(programs_->Load(Ctx().get(), load, &again).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
 
-  v1::AttachRequest attach;
-  attach.mutable_attachment()->set_program_set("second");
-  attach.mutable_attachment()->set_program("tcp_stats_sockops");
-  attach.mutable_attachment()->set_cgroup(cgroup_->path());
   v1::AttachResponse attached;
-  s = attachments_->Attach(Ctx().get(), attach, &attached);
+  s = Attach("second", "tcp_stats_sockops", &attached);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_FALSE(attached.attachment().foreign());
   auto ids = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
@@ -320,12 +312,8 @@ TEST_F(ApiTest, ForeignAttachmentsAreListedAndMarked) {
   ASSERT_EQ(bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &info_len), 0);
 
   // Ours next to it.
-  v1::AttachRequest attach;
-  attach.mutable_attachment()->set_program_set(kSet);
-  attach.mutable_attachment()->set_program("tcp_tune_sockops");
-  attach.mutable_attachment()->set_cgroup(cgroup_->path());
   v1::AttachResponse attached;
-  grpc::Status s = attachments_->Attach(Ctx().get(), attach, &attached);
+  grpc::Status s = Attach(kSet, "tcp_tune_sockops", &attached);
   EXPECT_TRUE(s.ok()) << s.error_message();
 
   v1::ListAttachmentsRequest list;

@@ -2,8 +2,9 @@
 // system interpreter, whatever python3 comes first on PATH), with stubs
 // generated from proto/ at test time, against a daemon started here.
 #include "tests/api/api_fixture.h"
-#include "tests/api/run_as.h"
 #include "tests/testing/kernel_env.h"
+#include "tests/testing/run_as.h"
+#include "tests/testing/runfiles.h"
 
 namespace bpfwarden::testing {
 namespace {

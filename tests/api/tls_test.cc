@@ -1,25 +1,18 @@
 // The optional TCP listener: mutual TLS, the client certificate as
 // identity. Certificates are made at test time with openssl(1).
 #include <cstdlib>
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "tests/api/api_fixture.h"
+#include "tests/testing/files.h"
 #include "tests/testing/kernel_env.h"
+#include "tests/testing/scoped_temp_dir.h"
 
 namespace bpfwarden::testing {
 namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A CA, a server certificate for "bpfwardend.test", and a client
 // certificate CN=<client_cn> with a URI SAN, under `dir`/<prefix>-*.pem.
@@ -43,7 +36,7 @@ void MakeCertificates(const std::string& dir, const std::string& prefix,
       "-client.csr -CA ", p, "-ca.pem -CAkey ", p,
       "-ca.key -CAcreateserial -days 1 -extfile ", p, "-client.ext -out ", p,
       "-client.pem");
-  ASSERT_EQ(std::system(script.c_str()), 0) << Slurp(p + "-openssl.log");
+  ASSERT_EQ(std::system(script.c_str()), 0) << ReadFile(p + "-openssl.log");
 }
 
 class TlsTest : public ApiFixture {
@@ -51,10 +44,10 @@ class TlsTest : public ApiFixture {
   std::shared_ptr<grpc::Channel> TlsChannel(const std::string& ca,
                                             const std::string& client) {
     grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = Slurp(dir() + "/" + ca + "-ca.pem");
+    ssl.pem_root_certs = ReadFile(dir() + "/" + ca + "-ca.pem");
     if (!client.empty()) {
-      ssl.pem_private_key = Slurp(dir() + "/" + client + "-client.key");
-      ssl.pem_cert_chain = Slurp(dir() + "/" + client + "-client.pem");
+      ssl.pem_private_key = ReadFile(dir() + "/" + client + "-client.key");
+      ssl.pem_cert_chain = ReadFile(dir() + "/" + client + "-client.pem");
     }
     grpc::ChannelArguments args;
     args.SetSslTargetNameOverride("bpfwardend.test");

@@ -12,8 +12,9 @@
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/api_fixture.h"
-#include "tests/api/run_as.h"
 #include "tests/testing/kernel_env.h"
+#include "tests/testing/run_as.h"
+#include "tests/testing/runfiles.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -168,7 +169,7 @@ TEST_F(UnprivilegedTest, BadPolicyIsRefusedAtStartAndOnReload) {
   ASSERT_TRUE(pins.ok()) << pins.status();
   auto work = ScopedTempDir::Create("api-badpolicy");
   ASSERT_TRUE(work.ok()) << work.status();
-  auto refused = DaemonProcess::Start(
+  auto refused = ApiDaemon::Start(
       {pins->path(), work->path(), ConfigWithPolicy(bad), "nogroup", {}});
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find(

@@ -1,12 +1,6 @@
 // The bpfwarden CLI against a real daemon: exit codes, JSON output, and
 // each command reaching the kernel through the API.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,61 +10,30 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/api_fixture.h"
-#include "tests/api/daemon_process.h"
 #include "tests/testing/kernel_env.h"
+#include "tests/testing/run_as.h"
+#include "tests/testing/runfiles.h"
 
 namespace bpfwarden::testing {
 namespace {
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class CliTest : public ApiFixture {
  protected:
   void SetUp() override { StartDaemon("cli"); }
 
   // Runs bpfwarden with --socket pointing at the test's daemon.
-  CliResult Cli(std::vector<std::string> args) {
-    const std::string out_path = work_->path() + "/cli.out";
-    const std::string err_path = work_->path() + "/cli.err";
+  RunResult Cli(std::vector<std::string> args) {
     args.insert(args.begin(),
                 {Runfile("client/bpfwarden"),
                  absl::StrCat("--socket=", daemon_->socket_path())});
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    pid_t pid = fork();
-    if (pid == 0) {
-      if (!freopen(out_path.c_str(), "w", stdout) ||
-          !freopen(err_path.c_str(), "w", stderr)) {
-        _exit(127);
-      }
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    CliResult result;
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = Slurp(out_path);
-    result.err = Slurp(err_path);
-    return result;
+    absl::StatusOr<RunResult> result = RunProgram(args);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *result : RunResult{};
   }
 
   // Runs the command, expects exit 0 and returns stdout.
   std::string CliOk(const std::vector<std::string>& args) {
-    CliResult r = Cli(args);
+    RunResult r = Cli(args);
     EXPECT_EQ(r.exit_code, 0)
         << "bpfwarden " << absl::StrJoin(args, " ") << "\nstderr: " << r.err;
     return r.out;
@@ -106,7 +69,7 @@ TEST_F(CliTest, UpdateLookupDumpDelete) {
          "--flag=noexist"});
 
   // The second NOEXIST is refused, with the code on stderr.
-  CliResult again = Cli({"update", kSet, "tcp_tune_rules", kRuleKey, kRuleValue,
+  RunResult again = Cli({"update", kSet, "tcp_tune_rules", kRuleKey, kRuleValue,
                          "--zero_fill", "--flag=noexist"});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("ALREADY_EXISTS"), std::string::npos) << again.err;
@@ -124,7 +87,7 @@ TEST_F(CliTest, UpdateLookupDumpDelete) {
   EXPECT_EQ(nlohmann::json::parse(lines[0])["value"]["rule_id"], 7);
 
   CliOk({"delete", kSet, "tcp_tune_rules", kRuleKey, "--zero_fill"});
-  CliResult gone =
+  RunResult gone =
       Cli({"lookup", kSet, "tcp_tune_rules", kRuleKey, "--zero_fill"});
   EXPECT_EQ(gone.exit_code, 1);
   EXPECT_NE(gone.err.find("NOT_FOUND"), std::string::npos) << gone.err;
@@ -132,29 +95,29 @@ TEST_F(CliTest, UpdateLookupDumpDelete) {
 
 TEST_F(CliTest, RawHexKeysAndValues) {
   // tcp_tune_counter_key is one __u32; the counters map is a hash.
-  CliResult missing =
+  RunResult missing =
       Cli({"lookup", kSet, "tcp_tune_counters", "07000000", "--raw"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("NOT_FOUND"), std::string::npos) << missing.err;
 
-  CliResult short_key =
+  RunResult short_key =
       Cli({"lookup", kSet, "tcp_tune_counters", "07", "--raw"});
   EXPECT_EQ(short_key.exit_code, 1);
   EXPECT_NE(short_key.err.find("INVALID_ARGUMENT"), std::string::npos)
       << short_key.err;
 
-  CliResult not_hex = Cli({"lookup", kSet, "tcp_tune_counters", "zz", "--raw"});
+  RunResult not_hex = Cli({"lookup", kSet, "tcp_tune_counters", "zz", "--raw"});
   EXPECT_EQ(not_hex.exit_code, 1);
   EXPECT_NE(not_hex.err.find("not hex"), std::string::npos) << not_hex.err;
 }
 
 TEST_F(CliTest, BadInvocations) {
-  CliResult unknown_map = Cli({"dump", kSet, "no_such_map"});
+  RunResult unknown_map = Cli({"dump", kSet, "no_such_map"});
   EXPECT_EQ(unknown_map.exit_code, 1);
   EXPECT_NE(unknown_map.err.find("NOT_FOUND"), std::string::npos)
       << unknown_map.err;
 
-  CliResult bad_flag = Cli({"update", kSet, "tcp_tune_rules", kRuleKey,
+  RunResult bad_flag = Cli({"update", kSet, "tcp_tune_rules", kRuleKey,
                             kRuleValue, "--flag=sometimes"});
   EXPECT_EQ(bad_flag.exit_code, 1);
   EXPECT_NE(bad_flag.err.find("--flag"), std::string::npos) << bad_flag.err;
@@ -184,7 +147,7 @@ TEST_F(CliTest, LoadUploadsObjectsAndUnloadUnpins) {
   std::string after = CliOk({"pins", "--pin_root=" + pins_->path()});
   EXPECT_EQ(after.find("/cliset/"), std::string::npos) << after;
 
-  CliResult missing = Cli({"load", "other", "/nonexistent/x.bpf.o"});
+  RunResult missing = Cli({"load", "other", "/nonexistent/x.bpf.o"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("NOT_FOUND"), std::string::npos) << missing.err;
 }

@@ -1,6 +1,8 @@
 // bpfwardend as a subprocess on a real kernel: SIGTERM detaches and exits 0,
 // SIGKILL leaves nothing attached, a restart keeps map data and re-attaches,
 // pinned links outlive a restart only when asked, SIGHUP reconciles.
+#include "tests/testing/daemon_process.h"
+
 #include <bpf/bpf.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -17,10 +19,13 @@
 #include "gtest/gtest.h"
 #include "tests/core/core_testing.h"
 #include "tests/testing/default_object.h"
+#include "tests/testing/files.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
 #include "tests/testing/scoped_cgroup.h"
 #include "tests/testing/scoped_pin_dir.h"
+#include "tests/testing/scoped_temp_dir.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden {
 namespace {
@@ -46,7 +51,10 @@ class DaemonProcessTest : public ::testing::Test {
     ASSERT_TRUE(scope.ok()) << scope.status();
     scope_.emplace(*std::move(scope));
     cgroup_ = &scope_->cgroup();
-    dir_ = testing::TempDir("proc");
+    auto dir = testing::ScopedTempDir::Create("proc");
+    ASSERT_TRUE(dir.ok()) << dir.status();
+    temp_dir_.emplace(*std::move(dir));
+    dir_ = temp_dir_->path();
     std::filesystem::create_directories(dir_ + "/etc");
     pin_root_ = scope_->pins().path() + "/root";
   }
@@ -69,7 +77,8 @@ class DaemonProcessTest : public ::testing::Test {
                       program, "\" cgroup: \"", cgroup_->path(), "\"",
                       pinned ? " pinned: true" : "", " }\n");
     }
-    testing::WriteFile(dir_ + "/etc/bpfwarden.textproto", text);
+    ASSERT_TRUE(
+        testing::WriteFile(dir_ + "/etc/bpfwarden.textproto", text).ok());
   }
 
   void StartDaemon(std::vector<std::string> extra = {}) {
@@ -124,6 +133,7 @@ class DaemonProcessTest : public ::testing::Test {
 
   std::optional<testing::TestScope> scope_;
   const ScopedCgroup* cgroup_ = nullptr;
+  std::optional<testing::ScopedTempDir> temp_dir_;
   std::optional<DaemonProcess> daemon_;
   std::string dir_, pin_root_, last_log_;
 };
@@ -257,8 +267,9 @@ TEST_F(DaemonProcessTest, SighupReconciles) {
   EXPECT_THAT(AttachedAnyType(cgroup_->path())[0],
               HasSubstr("tcp_tune_sockops"));
 
-  testing::WriteFile(dir_ + "/etc/bpfwarden.textproto",
-                     "program_sets { nme: 1 }\n");
+  ASSERT_TRUE(testing::WriteFile(dir_ + "/etc/bpfwarden.textproto",
+                                 "program_sets { nme: 1 }\n")
+                  .ok());
   ASSERT_TRUE(daemon_->Signal(SIGHUP).ok());
   ASSERT_TRUE(WaitFor([&] {
     return daemon_->Log().find("reload refused") != std::string::npos;
@@ -271,7 +282,9 @@ TEST_F(DaemonProcessTest, SighupReconciles) {
 // its configuration.
 TEST_F(DaemonProcessTest, CorruptStateFile) {
   std::filesystem::create_directories(dir_ + "/state");
-  testing::WriteFile(dir_ + "/state/state.textproto", "\x01\x02 torn");
+  ASSERT_TRUE(
+      testing::WriteFile(dir_ + "/state/state.textproto", "\x01\x02 torn")
+          .ok());
   WriteConfig({{"tcp_stats_sockops", false}});
   StartDaemon();
   WaitAttached(1);
@@ -283,8 +296,9 @@ TEST_F(DaemonProcessTest, CorruptStateFile) {
 // A config that does not parse stops the start with exit status 1 and the
 // file and line in the message; nothing is attached.
 TEST_F(DaemonProcessTest, BadConfigAtStart) {
-  testing::WriteFile(dir_ + "/etc/broken.textproto",
-                     "program_sets {\n  nme: 1\n}\n");
+  ASSERT_TRUE(testing::WriteFile(dir_ + "/etc/broken.textproto",
+                                 "program_sets {\n  nme: 1\n}\n")
+                  .ok());
   StartDaemon();
   auto status = daemon_->Wait();
   ASSERT_TRUE(status.ok()) << status.status();

@@ -9,13 +9,15 @@
 #include "daemon/config_dir.h"
 #include "daemon/libbpf_ptr.h"
 #include "gtest/gtest.h"
-#include "tests/core/core_testing.h"
+#include "tests/testing/files.h"
+#include "tests/testing/runfiles.h"
 
 namespace bpfwarden {
 namespace {
 
 TEST(DeployConfigTest, ExampleMatchesBuiltinObject) {
-  const std::string path = testing::Runfile("deploy/config/bpfwarden.textproto");
+  const std::string path =
+      testing::Runfile("deploy/config/bpfwarden.textproto");
   auto config = ParseConfigText(testing::ReadFile(path), path);
   ASSERT_TRUE(config.ok()) << config.status();
   ASSERT_EQ(config->program_sets_size(), 1);

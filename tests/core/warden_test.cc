@@ -28,11 +28,14 @@
 #include "gtest/gtest.h"
 #include "tests/core/core_testing.h"
 #include "tests/testing/default_object.h"
+#include "tests/testing/files.h"
 #include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
+#include "tests/testing/runfiles.h"
 #include "tests/testing/scoped_cgroup.h"
 #include "tests/testing/scoped_pin_dir.h"
+#include "tests/testing/scoped_temp_dir.h"
 
 namespace bpfwarden {
 namespace {
@@ -85,7 +88,10 @@ class WardenTest : public ::testing::Test {
     pins_ = &scope_->pins();
     cgroup_ = &scope_->cgroup();
     options_.pin_root = pins_->path() + "/root";
-    options_.state_dir = testing::TempDir("state");
+    auto state_dir = testing::ScopedTempDir::Create("state");
+    ASSERT_TRUE(state_dir.ok()) << state_dir.status();
+    state_dir_.emplace(*std::move(state_dir));
+    options_.state_dir = state_dir_->path();
     auto warden = Warden::Create(options_);
     ASSERT_TRUE(warden.ok()) << warden.status();
     warden_ = *std::move(warden);
@@ -116,6 +122,7 @@ class WardenTest : public ::testing::Test {
 
   WardenOptions options_;
   std::optional<testing::TestScope> scope_;
+  std::optional<testing::ScopedTempDir> state_dir_;
   const ScopedPinDir* pins_ = nullptr;
   const ScopedCgroup* cgroup_ = nullptr;
   std::unique_ptr<Warden> warden_;
@@ -310,7 +317,9 @@ std::string V1CgroupDir() {
 // 8. Bad inputs: each a clear error, nothing left behind, and the core
 // still serves afterwards.
 TEST_F(WardenTest, BadInputs) {
-  const std::string tmp = testing::TempDir("bad");
+  auto tmp_dir = testing::ScopedTempDir::Create("bad");
+  ASSERT_TRUE(tmp_dir.ok()) << tmp_dir.status();
+  const std::string tmp = tmp_dir->path();
   auto open_fds = [] {
     return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
                          std::filesystem::directory_iterator{});
@@ -323,7 +332,8 @@ TEST_F(WardenTest, BadInputs) {
     EXPECT_THAT(r.status().message(), HasSubstr(text)) << spec.name();
   };
 
-  testing::WriteFile(tmp + "/text.o", "this is not an ELF object\n");
+  ASSERT_TRUE(
+      testing::WriteFile(tmp + "/text.o", "this is not an ELF object\n").ok());
   v1::ProgramSet not_elf;
   not_elf.set_name("notelf");
   not_elf.add_objects(tmp + "/text.o");
@@ -332,7 +342,9 @@ TEST_F(WardenTest, BadInputs) {
 
   const std::string whole = testing::ReadFile(Runfile("bpf/bpfwarden.bpf.o"));
   ASSERT_GT(whole.size(), 1000u);
-  testing::WriteFile(tmp + "/half.o", whole.substr(0, whole.size() / 2));
+  ASSERT_TRUE(
+      testing::WriteFile(tmp + "/half.o", whole.substr(0, whole.size() / 2))
+          .ok());
   v1::ProgramSet truncated;
   truncated.set_name("truncated");
   truncated.add_objects(tmp + "/half.o");
@@ -657,8 +669,10 @@ TEST_F(WardenTest, RuntimeChangesPersist) {
 // A corrupt state file: a clear error, set aside, and the config still applies.
 TEST_F(WardenTest, CorruptStateStartsFromConfig) {
   const std::string state = options_.state_dir + "/state.textproto";
-  testing::WriteFile(state,
-                     "# bpfwarden state v1 length=99 crc32=0\nprogram_sets {");
+  ASSERT_TRUE(
+      testing::WriteFile(
+          state, "# bpfwarden state v1 length=99 crc32=0\nprogram_sets {")
+          .ok());
   v1::Config config;
   *config.add_program_sets() = Builtin();
   *config.add_attachments() =

@@ -1,7 +1,8 @@
-// A bpfwardend started by a test: its own pin root, config, state directory
-// and API socket, its log captured, stopped with SIGTERM.
-#ifndef BPFWARDEN_TESTS_API_DAEMON_PROCESS_H_
-#define BPFWARDEN_TESTS_API_DAEMON_PROCESS_H_
+// A bpfwardend started by an API test: its own pin root, config, state
+// directory and API socket, its log captured, stopped with SIGTERM. The
+// process itself is a tests/testing DaemonProcess; this adds the gRPC side.
+#ifndef BPFWARDEN_TESTS_API_API_DAEMON_H_
+#define BPFWARDEN_TESTS_API_API_DAEMON_H_
 
 #include <sys/types.h>
 
@@ -11,29 +12,9 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
+#include "tests/testing/daemon_process.h"
 
 namespace bpfwarden::testing {
-
-// A directory under /tmp (0755, so that a client that dropped privileges
-// reaches the socket inside), removed with everything in it.
-class ScopedTempDir {
- public:
-  static absl::StatusOr<ScopedTempDir> Create(const std::string& tag);
-  ScopedTempDir(ScopedTempDir&& other) noexcept
-      : path_(std::move(other.path_)) {
-    other.path_.clear();
-  }
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ~ScopedTempDir();
-  const std::string& path() const { return path_; }
-
- private:
-  explicit ScopedTempDir(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
-
-// A file under the runfiles tree, e.g. "daemon/bpfwardend".
-std::string Runfile(const std::string& path);
 
 struct DaemonOptions {
   std::string pin_root;
@@ -43,17 +24,18 @@ struct DaemonOptions {
   std::vector<std::string> extra_flags;
 };
 
-class DaemonProcess {
+class ApiDaemon {
  public:
   // Starts the daemon and waits (up to 30 s) until Daemon.Status answers on
   // its socket. The error carries the daemon's log when it did not come up.
-  static absl::StatusOr<std::unique_ptr<DaemonProcess>> Start(
+  static absl::StatusOr<std::unique_ptr<ApiDaemon>> Start(
       DaemonOptions options);
-  ~DaemonProcess();
+  // Stop().
+  ~ApiDaemon();
 
   const std::string& socket_path() const { return socket_path_; }
   std::string config_dir() const { return options_.work_dir + "/config"; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_.pid(); }
   std::shared_ptr<grpc::Channel> Channel() const;
 
   // Rewrites the config file and sends SIGHUP; waits until the daemon's log
@@ -61,21 +43,22 @@ class DaemonProcess {
   absl::Status Reload(const std::string& config,
                       const std::string& wait_for = "policy reloaded");
   // SIGTERM and wait; the exit status (0 for a clean stop).
-  absl::StatusOr<int> Stop();
-  std::string Log() const;
+  absl::StatusOr<int> Stop() { return process_.Stop(); }
+  std::string Log() const { return process_.Log(); }
 
  private:
-  DaemonProcess(DaemonOptions options, std::string socket_path, pid_t pid)
+  ApiDaemon(DaemonOptions options, std::string socket_path,
+            DaemonProcess process)
       : options_(std::move(options)),
         socket_path_(std::move(socket_path)),
-        pid_(pid) {}
+        process_(std::move(process)) {}
   absl::Status WaitUntilServing();
 
   DaemonOptions options_;
   std::string socket_path_;
-  pid_t pid_ = -1;
+  DaemonProcess process_;
 };
 
 }  // namespace bpfwarden::testing
 
-#endif  // BPFWARDEN_TESTS_API_DAEMON_PROCESS_H_
+#endif  // BPFWARDEN_TESTS_API_API_DAEMON_H_

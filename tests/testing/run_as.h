@@ -1,6 +1,7 @@
-// Running a program as another uid, for tests of the API's identity checks.
-#ifndef BPFWARDEN_TESTS_API_RUN_AS_H_
-#define BPFWARDEN_TESTS_API_RUN_AS_H_
+// Running a program to completion, its output captured; as another uid for
+// tests of the API's identity checks.
+#ifndef BPFWARDEN_TESTS_TESTING_RUN_AS_H_
+#define BPFWARDEN_TESTS_TESTING_RUN_AS_H_
 
 #include <sys/types.h>
 
@@ -29,10 +30,13 @@ struct RunResult {
 absl::StatusOr<RunResult> RunAs(const Credentials& creds,
                                 const std::vector<std::string>& argv);
 
+// Forks and execs argv as the test's own user; the same result and limit.
+absl::StatusOr<RunResult> RunProgram(const std::vector<std::string>& argv);
+
 // Copies the file at `from` to `to` with mode 0755 (e.g. a runfile into a
 // directory an unprivileged uid can reach).
 absl::Status CopyExecutable(const std::string& from, const std::string& to);
 
 }  // namespace bpfwarden::testing
 
-#endif  // BPFWARDEN_TESTS_API_RUN_AS_H_
+#endif  // BPFWARDEN_TESTS_TESTING_RUN_AS_H_

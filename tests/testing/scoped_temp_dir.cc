@@ -1,0 +1,40 @@
+#include "tests/testing/scoped_temp_dir.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/errno_status.h"
+
+namespace bpfwarden::testing {
+
+absl::StatusOr<ScopedTempDir> ScopedTempDir::Create(const std::string& tag) {
+  std::string templ =
+      absl::StrCat("/tmp/bpfwarden-", tag, "-", ::getpid(), "-XXXXXX");
+  if (::mkdtemp(templ.data()) == nullptr) {
+    return ErrnoStatus(errno, absl::StrCat("mkdtemp ", templ));
+  }
+  ScopedTempDir dir(templ);
+  if (::chmod(templ.c_str(), 0755) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("chmod ", templ));
+  }
+  return dir;
+}
+
+ScopedTempDir::ScopedTempDir(ScopedTempDir&& other) noexcept
+    : path_(std::move(other.path_)) {
+  other.path_.clear();
+}
+
+ScopedTempDir::~ScopedTempDir() {
+  if (path_.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+}  // namespace bpfwarden::testing
