@@ -19,15 +19,14 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "bpf/bpfwarden_embedded.h"
 #include "bpf/include/tcp_stats.h"
 #include "bpf/include/tcp_tune.h"
-#include "daemon/libbpf_ptr.h"
 #include "daemon/unique_fd.h"
 #include "grpcpp/create_channel.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/api_fixture.h"
 #include "tests/testing/cgroup_query.h"
+#include "tests/testing/default_object.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
 
@@ -292,24 +291,20 @@ TEST_F(ApiTest, ForeignAttachmentsAreListedAndMarked) {
   // tcp_stats program attached with BPF_PROG_ATTACH (multi).
   auto foreign_pins = ScopedPinDir::Create("api-foreign-tool");
   ASSERT_TRUE(foreign_pins.ok()) << foreign_pins.status();
-  std::span<const uint8_t> elf = embedded::BpfwardenObject();
-  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "foreign",
-              .pin_root_path = foreign_pins->path().c_str());
-  BpfObjectPtr obj(bpf_object__open_mem(elf.data(), elf.size(), &opts));
-  ASSERT_NE(obj, nullptr);
-  ASSERT_EQ(bpf_object__load(obj.get()), 0);
-  bpf_program* prog =
-      bpf_object__find_program_by_name(obj.get(), "tcp_stats_sockops");
-  ASSERT_NE(prog, nullptr);
+  auto obj = DefaultObject::Load(*foreign_pins);
+  ASSERT_TRUE(obj.ok()) << obj.status();
+  auto program = obj->Program("tcp_stats_sockops");
+  ASSERT_TRUE(program.ok()) << program.status();
+  bpf_program* prog = *program;
   UniqueFd cgroup_fd(open(cgroup_->path().c_str(), O_RDONLY | O_DIRECTORY));
   ASSERT_TRUE(cgroup_fd.valid());
   ASSERT_EQ(bpf_prog_attach(bpf_program__fd(prog), cgroup_fd.get(),
                             BPF_CGROUP_SOCK_OPS, BPF_F_ALLOW_MULTI),
             0)
       << std::strerror(errno);
-  bpf_prog_info info{};
-  uint32_t info_len = sizeof(info);
-  ASSERT_EQ(bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &info_len), 0);
+  auto prog_info = obj->ProgramInfo("tcp_stats_sockops");
+  ASSERT_TRUE(prog_info.ok()) << prog_info.status();
+  const bpf_prog_info info = *prog_info;
 
   // Ours next to it.
   v1::AttachResponse attached;

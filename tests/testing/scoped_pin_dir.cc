@@ -4,8 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <filesystem>
-#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "daemon/errno_status.h"
@@ -19,17 +17,6 @@ absl::StatusOr<ScopedPinDir> ScopedPinDir::Create(const std::string& tag) {
     return ErrnoStatus(errno, absl::StrCat("mkdir ", path));
   }
   return ScopedPinDir(path);
-}
-
-ScopedPinDir::ScopedPinDir(ScopedPinDir&& other) noexcept
-    : path_(std::move(other.path_)) {
-  other.path_.clear();
-}
-
-ScopedPinDir::~ScopedPinDir() {
-  if (path_.empty()) return;
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
 }
 
 }  // namespace bpfwarden::testing

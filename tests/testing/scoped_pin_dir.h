@@ -5,25 +5,18 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "tests/testing/scoped_dir.h"
 
 namespace bpfwarden::testing {
 
 // A unique directory under /sys/fs/bpf; the destructor removes it and every
 // pin below it.
-class ScopedPinDir {
+class ScopedPinDir : public ScopedDir {
  public:
   static absl::StatusOr<ScopedPinDir> Create(const std::string& tag);
 
-  ScopedPinDir(ScopedPinDir&& other) noexcept;
-  ScopedPinDir& operator=(ScopedPinDir&&) = delete;
-  ScopedPinDir(const ScopedPinDir&) = delete;
-  ~ScopedPinDir();
-
-  const std::string& path() const { return path_; }
-
  private:
-  explicit ScopedPinDir(std::string path) : path_(std::move(path)) {}
-  std::string path_;
+  using ScopedDir::ScopedDir;
 };
 
 }  // namespace bpfwarden::testing

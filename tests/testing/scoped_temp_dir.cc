@@ -5,8 +5,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <filesystem>
-#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "daemon/errno_status.h"
@@ -19,22 +17,11 @@ absl::StatusOr<ScopedTempDir> ScopedTempDir::Create(const std::string& tag) {
   if (::mkdtemp(templ.data()) == nullptr) {
     return ErrnoStatus(errno, absl::StrCat("mkdtemp ", templ));
   }
-  ScopedTempDir dir(templ);
+  ScopedTempDir dir(templ);  // removed again if chmod fails
   if (::chmod(templ.c_str(), 0755) != 0) {
     return ErrnoStatus(errno, absl::StrCat("chmod ", templ));
   }
   return dir;
-}
-
-ScopedTempDir::ScopedTempDir(ScopedTempDir&& other) noexcept
-    : path_(std::move(other.path_)) {
-  other.path_.clear();
-}
-
-ScopedTempDir::~ScopedTempDir() {
-  if (path_.empty()) return;
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
 }
 
 }  // namespace bpfwarden::testing

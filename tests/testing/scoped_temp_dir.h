@@ -5,25 +5,18 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "tests/testing/scoped_dir.h"
 
 namespace bpfwarden::testing {
 
 // A unique directory under /tmp (0755, so that a client that dropped
 // privileges reaches a socket inside), removed with everything in it.
-class ScopedTempDir {
+class ScopedTempDir : public ScopedDir {
  public:
   static absl::StatusOr<ScopedTempDir> Create(const std::string& tag);
 
-  ScopedTempDir(ScopedTempDir&& other) noexcept;
-  ScopedTempDir& operator=(ScopedTempDir&&) = delete;
-  ScopedTempDir(const ScopedTempDir&) = delete;
-  ~ScopedTempDir();
-
-  const std::string& path() const { return path_; }
-
  private:
-  explicit ScopedTempDir(std::string path) : path_(std::move(path)) {}
-  std::string path_;
+  using ScopedDir::ScopedDir;
 };
 
 }  // namespace bpfwarden::testing
