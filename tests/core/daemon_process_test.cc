@@ -270,10 +270,8 @@ TEST_F(DaemonProcessTest, SighupReconciles) {
   ASSERT_TRUE(testing::WriteFile(dir_ + "/etc/bpfwarden.textproto",
                                  "program_sets { nme: 1 }\n")
                   .ok());
-  ASSERT_TRUE(daemon_->Signal(SIGHUP).ok());
-  ASSERT_TRUE(WaitFor([&] {
-    return daemon_->Log().find("reload refused") != std::string::npos;
-  })) << daemon_->Log();
+  absl::Status refused = daemon_->SignalAndAwaitLog(SIGHUP, "reload refused");
+  ASSERT_TRUE(refused.ok()) << refused;
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), SizeIs(1));
   ASSERT_EQ(StopDaemon(SIGTERM), 0) << last_log_;
 }

@@ -41,9 +41,7 @@ class DaemonProcess {
   absl::Status SignalAndAwaitLog(int sig, const std::string& line,
                                  double seconds = 20);
 
-  bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
-  const std::string& log_path() const { return log_path_; }
   std::string Log() const;
 
  private:
