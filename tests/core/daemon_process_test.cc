@@ -102,6 +102,16 @@ class DaemonProcessTest : public ::testing::Test {
                     << (daemon_ ? daemon_->Log() : "");
   }
 
+  // Waits until `n` links are pinned. The daemon pins a link just after
+  // attaching it, so an attachment alone does not mean its pin exists yet.
+  void WaitPinnedLinks(size_t n) {
+    ASSERT_TRUE(WaitFor([&] {
+      return PinsUnder(pin_root_ + "/bpfwarden/pinned-links").size() == n;
+    })) << "expected "
+        << n << " pinned links; daemon log:\n"
+        << (daemon_ ? daemon_->Log() : "");
+  }
+
   int StopDaemon(int sig) {
     EXPECT_TRUE(daemon_->Signal(sig).ok());
     auto status = daemon_->Wait();
@@ -206,6 +216,7 @@ TEST_F(DaemonProcessTest, PinnedLinkLifecycle) {
   WriteConfig({{"tcp_stats_sockops", true}});
   StartDaemon({"--keep_pinned_links"});
   WaitAttached(1);
+  WaitPinnedLinks(1);
   auto links = PinsUnder(pin_root_ + "/bpfwarden/pinned-links");
   ASSERT_THAT(links, SizeIs(1));
   const std::string pin = links[0];
@@ -236,6 +247,7 @@ TEST_F(DaemonProcessTest, PinnedLinkLifecycle) {
   // SIGKILL leaves a pinned link attached (that is what pinning is for)...
   StartDaemon();
   WaitAttached(1);
+  WaitPinnedLinks(1);
   StopDaemon(SIGKILL);
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), SizeIs(1));
   // ...and a start whose config no longer has it removes it.
