@@ -668,17 +668,20 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
 
   // A deadline is honoured while the server waits on a client that does
   // not read.
-  grpc::ClientContext short_ctx;
-  short_ctx.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(1));
+  const auto deadline =
+      std::chrono::system_clock::now() + std::chrono::seconds(1);
   v1::DumpRequest dump;
   *dump.mutable_map() = Ref("tcp_tune_counters");
   dump.set_page_size(1);
-  // (The cancelled streams give their slots back as their handlers return.)
+  // (The cancelled streams give their slots back as their handlers return.
+  // A ClientContext serves one call only: each attempt has its own.)
+  std::unique_ptr<grpc::ClientContext> short_ctx;
   std::unique_ptr<grpc::ClientReader<v1::DumpResponse>> reader;
   v1::DumpResponse page;
   for (int attempt = 0; attempt < 20; ++attempt) {
-    reader = maps_->Dump(&short_ctx, dump);
+    short_ctx = std::make_unique<grpc::ClientContext>();
+    short_ctx->set_deadline(deadline);
+    reader = maps_->Dump(short_ctx.get(), dump);
     if (reader->Read(&page)) break;
     ASSERT_EQ(reader->Finish().error_code(),
               grpc::StatusCode::RESOURCE_EXHAUSTED);
