@@ -591,7 +591,9 @@ TEST_F(ApiTest, SixteenConcurrentClients) {
       ASSERT_TRUE(Lookup("tcp_tune_counters", key_of(c, k), &value).ok());
       Json v = Json::parse(value);
       EXPECT_EQ(v["rto_replies"], c);
-      if (last[c][k] != 0) EXPECT_EQ(v["matched"], last[c][k]);
+      if (last[c][k] != 0) {
+        EXPECT_EQ(v["matched"], last[c][k]);
+      }
     }
   }
 }

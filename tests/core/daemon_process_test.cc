@@ -63,7 +63,9 @@ class DaemonProcessTest : public ::testing::Test {
   // residue.
   void TearDown() override {
     daemon_.reset();  // SIGKILL if still running
-    if (scope_) EXPECT_THAT(scope_->Finish(), IsEmpty());
+    if (scope_) {
+      EXPECT_THAT(scope_->Finish(), IsEmpty());
+    }
   }
 
   // Writes the config: the builtin set and the given attachments (program,

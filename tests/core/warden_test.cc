@@ -104,7 +104,9 @@ class WardenTest : public ::testing::Test {
       EXPECT_TRUE(warden_->Shutdown().ok());
       warden_.reset();
     }
-    if (scope_) EXPECT_THAT(scope_->Finish(), ::testing::IsEmpty());
+    if (scope_) {
+      EXPECT_THAT(scope_->Finish(), ::testing::IsEmpty());
+    }
   }
 
   // Drives `connections` loopback TCP connections from inside the cgroup.
