@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   auto warden = bpfwarden::Warden::Create({
       .pin_root = absl::GetFlag(FLAGS_pin_root),
       .state_dir = absl::GetFlag(FLAGS_state_dir),
+      .config_dir = config_dir,
   });
   if (!warden.ok()) {
     BPFWARDEN_LOG(ERROR) << warden.status();
@@ -75,7 +76,8 @@ int main(int argc, char** argv) {
     }
     if (absl::Status p = (*api)->ReloadPolicy(reloaded->policy()); !p.ok()) {
       BPFWARDEN_LOG(ERROR) << "policy reload refused, keeping the running "
-                              "policy: " << p;
+                              "policy: "
+                           << p;
     }
     absl::Status s = (*warden)->Reconcile(*reloaded);
     BPFWARDEN_LOG(INFO) << "reloaded " << config_dir

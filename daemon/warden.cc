@@ -187,6 +187,15 @@ absl::Status Warden::CheckRunning() const {
   return absl::OkStatus();
 }
 
+absl::Status Warden::DeclaredInConfig(const std::string& what) const {
+  const std::string dir =
+      options_.config_dir.empty()
+          ? "the configuration directory"
+          : absl::StrCat("the configuration (", options_.config_dir, ")");
+  return absl::FailedPreconditionError(absl::StrCat(
+      what, " is declared in ", dir, "; remove it there and reload (SIGHUP)"));
+}
+
 // ---------------------------------------------------------------- programs
 
 absl::StatusOr<ProgramSetInfo> Warden::Load(const v1::ProgramSet& spec,
@@ -368,6 +377,10 @@ absl::Status Warden::MoveAttachment(OwnedAttachment& att, bpf_object* obj) {
 absl::Status Warden::Unload(absl::string_view name, bool keep_maps) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  if (auto it = sets_.find(std::string(name));
+      it != sets_.end() && it->second->info.origin == Origin::kConfig) {
+    return DeclaredInConfig(absl::StrCat("program set ", name));
+  }
   absl::Status s = UnloadLocked(std::string(name), keep_maps);
   if (s.ok()) PersistOrLogLocked();
   return s;
@@ -575,6 +588,13 @@ absl::StatusOr<AttachmentInfo> Warden::AttachLocked(const v1::Attachment& spec,
 absl::Status Warden::Detach(absl::string_view id) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  if (auto it = attachments_.find(std::string(id));
+      it != attachments_.end() && it->second->info.origin == Origin::kConfig) {
+    const AttachmentInfo& info = it->second->info;
+    return DeclaredInConfig(absl::StrCat("attachment ", id, " (",
+                                         info.program_set, "/", info.program,
+                                         " on ", info.cgroup, ")"));
+  }
   absl::Status s = DetachLocked(std::string(id), /*keep_pin=*/false);
   if (s.ok()) PersistOrLogLocked();
   return s;

@@ -19,7 +19,9 @@
 //                      entries or key/value BTF) differs: the message names
 //                      the map and the difference; a foreign legacy non-multi
 //                      attachment on the cgroup (message names its program id
-//                      and name); calls after Shutdown
+//                      and name); calls after Shutdown; Unload or Detach
+//                      of an item declared in the configuration (the
+//                      message says to remove it there and send SIGHUP)
 //   PermissionDenied   the kernel refused for lack of privilege
 //   DataLoss           (Start) the state file is torn or corrupt
 // Errors from the kernel otherwise map errno to a code (daemon/errno_status.h)
@@ -54,6 +56,9 @@ struct WardenOptions {
   std::string state_dir = "/var/lib/bpfwarden";
   // The cgroup v2 mount; empty: found from /proc/mounts.
   std::string cgroup2_mount;
+  // The configuration directory, named in the errors that refuse to unload
+  // or detach what it declares; empty: "the configuration directory".
+  std::string config_dir;
 };
 
 struct LoadedSet;           // warden.cc
@@ -93,7 +98,8 @@ class Warden {
   absl::StatusOr<ProgramSetInfo> Reload(const v1::ProgramSet& spec,
                                         const LoadOptions& options = {});
   // Detaches the set's attachments, closes it, and unpins its maps unless
-  // `keep_maps`.
+  // `keep_maps`. A set from the configuration is refused
+  // (FailedPrecondition): the configuration owns it, Reconcile removes it.
   absl::Status Unload(absl::string_view name, bool keep_maps = true);
   std::vector<ProgramSetInfo> ListSets() const;
   absl::StatusOr<ProgramSetInfo> GetSet(absl::string_view name) const;
@@ -101,6 +107,7 @@ class Warden {
   // Attachments. `origin` tells config items from runtime ones.
   absl::StatusOr<AttachmentInfo> Attach(const v1::Attachment& spec,
                                         Origin origin = Origin::kRuntime);
+  // FailedPrecondition for an attachment from the configuration, as Unload.
   absl::Status Detach(absl::string_view id);
   // Ours and foreign ones (kernel query over the cgroup attach types) on
   // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
@@ -143,6 +150,8 @@ class Warden {
   absl::StatusOr<ResolvedAttachment> ResolveLocked(
       const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status CheckRunning() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // FailedPrecondition naming `what` and the configuration directory.
+  absl::Status DeclaredInConfig(const std::string& what) const;
   // Writes the state file: runtime sets and attachments, and the pinned
   // links when `include_pinned_links`.
   absl::Status PersistLocked(bool include_pinned_links)

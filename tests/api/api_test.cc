@@ -284,6 +284,72 @@ TEST_F(ApiTest, RootLoadsAttachesDetachesAndUnloads) {
   EXPECT_TRUE(btf);
 }
 
+// What the configuration declares, only the configuration removes: Unload
+// and Detach of config items are FAILED_PRECONDITION naming the config
+// directory, the daemon keeps serving, and the set and attachment stay until
+// a SIGHUP without them.
+TEST_F(ApiTest, ConfigItemsAreRefusedToUnloadAndDetach) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-config-owned");
+  const std::string with_attachment =
+      absl::StrCat(ConfigWithPolicy(""), "attachments { program_set: \"", kSet,
+                   "\" program: \"tcp_stats_sockops\" cgroup: \"",
+                   cgroup_->path(), "\" }\n");
+  const std::string reloaded = "reloaded " + daemon_->config_dir();
+  absl::Status hup = daemon_->Reload(with_attachment, reloaded);
+  ASSERT_TRUE(hup.ok()) << hup;
+
+  v1::ListAttachmentsRequest list;
+  list.set_cgroup(cgroup_->path());
+  v1::ListAttachmentsResponse listed;
+  ASSERT_TRUE(attachments_->List(Ctx().get(), list, &listed).ok());
+  ASSERT_EQ(listed.attachments_size(), 1);
+  EXPECT_EQ(listed.attachments(0).origin(), v1::ORIGIN_CONFIG);
+  const uint32_t prog_id = listed.attachments(0).program_id();
+
+  v1::UnloadRequest unload;
+  unload.set_name(kSet);
+  v1::UnloadResponse unloaded;
+  grpc::Status s = programs_->Unload(Ctx().get(), unload, &unloaded);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      s.error_message(),
+      absl::StrCat("program set ", kSet, " is declared in the configuration (",
+                   daemon_->config_dir(),
+                   "); remove it there and reload (SIGHUP)"));
+
+  v1::DetachRequest detach;
+  detach.set_id(listed.attachments(0).id());
+  v1::DetachResponse detached;
+  s = attachments_->Detach(Ctx().get(), detach, &detached);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("declared in the configuration (" +
+                                   daemon_->config_dir() + ")"),
+            std::string::npos)
+      << s.error_message();
+
+  // Still serving, the set still loaded, the program still attached.
+  v1::StatusResponse status;
+  ASSERT_TRUE(status_->Status(Ctx().get(), v1::StatusRequest(), &status).ok());
+  EXPECT_EQ(status.program_sets(), 1u);
+  EXPECT_EQ(status.attachments(), 1u);
+  v1::GetProgramSetRequest get;
+  get.set_name(kSet);
+  v1::ProgramSetInfo set;
+  ASSERT_TRUE(programs_->Get(Ctx().get(), get, &set).ok());
+  EXPECT_EQ(set.origin(), v1::ORIGIN_CONFIG);
+  auto ids = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  EXPECT_EQ(*ids, std::vector<uint32_t>{prog_id});
+
+  // A SIGHUP without the attachment detaches it.
+  hup = daemon_->Reload(ConfigWithPolicy(""), reloaded);
+  ASSERT_TRUE(hup.ok()) << hup;
+  ids = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
+  ASSERT_TRUE(ids.ok()) << ids.status();
+  EXPECT_TRUE(ids->empty());
+}
+
 TEST_F(ApiTest, ForeignAttachmentsAreListedAndMarked) {
   BPFWARDEN_REQUIRE_KERNEL();
   StartDaemon("api-foreign");

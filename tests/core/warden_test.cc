@@ -634,6 +634,75 @@ TEST_F(WardenTest, ReconcileTouchesOnlyChanges) {
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
 }
 
+// The configuration owns what it declares: Unload and Detach refuse its
+// items with a message saying what to do, and leave them loaded and
+// attached; run-time items beside them still go; Reconcile removes them.
+TEST_F(WardenTest, ConfigItemsAreOwnedByTheConfig) {
+  v1::Config config;
+  *config.add_program_sets() = Builtin();
+  *config.add_attachments() =
+      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
+  ASSERT_TRUE(warden_->Start(config).ok());
+  auto listed = warden_->ListAttachments(cgroup_->path());
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  const std::string config_att = (*listed)[0].id;
+  const std::vector<std::string> attached = AttachedAnyType(cgroup_->path());
+  ASSERT_THAT(attached, ::testing::SizeIs(1));
+
+  // Without a known config directory the message names it generically.
+  absl::Status unload = warden_->Unload("bpfwarden");
+  EXPECT_EQ(unload.code(), absl::StatusCode::kFailedPrecondition) << unload;
+  EXPECT_EQ(unload.message(),
+            "program set bpfwarden is declared in the configuration "
+            "directory; remove it there and reload (SIGHUP)");
+  absl::Status detach = warden_->Detach(config_att);
+  EXPECT_EQ(detach.code(), absl::StatusCode::kFailedPrecondition) << detach;
+  EXPECT_THAT(detach.message(),
+              HasSubstr(absl::StrCat("attachment ", config_att)));
+  EXPECT_THAT(detach.message(),
+              HasSubstr("remove it there and reload (SIGHUP)"));
+  EXPECT_TRUE(warden_->GetSet("bpfwarden").ok());
+  EXPECT_EQ(AttachedAnyType(cgroup_->path()), attached);
+
+  // With one, the message names it.
+  ASSERT_TRUE(warden_->Shutdown().ok());
+  options_.config_dir = "/etc/bpfwarden-test";
+  auto restarted = Warden::Create(options_);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  warden_ = *std::move(restarted);
+  ASSERT_TRUE(warden_->Start(config).ok());
+  unload = warden_->Unload("bpfwarden", /*keep_maps=*/false);
+  EXPECT_EQ(unload.code(), absl::StatusCode::kFailedPrecondition) << unload;
+  EXPECT_EQ(unload.message(),
+            "program set bpfwarden is declared in the configuration "
+            "(/etc/bpfwarden-test); remove it there and reload (SIGHUP)");
+  detach = warden_->Detach(config_att);
+  EXPECT_EQ(detach.code(), absl::StatusCode::kFailedPrecondition) << detach;
+  EXPECT_THAT(detach.message(), HasSubstr("(/etc/bpfwarden-test)"));
+  EXPECT_TRUE(std::filesystem::exists(SetDir("bpfwarden") + "/tcp_stats"));
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::SizeIs(1));
+
+  // Run-time items, also on the config's set, still come and go.
+  auto runtime_att = warden_->Attach(
+      AttachSpec("bpfwarden", "tcp_tune_sockops", cgroup_->path()));
+  ASSERT_TRUE(runtime_att.ok()) << runtime_att.status();
+  EXPECT_EQ(runtime_att->origin, Origin::kRuntime);
+  EXPECT_TRUE(warden_->Detach(runtime_att->id).ok());
+  ASSERT_TRUE(warden_->Load(Builtin("second")).ok());
+  EXPECT_TRUE(warden_->Unload("second", /*keep_maps=*/false).ok());
+  EXPECT_EQ(warden_->GetSet("second").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::SizeIs(1));
+
+  // Removing them from the configuration removes them.
+  config.clear_attachments();
+  ASSERT_TRUE(warden_->Reconcile(config).ok());
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
+  ASSERT_TRUE(warden_->Reconcile(v1::Config()).ok());
+  EXPECT_TRUE(warden_->ListSets().empty());
+}
+
 // Run-time changes persist and come back at the next start, objects given
 // in memory included.
 TEST_F(WardenTest, RuntimeChangesPersist) {
