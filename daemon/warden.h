@@ -43,8 +43,6 @@
 #include "daemon/core_types.h"
 #include "proto/config.pb.h"
 
-struct bpf_object;
-
 namespace bpfwarden {
 
 struct WardenOptions {
@@ -61,9 +59,10 @@ struct WardenOptions {
   std::string config_dir;
 };
 
-struct LoadedSet;           // warden.cc
-struct OwnedAttachment;     // warden.cc
-struct ResolvedAttachment;  // warden.cc
+struct LoadedSet;           // daemon/loaded_set.h
+struct OwnedAttachment;     // daemon/owned_attachment.h
+struct ResolvedAttachment;  // daemon/owned_attachment.h
+class StatusList;           // daemon/status_list.h
 
 class Warden {
  public:
@@ -130,18 +129,16 @@ class Warden {
  private:
   explicit Warden(WardenOptions options);
 
+  // Programs (warden.cc).
   absl::StatusOr<ProgramSetInfo> LoadLocked(const v1::ProgramSet& spec,
                                             const LoadOptions& options)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<std::unique_ptr<LoadedSet>> BuildSetLocked(
-      const v1::ProgramSet& spec, const LoadOptions& options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<ProgramSetInfo> ReloadLocked(const v1::ProgramSet& spec,
                                               const LoadOptions& options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  static absl::Status MoveAttachment(OwnedAttachment& att, bpf_object* obj);
   absl::Status UnloadLocked(const std::string& name, bool keep_maps)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Attachments (warden.cc).
   absl::StatusOr<AttachmentInfo> AttachLocked(const v1::Attachment& spec,
                                               Origin origin)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -158,7 +155,14 @@ class Warden {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // PersistLocked(true), logging a failure: the change itself stands.
   void PersistOrLogLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Reconcile's two halves (warden_reconcile.cc, with Start): the config
+  // sets, then the config attachments, made to match `config`; failures go
+  // to `errors`.
+  void ReconcileSetsLocked(const v1::Config& config, StatusList& errors)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReconcileAttachmentsLocked(const v1::Config& config, StatusList& errors)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const WardenOptions options_;
   mutable absl::Mutex mu_;
