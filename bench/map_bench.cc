@@ -59,10 +59,11 @@ struct Loaded {
   // A fresh hash map with tcp_stats' key/value BTF and `max_entries`.
   UniqueFd NewStatsHash(uint32_t max_entries) const {
     bpf_map* stats = bpf_object__find_map_by_name(obj.get(), "tcp_stats");
-    LIBBPF_OPTS(bpf_map_create_opts, opts,
-                .btf_fd = btf__fd(bpf_object__btf(obj.get())),
-                .btf_key_type_id = bpf_map__btf_key_type_id(stats),
-                .btf_value_type_id = bpf_map__btf_value_type_id(stats));
+    LIBBPF_OPTS(
+        bpf_map_create_opts, opts,
+        .btf_fd = static_cast<__u32>(btf__fd(bpf_object__btf(obj.get()))),
+        .btf_key_type_id = bpf_map__btf_key_type_id(stats),
+        .btf_value_type_id = bpf_map__btf_value_type_id(stats));
     UniqueFd fd(bpf_map_create(BPF_MAP_TYPE_HASH, "bench_stats",
                                sizeof(tcp_stats_key), sizeof(tcp_stats_value),
                                max_entries, &opts));
