@@ -55,7 +55,7 @@ grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   absl::Status status =
       api_->warden().Unload(req->name(), /*keep_maps=*/!req->unpin_maps());
-  api_->ForgetMaps(req->name());
+  if (status.ok()) api_->ForgetMaps(req->name());
   policy::Audit({&*who, "Programs.Unload", &what, "", status});
   return ToGrpc(status);
 }
