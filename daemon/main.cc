@@ -4,10 +4,13 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "daemon/api/server.h"
 #include "daemon/config_dir.h"
 #include "daemon/log.h"
 #include "daemon/signals.h"
+#include "daemon/systemd/activation.h"
+#include "daemon/systemd/notify.h"
 #include "daemon/warden.h"
 
 ABSL_FLAG(std::string, pin_root, "/sys/fs/bpf/bpfwarden",
@@ -27,6 +30,12 @@ int main(int argc, char** argv) {
       "them through bpf_link and serves their maps over gRPC.");
   absl::ParseCommandLine(argc, argv);
 
+  // Before any thread: it edits the environment.
+  auto activated = bpfwarden::systemd::TakeListenSocket();
+  if (!activated.ok()) {
+    BPFWARDEN_LOG(ERROR) << activated.status();
+    return 1;
+  }
   // Before any thread: every thread inherits the blocked signals.
   auto signals = bpfwarden::SignalWaiter::Create();
   if (!signals.ok()) {
@@ -52,7 +61,8 @@ int main(int argc, char** argv) {
     BPFWARDEN_LOG(WARNING) << "started with errors (see above)";
   }
 
-  auto api = bpfwarden::api::Serve(warden->get(), *config);
+  auto api =
+      bpfwarden::api::Serve(warden->get(), *config, *std::move(activated));
   if (!api.ok()) {
     BPFWARDEN_LOG(ERROR) << "api: " << api.status();
     (*warden)->Shutdown().IgnoreError();
@@ -61,6 +71,11 @@ int main(int argc, char** argv) {
 
   BPFWARDEN_LOG(INFO) << "running; SIGHUP reloads " << config_dir
                       << ", SIGTERM or Ctrl-C stops";
+  const std::string socket_path = (*api)->unix_socket_path();
+  const std::string ready = socket_path.empty()
+                                ? "running"
+                                : absl::StrCat("serving on ", socket_path);
+  bpfwarden::systemd::NotifyReady(ready);
   for (;;) {
     auto signal = signals->Wait();
     if (!signal.ok()) {
@@ -68,10 +83,12 @@ int main(int argc, char** argv) {
       break;
     }
     if (*signal == bpfwarden::ControlSignal::kShutdown) break;
+    bpfwarden::systemd::NotifyReloading();
     auto reloaded = bpfwarden::ReadConfigDir(config_dir);
     if (!reloaded.ok()) {
       BPFWARDEN_LOG(ERROR) << "reload refused, keeping the running config: "
                            << reloaded.status();
+      bpfwarden::systemd::NotifyReady(ready);
       continue;
     }
     if (absl::Status p = (*api)->ReloadPolicy(reloaded->policy()); !p.ok()) {
@@ -82,8 +99,10 @@ int main(int argc, char** argv) {
     absl::Status s = (*warden)->Reconcile(*reloaded);
     BPFWARDEN_LOG(INFO) << "reloaded " << config_dir
                         << (s.ok() ? "" : " with errors (see above)");
+    bpfwarden::systemd::NotifyReady(ready);
   }
 
+  bpfwarden::systemd::NotifyStopping();
   (*api)->Shutdown();
   absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links));
   if (!s.ok()) {

@@ -52,7 +52,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> TlsCredentials(
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
-    Warden* warden, const ApiServerOptions& options, policy::Policy policy) {
+    Warden* warden, const ApiServerOptions& options, policy::Policy policy,
+    UniqueFd activated_socket) {
   std::unique_ptr<ApiServer> self(new ApiServer());
   self->api_ =
       std::make_unique<ApiContext>(warden, options.limits, std::move(policy));
@@ -63,7 +64,11 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   self->services_.push_back(
       std::make_unique<DaemonService>(api, ProbeKernelFeatures()));
 
-  if (!options.unix_socket.path.empty()) {
+  if (activated_socket.valid()) {
+    auto listener = UnixListener::Adopt(std::move(activated_socket));
+    if (!listener.ok()) return listener.status();
+    self->listener_ = *std::move(listener);
+  } else if (!options.unix_socket.path.empty()) {
     auto listener = UnixListener::Create(options.unix_socket);
     if (!listener.ok()) return listener.status();
     self->listener_ = *std::move(listener);
@@ -140,13 +145,15 @@ void ApiServer::Shutdown(absl::Duration grace) {
 }
 
 absl::StatusOr<std::unique_ptr<ApiServer>> Serve(Warden* warden,
-                                                 const v1::Config& config) {
+                                                 const v1::Config& config,
+                                                 UniqueFd activated_socket) {
   absl::StatusOr<policy::Policy> rules =
       policy::Policy::FromConfig(config.policy());
   if (!rules.ok()) return rules.status();
   absl::StatusOr<ApiServerOptions> options = ApiServerOptionsFromFlags();
   if (!options.ok()) return options.status();
-  return ApiServer::Start(warden, *options, *std::move(rules));
+  return ApiServer::Start(warden, *options, *std::move(rules),
+                          std::move(activated_socket));
 }
 
 }  // namespace bpfwarden::api

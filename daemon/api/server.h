@@ -11,6 +11,7 @@
 #include "daemon/api/api_context.h"
 #include "daemon/api/unix_listener.h"
 #include "daemon/policy/policy.h"
+#include "daemon/unique_fd.h"
 #include "daemon/warden.h"
 #include "grpcpp/server.h"
 #include "proto/config.pb.h"
@@ -35,8 +36,11 @@ struct ApiServerOptions {
 
 class ApiServer {
  public:
+  // A valid `activated_socket` (socket activation) is served instead of
+  // binding options.unix_socket.
   static absl::StatusOr<std::unique_ptr<ApiServer>> Start(
-      Warden* warden, const ApiServerOptions& options, policy::Policy policy);
+      Warden* warden, const ApiServerOptions& options, policy::Policy policy,
+      UniqueFd activated_socket = UniqueFd());
   ~ApiServer();
 
   // SIGHUP: replaces the policy with the config's rules; on error the old
@@ -48,6 +52,10 @@ class ApiServer {
   // for them (and for idle clients to hang up) before cancelling them.
   void Shutdown(absl::Duration grace = absl::Seconds(1));
 
+  // The Unix socket path served, empty when none.
+  std::string unix_socket_path() const {
+    return listener_ != nullptr ? listener_->path() : std::string();
+  }
   // The TLS port actually bound (for "host:0"), 0 without TLS.
   int tls_port() const { return tls_port_; }
 
@@ -65,9 +73,11 @@ class ApiServer {
 // The options from the --api_* flags.
 absl::StatusOr<ApiServerOptions> ApiServerOptionsFromFlags();
 
-// For main(): starts the API server from the flags with the config's policy.
-absl::StatusOr<std::unique_ptr<ApiServer>> Serve(Warden* warden,
-                                                 const v1::Config& config);
+// For main(): starts the API server from the flags with the config's policy
+// (on `activated_socket` when valid).
+absl::StatusOr<std::unique_ptr<ApiServer>> Serve(
+    Warden* warden, const v1::Config& config,
+    UniqueFd activated_socket = UniqueFd());
 
 }  // namespace bpfwarden::api
 

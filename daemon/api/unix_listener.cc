@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <vector>
 
@@ -136,8 +137,26 @@ absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Create(
     unlink(options.path.c_str());
     return ErrnoStatus(errno, "eventfd");
   }
+  return std::unique_ptr<UnixListener>(new UnixListener(
+      options.path, std::move(fd), std::move(stop), /*owns_file=*/true));
+}
+
+absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Adopt(
+    UniqueFd listen_fd) {
+  sockaddr_un addr{};
+  socklen_t len = sizeof(addr);
+  if (getsockname(listen_fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) !=
+      0) {
+    return ErrnoStatus(errno, "getsockname(inherited API socket)");
+  }
+  std::string path = len > offsetof(sockaddr_un, sun_path) && addr.sun_path[0]
+                         ? std::string(addr.sun_path)
+                         : std::string("(unnamed socket)");
+  UniqueFd stop(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!stop) return ErrnoStatus(errno, "eventfd");
   return std::unique_ptr<UnixListener>(
-      new UnixListener(options.path, std::move(fd), std::move(stop)));
+      new UnixListener(std::move(path), std::move(listen_fd), std::move(stop),
+                       /*owns_file=*/false));
 }
 
 UnixListener::~UnixListener() { Stop(); }
@@ -161,7 +180,7 @@ void UnixListener::Stop() {
   }
   if (listen_fd_) {
     listen_fd_.Reset();
-    unlink(path_.c_str());
+    if (owns_file_) unlink(path_.c_str());
   }
 }
 

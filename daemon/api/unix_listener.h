@@ -31,6 +31,10 @@ class UnixListener {
   // start (no window with a wider mode), sets the group, and listens.
   static absl::StatusOr<std::unique_ptr<UnixListener>> Create(
       const UnixListenerOptions& options);
+  // Serves an already-listening Unix stream socket (socket activation): its
+  // path, mode and group are the passer's, and Stop() leaves the file.
+  static absl::StatusOr<std::unique_ptr<UnixListener>> Adopt(
+      UniqueFd listen_fd);
   ~UnixListener();
 
   // Starts the accept thread: every connection is registered in `peers`
@@ -42,15 +46,18 @@ class UnixListener {
   const std::string& path() const { return path_; }
 
  private:
-  UnixListener(std::string path, UniqueFd listen_fd, UniqueFd stop_fd)
+  UnixListener(std::string path, UniqueFd listen_fd, UniqueFd stop_fd,
+               bool owns_file)
       : path_(std::move(path)),
         listen_fd_(std::move(listen_fd)),
-        stop_fd_(std::move(stop_fd)) {}
+        stop_fd_(std::move(stop_fd)),
+        owns_file_(owns_file) {}
   void AcceptLoop(grpc::Server* server, PeerRegistry* peers);
 
   std::string path_;
   UniqueFd listen_fd_;
   UniqueFd stop_fd_;  // eventfd: written by Stop()
+  bool owns_file_;    // bound here: Stop() removes the socket file
   std::thread thread_;
 };
 

@@ -26,10 +26,73 @@ size_t Occurrences(const std::string& text, const std::string& line) {
   return n;
 }
 
+std::string EnvName(const std::string& entry) {
+  return entry.substr(0, entry.find('='));
+}
+
+// The test's environment with `spawn.env` applied and, with listen fds, the
+// LISTEN_* variables; LISTEN_PID's digits are left to the child.
+std::vector<std::string> ChildEnvironment(const SpawnOptions& spawn) {
+  std::vector<std::string> added = spawn.env;
+  if (!spawn.listen_fds.empty()) {
+    added.push_back(absl::StrCat("LISTEN_FDS=", spawn.listen_fds.size()));
+    added.push_back("LISTEN_PID=" + std::string(20, '\0'));
+  }
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string name = EnvName(*e);
+    bool replaced = name == "LISTEN_FDNAMES" && !spawn.listen_fds.empty();
+    for (const std::string& a : added) replaced |= EnvName(a) == name;
+    if (!replaced) env.push_back(*e);
+  }
+  env.insert(env.end(), added.begin(), added.end());
+  return env;
+}
+
+// In the child after fork (async-signal-safe only): writes `pid` as
+// decimal at `out`, which has room for it.
+void WriteDecimal(pid_t pid, char* out) {
+  char digits[20];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + pid % 10);
+    pid /= 10;
+  } while (pid > 0);
+  while (n > 0) *out++ = digits[--n];
+  *out = '\0';
+}
+
+// In the child: moves `fds` to 3, 4, ... (through high numbers first, so no
+// source is overwritten before it is moved), without close-on-exec.
+void PassListenFds(const std::vector<int>& fds) {
+  int high[16];
+  for (size_t i = 0; i < fds.size() && i < 16; ++i) {
+    high[i] = ::fcntl(fds[i], F_DUPFD_CLOEXEC, 100);
+  }
+  for (size_t i = 0; i < fds.size() && i < 16; ++i) {
+    ::dup2(high[i], 3 + static_cast<int>(i));
+    ::close(high[i]);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<DaemonProcess> DaemonProcess::Start(
-    const std::vector<std::string>& args, const std::string& log_path) {
+    const std::vector<std::string>& args, const std::string& log_path,
+    const SpawnOptions& spawn) {
+  if (spawn.listen_fds.size() > 16) {
+    return absl::InvalidArgumentError("at most 16 listen fds");
+  }
+  std::vector<std::string> env_text = ChildEnvironment(spawn);
+  std::vector<char*> envp;
+  char* pid_slot = nullptr;
+  for (std::string& entry : env_text) {
+    envp.push_back(entry.data());
+    if (!spawn.listen_fds.empty() && EnvName(entry) == "LISTEN_PID") {
+      pid_slot = entry.data() + sizeof("LISTEN_PID=") - 1;
+    }
+  }
+  envp.push_back(nullptr);
   std::vector<std::string> argv_text = {Runfile("daemon/bpfwardend")};
   argv_text.insert(argv_text.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -56,7 +119,11 @@ absl::StatusOr<DaemonProcess> DaemonProcess::Start(
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execv(argv[0], argv.data());
+    if (pid_slot != nullptr) {
+      PassListenFds(spawn.listen_fds);
+      WriteDecimal(::getpid(), pid_slot);
+    }
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(log_fd);

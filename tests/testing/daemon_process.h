@@ -16,11 +16,21 @@ namespace bpfwarden::testing {
 // bpfwardend (from the runfiles) as a child process: its stdout and stderr
 // appended to a log file, the default signal mask, SIGTERM when the test
 // dies. The destructor SIGKILLs and reaps it if it still runs.
+// What the child gets besides its flags.
+struct SpawnOptions {
+  // "NAME=value" entries added to (or replacing in) the test's environment.
+  std::vector<std::string> env;
+  // Passed as fds 3, 4, ... the way systemd passes sockets: LISTEN_FDS=<n>
+  // and LISTEN_PID=<the child's pid>. The test keeps its own copies.
+  std::vector<int> listen_fds;
+};
+
 class DaemonProcess {
  public:
   // Forks and execs bpfwardend with `args` (flags, not the binary).
   static absl::StatusOr<DaemonProcess> Start(
-      const std::vector<std::string>& args, const std::string& log_path);
+      const std::vector<std::string>& args, const std::string& log_path,
+      const SpawnOptions& spawn = {});
   DaemonProcess(DaemonProcess&& other) noexcept;
   DaemonProcess& operator=(DaemonProcess&&) = delete;
   DaemonProcess(const DaemonProcess&) = delete;
