@@ -13,29 +13,26 @@
 #include "gtest/gtest.h"
 #include "tests/testing/default_object.h"
 #include "tests/testing/scoped_cgroup.h"
-#include "tests/testing/scoped_pin_dir.h"
+#include "tests/testing/test_scope.h"
 
 namespace bpfwarden::testing {
 
 class AttachedObjectTestBase : public ::testing::Test {
  protected:
   // Call from SetUp (after BPFWARDEN_REQUIRE_KERNEL()); wrap in
-  // ASSERT_NO_FATAL_FAILURE. `tag` names the pin directory and cgroup.
+  // ASSERT_NO_FATAL_FAILURE. `tag` names the pin directory and cgroup
+  // (CurrentTestTag() is a good one).
   void LoadAndAttach(const std::string& tag,
                      const std::vector<std::string>& programs);
   void TearDown() override;
 
   // The fd of map `name`; fails the test when absent.
   int MapFd(const std::string& name);
-  // A test name usable in paths: "Suite.Name/Param" -> "Suite-Name-Param".
-  static std::string TestTag();
-
-  const ScopedCgroup& cgroup() const { return *cgroup_; }
+  const ScopedCgroup& cgroup() const { return scope_->cgroup(); }
   const DefaultObject& object() const { return *obj_; }
 
  private:
-  std::optional<ScopedPinDir> pins_;
-  std::optional<ScopedCgroup> cgroup_;
+  std::optional<TestScope> scope_;
   std::optional<DefaultObject> obj_;
   std::vector<BpfLinkPtr> links_;
 };

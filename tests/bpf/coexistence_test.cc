@@ -26,13 +26,13 @@ class CoexistenceTest : public AttachedObjectTestBase {
  protected:
   void SetUp() override {
     BPFWARDEN_REQUIRE_KERNEL();
-    ASSERT_NO_FATAL_FAILURE(
-        LoadAndAttach(TestTag(), {"tcp_stats_sockops", "tcp_tune_sockops"}));
+    ASSERT_NO_FATAL_FAILURE(LoadAndAttach(
+        CurrentTestTag(), {"tcp_stats_sockops", "tcp_tune_sockops"}));
   }
 };
 
 TEST_F(CoexistenceTest, SiblingCgroupWithoutProgramsIsNotCountedOrTuned) {
-  auto bare = ScopedCgroup::Create(TestTag() + "-bare");
+  auto bare = ScopedCgroup::Create(CurrentTestTag() + "-bare");
   ASSERT_TRUE(bare.ok()) << bare.status();
   auto attached = AttachedProgramIds(bare->path(), BPF_CGROUP_SOCK_OPS);
   ASSERT_TRUE(attached.ok()) << attached.status();
@@ -87,7 +87,7 @@ TEST_F(CoexistenceTest, SiblingCgroupWithoutProgramsIsNotCountedOrTuned) {
 // the programs) runs, so bpf_get_current_cgroup_id() in the passive
 // callback would name the wrong cgroup.
 TEST_F(CoexistenceTest, AcceptedConnectionBelongsToTheListenersCgroup) {
-  auto bare = ScopedCgroup::Create(TestTag() + "-bare");
+  auto bare = ScopedCgroup::Create(CurrentTestTag() + "-bare");
   ASSERT_TRUE(bare.ok()) << bare.status();
   constexpr size_t kBytes = 5000;
   auto client_port = CallInCgroup<uint16_t>(

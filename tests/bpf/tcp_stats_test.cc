@@ -49,7 +49,8 @@ class TcpStatsTest : public AttachedObjectTestBase,
  protected:
   void SetUp() override {
     BPFWARDEN_REQUIRE_KERNEL();
-    ASSERT_NO_FATAL_FAILURE(LoadAndAttach(TestTag(), {"tcp_stats_sockops"}));
+    ASSERT_NO_FATAL_FAILURE(
+        LoadAndAttach(CurrentTestTag(), {"tcp_stats_sockops"}));
     map_fd_ = MapFd("tcp_stats");
   }
 

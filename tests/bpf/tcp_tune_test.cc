@@ -27,8 +27,8 @@ class TcpTuneTest : public AttachedObjectTestBase {
     BPFWARDEN_REQUIRE_KERNEL();
     // Both programs, as the daemon runs them: tcp_stats enables its
     // callbacks on the same sockets and must not disturb tcp_tune.
-    ASSERT_NO_FATAL_FAILURE(
-        LoadAndAttach(TestTag(), {"tcp_stats_sockops", "tcp_tune_sockops"}));
+    ASSERT_NO_FATAL_FAILURE(LoadAndAttach(
+        CurrentTestTag(), {"tcp_stats_sockops", "tcp_tune_sockops"}));
     rules_fd_ = MapFd("tcp_tune_rules");
     counters_fd_ = MapFd("tcp_tune_counters");
     default_cc_ = DefaultCongestion();

@@ -47,7 +47,8 @@ class DaemonProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
     BPFWARDEN_REQUIRE_KERNEL();
-    auto scope = testing::TestScope::Create("proc");
+    auto scope =
+        testing::TestScope::Create("proc-" + testing::CurrentTestTag());
     ASSERT_TRUE(scope.ok()) << scope.status();
     scope_.emplace(*std::move(scope));
     cgroup_ = &scope_->cgroup();

@@ -82,7 +82,8 @@ class WardenTest : public ::testing::Test {
  protected:
   void SetUp() override {
     BPFWARDEN_REQUIRE_KERNEL();
-    auto scope = testing::TestScope::Create("core");
+    auto scope =
+        testing::TestScope::Create("core-" + testing::CurrentTestTag());
     ASSERT_TRUE(scope.ok()) << scope.status();
     scope_.emplace(*std::move(scope));
     pins_ = &scope_->pins();

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/errno_status.h"
+#include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "proto/api.grpc.pb.h"
@@ -56,14 +57,10 @@ absl::StatusOr<v1::StatusResponse> StatusOver(const std::string& path) {
 
 void SystemdFixture::SetUp() {
   BPFWARDEN_REQUIRE_KERNEL();
-  const std::string tag = absl::StrCat(
-      "sd-", ::testing::UnitTest::GetInstance()->current_test_info()->line());
-  auto pins = ScopedPinDir::Create(tag);
-  ASSERT_TRUE(pins.ok()) << pins.status();
-  pins_.emplace(*std::move(pins));
-  auto cgroup = ScopedCgroup::Create(tag);
-  ASSERT_TRUE(cgroup.ok()) << cgroup.status();
-  cgroup_.emplace(*std::move(cgroup));
+  const std::string tag = "sd-" + CurrentTestTag();
+  auto scope = TestScope::Create(tag);
+  ASSERT_TRUE(scope.ok()) << scope.status();
+  scope_.emplace(*std::move(scope));
   auto dir = ScopedTempDir::Create(tag);
   ASSERT_TRUE(dir.ok()) << dir.status();
   work_.emplace(*std::move(dir));
@@ -74,22 +71,14 @@ void SystemdFixture::SetUp() {
                              "builtin: true }\n"
                              "attachments { program_set: \"bpfwarden\" "
                              "program: \"tcp_stats_sockops\" cgroup: \"",
-                             cgroup_->path(), "\" }\n"))
+                             scope_->cgroup().path(), "\" }\n"))
           .ok());
 }
 
 void SystemdFixture::TearDown() {
   daemon_.reset();  // SIGKILL if still running
-  if (cgroup_.has_value()) {
-    EXPECT_EQ(Attached(), 0u) << "left attached to " << cgroup_->path();
-    const std::string path = cgroup_->path();
-    cgroup_.reset();
-    EXPECT_NE(::access(path.c_str(), F_OK), 0) << path << " left behind";
-  }
-  if (pins_.has_value()) {
-    const std::string path = pins_->path();
-    pins_.reset();
-    EXPECT_NE(::access(path.c_str(), F_OK), 0) << path << " left behind";
+  if (scope_.has_value()) {
+    EXPECT_THAT(scope_->Finish(), ::testing::IsEmpty());
   }
 }
 
@@ -97,7 +86,7 @@ void SystemdFixture::StartDaemon(const std::string& api_socket,
                                  const SpawnOptions& spawn) {
   auto daemon = DaemonProcess::Start(
       {
-          absl::StrCat("--pin_root=", pins_->path()),
+          absl::StrCat("--pin_root=", scope_->pins().path()),
           absl::StrCat("--config_dir=", work(), "/config"),
           "--state_dir=",
           absl::StrCat("--api_socket=", api_socket),
@@ -109,7 +98,7 @@ void SystemdFixture::StartDaemon(const std::string& api_socket,
 }
 
 size_t SystemdFixture::Attached() const {
-  auto ids = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
+  auto ids = AttachedProgramIds(scope_->cgroup().path(), BPF_CGROUP_SOCK_OPS);
   EXPECT_TRUE(ids.ok()) << ids.status();
   return ids.ok() ? ids->size() : 0;
 }

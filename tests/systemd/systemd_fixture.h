@@ -14,9 +14,8 @@
 #include "gtest/gtest.h"
 #include "proto/api.pb.h"
 #include "tests/testing/daemon_process.h"
-#include "tests/testing/scoped_cgroup.h"
-#include "tests/testing/scoped_pin_dir.h"
 #include "tests/testing/scoped_temp_dir.h"
+#include "tests/testing/test_scope.h"
 
 namespace bpfwarden::testing {
 
@@ -31,7 +30,7 @@ class SystemdFixture : public ::testing::Test {
   // Checks the kernel; creates the pin dir, cgroup, work dir and config.
   void SetUp() override;
   // Kills the daemon if it still runs, then checks that nothing is attached
-  // to the cgroup and that the pin dir and cgroup are gone.
+  // to the cgroup and that the pin dir and cgroup are gone (TestScope).
   void TearDown() override;
 
   // Starts bpfwardend with its API socket flag at `api_socket`.
@@ -43,8 +42,7 @@ class SystemdFixture : public ::testing::Test {
 
   std::string work() const { return work_->path(); }
 
-  std::optional<ScopedPinDir> pins_;
-  std::optional<ScopedCgroup> cgroup_;
+  std::optional<TestScope> scope_;
   std::optional<ScopedTempDir> work_;
   std::optional<DaemonProcess> daemon_;
 };
