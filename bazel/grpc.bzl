@@ -36,9 +36,9 @@ def cc_grpc_library(name, srcs, deps = [], grpc = True, visibility = None):
         name = name,
         srcs = [o for o in outs if o.endswith(".cc")],
         hdrs = [o for o in outs if o.endswith(".h")],
-        deps = deps + [
-            "//third_party:grpc",
-            "//third_party:protobuf",
-        ],
+        # Message-only libraries (grpc = False) do not pull gRPC in: the
+        # daemon core depends on the config messages and must not see gRPC.
+        deps = deps + ["//third_party:protobuf"] +
+               (["//third_party:grpc"] if grpc else []),
         visibility = visibility,
     )

@@ -19,9 +19,9 @@
 #include "bpf/bpfwarden_embedded.h"
 #include "bpf/include/tcp_stats.h"
 #include "daemon/btf/json.h"
-#include "daemon/libbpf_ptr.h"
+#include "daemon/base/libbpf_ptr.h"
 #include "daemon/maps/typed_map.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden {
 namespace {

@@ -9,8 +9,8 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/errno_status.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden {
 namespace {

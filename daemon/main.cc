@@ -6,12 +6,12 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/api/server.h"
-#include "daemon/config_dir.h"
-#include "daemon/log.h"
+#include "daemon/core/config_dir.h"
+#include "daemon/base/log.h"
 #include "daemon/signals.h"
 #include "daemon/systemd/activation.h"
 #include "daemon/systemd/notify.h"
-#include "daemon/warden.h"
+#include "daemon/core/warden.h"
 
 ABSL_FLAG(std::string, pin_root, "/sys/fs/bpf/bpfwarden",
           "bpffs directory under which each program set pins its maps and "

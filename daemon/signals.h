@@ -5,7 +5,7 @@
 #include <signal.h>
 
 #include "absl/status/statusor.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden {
 

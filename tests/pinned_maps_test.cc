@@ -4,7 +4,7 @@
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 #include "gtest/gtest.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/scoped_pin_dir.h"

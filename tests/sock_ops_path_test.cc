@@ -14,8 +14,8 @@
 
 #include "bpf/bpfwarden_embedded.h"
 #include "bpf/include/tcp_stats.h"
-#include "daemon/libbpf_ptr.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/libbpf_ptr.h"
+#include "daemon/base/unique_fd.h"
 #include "gtest/gtest.h"
 #include "tests/testing/cgroup_query.h"
 #include "tests/testing/default_object.h"

@@ -17,7 +17,7 @@
 #include "daemon/policy/audit.h"
 #include "daemon/policy/identity.h"
 #include "daemon/policy/policy.h"
-#include "daemon/warden.h"
+#include "daemon/core/warden.h"
 #include "grpcpp/server_context.h"
 
 namespace bpfwarden::api {

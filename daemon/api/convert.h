@@ -2,7 +2,7 @@
 #ifndef BPFWARDEN_DAEMON_API_CONVERT_H_
 #define BPFWARDEN_DAEMON_API_CONVERT_H_
 
-#include "daemon/core_types.h"
+#include "daemon/core/core_types.h"
 #include "daemon/maps/typed_map.h"
 #include "proto/api.pb.h"
 

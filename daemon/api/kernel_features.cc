@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "daemon/cgroup.h"
-#include "daemon/unique_fd.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden::api {
 namespace {

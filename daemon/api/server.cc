@@ -8,7 +8,7 @@
 #include "daemon/api/kernel_features.h"
 #include "daemon/api/maps_service.h"
 #include "daemon/api/programs_service.h"
-#include "daemon/log.h"
+#include "daemon/base/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"

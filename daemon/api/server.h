@@ -11,8 +11,8 @@
 #include "daemon/api/api_context.h"
 #include "daemon/api/unix_listener.h"
 #include "daemon/policy/policy.h"
-#include "daemon/unique_fd.h"
-#include "daemon/warden.h"
+#include "daemon/base/unique_fd.h"
+#include "daemon/core/warden.h"
 #include "grpcpp/server.h"
 #include "proto/config.pb.h"
 

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/errno_status.h"
-#include "daemon/log.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/log.h"
 #include "daemon/policy/unix_identity.h"
 #include "grpcpp/server_posix.h"
 

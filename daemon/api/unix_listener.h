@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/api/peer_registry.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 #include "grpcpp/server.h"
 
 namespace bpfwarden::api {

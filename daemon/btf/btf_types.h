@@ -13,7 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "daemon/libbpf_ptr.h"
+#include "daemon/base/libbpf_ptr.h"
 
 namespace bpfwarden {
 

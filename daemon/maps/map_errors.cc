@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/errno_status.h"
+#include "daemon/base/errno_status.h"
 
 namespace bpfwarden {
 namespace {

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/btf/btf_types.h"
 #include "daemon/btf/per_cpu.h"
-#include "daemon/errno_status.h"
+#include "daemon/base/errno_status.h"
 #include "daemon/maps/map_errors.h"
 #include "daemon/maps/map_types.h"
 

@@ -18,7 +18,7 @@
 #include "daemon/btf/json.h"
 #include "daemon/btf/type_layout.h"
 #include "daemon/maps/map_errors.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden {
 

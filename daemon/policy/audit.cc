@@ -2,7 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "daemon/log.h"
+#include "daemon/base/log.h"
 
 namespace bpfwarden::policy {
 namespace {

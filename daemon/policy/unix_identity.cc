@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <vector>
 
-#include "daemon/errno_status.h"
+#include "daemon/base/errno_status.h"
 
 namespace bpfwarden::policy {
 namespace {

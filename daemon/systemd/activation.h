@@ -4,7 +4,7 @@
 #define BPFWARDEN_DAEMON_SYSTEMD_ACTIVATION_H_
 
 #include "absl/status/statusor.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden::systemd {
 

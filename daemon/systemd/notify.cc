@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/log.h"
+#include "daemon/base/log.h"
 
 namespace bpfwarden::systemd {
 namespace {

@@ -12,7 +12,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 #include "gtest/gtest.h"
 
 namespace bpfwarden::systemd {

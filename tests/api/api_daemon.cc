@@ -8,7 +8,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/errno_status.h"
+#include "daemon/base/errno_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "proto/api.grpc.pb.h"

@@ -21,7 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "bpf/include/tcp_stats.h"
 #include "bpf/include/tcp_tune.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 #include "grpcpp/create_channel.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/api_fixture.h"

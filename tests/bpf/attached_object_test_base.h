@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "daemon/libbpf_ptr.h"
+#include "daemon/base/libbpf_ptr.h"
 #include "gtest/gtest.h"
 #include "tests/testing/default_object.h"
 #include "tests/testing/scoped_cgroup.h"

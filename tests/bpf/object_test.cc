@@ -15,7 +15,7 @@
 #include "bpf/include/btf_tags.h"
 #include "bpf/include/tcp_stats.h"
 #include "bpf/include/tcp_tune.h"
-#include "daemon/libbpf_ptr.h"
+#include "daemon/base/libbpf_ptr.h"
 #include "gtest/gtest.h"
 #include "tests/testing/default_object.h"
 #include "tests/testing/kernel_env.h"

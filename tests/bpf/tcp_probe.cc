@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/errno_status.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/unique_fd.h"
 #include "tests/testing/socket_io.h"
 
 namespace bpfwarden::testing {

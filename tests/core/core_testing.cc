@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <filesystem>
 
-#include "daemon/errno_status.h"
+#include "daemon/base/errno_status.h"
 
 namespace bpfwarden::testing {
 

@@ -2,7 +2,7 @@
 // link objects, kconfig, globals, pinned-map layout checks, bad inputs,
 // reconcile and persisted state. Every test has its own pin root and
 // cgroup, and checks for residue at the end.
-#include "daemon/warden.h"
+#include "daemon/core/warden.h"
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -21,9 +21,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "bpf/include/tcp_stats.h"
-#include "daemon/core_types.h"
-#include "daemon/libbpf_ptr.h"
-#include "daemon/unique_fd.h"
+#include "daemon/core/core_types.h"
+#include "daemon/base/libbpf_ptr.h"
+#include "daemon/base/unique_fd.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/core/core_testing.h"

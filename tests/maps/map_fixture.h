@@ -11,7 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "daemon/libbpf_ptr.h"
+#include "daemon/base/libbpf_ptr.h"
 #include "daemon/maps/typed_map.h"
 #include "gtest/gtest.h"
 #include "tests/testing/scoped_cgroup.h"

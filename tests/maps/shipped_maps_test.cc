@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/maps/typed_map.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 #include "gtest/gtest.h"
 #include "tests/testing/cgroup_query.h"
 #include "tests/testing/default_object.h"

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/unique_fd.h"
 #include "gtest/gtest.h"
 #include "proto/api.pb.h"
 #include "tests/testing/daemon_process.h"

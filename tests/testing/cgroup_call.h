@@ -12,8 +12,8 @@
 #include <type_traits>
 
 #include "absl/status/statusor.h"
-#include "daemon/errno_status.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/unique_fd.h"
 #include "tests/testing/loopback_tcp.h"
 #include "tests/testing/scoped_cgroup.h"
 

@@ -6,8 +6,8 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/errno_status.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden::testing {
 

@@ -9,7 +9,7 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/errno_status.h"
+#include "daemon/base/errno_status.h"
 #include "tests/testing/files.h"
 #include "tests/testing/runfiles.h"
 #include "tests/testing/wait_for.h"

@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "bpf/bpfwarden_embedded.h"
-#include "daemon/errno_status.h"
-#include "daemon/unique_fd.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden::testing {
 

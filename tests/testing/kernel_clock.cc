@@ -10,7 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "daemon/errno_status.h"
+#include "daemon/base/errno_status.h"
 
 namespace bpfwarden::testing {
 

@@ -13,7 +13,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/errno_status.h"
+#include "daemon/base/errno_status.h"
 #include "tests/testing/files.h"
 #include "tests/testing/wait_for.h"
 

@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <vector>
 
-#include "daemon/errno_status.h"
+#include "daemon/base/errno_status.h"
 
 namespace bpfwarden::testing {
 

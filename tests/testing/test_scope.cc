@@ -4,8 +4,8 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/cgroup_link.h"
-#include "daemon/names.h"
+#include "daemon/core/cgroup_link.h"
+#include "daemon/core/names.h"
 #include "gtest/gtest.h"
 
 namespace bpfwarden::testing {

@@ -1,0 +1,53 @@
+// A tiny logger: one line per record to stderr, written with a single
+// write(2) so records from several threads never interleave.
+//
+//   BPFWARDEN_LOG(INFO) << "loaded set " << name;
+//   BPFWARDEN_LOG(AUDIT) << "uid=1000 op=Update map=tcp_stats ok";
+//
+// Line format: "<RFC 3339 UTC time> <LEVEL> <message>\n".
+#ifndef BPFWARDEN_DAEMON_BASE_LOG_H_
+#define BPFWARDEN_DAEMON_BASE_LOG_H_
+
+#include <sstream>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace bpfwarden {
+
+enum class LogLevel { kInfo, kWarning, kError, kAudit };
+
+// Collects one record and writes it when destroyed.
+class LogRecord {
+ public:
+  explicit LogRecord(LogLevel level) : level_(level) {}
+  LogRecord(const LogRecord&) = delete;
+  LogRecord& operator=(const LogRecord&) = delete;
+  ~LogRecord();
+
+  template <typename T>
+  LogRecord& operator<<(const T& value) {
+    stream_ << value;
+    return *this;
+  }
+
+ private:
+  LogLevel level_;
+  std::ostringstream stream_;
+};
+
+// The formatted line, without writing it (for tests).
+std::string FormatLogLine(LogLevel level, absl::string_view message);
+
+// Where records go; -1 silences them. Default 2 (stderr).
+void SetLogFd(int fd);
+
+}  // namespace bpfwarden
+
+#define BPFWARDEN_LOG_LEVEL_INFO ::bpfwarden::LogLevel::kInfo
+#define BPFWARDEN_LOG_LEVEL_WARNING ::bpfwarden::LogLevel::kWarning
+#define BPFWARDEN_LOG_LEVEL_ERROR ::bpfwarden::LogLevel::kError
+#define BPFWARDEN_LOG_LEVEL_AUDIT ::bpfwarden::LogLevel::kAudit
+#define BPFWARDEN_LOG(level) ::bpfwarden::LogRecord(BPFWARDEN_LOG_LEVEL_##level)
+
+#endif  // BPFWARDEN_DAEMON_BASE_LOG_H_

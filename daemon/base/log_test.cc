@@ -1,0 +1,38 @@
+#include "daemon/base/log.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace bpfwarden {
+namespace {
+
+TEST(LogTest, FormatsOneLineWithLevel) {
+  std::string line = FormatLogLine(LogLevel::kWarning, "map x: gone");
+  EXPECT_NE(line.find(" WARNING map x: gone\n"), std::string::npos) << line;
+  EXPECT_EQ(line.find('\n'), line.size() - 1);
+  EXPECT_EQ(line[4], '-');  // 2026-...
+  EXPECT_EQ(line[10], 'T');
+}
+
+TEST(LogTest, RecordWritesToConfiguredFd) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_NONBLOCK), 0);
+  SetLogFd(fds[1]);
+  BPFWARDEN_LOG(AUDIT) << "uid=" << 1000 << " op=Update";
+  SetLogFd(2);
+  char buf[256] = {};
+  ssize_t n = ::read(fds[0], buf, sizeof(buf) - 1);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  ASSERT_GT(n, 0);
+  EXPECT_NE(std::string(buf).find(" AUDIT uid=1000 op=Update\n"),
+            std::string::npos)
+      << buf;
+}
+
+}  // namespace
+}  // namespace bpfwarden

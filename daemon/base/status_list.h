@@ -1,0 +1,30 @@
+// Failures gathered while working through a list of items (start-up,
+// reconcile, shutdown) and returned together as one status.
+#ifndef BPFWARDEN_DAEMON_BASE_STATUS_LIST_H_
+#define BPFWARDEN_DAEMON_BASE_STATUS_LIST_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace bpfwarden {
+
+class StatusList {
+ public:
+  // Logs a failure of `what` and keeps it with `what` prefixed to its
+  // message. An OK status is ignored.
+  void Note(const absl::Status& status, const std::string& what);
+  // Keeps a failure as it is, without logging it. An OK status is ignored.
+  void Add(const absl::Status& status);
+  // OK when nothing failed; otherwise the first failure's code and every
+  // failure (code and message), joined with "; ".
+  absl::Status Joined() const;
+
+ private:
+  std::vector<absl::Status> errors_;
+};
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_BASE_STATUS_LIST_H_

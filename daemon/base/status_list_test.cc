@@ -1,0 +1,27 @@
+#include "daemon/base/status_list.h"
+
+#include "gtest/gtest.h"
+
+namespace bpfwarden {
+namespace {
+
+TEST(StatusListTest, EmptyAndOkStatusesJoinToOk) {
+  StatusList list;
+  EXPECT_TRUE(list.Joined().ok());
+  list.Note(absl::OkStatus(), "nothing");
+  list.Add(absl::OkStatus());
+  EXPECT_TRUE(list.Joined().ok());
+}
+
+TEST(StatusListTest, JoinsFailuresWithTheFirstCode) {
+  StatusList list;
+  list.Note(absl::NotFoundError("no set x"), "config set x");
+  list.Add(absl::DataLossError("torn"));
+  absl::Status joined = list.Joined();
+  EXPECT_EQ(joined.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(joined.message(),
+            "NOT_FOUND: config set x: no set x; DATA_LOSS: torn");
+}
+
+}  // namespace
+}  // namespace bpfwarden

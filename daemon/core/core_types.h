@@ -1,0 +1,113 @@
+// Plain result types of the daemon core (daemon/warden.h). No gRPC here: the
+// API adapter converts these to and from its messages.
+#ifndef BPFWARDEN_DAEMON_CORE_CORE_TYPES_H_
+#define BPFWARDEN_DAEMON_CORE_CORE_TYPES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "daemon/base/unique_fd.h"
+
+namespace bpfwarden {
+
+// Where a program set or attachment came from. Config items follow the
+// configuration directory (reconciled on SIGHUP); runtime items were made
+// through the API and persist in the state directory.
+enum class Origin { kConfig, kRuntime };
+
+// Options of Warden::Load.
+struct LoadOptions {
+  // Create every pinned map of the set afresh (empty), instead of reusing the
+  // pinned one. The old pin is kept until the load succeeds.
+  bool replace_maps = false;
+  // Keep the full verifier log of a successful load in
+  // ProgramSetInfo::verifier_log (a failed load always carries it as the
+  // kVerifierLogPayload payload of its status).
+  bool want_verifier_log = false;
+  // ELF objects passed in memory (e.g. uploaded through the API), linked
+  // after the files named in ProgramSet.objects. When a state directory is
+  // configured, a runtime load copies them there so a restart can reload.
+  std::vector<std::string> object_blobs;
+  Origin origin = Origin::kRuntime;
+};
+
+// The status payload (absl::Status::GetPayload) that carries the full
+// verifier log of a failed load; the message carries only its tail.
+inline constexpr char kVerifierLogPayload[] =
+    "type.bpfwarden.dev/bpfwarden.VerifierLog";
+
+// The full verifier log attached to `status`, if any.
+std::optional<std::string> VerifierLogOf(const absl::Status& status);
+
+struct ProgramInfo {
+  std::string name;                  // the function name in the object
+  uint32_t id = 0;                   // kernel program id
+  std::string type;                  // libbpf's name, e.g. "sock_ops"
+  std::string expected_attach_type;  // libbpf's name, e.g. "cgroup_sock_ops"
+  std::string section;               // ELF section, e.g. "sockops"
+};
+
+struct MapInfo {
+  std::string program_set;
+  std::string name;       // the map's name in the object, e.g. "tcp_stats"
+  std::string pin_path;   // empty when not pinned
+  uint32_t id = 0;        // kernel map id
+  uint32_t type = 0;      // enum bpf_map_type
+  std::string type_name;  // libbpf's name, e.g. "lru_hash"
+  uint32_t key_size = 0;
+  uint32_t value_size = 0;
+  uint32_t max_entries = 0;
+  uint32_t map_flags = 0;
+  // The map's BTF object in the kernel and its key/value type ids in it
+  // (0 when the map has no BTF).
+  uint32_t btf_id = 0;
+  uint32_t btf_key_type_id = 0;
+  uint32_t btf_value_type_id = 0;
+  bool internal = false;  // .rodata, .data, .bss, .kconfig: never pinned
+  bool reused = false;    // this load reused a map that was already pinned
+};
+
+struct ProgramSetInfo {
+  std::string name;
+  Origin origin = Origin::kRuntime;
+  bool builtin = false;
+  std::vector<std::string> objects;  // object files as given (not blobs)
+  std::string pin_dir;               // <pin root>/<name>
+  std::vector<ProgramInfo> programs;
+  std::vector<MapInfo> maps;
+  absl::Time loaded_at;
+  std::string verifier_log;  // only with LoadOptions::want_verifier_log
+};
+
+struct AttachmentInfo {
+  // Ours: a stable id derived from (set, program, cgroup, attach type), the
+  // same across reloads and restarts, e.g. "att-3f2a9c0d1e4b5a67".
+  // Foreign: empty.
+  std::string id;
+  bool ours = false;
+  Origin origin = Origin::kRuntime;  // ours only
+  std::string program_set;           // ours only
+  std::string program;      // ours: function name; foreign: kernel name
+  std::string cgroup;       // absolute path of the cgroup directory
+  std::string attach_type;  // libbpf's name, e.g. "cgroup_sock_ops"
+  uint32_t program_id = 0;
+  uint32_t link_id = 0;  // ours only (0 for foreign: the query cannot tell)
+  bool pinned = false;   // ours only
+  std::string link_pin_path;  // ours, when pinned
+  uint32_t attach_flags = 0;  // foreign: BPF_F_ALLOW_MULTI etc. from query
+};
+
+// A map of a loaded set, opened for typed access: `fd` is a dup the caller
+// owns.
+struct OpenedMap {
+  UniqueFd fd;
+  MapInfo info;
+};
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_CORE_CORE_TYPES_H_

@@ -1,0 +1,208 @@
+#include "daemon/core/loaded_set.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <span>
+#include <system_error>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "bpf/bpfwarden_embedded.h"
+#include "daemon/base/log.h"
+#include "daemon/core/names.h"
+#include "daemon/core/object_file.h"
+#include "daemon/core/pinned_links.h"
+#include "daemon/core/set_loader.h"
+#include "daemon/core/state_store.h"
+
+namespace bpfwarden {
+namespace {
+
+ProgramInfo ProgramInfoOf(const bpf_program* prog) {
+  ProgramInfo out;
+  out.name = bpf_program__name(prog);
+  out.section = bpf_program__section_name(prog);
+  out.type = ProgTypeName(bpf_program__type(prog));
+  out.expected_attach_type =
+      AttachTypeName(bpf_program__expected_attach_type(prog));
+  bpf_prog_info info{};
+  uint32_t len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0) {
+    out.id = info.id;
+  }
+  return out;
+}
+
+MapInfo MapInfoOf(const std::string& set, const bpf_map* map, bool reused) {
+  MapInfo out;
+  out.program_set = set;
+  out.name = bpf_map__name(map);
+  if (const char* pin = bpf_map__pin_path(map);
+      pin && bpf_map__is_pinned(map)) {
+    out.pin_path = pin;
+  }
+  out.type = bpf_map__type(map);
+  const char* type_name = libbpf_bpf_map_type_str(bpf_map__type(map));
+  out.type_name = type_name ? type_name : absl::StrCat("map_type_", out.type);
+  out.key_size = bpf_map__key_size(map);
+  out.value_size = bpf_map__value_size(map);
+  out.max_entries = bpf_map__max_entries(map);
+  out.map_flags = bpf_map__map_flags(map);
+  out.internal = bpf_map__is_internal(map);
+  out.reused = reused;
+  bpf_map_info info{};
+  uint32_t len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(bpf_map__fd(map), &info, &len) == 0) {
+    out.id = info.id;
+    out.btf_id = info.btf_id;
+    out.btf_key_type_id = info.btf_key_type_id;
+    out.btf_value_type_id = info.btf_value_type_id;
+  }
+  return out;
+}
+
+// The builtin object, the named files and the blobs, in that order.
+absl::StatusOr<std::vector<ObjectInput>> GatherInputs(
+    const v1::ProgramSet& spec, const LoadOptions& options) {
+  std::vector<ObjectInput> inputs;
+  if (spec.builtin()) {
+    if (spec.objects_size() > 0 || !options.object_blobs.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "program set ", spec.name(), " is builtin and takes no objects"));
+    }
+    std::span<const uint8_t> elf = embedded::BpfwardenObject();
+    inputs.push_back({"builtin", std::string(elf.begin(), elf.end())});
+  }
+  for (const std::string& path : spec.objects()) {
+    absl::StatusOr<ObjectInput> input = ReadObjectFile(path);
+    if (!input.ok()) return input.status();
+    inputs.push_back(*std::move(input));
+  }
+  for (size_t i = 0; i < options.object_blobs.size(); ++i) {
+    inputs.push_back({absl::StrCat("blob ", i), options.object_blobs[i]});
+  }
+  if (inputs.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "program set ", spec.name(), " names no objects and is not builtin"));
+  }
+  return inputs;
+}
+
+ProgramSetInfo DescribeSet(const v1::ProgramSet& spec, Origin origin,
+                           std::string pin_dir, LoadedObject& loaded) {
+  ProgramSetInfo info;
+  info.name = spec.name();
+  info.origin = origin;
+  info.builtin = spec.builtin();
+  info.objects.assign(spec.objects().begin(), spec.objects().end());
+  info.pin_dir = std::move(pin_dir);
+  info.loaded_at = absl::Now();
+  info.verifier_log = std::move(loaded.verifier_log);
+  bpf_program* prog;
+  bpf_object__for_each_program(prog, loaded.obj.get()) {
+    info.programs.push_back(ProgramInfoOf(prog));
+  }
+  const std::set<std::string> reused(loaded.reused_maps.begin(),
+                                     loaded.reused_maps.end());
+  bpf_map* map;
+  bpf_object__for_each_map(map, loaded.obj.get()) {
+    info.maps.push_back(
+        MapInfoOf(spec.name(), map, reused.count(bpf_map__name(map))));
+  }
+  return info;
+}
+
+// Saves the blobs under <state_dir>/objects/ and names them in `spec`; a
+// blob that cannot be saved is logged (the set will not survive a restart).
+void SaveObjectBlobs(const std::vector<std::string>& blobs,
+                     const std::string& state_dir, v1::ProgramSet& spec) {
+  const std::string dir = absl::StrCat(state_dir, "/objects");
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    const std::string path =
+        absl::StrCat(dir, "/", spec.name(), "-", i, ".bpf.o");
+    absl::Status s = WriteFileAtomically(path, blobs[i]);
+    if (!s.ok()) {
+      BPFWARDEN_LOG(ERROR) << "set " << spec.name() << ": " << s
+                           << "; it will not come back after a restart";
+      continue;
+    }
+    spec.add_objects(path);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
+    const v1::ProgramSet& spec, const LoadOptions& options,
+    const std::string& pin_root, const std::string& state_dir) {
+  absl::StatusOr<std::vector<ObjectInput>> inputs = GatherInputs(spec, options);
+  if (!inputs.ok()) return inputs.status();
+  absl::StatusOr<std::string> elf = LinkObjects(*inputs);
+  if (!elf.ok()) return elf.status();
+
+  SetLoadRequest request;
+  request.name = spec.name();
+  request.pin_dir = absl::StrCat(pin_root, "/", spec.name());
+  request.elf = *std::move(elf);
+  request.kconfig.assign(spec.kconfig().begin(), spec.kconfig().end());
+  request.globals.assign(spec.globals().begin(), spec.globals().end());
+  request.pin_all_maps = spec.pin_all_maps();
+  request.replace_maps = options.replace_maps;
+  request.want_verifier_log = options.want_verifier_log;
+  absl::StatusOr<LoadedObject> loaded = LoadSetObject(request);
+  if (!loaded.ok()) return loaded.status();
+
+  auto set = std::make_unique<LoadedSet>();
+  set->spec = spec;
+  set->info = DescribeSet(spec, options.origin, request.pin_dir, *loaded);
+  set->obj = std::move(loaded->obj);
+  if (options.origin == Origin::kRuntime && !options.object_blobs.empty() &&
+      !state_dir.empty()) {
+    SaveObjectBlobs(options.object_blobs, state_dir, set->spec);
+  }
+  const ProgramSetInfo& info = set->info;
+  BPFWARDEN_LOG(INFO) << "loaded set " << info.name << ": "
+                      << info.programs.size() << " programs, "
+                      << info.maps.size() << " maps ("
+                      << loaded->reused_maps.size() << " reused from pins)";
+  return set;
+}
+
+void RemoveSetPins(const ProgramSetInfo& info) {
+  for (const MapInfo& map : info.maps) {
+    if (map.pin_path.empty()) continue;
+    if (::unlink(map.pin_path.c_str()) != 0 && errno != ENOENT) {
+      BPFWARDEN_LOG(ERROR) << "unpin " << map.pin_path << ": "
+                           << std::strerror(errno);
+    }
+  }
+  ::rmdir(LinksDirOf(info.pin_dir).c_str());
+  ::rmdir(info.pin_dir.c_str());
+}
+
+std::string ProgramNames(const bpf_object* obj) {
+  std::vector<std::string> names;
+  bpf_program* prog;
+  bpf_object__for_each_program(prog, obj)
+      names.push_back(bpf_program__name(prog));
+  return absl::StrJoin(names, ", ");
+}
+
+std::string MapNames(const bpf_object* obj) {
+  std::vector<std::string> names;
+  bpf_map* map;
+  bpf_object__for_each_map(map, obj) names.push_back(bpf_map__name(map));
+  return absl::StrJoin(names, ", ");
+}
+
+}  // namespace bpfwarden

@@ -1,0 +1,43 @@
+// A program set as the Warden holds it: its spec, its loaded libbpf object
+// and its description; building one from a spec, and removing its pins.
+#ifndef BPFWARDEN_DAEMON_CORE_LOADED_SET_H_
+#define BPFWARDEN_DAEMON_CORE_LOADED_SET_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "daemon/core/core_types.h"
+#include "daemon/base/libbpf_ptr.h"
+#include "proto/config.pb.h"
+
+struct bpf_object;
+
+namespace bpfwarden {
+
+struct LoadedSet {
+  v1::ProgramSet spec;  // as loaded; runtime blobs appear as saved files
+  BpfObjectPtr obj;
+  ProgramSetInfo info;
+};
+
+// Gathers the spec's objects (builtin, files, `options.object_blobs`),
+// links them and loads the result with its maps pinned under
+// <pin_root>/<name>/. A runtime set's blobs are saved under
+// <state_dir>/objects/ (unless `state_dir` is empty) and named in the
+// returned spec, so that a restart can load it again. The name is not
+// checked here.
+absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
+    const v1::ProgramSet& spec, const LoadOptions& options,
+    const std::string& pin_root, const std::string& state_dir);
+
+// Unpins the maps of a closed set and removes its pin directories.
+void RemoveSetPins(const ProgramSetInfo& info);
+
+// The object's program and map names, ", "-joined (for error messages).
+std::string ProgramNames(const bpf_object* obj);
+std::string MapNames(const bpf_object* obj);
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_CORE_LOADED_SET_H_

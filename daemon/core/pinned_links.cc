@@ -1,0 +1,77 @@
+#include "daemon/core/pinned_links.h"
+
+#include <bpf/bpf.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/core/cgroup_link.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/log.h"
+
+namespace bpfwarden {
+
+std::string LinksDirOf(const std::string& set_pin_dir) {
+  return absl::StrCat(set_pin_dir, "/pinned-links");
+}
+
+absl::Status PinLink(int link_fd, const std::string& links_dir,
+                     const std::string& pin_path) {
+  if (::mkdir(links_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return ErrnoStatus(errno, absl::StrCat("create ", links_dir));
+  }
+  if (bpf_obj_pin(link_fd, pin_path.c_str()) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("pin link at ", pin_path));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<UniqueFd> AdoptPinnedLink(const std::string& pin_path,
+                                         const std::string& cgroup,
+                                         bpf_attach_type type, int prog_fd) {
+  UniqueFd link(bpf_obj_get(pin_path.c_str()));
+  if (!link)
+    return ErrnoStatus(errno, absl::StrCat("open pinned link ", pin_path));
+  absl::StatusOr<LinkInfo> info = GetLinkInfo(link.get());
+  if (!info.ok()) return info.status();
+  absl::StatusOr<uint64_t> cgroup_id = CgroupId(cgroup);
+  if (!info->is_cgroup || !cgroup_id.ok() || info->cgroup_id != *cgroup_id ||
+      info->attach_type != type) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "pinned link ", pin_path, " is not the attachment its name says"));
+  }
+  if (bpf_link_update(link.get(), prog_fd, nullptr) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("update pinned link ", pin_path));
+  }
+  return link;
+}
+
+void RemovePinnedLink(const std::string& path) {
+  UniqueFd link(bpf_obj_get(path.c_str()));
+  ::unlink(path.c_str());
+  DetachAndClose(std::move(link));
+}
+
+void RemoveUnownedLinkPins(const std::string& pin_root,
+                           const std::set<std::string>& owned) {
+  std::error_code ec;
+  for (const auto& set_dir :
+       std::filesystem::directory_iterator(pin_root, ec)) {
+    const std::filesystem::path links = LinksDirOf(set_dir.path().string());
+    std::error_code ec2;
+    for (const auto& pin : std::filesystem::directory_iterator(links, ec2)) {
+      if (owned.count(pin.path().string())) continue;
+      BPFWARDEN_LOG(WARNING)
+          << "removing pinned link " << pin.path().string()
+          << ": no attachment of the state or config owns it";
+      RemovePinnedLink(pin.path().string());
+    }
+  }
+}
+
+}  // namespace bpfwarden

@@ -1,0 +1,42 @@
+// bpf_links pinned in bpffs so that an attachment outlives a restart:
+// <pin_root>/<set>/pinned-links/<attachment id>. Creating, adopting and
+// removing those pins.
+#ifndef BPFWARDEN_DAEMON_CORE_PINNED_LINKS_H_
+#define BPFWARDEN_DAEMON_CORE_PINNED_LINKS_H_
+
+#include <linux/bpf.h>
+
+#include <set>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "daemon/base/unique_fd.h"
+
+namespace bpfwarden {
+
+// The directory of a set's pinned links (bpffs refuses names with a dot;
+// map names never hold a dash).
+std::string LinksDirOf(const std::string& set_pin_dir);
+
+// Pins `link_fd` at `pin_path` inside `links_dir`, creating the directory.
+absl::Status PinLink(int link_fd, const std::string& links_dir,
+                     const std::string& pin_path);
+
+// Opens the pinned link of a known attachment, checks that it is the
+// attachment of `type` to `cgroup`, and points it at `prog_fd`.
+absl::StatusOr<UniqueFd> AdoptPinnedLink(const std::string& pin_path,
+                                         const std::string& cgroup,
+                                         bpf_attach_type type, int prog_fd);
+
+// Removes a pinned link: hold it, unlink the pin, detach, close.
+void RemovePinnedLink(const std::string& path);
+
+// Removes (as RemovePinnedLink, with a warning) every link pin under
+// <pin_root>/*/pinned-links/ that is not in `owned`.
+void RemoveUnownedLinkPins(const std::string& pin_root,
+                           const std::set<std::string>& owned);
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_CORE_PINNED_LINKS_H_

@@ -1,0 +1,297 @@
+#include "daemon/core/set_loader.h"
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <system_error>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "daemon/btf/btf_layout.h"
+#include "daemon/core/core_types.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/log.h"
+#include "daemon/core/rodata.h"
+#include "daemon/base/unique_fd.h"
+
+namespace bpfwarden {
+namespace {
+
+constexpr size_t kLogSize = 1 << 20;
+constexpr size_t kFullLogSize = 16 << 20;
+
+// Names of the entries of a bpffs directory (empty if it does not exist).
+std::set<std::string> ListDir(const std::string& dir) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    names.insert(e.path().filename().string());
+  }
+  return names;
+}
+
+// Undoes what a failed load did to the pin directory.
+class PinRollback {
+ public:
+  explicit PinRollback(std::string dir)
+      : dir_(std::move(dir)), before_(ListDir(dir_)) {
+    struct stat st;
+    existed_ = ::stat(dir_.c_str(), &st) == 0;
+  }
+  // Creates the pin directory if needed (removed again on failure).
+  absl::Status MakeDir() {
+    if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) {
+      return ErrnoStatus(errno, absl::StrCat("create pin directory ", dir_));
+    }
+    return absl::OkStatus();
+  }
+  ~PinRollback() {
+    if (committed_) {
+      for (const auto& [backup, original] : replaced_) ::unlink(backup.c_str());
+      return;
+    }
+    for (const std::string& name : ListDir(dir_)) {
+      if (!before_.count(name)) ::unlink((dir_ + "/" + name).c_str());
+    }
+    for (const auto& [backup, original] : replaced_) {
+      ::rename(backup.c_str(), original.c_str());
+    }
+    if (!existed_) ::rmdir(dir_.c_str());
+  }
+  // Moves the pin at `path` aside; it comes back on failure.
+  absl::Status Replace(const std::string& path) {
+    std::string backup = absl::StrCat(path, "-replaced");  // bpffs: no dots
+    if (::rename(path.c_str(), backup.c_str()) != 0) {
+      return ErrnoStatus(errno, absl::StrCat("move aside ", path));
+    }
+    before_.insert(std::filesystem::path(backup).filename().string());
+    replaced_.emplace_back(backup, path);
+    return absl::OkStatus();
+  }
+  void Commit() { committed_ = true; }
+
+ private:
+  std::string dir_;
+  std::set<std::string> before_;
+  bool existed_ = false;
+  bool committed_ = false;
+  std::vector<std::pair<std::string, std::string>> replaced_;
+};
+
+// Checks that the pinned map at `path` can serve as `map`, BTF included.
+absl::Status CheckPinnedMap(const bpf_object* obj, const bpf_map* map,
+                            const std::string& path, int pinned_fd) {
+  bpf_map_info info{};
+  uint32_t len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(pinned_fd, &info, &len) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("info of pinned map ", path));
+  }
+  const std::string name = bpf_map__name(map);
+  auto differs = [&](absl::string_view what, uint64_t pinned, uint64_t wanted) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "pinned map ", name, " (", path, ") does not match the object: ", what,
+        " ", pinned, " in the pinned map, ", wanted,
+        " in the object; load with replace_maps for a fresh map (its data is "
+        "lost) or unload with keep_maps=false"));
+  };
+  if (info.type != bpf_map__type(map))
+    return differs("type", info.type, bpf_map__type(map));
+  if (info.key_size != bpf_map__key_size(map)) {
+    return differs("key size", info.key_size, bpf_map__key_size(map));
+  }
+  if (info.value_size != bpf_map__value_size(map)) {
+    return differs("value size", info.value_size, bpf_map__value_size(map));
+  }
+  if (info.max_entries != bpf_map__max_entries(map)) {
+    return differs("max_entries", info.max_entries, bpf_map__max_entries(map));
+  }
+  if (info.map_flags != bpf_map__map_flags(map)) {
+    return differs("flags", info.map_flags, bpf_map__map_flags(map));
+  }
+  const btf* obj_btf = bpf_object__btf(obj);
+  const uint32_t key_id = bpf_map__btf_key_type_id(map);
+  const uint32_t value_id = bpf_map__btf_value_type_id(map);
+  if (info.btf_id == 0 || obj_btf == nullptr ||
+      (key_id == 0 && value_id == 0)) {
+    if (info.btf_id != 0 || (obj_btf && (key_id || value_id))) {
+      BPFWARDEN_LOG(WARNING) << "map " << name << ": only one side has BTF; "
+                             << "reusing " << path << " on sizes alone";
+    }
+    return absl::OkStatus();
+  }
+  BtfPtr pinned_btf(btf__load_from_kernel_by_id(info.btf_id));
+  if (!pinned_btf) {
+    return ErrnoStatus(errno, absl::StrCat("BTF of pinned map ", path));
+  }
+  for (const auto& [what, old_id, new_id] :
+       {std::tuple<const char*, uint32_t, uint32_t>{"key", info.btf_key_type_id,
+                                                    key_id},
+        {"value", info.btf_value_type_id, value_id}}) {
+    std::string diff =
+        DescribeLayoutDifference(pinned_btf.get(), old_id, obj_btf, new_id);
+    if (!diff.empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "pinned map ", name, " (", path, ") has a different ", what,
+          " layout: ", diff,
+          "; load with replace_maps for a fresh map (its data is lost)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Sets pin paths and checks or moves aside existing pins. Fills `reused`.
+absl::Status PrepareMaps(const SetLoadRequest& req, bpf_object* obj,
+                         PinRollback* rollback,
+                         std::vector<std::string>* reused) {
+  bpf_map* map;
+  bpf_object__for_each_map(map, obj) {
+    if (bpf_map__is_internal(map)) {
+      bpf_map__set_pin_path(map, nullptr);  // .rodata/.data/.bss/.kconfig
+      continue;
+    }
+    const std::string path = absl::StrCat(req.pin_dir, "/", bpf_map__name(map));
+    if (bpf_map__pin_path(map) == nullptr) {
+      if (!req.pin_all_maps) continue;
+      if (int err = bpf_map__set_pin_path(map, path.c_str()); err != 0) {
+        return ErrnoStatus(err, absl::StrCat("pin path for map ", path));
+      }
+    }
+    UniqueFd pinned(bpf_obj_get(bpf_map__pin_path(map)));
+    if (!pinned) {
+      if (errno == ENOENT) continue;
+      return ErrnoStatus(
+          errno, absl::StrCat("open pinned map ", bpf_map__pin_path(map)));
+    }
+    if (req.replace_maps) {
+      absl::Status s = rollback->Replace(bpf_map__pin_path(map));
+      if (!s.ok()) return s;
+      continue;
+    }
+    absl::Status s =
+        CheckPinnedMap(obj, map, bpf_map__pin_path(map), pinned.get());
+    if (!s.ok()) return s;
+    reused->push_back(bpf_map__name(map));
+  }
+  return absl::OkStatus();
+}
+
+struct ProgramLog {
+  std::string program;
+  std::unique_ptr<char[]> buf;
+};
+
+absl::Status VerifierError(const std::string& set, int err,
+                           const std::vector<ProgramLog>& logs) {
+  std::string full, tail, failed;
+  for (const ProgramLog& log : logs) {
+    if (log.buf[0] == '\0') continue;
+    absl::StrAppend(&full, "-- program ", log.program, " --\n", log.buf.get(),
+                    "\n");
+    failed = log.program;
+    tail = LogTail(log.buf.get());
+  }
+  absl::Status status(
+      absl::StatusCode::kInvalidArgument,
+      absl::StrCat("the verifier rejected program ", failed, " of set ", set,
+                   " (", std::strerror(std::abs(err)), "); log tail:\n", tail));
+  status.SetPayload(kVerifierLogPayload, absl::Cord(full));
+  return status;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> KconfigText(
+    const std::vector<v1::KconfigOverride>& overrides) {
+  std::string text;
+  for (const v1::KconfigOverride& o : overrides) {
+    if (!absl::StartsWith(o.name(), "CONFIG_") ||
+        o.name().find_first_of("=\n ") != std::string::npos ||
+        o.value().find('\n') != std::string::npos || o.value().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bad kconfig override ", o.name(), "=", o.value(),
+          ": want CONFIG_NAME and a one-line value such as 250, y or \"str\""));
+    }
+    absl::StrAppend(&text, o.name(), "=", o.value(), "\n");
+  }
+  return text;
+}
+
+std::string LogTail(const std::string& log, int max_lines) {
+  std::vector<absl::string_view> lines =
+      absl::StrSplit(log, '\n', absl::SkipWhitespace());
+  if (lines.size() > static_cast<size_t>(max_lines)) {
+    lines.erase(lines.begin(), lines.end() - max_lines);
+  }
+  return absl::StrJoin(lines, "\n");
+}
+
+absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
+  absl::StatusOr<std::string> kconfig = KconfigText(req.kconfig);
+  if (!kconfig.ok()) return kconfig.status();
+  LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = req.name.c_str(),
+              .pin_root_path = req.pin_dir.c_str(),
+              .kconfig = kconfig->empty() ? nullptr : kconfig->c_str());
+  LoadedObject out;
+  out.obj.reset(bpf_object__open_mem(req.elf.data(), req.elf.size(), &opts));
+  if (!out.obj) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "set ", req.name, ": libbpf cannot open the object (",
+        std::strerror(errno), "); see the daemon's log for libbpf's reason"));
+  }
+  bpf_object* obj = out.obj.get();
+  if (bpf_object__next_program(obj, nullptr) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("set ", req.name, ": the object has no programs"));
+  }
+  for (const v1::GlobalValue& g : req.globals) {
+    absl::Status s = SetRodataGlobal(obj, g);
+    if (!s.ok()) return s;
+  }
+  std::vector<ProgramLog> logs;
+  const size_t log_size = req.want_verifier_log ? kFullLogSize : kLogSize;
+  bpf_program* prog;
+  bpf_object__for_each_program(prog, obj) {
+    logs.push_back(
+        {bpf_program__name(prog), std::make_unique<char[]>(log_size)});
+    logs.back().buf[0] = '\0';
+    bpf_program__set_log_buf(prog, logs.back().buf.get(), log_size);
+    if (req.want_verifier_log) bpf_program__set_log_level(prog, 1);
+  }
+
+  PinRollback rollback(req.pin_dir);
+  if (absl::Status s = rollback.MakeDir(); !s.ok()) return s;
+  absl::Status prepared = PrepareMaps(req, obj, &rollback, &out.reused_maps);
+  if (!prepared.ok()) return prepared;
+
+  if (int err = bpf_object__load(obj); err != 0) {
+    for (const ProgramLog& log : logs) {
+      if (log.buf[0] != '\0') return VerifierError(req.name, err, logs);
+    }
+    return ErrnoStatus(err, absl::StrCat("load set ", req.name,
+                                         " (see the daemon's log for libbpf's "
+                                         "reason)"));
+  }
+  if (req.want_verifier_log) {
+    for (const ProgramLog& log : logs) {
+      absl::StrAppend(&out.verifier_log, "-- program ", log.program, " --\n",
+                      log.buf.get(), "\n");
+    }
+  }
+  // The buffers go away with this function.
+  bpf_object__for_each_program(prog, obj)
+      bpf_program__set_log_buf(prog, nullptr, 0);
+  rollback.Commit();
+  return out;
+}
+
+}  // namespace bpfwarden

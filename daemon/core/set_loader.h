@@ -1,0 +1,48 @@
+// Opening and loading one program set's linked object into the kernel:
+// pin root, kconfig, .rodata globals, map pinning and reuse with a BTF
+// layout check, verifier logs, and a rollback that leaves nothing behind.
+#ifndef BPFWARDEN_DAEMON_CORE_SET_LOADER_H_
+#define BPFWARDEN_DAEMON_CORE_SET_LOADER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "daemon/base/libbpf_ptr.h"
+#include "proto/config.pb.h"
+
+namespace bpfwarden {
+
+struct SetLoadRequest {
+  std::string name;     // validated set name; also the libbpf object name
+  std::string pin_dir;  // <pin root>/<name>
+  std::string elf;      // the linked object
+  std::vector<v1::KconfigOverride> kconfig;
+  std::vector<v1::GlobalValue> globals;
+  bool pin_all_maps = false;
+  bool replace_maps = false;
+  bool want_verifier_log = false;
+};
+
+struct LoadedObject {
+  BpfObjectPtr obj;
+  std::string verifier_log;              // with want_verifier_log
+  std::vector<std::string> reused_maps;  // names of maps reused from pins
+};
+
+// Loads the object. On failure nothing is left: no pins that did not exist
+// before (and replaced pins restored), no pin directory created by this
+// call, no FDs. See daemon/warden.h for the error codes.
+absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& request);
+
+// The kconfig text libbpf takes ("CONFIG_HZ=250\n..."); InvalidArgument for
+// names that are not CONFIG_* or values with a newline.
+absl::StatusOr<std::string> KconfigText(
+    const std::vector<v1::KconfigOverride>& overrides);
+
+// The last `max_lines` lines of a verifier log.
+std::string LogTail(const std::string& log, int max_lines = 20);
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_CORE_SET_LOADER_H_

@@ -1,0 +1,35 @@
+#include "daemon/core/set_loader.h"
+
+#include "gtest/gtest.h"
+
+namespace bpfwarden {
+namespace {
+
+v1::KconfigOverride Kconfig(const std::string& name, const std::string& value) {
+  v1::KconfigOverride o;
+  o.set_name(name);
+  o.set_value(value);
+  return o;
+}
+
+TEST(SetLoaderTest, KconfigText) {
+  auto text =
+      KconfigText({Kconfig("CONFIG_HZ", "100"), Kconfig("CONFIG_BPF", "y")});
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(*text, "CONFIG_HZ=100\nCONFIG_BPF=y\n");
+  EXPECT_EQ(KconfigText({Kconfig("HZ", "100")}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      KconfigText({Kconfig("CONFIG_HZ", "1\nCONFIG_X=y")}).status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(KconfigText({Kconfig("CONFIG_HZ", "")}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(SetLoaderTest, LogTailKeepsLastLines) {
+  EXPECT_EQ(LogTail("a\nb\nc\nd\n", 2), "c\nd");
+  EXPECT_EQ(LogTail("only", 5), "only");
+}
+
+}  // namespace
+}  // namespace bpfwarden

@@ -1,0 +1,364 @@
+// The Warden's calls on programs, attachments and maps, its creation and
+// shutdown. Start and Reconcile are in warden_reconcile.cc; the work itself
+// in loaded_set, owned_attachment, pinned_links and warden_state.
+#include "daemon/core/warden.h"
+
+#include <bpf/libbpf.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/core/loaded_set.h"
+#include "daemon/base/log.h"
+#include "daemon/core/names.h"
+#include "daemon/core/owned_attachment.h"
+#include "daemon/base/status_list.h"
+#include "daemon/core/warden_state.h"
+
+namespace bpfwarden {
+namespace {
+
+int LibbpfPrint(enum libbpf_print_level level, const char* format,
+                va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char buf[1024];
+  int n = std::vsnprintf(buf, sizeof(buf), format, args);
+  std::string text(buf);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  BPFWARDEN_LOG(WARNING) << "libbpf: " << text;
+  return n;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Warden>> Warden::Create(WardenOptions options) {
+  libbpf_set_print(LibbpfPrint);
+  if (options.cgroup2_mount.empty()) {
+    absl::StatusOr<std::string> mount = FindCgroup2Mount();
+    if (!mount.ok()) return mount.status();
+    options.cgroup2_mount = *mount;
+  }
+  // Parents as bpffs makes them; the pin root itself root-only.
+  std::error_code ec;
+  std::filesystem::create_directories(
+      std::filesystem::path(options.pin_root).parent_path(), ec);
+  if (::mkdir(options.pin_root.c_str(), 0700) != 0 && errno != EEXIST) {
+    return ErrnoStatus(errno,
+                       absl::StrCat("create pin root ", options.pin_root));
+  }
+  struct statfs fs;
+  if (::statfs(options.pin_root.c_str(), &fs) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("statfs ", options.pin_root));
+  }
+  if (static_cast<unsigned long>(fs.f_type) != BPF_FS_MAGIC) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("pin root ", options.pin_root,
+                     " is not on a bpf filesystem; mount one (mount -t bpf bpf "
+                     "/sys/fs/bpf)"));
+  }
+  return std::unique_ptr<Warden>(new Warden(std::move(options)));
+}
+
+Warden::Warden(WardenOptions options) : options_(std::move(options)) {}
+
+Warden::~Warden() {
+  absl::Status s = Shutdown(false);
+  if (!s.ok()) BPFWARDEN_LOG(ERROR) << "shutdown: " << s;
+}
+
+absl::Status Warden::CheckRunning() const {
+  if (shut_down_)
+    return absl::FailedPreconditionError("the daemon is shutting down");
+  return absl::OkStatus();
+}
+
+absl::Status Warden::DeclaredInConfig(const std::string& what) const {
+  const std::string dir =
+      options_.config_dir.empty()
+          ? "the configuration directory"
+          : absl::StrCat("the configuration (", options_.config_dir, ")");
+  return absl::FailedPreconditionError(absl::StrCat(
+      what, " is declared in ", dir, "; remove it there and reload (SIGHUP)"));
+}
+
+// ---------------------------------------------------------------- programs
+
+absl::StatusOr<ProgramSetInfo> Warden::Load(const v1::ProgramSet& spec,
+                                            const LoadOptions& options) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<ProgramSetInfo> info = LoadLocked(spec, options);
+  if (info.ok() && options.origin == Origin::kRuntime) PersistOrLogLocked();
+  return info;
+}
+
+absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
+                                                  const LoadOptions& options) {
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  if (absl::Status s = ValidateSetName(spec.name()); !s.ok()) return s;
+  if (sets_.count(spec.name())) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("program set ", spec.name(),
+                     " is already loaded; unload or reload it"));
+  }
+  absl::StatusOr<std::unique_ptr<LoadedSet>> set =
+      BuildLoadedSet(spec, options, options_.pin_root, options_.state_dir);
+  if (!set.ok()) return set.status();
+  ProgramSetInfo result = (*set)->info;
+  sets_[spec.name()] = *std::move(set);
+  return result;
+}
+
+absl::StatusOr<ProgramSetInfo> Warden::Reload(const v1::ProgramSet& spec,
+                                              const LoadOptions& options) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<ProgramSetInfo> info = ReloadLocked(spec, options);
+  if (info.ok()) PersistOrLogLocked();
+  return info;
+}
+
+absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
+    const v1::ProgramSet& spec, const LoadOptions& options) {
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  auto old = sets_.find(spec.name());
+  if (old == sets_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("no program set named ", spec.name()));
+  }
+  // The new version loads beside the old one, reusing its pinned maps; on
+  // failure the old one stays as it was.
+  absl::StatusOr<std::unique_ptr<LoadedSet>> fresh =
+      BuildLoadedSet(spec, options, options_.pin_root, options_.state_dir);
+  if (!fresh.ok()) return fresh.status();
+  std::vector<std::string> orphans;
+  for (auto& [id, att] : attachments_) {
+    if (att->info.program_set != spec.name()) continue;
+    absl::Status moved = MoveAttachment(*att, (*fresh)->obj.get());
+    if (!moved.ok()) {
+      BPFWARDEN_LOG(WARNING)
+          << "reload " << spec.name() << ": " << moved << "; detaching " << id;
+      orphans.push_back(id);
+    }
+  }
+  for (const std::string& id : orphans)
+    DetachLocked(id, /*keep_pin=*/false).IgnoreError();
+  old->second = *std::move(fresh);
+  BPFWARDEN_LOG(INFO) << "reloaded set " << spec.name();
+  return old->second->info;
+}
+
+absl::Status Warden::Unload(absl::string_view name, bool keep_maps) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  if (auto it = sets_.find(std::string(name));
+      it != sets_.end() && it->second->info.origin == Origin::kConfig) {
+    return DeclaredInConfig(absl::StrCat("program set ", name));
+  }
+  absl::Status s = UnloadLocked(std::string(name), keep_maps);
+  if (s.ok()) PersistOrLogLocked();
+  return s;
+}
+
+absl::Status Warden::UnloadLocked(const std::string& name, bool keep_maps) {
+  auto it = sets_.find(name);
+  if (it == sets_.end()) {
+    return absl::NotFoundError(absl::StrCat("no program set named ", name));
+  }
+  std::vector<std::string> ids;
+  for (const auto& [id, att] : attachments_) {
+    if (att->info.program_set == name) ids.push_back(id);
+  }
+  for (const std::string& id : ids) {
+    absl::Status s = DetachLocked(id, /*keep_pin=*/false);
+    if (!s.ok()) BPFWARDEN_LOG(ERROR) << "detach " << id << ": " << s;
+  }
+  std::unique_ptr<LoadedSet> set = std::move(it->second);
+  sets_.erase(it);
+  set->obj.reset();  // closes the programs and this process's map FDs
+  if (!keep_maps) RemoveSetPins(set->info);
+  BPFWARDEN_LOG(INFO) << "unloaded set " << name
+                      << (keep_maps ? " (maps stay pinned)"
+                                    : " and unpinned its maps");
+  return absl::OkStatus();
+}
+
+std::vector<ProgramSetInfo> Warden::ListSets() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<ProgramSetInfo> out;
+  for (const auto& [name, set] : sets_) out.push_back(set->info);
+  return out;
+}
+
+absl::StatusOr<ProgramSetInfo> Warden::GetSet(absl::string_view name) const {
+  absl::MutexLock lock(&mu_);
+  auto it = sets_.find(std::string(name));
+  if (it == sets_.end()) {
+    return absl::NotFoundError(absl::StrCat("no program set named ", name));
+  }
+  return it->second->info;
+}
+
+// ------------------------------------------------------------- attachments
+
+absl::StatusOr<ResolvedAttachment> Warden::ResolveLocked(
+    const v1::Attachment& spec) const {
+  auto it = sets_.find(spec.program_set());
+  if (it == sets_.end()) {
+    return absl::NotFoundError(
+        absl::StrCat("no program set named ", spec.program_set()));
+  }
+  return ResolveAttachment(*it->second, spec, options_.cgroup2_mount);
+}
+
+absl::StatusOr<AttachmentInfo> Warden::Attach(const v1::Attachment& spec,
+                                              Origin origin) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<AttachmentInfo> info = AttachLocked(spec, origin);
+  if (info.ok() && (origin == Origin::kRuntime || spec.pinned())) {
+    PersistOrLogLocked();
+  }
+  return info;
+}
+
+absl::StatusOr<AttachmentInfo> Warden::AttachLocked(const v1::Attachment& spec,
+                                                    Origin origin) {
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  absl::StatusOr<ResolvedAttachment> r = ResolveLocked(spec);
+  if (!r.ok()) return r.status();
+  if (attachments_.count(r->id)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("program ", spec.program(), " of set ", spec.program_set(),
+                     " is already attached to ", r->cgroup, " as ",
+                     AttachTypeName(r->type), " (attachment ", r->id, ")"));
+  }
+  absl::StatusOr<std::unique_ptr<OwnedAttachment>> att = MakeAttachment(
+      *r, spec, origin, /*may_adopt=*/known_pinned_.count(r->id) > 0);
+  if (!att.ok()) return att.status();
+  AttachmentInfo result = (*att)->info;
+  attachments_[r->id] = *std::move(att);
+  return result;
+}
+
+absl::Status Warden::Detach(absl::string_view id) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  if (auto it = attachments_.find(std::string(id));
+      it != attachments_.end() && it->second->info.origin == Origin::kConfig) {
+    const AttachmentInfo& info = it->second->info;
+    return DeclaredInConfig(absl::StrCat("attachment ", id, " (",
+                                         info.program_set, "/", info.program,
+                                         " on ", info.cgroup, ")"));
+  }
+  absl::Status s = DetachLocked(std::string(id), /*keep_pin=*/false);
+  if (s.ok()) PersistOrLogLocked();
+  return s;
+}
+
+absl::Status Warden::DetachLocked(const std::string& id, bool keep_pin) {
+  auto it = attachments_.find(id);
+  if (it == attachments_.end()) {
+    return absl::NotFoundError(absl::StrCat("no attachment with id ", id));
+  }
+  std::unique_ptr<OwnedAttachment> att = std::move(it->second);
+  attachments_.erase(it);
+  ReleaseAttachment(std::move(att), keep_pin);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
+    std::optional<std::string> cgroup) const {
+  absl::MutexLock lock(&mu_);
+  std::set<std::string> cgroups;
+  if (cgroup.has_value()) {
+    absl::StatusOr<std::string> path =
+        ResolveCgroup2Dir(*cgroup, options_.cgroup2_mount);
+    if (!path.ok()) return path.status();
+    cgroups.insert(*path);
+  } else {
+    for (const auto& [id, att] : attachments_) cgroups.insert(att->info.cgroup);
+  }
+  std::vector<AttachmentInfo> ours;
+  for (const auto& [id, att] : attachments_) {
+    if (cgroups.count(att->info.cgroup)) ours.push_back(att->info);
+  }
+  return WithForeignAttachments(std::move(ours), cgroups);
+}
+
+// -------------------------------------------------------------------- maps
+
+absl::StatusOr<OpenedMap> Warden::OpenMap(absl::string_view set_name,
+                                          absl::string_view map_name) const {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  auto it = sets_.find(std::string(set_name));
+  if (it == sets_.end()) {
+    return absl::NotFoundError(absl::StrCat("no program set named ", set_name));
+  }
+  const bpf_object* obj = it->second->obj.get();
+  const bpf_map* map =
+      bpf_object__find_map_by_name(obj, std::string(map_name).c_str());
+  if (map == nullptr) {
+    return absl::NotFoundError(absl::StrCat("program set ", set_name,
+                                            " has no map named ", map_name,
+                                            " (it has: ", MapNames(obj), ")"));
+  }
+  OpenedMap out;
+  out.fd.Reset(::fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3));
+  if (!out.fd) return ErrnoStatus(errno, absl::StrCat("dup map ", map_name));
+  for (const MapInfo& info : it->second->info.maps) {
+    if (info.name == bpf_map__name(map)) out.info = info;
+  }
+  return out;
+}
+
+std::vector<MapInfo> Warden::ListMaps() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<MapInfo> out;
+  for (const auto& [name, set] : sets_) {
+    out.insert(out.end(), set->info.maps.begin(), set->info.maps.end());
+  }
+  return out;
+}
+
+// ------------------------------------------------------ state and shutdown
+
+absl::Status Warden::PersistLocked(bool include_pinned_links) {
+  if (options_.state_dir.empty()) return absl::OkStatus();
+  return WriteStateFile(options_.state_dir,
+                        StateOf(sets_, attachments_, include_pinned_links));
+}
+
+void Warden::PersistOrLogLocked() {
+  absl::Status s = PersistLocked(true);
+  if (!s.ok()) BPFWARDEN_LOG(ERROR) << "persist state: " << s;
+}
+
+absl::Status Warden::Shutdown(bool keep_pinned_links) {
+  absl::MutexLock lock(&mu_);
+  if (shut_down_) return absl::OkStatus();
+  StatusList errors;
+  // Record first: runtime items and, when kept, the pinned links.
+  errors.Add(PersistLocked(keep_pinned_links));
+  std::vector<std::string> ids;
+  for (const auto& [id, att] : attachments_) ids.push_back(id);
+  for (const std::string& id : ids) {
+    errors.Add(DetachLocked(id, keep_pinned_links));
+  }
+  sets_.clear();
+  shut_down_ = true;
+  BPFWARDEN_LOG(INFO) << "shut down: " << ids.size()
+                      << " attachments released; maps stay pinned";
+  return errors.Joined();
+}
+
+}  // namespace bpfwarden

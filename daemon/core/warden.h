@@ -1,0 +1,179 @@
+// Warden: the daemon core. Loads program sets (linked BPF objects), pins and
+// reuses their maps, attaches their programs to cgroup v2 through bpf_link,
+// and detaches everything it made on shutdown. Thread-safe: every public
+// method may be called from any thread (one mutex serialises them).
+//
+// Status codes, exactly:
+//   NotFound           unknown set, program, map, attachment id, cgroup path,
+//                      object file
+//   InvalidArgument    bad names (set names are [A-Za-z0-9_-]+), not an ELF,
+//                      truncated ELF, object without programs, unknown attach
+//                      type, program type that does not fit the attach type,
+//                      cgroup v1 path, path outside the cgroup v2 mount,
+//                      unknown .rodata global or one of the wrong type/size,
+//                      verifier rejection (log tail in the message, full log
+//                      as the kVerifierLogPayload payload)
+//   AlreadyExists      loading a set name that is loaded; attaching what is
+//                      already attached (same id)
+//   FailedPrecondition pinned map whose layout (type, sizes, flags, max
+//                      entries or key/value BTF) differs: the message names
+//                      the map and the difference; a foreign legacy non-multi
+//                      attachment on the cgroup (message names its program id
+//                      and name); calls after Shutdown; Unload or Detach
+//                      of an item declared in the configuration (the
+//                      message says to remove it there and send SIGHUP)
+//   PermissionDenied   the kernel refused for lack of privilege
+//   DataLoss           (Start) the state file is torn or corrupt
+// Errors from the kernel otherwise map errno to a code (daemon/errno_status.h)
+// with the operation, map or cgroup in the message.
+#ifndef BPFWARDEN_DAEMON_CORE_WARDEN_H_
+#define BPFWARDEN_DAEMON_CORE_WARDEN_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "daemon/core/core_types.h"
+#include "proto/config.pb.h"
+
+namespace bpfwarden {
+
+struct WardenOptions {
+  // bpffs directory; each set pins under <pin_root>/<set>/, pinned links
+  // under <pin_root>/<set>/pinned-links/.
+  std::string pin_root = "/sys/fs/bpf/bpfwarden";
+  // Where runtime changes persist (state.textproto, objects/). Empty: no
+  // persistence.
+  std::string state_dir = "/var/lib/bpfwarden";
+  // The cgroup v2 mount; empty: found from /proc/mounts.
+  std::string cgroup2_mount;
+  // The configuration directory, named in the errors that refuse to unload
+  // or detach what it declares; empty: "the configuration directory".
+  std::string config_dir;
+};
+
+struct LoadedSet;           // daemon/loaded_set.h
+struct OwnedAttachment;     // daemon/owned_attachment.h
+struct ResolvedAttachment;  // daemon/owned_attachment.h
+class StatusList;           // daemon/status_list.h
+
+class Warden {
+ public:
+  static absl::StatusOr<std::unique_ptr<Warden>> Create(WardenOptions options);
+  Warden(const Warden&) = delete;
+  Warden& operator=(const Warden&) = delete;
+  // Shutdown(/*keep_pinned_links=*/false) unless already shut down.
+  ~Warden();
+
+  // Start-up: reads the state file (a corrupt one is logged, set aside as
+  // state.textproto.corrupt, and ignored), loads the config's sets and the
+  // state's runtime sets, attaches, adopts pinned links the state knows and
+  // removes other link pins under the pin root. Items that fail are logged
+  // and skipped; the result lists every failure (OK when none).
+  absl::Status Start(const v1::Config& config);
+
+  // SIGHUP: makes the config-origin sets and attachments match `config`.
+  // Unchanged sets and attachments are not touched; a changed set is
+  // reloaded in place (see Reload: its attachments keep their links).
+  // Runtime items stay.
+  absl::Status Reconcile(const v1::Config& config);
+
+  // Programs.
+  absl::StatusOr<ProgramSetInfo> Load(const v1::ProgramSet& spec,
+                                      const LoadOptions& options = {});
+  // Replaces loaded set `spec.name()` by a new version: loads it beside the
+  // old one (pinned maps reused, checked as for Load), then moves every
+  // attachment to the new program of the same name with BPF_LINK_UPDATE
+  // (attachments whose program is gone or no longer fits are detached), then
+  // closes the old version. On failure the old version stays untouched.
+  // NotFound when no such set is loaded.
+  absl::StatusOr<ProgramSetInfo> Reload(const v1::ProgramSet& spec,
+                                        const LoadOptions& options = {});
+  // Detaches the set's attachments, closes it, and unpins its maps unless
+  // `keep_maps`. A set from the configuration is refused
+  // (FailedPrecondition): the configuration owns it, Reconcile removes it.
+  absl::Status Unload(absl::string_view name, bool keep_maps = true);
+  std::vector<ProgramSetInfo> ListSets() const;
+  absl::StatusOr<ProgramSetInfo> GetSet(absl::string_view name) const;
+
+  // Attachments. `origin` tells config items from runtime ones.
+  absl::StatusOr<AttachmentInfo> Attach(const v1::Attachment& spec,
+                                        Origin origin = Origin::kRuntime);
+  // FailedPrecondition for an attachment from the configuration, as Unload.
+  absl::Status Detach(absl::string_view id);
+  // Ours and foreign ones (kernel query over the cgroup attach types) on
+  // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
+  // ours, plus the foreign ones on every cgroup we have attached to.
+  absl::StatusOr<std::vector<AttachmentInfo>> ListAttachments(
+      std::optional<std::string> cgroup = std::nullopt) const;
+
+  // Maps.
+  absl::StatusOr<OpenedMap> OpenMap(absl::string_view set,
+                                    absl::string_view map) const;
+  std::vector<MapInfo> ListMaps() const;  // every map of every loaded set
+
+  // Detaches every attachment synchronously (pinned ones too, unless
+  // `keep_pinned_links`), closes every set; maps stay pinned. Later calls
+  // fail with FailedPrecondition.
+  absl::Status Shutdown(bool keep_pinned_links = false);
+
+  const WardenOptions& options() const { return options_; }
+
+ private:
+  explicit Warden(WardenOptions options);
+
+  // Programs (warden.cc).
+  absl::StatusOr<ProgramSetInfo> LoadLocked(const v1::ProgramSet& spec,
+                                            const LoadOptions& options)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<ProgramSetInfo> ReloadLocked(const v1::ProgramSet& spec,
+                                              const LoadOptions& options)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status UnloadLocked(const std::string& name, bool keep_maps)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Attachments (warden.cc).
+  absl::StatusOr<AttachmentInfo> AttachLocked(const v1::Attachment& spec,
+                                              Origin origin)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status DetachLocked(const std::string& id, bool keep_pin)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<ResolvedAttachment> ResolveLocked(
+      const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::Status CheckRunning() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // FailedPrecondition naming `what` and the configuration directory.
+  absl::Status DeclaredInConfig(const std::string& what) const;
+  // Writes the state file: runtime sets and attachments, and the pinned
+  // links when `include_pinned_links`.
+  absl::Status PersistLocked(bool include_pinned_links)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // PersistLocked(true), logging a failure: the change itself stands.
+  void PersistOrLogLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Reconcile's two halves (warden_reconcile.cc, with Start): the config
+  // sets, then the config attachments, made to match `config`; failures go
+  // to `errors`.
+  void ReconcileSetsLocked(const v1::Config& config, StatusList& errors)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReconcileAttachmentsLocked(const v1::Config& config, StatusList& errors)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const WardenOptions options_;
+  mutable absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<std::string, std::unique_ptr<LoadedSet>> sets_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::unique_ptr<OwnedAttachment>> attachments_
+      ABSL_GUARDED_BY(mu_);
+  // Pinned links the state file knows (id -> spec), for adoption at Attach.
+  std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_CORE_WARDEN_H_

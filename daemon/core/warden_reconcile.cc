@@ -1,0 +1,142 @@
+// Warden::Start (config, then persisted state, then stale link pins) and
+// Warden::Reconcile (SIGHUP: the config-origin items made to match the
+// configuration).
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "daemon/core/loaded_set.h"
+#include "daemon/core/owned_attachment.h"
+#include "daemon/core/pinned_links.h"
+#include "daemon/base/status_list.h"
+#include "daemon/core/warden.h"
+#include "daemon/core/warden_state.h"
+#include "google/protobuf/util/message_differencer.h"
+
+namespace bpfwarden {
+
+absl::Status Warden::Start(const v1::Config& config) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  StatusList errors;
+  v1::State state;
+  if (!options_.state_dir.empty()) {
+    StateRead read = ReadOrSetAsideStateFile(options_.state_dir);
+    errors.Add(read.error);
+    state = std::move(read.state);
+  }
+  for (const v1::PinnedLink& link : state.pinned_links()) {
+    known_pinned_[link.id()] = link.attachment();
+  }
+  for (const v1::ProgramSet& set : config.program_sets()) {
+    errors.Note(LoadLocked(set, {.origin = Origin::kConfig}).status(),
+                absl::StrCat("config set ", set.name()));
+  }
+  for (const v1::ProgramSet& set : state.program_sets()) {
+    errors.Note(LoadLocked(set, {.origin = Origin::kRuntime}).status(),
+                absl::StrCat("runtime set ", set.name()));
+  }
+  for (const v1::Attachment& att : config.attachments()) {
+    errors.Note(AttachLocked(att, Origin::kConfig).status(),
+                absl::StrCat("config attachment ", att.program_set(), "/",
+                             att.program(), " to ", att.cgroup()));
+  }
+  for (const v1::Attachment& att : state.attachments()) {
+    errors.Note(AttachLocked(att, Origin::kRuntime).status(),
+                absl::StrCat("runtime attachment ", att.program_set(), "/",
+                             att.program(), " to ", att.cgroup()));
+  }
+  CleanUnknownLinkPinsLocked();
+  known_pinned_.clear();
+  errors.Note(PersistLocked(true), "persist state");
+  return errors.Joined();
+}
+
+void Warden::CleanUnknownLinkPinsLocked() {
+  std::set<std::string> owned;
+  for (const auto& [id, att] : attachments_) {
+    if (att->info.pinned) owned.insert(att->info.link_pin_path);
+  }
+  RemoveUnownedLinkPins(options_.pin_root, owned);
+}
+
+absl::Status Warden::Reconcile(const v1::Config& config) {
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  StatusList errors;
+  ReconcileSetsLocked(config, errors);
+  ReconcileAttachmentsLocked(config, errors);
+  errors.Note(PersistLocked(true), "persist state");
+  return errors.Joined();
+}
+
+void Warden::ReconcileSetsLocked(const v1::Config& config, StatusList& errors) {
+  std::map<std::string, const v1::ProgramSet*> desired;
+  for (const v1::ProgramSet& set : config.program_sets()) {
+    desired[set.name()] = &set;
+  }
+  std::vector<std::string> config_sets;
+  for (const auto& [name, set] : sets_) {
+    if (set->info.origin == Origin::kConfig) config_sets.push_back(name);
+  }
+  for (const std::string& name : config_sets) {
+    auto want = desired.find(name);
+    if (want == desired.end()) {
+      errors.Note(UnloadLocked(name, /*keep_maps=*/true),
+                  absl::StrCat("unload ", name));
+      continue;
+    }
+    if (google::protobuf::util::MessageDifferencer::Equals(sets_[name]->spec,
+                                                           *want->second)) {
+      continue;
+    }
+    // Changed: the new version replaces the old one in place; attachments
+    // move over without a gap (those whose program is gone are detached).
+    errors.Note(
+        ReloadLocked(*want->second, {.origin = Origin::kConfig}).status(),
+        absl::StrCat("reload ", name));
+  }
+  for (const auto& [name, spec] : desired) {
+    if (!sets_.count(name)) {
+      errors.Note(LoadLocked(*spec, {.origin = Origin::kConfig}).status(),
+                  absl::StrCat("load ", name));
+    }
+  }
+}
+
+void Warden::ReconcileAttachmentsLocked(const v1::Config& config,
+                                        StatusList& errors) {
+  std::map<std::string, const v1::Attachment*> desired;
+  for (const v1::Attachment& att : config.attachments()) {
+    absl::StatusOr<ResolvedAttachment> r = ResolveLocked(att);
+    if (!r.ok()) {
+      errors.Note(r.status(),
+                  absl::StrCat("config attachment ", att.program()));
+      continue;
+    }
+    desired[r->id] = &att;
+  }
+  std::vector<std::string> stale;
+  for (const auto& [id, att] : attachments_) {
+    if (att->info.origin != Origin::kConfig) continue;
+    auto want = desired.find(id);
+    if (want == desired.end() || want->second->pinned() != att->info.pinned) {
+      stale.push_back(id);
+    }
+  }
+  for (const std::string& id : stale) {
+    errors.Note(DetachLocked(id, /*keep_pin=*/false),
+                absl::StrCat("detach ", id));
+  }
+  for (const auto& [id, att] : desired) {
+    if (!attachments_.count(id)) {
+      errors.Note(
+          AttachLocked(*att, Origin::kConfig).status(),
+          absl::StrCat("attach ", att->program(), " to ", att->cgroup()));
+    }
+  }
+}
+
+}  // namespace bpfwarden

@@ -1,0 +1,40 @@
+// The Warden's persisted state (<state_dir>/state.textproto): what of its
+// sets and attachments the file records, and reading it back at start-up.
+#ifndef BPFWARDEN_DAEMON_CORE_WARDEN_STATE_H_
+#define BPFWARDEN_DAEMON_CORE_WARDEN_STATE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "daemon/core/loaded_set.h"
+#include "daemon/core/owned_attachment.h"
+#include "proto/config.pb.h"
+
+namespace bpfwarden {
+
+// The runtime sets and attachments, and the pinned links (of either
+// origin) when `include_pinned_links`.
+v1::State StateOf(
+    const std::map<std::string, std::unique_ptr<LoadedSet>>& sets,
+    const std::map<std::string, std::unique_ptr<OwnedAttachment>>& attachments,
+    bool include_pinned_links);
+
+// Writes `state` to the state file atomically, creating `state_dir`.
+absl::Status WriteStateFile(const std::string& state_dir,
+                            const v1::State& state);
+
+struct StateRead {
+  v1::State state;
+  absl::Status error;  // why the file was set aside; OK otherwise
+};
+
+// The state file's contents; an empty State when there is none. A torn or
+// corrupt file is logged, moved aside to state.textproto.corrupt, and
+// reported in `error` beside an empty State.
+StateRead ReadOrSetAsideStateFile(const std::string& state_dir);
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_CORE_WARDEN_STATE_H_

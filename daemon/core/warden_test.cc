@@ -1,0 +1,24 @@
+// Warden checks that need no kernel; the rest is in tests/core/.
+#include "daemon/core/warden.h"
+
+#include <cstdlib>
+
+#include "gtest/gtest.h"
+
+namespace bpfwarden {
+namespace {
+
+TEST(WardenTest, PinRootMustBeOnBpffs) {
+  WardenOptions options;
+  options.pin_root = std::string(std::getenv("TEST_TMPDIR")) + "/pins";
+  options.state_dir = "";
+  options.cgroup2_mount = "/sys/fs/cgroup";
+  auto warden = Warden::Create(options);
+  ASSERT_EQ(warden.status().code(), absl::StatusCode::kFailedPrecondition)
+      << warden.status();
+  EXPECT_NE(warden.status().message().find("is not on a bpf filesystem"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace bpfwarden
