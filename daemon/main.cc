@@ -1,4 +1,6 @@
 // bpfwardend: flags and wiring only.
+#include <algorithm>
+#include <cstdlib>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -6,12 +8,13 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/api/server.h"
-#include "daemon/core/config_dir.h"
+#include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
+#include "daemon/core/config_dir.h"
+#include "daemon/core/warden.h"
 #include "daemon/signals.h"
 #include "daemon/systemd/activation.h"
 #include "daemon/systemd/notify.h"
-#include "daemon/core/warden.h"
 
 ABSL_FLAG(std::string, pin_root, "/sys/fs/bpf/bpfwarden",
           "bpffs directory under which each program set pins its maps and "
@@ -24,31 +27,113 @@ ABSL_FLAG(bool, keep_pinned_links, false,
           "on shutdown, leave pinned links attached (a restart that keeps "
           "them); other attachments are detached regardless");
 
-int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "bpfwardend: loads eBPF cgroup programs, pins their maps, attaches "
-      "them through bpf_link and serves their maps over gRPC.");
-  absl::ParseCommandLine(argc, argv);
+ABSL_FLAG(std::string, api_socket, "/run/bpfwarden/api.sock",
+          "Unix socket of the gRPC API; empty: none");
+ABSL_FLAG(std::string, api_socket_mode, "0660",
+          "permissions of the API socket (octal)");
+ABSL_FLAG(std::string, api_socket_group, "bpfwarden",
+          "group owning the API socket (its members may connect)");
+ABSL_FLAG(std::string, api_tls_address, "",
+          "host:port of an additional mutual-TLS API listener; empty: none");
+ABSL_FLAG(std::string, api_tls_cert, "", "TLS server certificate (PEM)");
+ABSL_FLAG(std::string, api_tls_key, "", "TLS server key (PEM)");
+ABSL_FLAG(std::string, api_tls_client_ca, "",
+          "CA bundle (PEM) that API client certificates must chain to");
+ABSL_FLAG(int, api_max_message_bytes, 16 << 20,
+          "largest API request or response");
+ABSL_FLAG(int, api_max_batch, 1024, "most entries in one Update or Delete");
+ABSL_FLAG(int, api_max_threads, 64, "most threads serving API calls");
+ABSL_FLAG(int, api_max_streams_per_caller, 8,
+          "most Dump streams one uid or certificate may hold at once");
 
+namespace bpfwarden {
+namespace {
+
+absl::StatusOr<mode_t> SocketModeFlag() {
+  const std::string text = absl::GetFlag(FLAGS_api_socket_mode);
+  char* end = nullptr;
+  const unsigned long mode = std::strtoul(text.c_str(), &end, 8);
+  if (text.empty() || *end != '\0' || mode > 0777) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--api_socket_mode=", text, ": not an octal mode like 0660"));
+  }
+  return static_cast<mode_t>(mode);
+}
+
+absl::StatusOr<api::ApiServerOptions> ApiServerOptionsFromFlags() {
+  absl::StatusOr<mode_t> mode = SocketModeFlag();
+  if (!mode.ok()) return mode.status();
+  api::ApiServerOptions options;
+  options.unix_socket.path = absl::GetFlag(FLAGS_api_socket);
+  options.unix_socket.mode = *mode;
+  options.unix_socket.group = absl::GetFlag(FLAGS_api_socket_group);
+  options.tls_address = absl::GetFlag(FLAGS_api_tls_address);
+  options.tls_cert_file = absl::GetFlag(FLAGS_api_tls_cert);
+  options.tls_key_file = absl::GetFlag(FLAGS_api_tls_key);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_api_tls_client_ca);
+  options.limits.max_message_bytes =
+      std::max(4096, absl::GetFlag(FLAGS_api_max_message_bytes));
+  options.limits.max_batch = std::max(1, absl::GetFlag(FLAGS_api_max_batch));
+  options.limits.max_streams_per_principal =
+      std::max(1, absl::GetFlag(FLAGS_api_max_streams_per_caller));
+  options.max_threads = std::max(4, absl::GetFlag(FLAGS_api_max_threads));
+  return options;
+}
+
+// SIGHUP: the configuration directory read again; the policy and the
+// config-origin sets and attachments made to match it. A directory that
+// does not parse changes nothing.
+void Reload(const std::string& config_dir, api::ApiServer& api,
+            Warden& warden) {
+  absl::StatusOr<v1::Config> config = ReadConfigDir(config_dir);
+  if (!config.ok()) {
+    BPFWARDEN_LOG(ERROR) << "reload refused, keeping the running config: "
+                         << config.status();
+    return;
+  }
+  if (absl::Status s = api.ReloadPolicy(config->policy()); !s.ok()) {
+    BPFWARDEN_LOG(ERROR) << "policy reload refused, keeping the running "
+                            "policy: "
+                         << s;
+  }
+  absl::Status s = warden.Reconcile(*config);
+  BPFWARDEN_LOG(INFO) << "reloaded " << config_dir
+                      << (s.ok() ? "" : " with errors (see above)");
+}
+
+int Run() {
   // Before any thread: it edits the environment.
-  auto activated = bpfwarden::systemd::TakeListenSocket();
+  absl::StatusOr<UniqueFd> activated = systemd::TakeListenSocket();
   if (!activated.ok()) {
     BPFWARDEN_LOG(ERROR) << activated.status();
     return 1;
   }
   // Before any thread: every thread inherits the blocked signals.
-  auto signals = bpfwarden::SignalWaiter::Create();
+  absl::StatusOr<SignalWaiter> signals = SignalWaiter::Create();
   if (!signals.ok()) {
     BPFWARDEN_LOG(ERROR) << signals.status();
     return 1;
   }
+  InstallLibbpfPrint();
+  absl::StatusOr<api::ApiServerOptions> api_options =
+      ApiServerOptionsFromFlags();
+  if (!api_options.ok()) {
+    BPFWARDEN_LOG(ERROR) << api_options.status();
+    return 1;
+  }
   const std::string config_dir = absl::GetFlag(FLAGS_config_dir);
-  auto config = bpfwarden::ReadConfigDir(config_dir);
+  absl::StatusOr<v1::Config> config = ReadConfigDir(config_dir);
   if (!config.ok()) {
     BPFWARDEN_LOG(ERROR) << config.status();
     return 1;
   }
-  auto warden = bpfwarden::Warden::Create({
+  absl::StatusOr<policy::Policy> policy =
+      policy::Policy::FromConfig(config->policy());
+  if (!policy.ok()) {
+    BPFWARDEN_LOG(ERROR) << "api: " << policy.status();
+    return 1;
+  }
+  absl::StatusOr<std::unique_ptr<Warden>> warden = Warden::Create({
       .pin_root = absl::GetFlag(FLAGS_pin_root),
       .state_dir = absl::GetFlag(FLAGS_state_dir),
       .config_dir = config_dir,
@@ -61,8 +146,8 @@ int main(int argc, char** argv) {
     BPFWARDEN_LOG(WARNING) << "started with errors (see above)";
   }
 
-  auto api =
-      bpfwarden::api::Serve(warden->get(), *config, *std::move(activated));
+  absl::StatusOr<std::unique_ptr<api::ApiServer>> api = api::ApiServer::Start(
+      warden->get(), *api_options, *std::move(policy), *std::move(activated));
   if (!api.ok()) {
     BPFWARDEN_LOG(ERROR) << "api: " << api.status();
     (*warden)->Shutdown().IgnoreError();
@@ -75,34 +160,20 @@ int main(int argc, char** argv) {
   const std::string ready = socket_path.empty()
                                 ? "running"
                                 : absl::StrCat("serving on ", socket_path);
-  bpfwarden::systemd::NotifyReady(ready);
+  systemd::NotifyReady(ready);
   for (;;) {
-    auto signal = signals->Wait();
+    absl::StatusOr<ControlSignal> signal = signals->Wait();
     if (!signal.ok()) {
       BPFWARDEN_LOG(ERROR) << signal.status();
       break;
     }
-    if (*signal == bpfwarden::ControlSignal::kShutdown) break;
-    bpfwarden::systemd::NotifyReloading();
-    auto reloaded = bpfwarden::ReadConfigDir(config_dir);
-    if (!reloaded.ok()) {
-      BPFWARDEN_LOG(ERROR) << "reload refused, keeping the running config: "
-                           << reloaded.status();
-      bpfwarden::systemd::NotifyReady(ready);
-      continue;
-    }
-    if (absl::Status p = (*api)->ReloadPolicy(reloaded->policy()); !p.ok()) {
-      BPFWARDEN_LOG(ERROR) << "policy reload refused, keeping the running "
-                              "policy: "
-                           << p;
-    }
-    absl::Status s = (*warden)->Reconcile(*reloaded);
-    BPFWARDEN_LOG(INFO) << "reloaded " << config_dir
-                        << (s.ok() ? "" : " with errors (see above)");
-    bpfwarden::systemd::NotifyReady(ready);
+    if (*signal == ControlSignal::kShutdown) break;
+    systemd::NotifyReloading();
+    Reload(config_dir, **api, **warden);
+    systemd::NotifyReady(ready);
   }
 
-  bpfwarden::systemd::NotifyStopping();
+  systemd::NotifyStopping();
   (*api)->Shutdown();
   absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links));
   if (!s.ok()) {
@@ -111,4 +182,15 @@ int main(int argc, char** argv) {
   }
   BPFWARDEN_LOG(INFO) << "stopped";
   return 0;
+}
+
+}  // namespace
+}  // namespace bpfwarden
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "bpfwardend: loads eBPF cgroup programs, pins their maps, attaches "
+      "them through bpf_link and serves their maps over gRPC.");
+  absl::ParseCommandLine(argc, argv);
+  return bpfwarden::Run();
 }

@@ -13,11 +13,11 @@
 #include "absl/time/time.h"
 #include "daemon/api/peer_registry.h"
 #include "daemon/api/stream_slots.h"
+#include "daemon/core/warden.h"
 #include "daemon/maps/typed_map.h"
 #include "daemon/policy/audit.h"
 #include "daemon/policy/identity.h"
 #include "daemon/policy/policy.h"
-#include "daemon/core/warden.h"
 #include "grpcpp/server_context.h"
 
 namespace bpfwarden::api {
@@ -27,8 +27,9 @@ struct ApiLimits {
   uint32_t default_page = 256;          // Dump entries per page when not asked
   uint32_t max_page = 4096;             // Dump entries per page at most
   size_t max_message_bytes = 16 << 20;  // requests and responses
-  // Dump streams at once: overall (keep it below the serving threads, so
-  // unary calls always find one) and per principal (uid or certificate).
+  // Dump streams at once: overall (below the serving threads, so unary
+  // calls always find one: ApiServer::Start sets it to half of them) and
+  // per principal (uid or certificate).
   size_t max_streams = 32;
   size_t max_streams_per_principal = 8;
 };

@@ -1,5 +1,6 @@
 #include "daemon/api/server.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -55,8 +56,9 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
     Warden* warden, const ApiServerOptions& options, policy::Policy policy,
     UniqueFd activated_socket) {
   std::unique_ptr<ApiServer> self(new ApiServer());
-  self->api_ =
-      std::make_unique<ApiContext>(warden, options.limits, std::move(policy));
+  ApiLimits limits = options.limits;
+  limits.max_streams = std::max(1, options.max_threads / 2);
+  self->api_ = std::make_unique<ApiContext>(warden, limits, std::move(policy));
   ApiContext* api = self->api_.get();
   self->services_.push_back(std::make_unique<ProgramsService>(api));
   self->services_.push_back(std::make_unique<AttachmentsService>(api));
@@ -142,18 +144,6 @@ void ApiServer::Shutdown(absl::Duration grace) {
                       absl::ToChronoMilliseconds(grace));
     server_->Wait();
   }
-}
-
-absl::StatusOr<std::unique_ptr<ApiServer>> Serve(Warden* warden,
-                                                 const v1::Config& config,
-                                                 UniqueFd activated_socket) {
-  absl::StatusOr<policy::Policy> rules =
-      policy::Policy::FromConfig(config.policy());
-  if (!rules.ok()) return rules.status();
-  absl::StatusOr<ApiServerOptions> options = ApiServerOptionsFromFlags();
-  if (!options.ok()) return options.status();
-  return ApiServer::Start(warden, *options, *std::move(rules),
-                          std::move(activated_socket));
 }
 
 }  // namespace bpfwarden::api

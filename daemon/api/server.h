@@ -10,9 +10,9 @@
 #include "absl/time/time.h"
 #include "daemon/api/api_context.h"
 #include "daemon/api/unix_listener.h"
-#include "daemon/policy/policy.h"
 #include "daemon/base/unique_fd.h"
 #include "daemon/core/warden.h"
+#include "daemon/policy/policy.h"
 #include "grpcpp/server.h"
 #include "proto/config.pb.h"
 
@@ -28,6 +28,7 @@ struct ApiServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // limits.max_streams is derived from max_threads (see Start).
   ApiLimits limits;
   // Threads serving calls at most; a slow client holds one, never more
   // than its calls.
@@ -37,7 +38,8 @@ struct ApiServerOptions {
 class ApiServer {
  public:
   // A valid `activated_socket` (socket activation) is served instead of
-  // binding options.unix_socket.
+  // binding options.unix_socket. Dump streams take half of max_threads at
+  // most, so that unary calls always find a thread.
   static absl::StatusOr<std::unique_ptr<ApiServer>> Start(
       Warden* warden, const ApiServerOptions& options, policy::Policy policy,
       UniqueFd activated_socket = UniqueFd());
@@ -69,15 +71,6 @@ class ApiServer {
   int tls_port_ = 0;
   bool shut_down_ = false;
 };
-
-// The options from the --api_* flags.
-absl::StatusOr<ApiServerOptions> ApiServerOptionsFromFlags();
-
-// For main(): starts the API server from the flags with the config's policy
-// (on `activated_socket` when valid).
-absl::StatusOr<std::unique_ptr<ApiServer>> Serve(
-    Warden* warden, const v1::Config& config,
-    UniqueFd activated_socket = UniqueFd());
 
 }  // namespace bpfwarden::api
 

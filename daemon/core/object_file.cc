@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/base/errno_status.h"
+#include "daemon/base/libbpf_messages.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/base/unique_fd.h"
 
@@ -116,21 +117,23 @@ absl::StatusOr<std::string> LinkObjects(
 
   absl::StatusOr<UniqueFd> out = MemFd("bpfwarden-linked", "");
   if (!out.ok()) return out.status();
+  LibbpfMessages libbpf;
   BpfLinkerPtr linker(bpf_linker__new(FdPath(out->get()).c_str(), nullptr));
-  if (!linker) return ErrnoStatus(errno, "bpf_linker__new");
+  if (!linker) return libbpf.Annotate(ErrnoStatus(errno, "bpf_linker__new"));
   for (const ObjectInput& input : inputs) {
     absl::StatusOr<UniqueFd> in = MemFd("bpfwarden-input", input.bytes);
     if (!in.ok()) return in.status();
     int err =
         bpf_linker__add_file(linker.get(), FdPath(in->get()).c_str(), nullptr);
     if (err != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "linking ", input.label, " failed: ", std::strerror(std::abs(err)),
-          " (duplicate or conflicting symbols? see the daemon's log)"));
+      return libbpf.Annotate(absl::InvalidArgumentError(absl::StrCat(
+          "linking ", input.label, " failed: ", std::strerror(std::abs(err)))));
     }
   }
   int err = bpf_linker__finalize(linker.get());
-  if (err != 0) return ErrnoStatus(err, "finalize linked object");
+  if (err != 0) {
+    return libbpf.Annotate(ErrnoStatus(err, "finalize linked object"));
+  }
   linker.reset();
   return ReadAll(out->get());
 }

@@ -17,12 +17,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/libbpf_messages.h"
+#include "daemon/base/log.h"
+#include "daemon/base/unique_fd.h"
 #include "daemon/btf/btf_layout.h"
 #include "daemon/core/core_types.h"
-#include "daemon/base/errno_status.h"
-#include "daemon/base/log.h"
 #include "daemon/core/rodata.h"
-#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden {
 namespace {
@@ -241,12 +242,13 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
   LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = req.name.c_str(),
               .pin_root_path = req.pin_dir.c_str(),
               .kconfig = kconfig->empty() ? nullptr : kconfig->c_str());
+  LibbpfMessages libbpf;
   LoadedObject out;
   out.obj.reset(bpf_object__open_mem(req.elf.data(), req.elf.size(), &opts));
   if (!out.obj) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "set ", req.name, ": libbpf cannot open the object (",
-        std::strerror(errno), "); see the daemon's log for libbpf's reason"));
+    return libbpf.Annotate(absl::InvalidArgumentError(
+        absl::StrCat("set ", req.name, ": libbpf cannot open the object (",
+                     std::strerror(errno), ")")));
   }
   bpf_object* obj = out.obj.get();
   if (bpf_object__next_program(obj, nullptr) == nullptr) {
@@ -277,9 +279,8 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
     for (const ProgramLog& log : logs) {
       if (log.buf[0] != '\0') return VerifierError(req.name, err, logs);
     }
-    return ErrnoStatus(err, absl::StrCat("load set ", req.name,
-                                         " (see the daemon's log for libbpf's "
-                                         "reason)"));
+    return libbpf.Annotate(
+        ErrnoStatus(err, absl::StrCat("load set ", req.name)));
   }
   if (req.want_verifier_log) {
     for (const ProgramLog& log : logs) {

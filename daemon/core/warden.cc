@@ -10,40 +10,22 @@
 #include <sys/statfs.h>
 
 #include <cerrno>
-#include <cstdarg>
-#include <cstdio>
 #include <filesystem>
 #include <set>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/core/cgroup.h"
 #include "daemon/base/errno_status.h"
-#include "daemon/core/loaded_set.h"
 #include "daemon/base/log.h"
+#include "daemon/base/status_list.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/core/loaded_set.h"
 #include "daemon/core/names.h"
 #include "daemon/core/owned_attachment.h"
-#include "daemon/base/status_list.h"
 #include "daemon/core/warden_state.h"
 
 namespace bpfwarden {
-namespace {
-
-int LibbpfPrint(enum libbpf_print_level level, const char* format,
-                va_list args) {
-  if (level == LIBBPF_DEBUG) return 0;
-  char buf[1024];
-  int n = std::vsnprintf(buf, sizeof(buf), format, args);
-  std::string text(buf);
-  while (!text.empty() && text.back() == '\n') text.pop_back();
-  BPFWARDEN_LOG(WARNING) << "libbpf: " << text;
-  return n;
-}
-
-}  // namespace
-
 absl::StatusOr<std::unique_ptr<Warden>> Warden::Create(WardenOptions options) {
-  libbpf_set_print(LibbpfPrint);
   if (options.cgroup2_mount.empty()) {
     absl::StatusOr<std::string> mount = FindCgroup2Mount();
     if (!mount.ok()) return mount.status();
