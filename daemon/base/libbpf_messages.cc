@@ -19,7 +19,9 @@ int Print(enum libbpf_print_level level, const char* format, va_list args) {
   if (level == LIBBPF_DEBUG) return 0;
   char buf[1024];
   const int n = std::vsnprintf(buf, sizeof(buf), format, args);
-  std::string text(absl::StripTrailingAsciiWhitespace(buf));
+  // libbpf starts most of its messages with its own name.
+  std::string text(
+      absl::StripPrefix(absl::StripTrailingAsciiWhitespace(buf), "libbpf: "));
   BPFWARDEN_LOG(WARNING) << "libbpf: " << text;
   if (level == LIBBPF_WARN && current != nullptr) {
     current->Add(std::move(text));

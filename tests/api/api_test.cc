@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -29,6 +30,7 @@
 #include "tests/testing/default_object.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -37,6 +39,16 @@ using Json = nlohmann::json;
 
 class ApiTest : public ApiFixture {
  protected:
+  // Reads a Dump to its end; its final status.
+  grpc::Status FinishDump(const v1::DumpRequest& dump) {
+    auto reader =
+        maps_->Dump((dump_ctx.push_back(Ctx()), dump_ctx.back().get()), dump);
+    v1::DumpResponse page;
+    while (reader->Read(&page)) {
+    }
+    return reader->Finish();
+  }
+
   // Contexts of streaming calls live as long as the test.
   std::vector<std::unique_ptr<grpc::ClientContext>> dump_ctx;
 };
@@ -415,79 +427,135 @@ TEST_F(ApiTest, ForeignAttachmentsAreListedAndMarked) {
             0);
 }
 
+// A bad request of one kind: how to send it, and the exact answer.
+struct BadRequest {
+  std::string name;
+  std::function<grpc::Status()> send;
+  grpc::StatusCode code;
+  std::string text;  // part of the message; empty: any
+};
+
 TEST_F(ApiTest, BadRequestsGetExactCodes) {
   BPFWARDEN_REQUIRE_KERNEL();
   StartDaemon("api-bad");
-  auto code = [](const grpc::Status& s) { return s.error_code(); };
-
-  // Unknown map.
-  std::string out;
-  EXPECT_EQ(code(Lookup("no_such_map", "{}", &out)),
-            grpc::StatusCode::NOT_FOUND);
-  // Bad key size (raw).
-  v1::LookupRequest raw;
-  *raw.mutable_map() = Ref("tcp_tune_counters");
-  raw.mutable_key()->set_raw("abc");
-  v1::LookupResponse resp;
-  grpc::Status s = maps_->Lookup(Ctx().get(), raw, &resp);
-  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(s.error_message().find("3 raw bytes"), std::string::npos)
-      << s.error_message();
-  // Malformed JSON.
-  EXPECT_EQ(code(Lookup("tcp_tune_counters", R"({"rule_id":)", &out)),
-            grpc::StatusCode::INVALID_ARGUMENT);
-  // Overflowing integer, named by its field path.
-  s = Update("tcp_tune_counters", R"({"rule_id":4294967296})", "{}");
-  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(s.error_message().find("key.rule_id"), std::string::npos)
-      << s.error_message();
-  s = Update("tcp_tune_counters", R"({"rule_id":1})", R"({"matched":-1})");
-  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(s.error_message().find("value.matched"), std::string::npos)
-      << s.error_message();
-  // Unknown field; missing field without zero fill.
-  s = Update("tcp_tune_counters", R"({"rule_id":1,"bogus":2})", "{}");
-  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_NE(s.error_message().find("bogus"), std::string::npos);
-  s = Update("tcp_tune_counters", R"({"rule_id":1})", R"({"matched":1})",
-             v1::ANY, /*zero_fill=*/false);
-  EXPECT_EQ(code(s), grpc::StatusCode::INVALID_ARGUMENT);
-  // NOEXIST on an existing key, EXIST on a missing one.
+  // The key that NOEXIST finds, and a full map's replacement, need it.
   ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
-  EXPECT_EQ(
-      code(Update("tcp_tune_counters", R"({"rule_id":1})", "{}", v1::NOEXIST)),
-      grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(
-      code(Update("tcp_tune_counters", R"({"rule_id":2})", "{}", v1::EXIST)),
-      grpc::StatusCode::NOT_FOUND);
-  // Missing key on lookup and delete.
-  EXPECT_EQ(code(Lookup("tcp_tune_counters", R"({"rule_id":2})", &out)),
-            grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(code(Delete("tcp_tune_counters", R"({"rule_id":2})")),
-            grpc::StatusCode::NOT_FOUND);
-  // No key at all; no map named.
-  v1::LookupRequest empty;
-  *empty.mutable_map() = Ref("tcp_tune_counters");
-  EXPECT_EQ(code(maps_->Lookup(Ctx().get(), empty, &resp)),
-            grpc::StatusCode::INVALID_ARGUMENT);
-  v1::LookupRequest unnamed;
-  EXPECT_EQ(code(maps_->Lookup(Ctx().get(), unnamed, &resp)),
-            grpc::StatusCode::INVALID_ARGUMENT);
 
-  // A map the kernel refuses writes to (frozen .kconfig): the refusal is
-  // the map's, not a lack of privilege.
-  v1::UpdateRequest frozen;
-  *frozen.mutable_map() = Ref("bpfward.kconfig");
-  v1::Entry* frozen_entry = frozen.add_entries();
-  frozen_entry->mutable_key()->set_raw(std::string(4, '\0'));
-  frozen_entry->mutable_value()->set_raw(std::string(4, '\0'));
-  v1::UpdateResponse frozen_resp;
-  s = maps_->Update(Ctx().get(), frozen, &frozen_resp);
-  EXPECT_EQ(code(s), grpc::StatusCode::FAILED_PRECONDITION)
-      << s.error_message();
+  auto lookup = [this](const v1::LookupRequest& req) {
+    v1::LookupResponse resp;
+    return maps_->Lookup(Ctx().get(), req, &resp);
+  };
+  auto json_lookup = [this](const std::string& map, const std::string& key) {
+    std::string out;
+    return Lookup(map, key, &out);
+  };
+  const std::vector<BadRequest> cases = {
+      {"unknown map", [&] { return json_lookup("no_such_map", "{}"); },
+       grpc::StatusCode::NOT_FOUND, ""},
+      {"raw key of the wrong size",
+       [&] {
+         v1::LookupRequest raw;
+         *raw.mutable_map() = Ref("tcp_tune_counters");
+         raw.mutable_key()->set_raw("abc");
+         return lookup(raw);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "3 raw bytes"},
+      {"malformed JSON",
+       [&] { return json_lookup("tcp_tune_counters", R"({"rule_id":)"); },
+       grpc::StatusCode::INVALID_ARGUMENT, ""},
+      {"key integer overflow",
+       [&] {
+         return Update("tcp_tune_counters", R"({"rule_id":4294967296})", "{}");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "key.rule_id"},
+      {"negative unsigned value",
+       [&] {
+         return Update("tcp_tune_counters", R"({"rule_id":1})",
+                       R"({"matched":-1})");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "value.matched"},
+      {"unknown field",
+       [&] {
+         return Update("tcp_tune_counters", R"({"rule_id":1,"bogus":2})", "{}");
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, "bogus"},
+      {"missing field without zero fill",
+       [&] {
+         return Update("tcp_tune_counters", R"({"rule_id":1})",
+                       R"({"matched":1})", v1::ANY, /*zero_fill=*/false);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, ""},
+      {"NOEXIST on an existing key",
+       [&] {
+         return Update("tcp_tune_counters", R"({"rule_id":1})", "{}",
+                       v1::NOEXIST);
+       },
+       grpc::StatusCode::ALREADY_EXISTS, ""},
+      {"EXIST on a missing key",
+       [&] {
+         return Update("tcp_tune_counters", R"({"rule_id":2})", "{}",
+                       v1::EXIST);
+       },
+       grpc::StatusCode::NOT_FOUND, ""},
+      {"lookup of a missing key",
+       [&] { return json_lookup("tcp_tune_counters", R"({"rule_id":2})"); },
+       grpc::StatusCode::NOT_FOUND, ""},
+      {"delete of a missing key",
+       [&] { return Delete("tcp_tune_counters", R"({"rule_id":2})"); },
+       grpc::StatusCode::NOT_FOUND, ""},
+      {"no key at all",
+       [&] {
+         v1::LookupRequest empty;
+         *empty.mutable_map() = Ref("tcp_tune_counters");
+         return lookup(empty);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, ""},
+      {"no map named", [&] { return lookup(v1::LookupRequest()); },
+       grpc::StatusCode::INVALID_ARGUMENT, ""},
+      // The kernel refuses writes to a frozen map (.kconfig): the refusal
+      // is the map's, not a lack of privilege.
+      {"write to a frozen map",
+       [&] {
+         v1::UpdateRequest frozen;
+         *frozen.mutable_map() = Ref("bpfward.kconfig");
+         v1::Entry* entry = frozen.add_entries();
+         entry->mutable_key()->set_raw(std::string(4, '\0'));
+         entry->mutable_value()->set_raw(std::string(4, '\0'));
+         v1::UpdateResponse resp;
+         return maps_->Update(Ctx().get(), frozen, &resp);
+       },
+       grpc::StatusCode::FAILED_PRECONDITION, ""},
+      {"token that is not one",
+       [&] {
+         v1::DumpRequest dump;
+         *dump.mutable_map() = Ref("tcp_tune_rules");
+         dump.set_resume_token("not a token");
+         return FinishDump(dump);
+       },
+       grpc::StatusCode::INVALID_ARGUMENT, ""},
+      {"object path that does not exist",
+       [&] {
+         v1::LoadRequest load;
+         load.mutable_program_set()->set_name("missing");
+         load.mutable_program_set()->add_objects("/nonexistent/x.bpf.o");
+         v1::LoadResponse loaded;
+         return programs_->Load(Ctx().get(), load, &loaded);
+       },
+       grpc::StatusCode::NOT_FOUND, ""},
+  };
+  for (const BadRequest& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_THAT(c.send(), StatusIs(c.code, c.text));
+  }
+}
 
-  // A full hash map: fill it in one batch (a batch over the limit is
-  // refused first), then one more.
+// A full hash map: a batch over the limit is refused first; a batch that
+// fills the map lands; one more entry is RESOURCE_EXHAUSTED; replacing an
+// existing entry still works.
+TEST_F(ApiTest, FullHashMap) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-full");
+  ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
   v1::UpdateRequest fill;
   *fill.mutable_map() = Ref("tcp_tune_counters");
   fill.set_zero_fill(true);
@@ -497,20 +565,24 @@ TEST_F(ApiTest, BadRequestsGetExactCodes) {
     e->mutable_value()->set_json("{}");
   }
   v1::UpdateResponse filled;
-  EXPECT_EQ(code(maps_->Update(Ctx().get(), fill, &filled)),
-            grpc::StatusCode::INVALID_ARGUMENT);  // 1025 > max batch 1024
+  EXPECT_THAT(maps_->Update(Ctx().get(), fill, &filled),
+              StatusIs(grpc::StatusCode::INVALID_ARGUMENT));  // 1025 > 1024
   fill.mutable_entries()->RemoveLast();
   fill.mutable_entries()->RemoveLast();  // rule_id 1 is already there
-  s = maps_->Update(Ctx().get(), fill, &filled);
+  grpc::Status s = maps_->Update(Ctx().get(), fill, &filled);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(filled.updated(), TCP_TUNE_MAX_COUNTERS - 1);
-  s = Update("tcp_tune_counters", R"({"rule_id":99999})", "{}");
-  EXPECT_EQ(code(s), grpc::StatusCode::RESOURCE_EXHAUSTED) << s.error_message();
-  // Replacing an existing entry in the full map still works.
+  EXPECT_THAT(Update("tcp_tune_counters", R"({"rule_id":99999})", "{}"),
+              StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
   EXPECT_TRUE(
       Update("tcp_tune_counters", R"({"rule_id":1})", R"({"matched":5})").ok());
+}
 
-  // Dump resume: pages of one entry resumed by token cover each rule once.
+// Pages of one entry resumed by token cover each rule once; a token whose
+// key was deleted since is FAILED_PRECONDITION.
+TEST_F(ApiTest, DumpResumeTokens) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-resume");
   std::vector<std::string> prefixes = {"10.0.0.0", "10.1.0.0", "192.168.0.0"};
   for (size_t i = 0; i < prefixes.size(); ++i) {
     ASSERT_TRUE(Update("tcp_tune_rules",
@@ -553,28 +625,8 @@ TEST_F(ApiTest, BadRequestsGetExactCodes) {
   ASSERT_FALSE(page.resume_token().empty());
   ASSERT_TRUE(Delete("tcp_tune_rules", page.entries(0).key().json()).ok());
   dump.set_resume_token(page.resume_token());
-  reader =
-      maps_->Dump((dump_ctx.push_back(Ctx()), dump_ctx.back().get()), dump);
-  while (reader->Read(&page)) {
-  }
-  s = reader->Finish();
-  EXPECT_EQ(code(s), grpc::StatusCode::FAILED_PRECONDITION)
-      << s.error_message();
-  // A token that is not one.
-  dump.set_resume_token("not a token");
-  reader =
-      maps_->Dump((dump_ctx.push_back(Ctx()), dump_ctx.back().get()), dump);
-  while (reader->Read(&page)) {
-  }
-  EXPECT_EQ(code(reader->Finish()), grpc::StatusCode::INVALID_ARGUMENT);
-
-  // Loading object paths that do not exist.
-  v1::LoadRequest load;
-  load.mutable_program_set()->set_name("missing");
-  load.mutable_program_set()->add_objects("/nonexistent/x.bpf.o");
-  v1::LoadResponse loaded;
-  EXPECT_EQ(code(programs_->Load(Ctx().get(), load, &loaded)),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(FinishDump(dump),
+              StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
 }
 
 TEST_F(ApiTest, SixteenConcurrentClients) {
