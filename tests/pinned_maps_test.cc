@@ -8,9 +8,12 @@
 #include "gtest/gtest.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/scoped_pin_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 TEST(PinnedMapsTest, ListsMapsWithTheirLayout) {
   BPFWARDEN_REQUIRE_KERNEL();
@@ -35,7 +38,7 @@ TEST(PinnedMapsTest, ListsMapsWithTheirLayout) {
 
 TEST(PinnedMapsTest, MissingRootIsNotFound) {
   auto maps = ListPinnedMaps("/sys/fs/bpf/bpfwarden-test-does-not-exist");
-  EXPECT_EQ(maps.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(maps, StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace

@@ -3,9 +3,12 @@
 #include <cerrno>
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 TEST(ErrnoStatusTest, MapsKernelErrorsOneToOne) {
   EXPECT_EQ(ErrnoToCode(ENOENT), absl::StatusCode::kNotFound);
@@ -22,13 +25,13 @@ TEST(ErrnoStatusTest, AcceptsLibbpfNegativeErrors) {
 
 TEST(ErrnoStatusTest, KernelEnotsuppIsUnimplementedWithAReadableReason) {
   absl::Status s = ErrnoStatus(-524, "dump map x");
-  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnimplemented));
   EXPECT_EQ(s.message(), "dump map x: operation not supported");
 }
 
 TEST(ErrnoStatusTest, MessageCarriesContextAndReason) {
   absl::Status s = ErrnoStatus(-ENOENT, "open map tcp_stats");
-  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(s.message(), "open map tcp_stats: No such file or directory");
 }
 

@@ -1,9 +1,12 @@
 #include "daemon/base/status_list.h"
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 TEST(StatusListTest, EmptyAndOkStatusesJoinToOk) {
   StatusList list;
@@ -18,7 +21,7 @@ TEST(StatusListTest, JoinsFailuresWithTheFirstCode) {
   list.Note(absl::NotFoundError("no set x"), "config set x");
   list.Add(absl::DataLossError("torn"));
   absl::Status joined = list.Joined();
-  EXPECT_EQ(joined.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(joined, StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(joined.message(),
             "NOT_FOUND: config set x: no set x; DATA_LOSS: torn");
 }

@@ -4,9 +4,12 @@
 #include "daemon/btf/per_cpu.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 using ::bpfwarden::btf_testing::CodecTest;
 using ::bpfwarden::btf_testing::Ids;
@@ -120,7 +123,7 @@ TEST_F(CodecTest, UnknownAndMissingFields) {
 TEST_F(CodecTest, RefusesWhatCannotBeCoded) {
   auto ptr = TypeCodec::Create(types_, ids_.with_ptr, "value");
   ASSERT_FALSE(ptr.ok());
-  EXPECT_EQ(ptr.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ptr, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(ptr.status().message(),
             "value.p: pointer unsigned int* cannot be coded: a kernel "
             "address means nothing here");
@@ -145,8 +148,8 @@ TEST(JsonTest, ParseErrorsAreInvalidArgument) {
   EXPECT_EQ((*ok)["a"].get<uint64_t>(), UINT64_MAX);
   auto bad = ParseJson(R"({"a": )", "key");
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(bad.status().message(), HasSubstr("key: malformed JSON at byte"));
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument,
+                            "key: malformed JSON at byte"));
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 #include "daemon/core/cgroup.h"
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 TEST(ParseCgroup2MountTest, FindsHybridMount) {
   constexpr char kHybrid[] =
@@ -25,7 +28,7 @@ TEST(ParseCgroup2MountTest, FindsUnifiedMount) {
 TEST(ParseCgroup2MountTest, CgroupV1OnlyIsNotFound) {
   auto mount =
       ParseCgroup2Mount("cgroup /sys/fs/cgroup/cpu cgroup rw,cpu 0 0\n");
-  EXPECT_EQ(mount.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(mount, StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace
@@ -41,13 +44,11 @@ TEST(ResolveCgroup2DirTest, MissingAndNonCgroupPaths) {
   EXPECT_FALSE(outside.ok());
   absl::StatusOr<std::string> missing =
       ResolveCgroup2Dir("no/such/cgroup", "/tmp");
-  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound));
   // A plain directory is no cgroup.
   absl::StatusOr<std::string> plain = ResolveCgroup2Dir("/", "/tmp");
-  EXPECT_EQ(plain.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(plain.status().message().find("outside the cgroup v2"),
-            std::string::npos)
-      << plain.status();
+  EXPECT_THAT(plain, StatusIs(absl::StatusCode::kInvalidArgument,
+                              "outside the cgroup v2"));
 }
 
 }  // namespace

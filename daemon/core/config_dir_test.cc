@@ -5,9 +5,12 @@
 #include <fstream>
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 void Write(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
@@ -31,10 +34,8 @@ TEST(ConfigDirTest, MergesFilesInOrder) {
 TEST(ConfigDirTest, ParseErrorNamesFileAndLine) {
   auto config =
       ParseConfigText("program_sets {\n  nme: \"x\"\n}\n", "f.textproto");
-  ASSERT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(config.status().message().find("f.textproto: line 2"),
-            std::string::npos)
-      << config.status();
+  ASSERT_THAT(config, StatusIs(absl::StatusCode::kInvalidArgument,
+                               "f.textproto: line 2"));
 }
 
 TEST(ConfigDirTest, DuplicateSetAndMissingDir) {
@@ -42,8 +43,7 @@ TEST(ConfigDirTest, DuplicateSetAndMissingDir) {
   std::filesystem::create_directories(dir);
   Write(dir + "/a.textproto", "program_sets { name: \"x\" }\n");
   Write(dir + "/b.textproto", "program_sets { name: \"x\" }\n");
-  EXPECT_EQ(ReadConfigDir(dir).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ReadConfigDir(dir), StatusIs(absl::StatusCode::kInvalidArgument));
   auto empty = ReadConfigDir(dir + "/none");
   ASSERT_TRUE(empty.ok());
   EXPECT_EQ(empty->program_sets_size(), 0);

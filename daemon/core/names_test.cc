@@ -1,16 +1,19 @@
 #include "daemon/core/names.h"
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 TEST(NamesTest, SetNames) {
   EXPECT_TRUE(ValidateSetName("bpfwarden").ok());
   EXPECT_TRUE(ValidateSetName("a-b_C9").ok());
   for (const char* bad : {"", "..", "a/b", "../x", ".", "a b", "x\n"}) {
     absl::Status s = ValidateSetName(bad);
-    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument)) << bad;
   }
   EXPECT_FALSE(ValidateSetName(std::string(65, 'a')).ok());
 }
@@ -23,8 +26,8 @@ TEST(NamesTest, AttachTypes) {
             BPF_CGROUP_INET6_CONNECT);
   EXPECT_EQ(*ParseCgroupAttachType("cgroup_sysctl"), BPF_CGROUP_SYSCTL);
   absl::StatusOr<bpf_attach_type> bad = ParseCgroupAttachType("xdp");
-  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(bad.status().message().find("cgroup_sock_ops"), std::string::npos);
+  EXPECT_THAT(bad,
+              StatusIs(absl::StatusCode::kInvalidArgument, "cgroup_sock_ops"));
 }
 
 TEST(NamesTest, ProgramFit) {
@@ -37,12 +40,12 @@ TEST(NamesTest, ProgramFit) {
                   .ok());
   absl::Status wrong = CheckProgramFits(
       BPF_PROG_TYPE_SOCK_OPS, BPF_CGROUP_SOCK_OPS, BPF_CGROUP_INET_INGRESS);
-  EXPECT_EQ(wrong.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(wrong.message().find("cgroup_skb"), std::string::npos) << wrong;
+  EXPECT_THAT(wrong,
+              StatusIs(absl::StatusCode::kInvalidArgument, "cgroup_skb"));
   absl::Status strict =
       CheckProgramFits(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT,
                        BPF_CGROUP_INET6_CONNECT);
-  EXPECT_EQ(strict.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(strict, StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(NamesTest, AttachmentIdsAreStableAndDistinct) {

@@ -3,13 +3,16 @@
 #include <cstdlib>
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
 
+using ::bpfwarden::testing::StatusIs;
+
 TEST(ObjectFileTest, RefusesNonElf) {
   absl::Status s = CheckBpfElf({"x.o", "hello, world"});
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(s.message(), "object x.o: not an ELF file");
 }
 
@@ -17,18 +20,16 @@ TEST(ObjectFileTest, RefusesTruncatedHeader) {
   absl::Status s = CheckBpfElf({"x.o", std::string("\x7f"
                                                    "ELF\x02\x01",
                                                    6)});
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("truncated"), std::string::npos) << s;
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "truncated"));
 }
 
 TEST(ObjectFileTest, MissingFileIsNotFound) {
-  EXPECT_EQ(ReadObjectFile("/nonexistent/x.bpf.o").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(ReadObjectFile("/nonexistent/x.bpf.o"),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST(ObjectFileTest, LinkingNothingIsAnError) {
-  EXPECT_EQ(LinkObjects({}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(LinkObjects({}), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace
@@ -61,8 +62,7 @@ TEST(ObjectFileTest, RefusesTruncatedRealObject) {
   ASSERT_TRUE(prog.ok()) << prog.status();
   ObjectInput half{"half.o", prog->bytes.substr(0, prog->bytes.size() / 2)};
   absl::Status s = CheckBpfElf(half);
-  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("truncated"), std::string::npos) << s;
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "truncated"));
 }
 
 }  // namespace

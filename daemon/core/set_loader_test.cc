@@ -1,9 +1,12 @@
 #include "daemon/core/set_loader.h"
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 v1::KconfigOverride Kconfig(const std::string& name, const std::string& value) {
   v1::KconfigOverride o;
@@ -17,13 +20,12 @@ TEST(SetLoaderTest, KconfigText) {
       KconfigText({Kconfig("CONFIG_HZ", "100"), Kconfig("CONFIG_BPF", "y")});
   ASSERT_TRUE(text.ok()) << text.status();
   EXPECT_EQ(*text, "CONFIG_HZ=100\nCONFIG_BPF=y\n");
-  EXPECT_EQ(KconfigText({Kconfig("HZ", "100")}).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(
-      KconfigText({Kconfig("CONFIG_HZ", "1\nCONFIG_X=y")}).status().code(),
-      absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(KconfigText({Kconfig("CONFIG_HZ", "")}).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(KconfigText({Kconfig("HZ", "100")}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(KconfigText({Kconfig("CONFIG_HZ", "1\nCONFIG_X=y")}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(KconfigText({Kconfig("CONFIG_HZ", "")}),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(SetLoaderTest, LogTailKeepsLastLines) {

@@ -5,9 +5,12 @@
 #include <sstream>
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 v1::State Sample() {
   v1::State state;
@@ -31,15 +34,14 @@ TEST(StateStoreTest, TornAndCorruptAreDataLoss) {
   std::string text = SerializeState(Sample());
   for (size_t cut : {size_t{0}, size_t{10}, text.size() / 2, text.size() - 1}) {
     auto parsed = ParseState(text.substr(0, cut));
-    EXPECT_EQ(parsed.status().code(), absl::StatusCode::kDataLoss) << cut;
+    EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kDataLoss)) << cut;
   }
   std::string flipped = text;
   flipped[flipped.size() - 5] ^= 1;
   auto parsed = ParseState(flipped);
-  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(parsed.status().message().find("checksum"), std::string::npos);
-  EXPECT_EQ(ParseState("garbage\x01\x02").status().code(),
-            absl::StatusCode::kDataLoss);
+  EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kDataLoss, "checksum"));
+  EXPECT_THAT(ParseState("garbage\x01\x02"),
+              StatusIs(absl::StatusCode::kDataLoss));
 }
 
 TEST(StateStoreTest, AtomicWriteReplacesFile) {

@@ -2,9 +2,12 @@
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 TEST(DumpTokenTest, RoundTrips) {
   DumpPosition in{DumpPosition::Method::kNextKey, 0xdeadbeef, {1, 2, 0, 255}};
@@ -25,7 +28,7 @@ TEST(DumpTokenTest, MalformedIsInvalidArgument) {
         std::string("x") + token}) {
     auto out = DecodeDumpToken(bad);
     ASSERT_FALSE(out.ok()) << bad;
-    EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(out, StatusIs(absl::StatusCode::kInvalidArgument));
   }
 }
 

@@ -2,9 +2,12 @@
 
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden::policy {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 Identity Unix(uid_t uid, gid_t gid, std::string user = "",
               std::vector<std::string> group_names = {},
@@ -143,7 +146,7 @@ TEST(PolicyTest, CheckNamesOperationAndMapOnly) {
       MustCreate({{"secret-set-*", "*", {"user:someone"}, {Operation::kRead}}});
   absl::Status s = policy.Check(Unix(1000, 1000), Operation::kWrite,
                                 Map("bpfwarden", "tcp_tune"), "Maps.Update");
-  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kPermissionDenied));
   EXPECT_EQ(s.message(),
             "Maps.Update on map bpfwarden/tcp_tune: permission denied "
             "(write access required)");
@@ -170,7 +173,7 @@ TEST(PolicyTest, BadRulesAreRejectedWithTheirIndexAndField) {
     auto policy =
         Policy::Create({{"*", "*", {"uid:1"}, {Operation::kRead}}, c.rule});
     ASSERT_FALSE(policy.ok()) << c.want;
-    EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(policy, StatusIs(absl::StatusCode::kInvalidArgument));
     EXPECT_NE(policy.status().message().find(c.want), std::string::npos)
         << policy.status();
   }
@@ -212,7 +215,7 @@ TEST(PolicyTest, FromConfig) {
   bad.mutable_policy(0)->add_allow(
       bpfwarden::v1::PolicyRule::OPERATION_UNSPECIFIED);
   auto rejected = Policy::FromConfig(bad.policy());
-  EXPECT_EQ(rejected.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(rejected, StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

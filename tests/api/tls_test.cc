@@ -10,6 +10,7 @@
 #include "tests/testing/files.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/scoped_temp_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -121,8 +122,8 @@ TEST_F(TlsTest, ClientCertificateIsTheIdentity) {
   up.add_entries()->mutable_key()->set_json(R"({"rule_id":3})");
   up.mutable_entries(0)->mutable_value()->set_json(R"({"matched":1})");
   v1::UpdateResponse updated;
-  EXPECT_EQ(maps->Update(Ctx().get(), up, &updated).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(maps->Update(Ctx().get(), up, &updated),
+              StatusIs(grpc::StatusCode::PERMISSION_DENIED));
   up.mutable_map()->set_map("tcp_tune_rules");
   up.mutable_entries(0)->mutable_key()->set_json(
       R"({"prefixlen":104,"addr":"10.0.0.0"})");
@@ -140,7 +141,7 @@ TEST_F(TlsTest, ClientCertificateIsTheIdentity) {
                      std::chrono::seconds(5));
     s = v1::Daemon::NewStub(channel)->Status(&ctx, v1::StatusRequest(),
                                              &status);
-    EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE)
+    EXPECT_THAT(s, StatusIs(grpc::StatusCode::UNAVAILABLE))
         << "client " << client << ": " << s.error_message();
   }
   // The audit names the certificate.

@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/maps/map_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -143,7 +144,7 @@ TEST_F(DumpBatchTest, LpmTrieFallsBackToNextKey) {
   EXPECT_TRUE(prefixes.contains("10.0.59.0"));
   auto batch = map->Dump("", {.page_size = 8, .method = DumpMethod::kBatch});
   ASSERT_FALSE(batch.ok());
-  EXPECT_EQ(batch.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(batch, StatusIs(absl::StatusCode::kUnimplemented));
 }
 
 TEST_F(DumpBatchTest, StaleTokenAfterResumeKeyDeletedHash) {
@@ -156,8 +157,8 @@ TEST_F(DumpBatchTest, StaleTokenAfterResumeKeyDeletedHash) {
   ASSERT_TRUE(map->Delete(page->entries.back().key).ok());
   auto resumed = map->Dump(page->next_token, {.page_size = 5});
   ASSERT_FALSE(resumed.ok());
-  EXPECT_EQ(resumed.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(resumed.status().message(), HasSubstr("stale resume token"));
+  EXPECT_THAT(resumed, StatusIs(absl::StatusCode::kFailedPrecondition,
+                                "stale resume token"));
 }
 
 TEST_F(DumpBatchTest, StaleTokenAfterResumeKeyDeletedLpm) {
@@ -179,7 +180,7 @@ TEST_F(DumpBatchTest, StaleTokenAfterResumeKeyDeletedLpm) {
   ASSERT_TRUE(map->Delete(page->entries.back().key).ok());
   auto resumed = map->Dump(page->next_token, {.page_size = 5});
   ASSERT_FALSE(resumed.ok());
-  EXPECT_EQ(resumed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(resumed, StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
 TEST_F(DumpBatchTest, TokensOfAnotherMapOrGarbage) {
@@ -193,17 +194,17 @@ TEST_F(DumpBatchTest, TokensOfAnotherMapOrGarbage) {
   ASSERT_FALSE(page->next_token.empty());
   auto other = b->Dump(page->next_token, {.page_size = 2});
   ASSERT_FALSE(other.ok());
-  EXPECT_EQ(other.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(other.status().message(), HasSubstr("stale resume token"));
+  EXPECT_THAT(other, StatusIs(absl::StatusCode::kFailedPrecondition,
+                              "stale resume token"));
   auto garbage = a->Dump("bm90IGEgdG9rZW4", {.page_size = 2});
   ASSERT_FALSE(garbage.ok());
-  EXPECT_EQ(garbage.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(garbage, StatusIs(absl::StatusCode::kInvalidArgument));
   auto wrong_method = a->Dump(page->next_token,
                               {.page_size = 2, .method = DumpMethod::kNextKey});
   ASSERT_FALSE(wrong_method.ok());
-  EXPECT_EQ(wrong_method.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(wrong_method, StatusIs(absl::StatusCode::kInvalidArgument));
   auto zero = a->Dump("", {.page_size = 0});
-  EXPECT_EQ(zero.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(zero, StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST_F(DumpBatchTest, BatchUpdateStopsAtFirstFailure) {
@@ -219,7 +220,7 @@ TEST_F(DumpBatchTest, BatchUpdateStopsAtFirstFailure) {
     for (uint32_t i = 0; i < 5; ++i) entries.push_back({key(i), Value(i)});
     BatchResult result = map->UpdateBatchJson(entries, UpdateFlag::kNoExist);
     EXPECT_EQ(result.applied, 2u);
-    EXPECT_EQ(result.status.code(), absl::StatusCode::kAlreadyExists)
+    EXPECT_THAT(result.status, StatusIs(absl::StatusCode::kAlreadyExists))
         << result.status;
     EXPECT_THAT(result.status.message(),
                 HasSubstr("entry 2 of 5: update (NOEXIST) test/batch"));
@@ -227,22 +228,20 @@ TEST_F(DumpBatchTest, BatchUpdateStopsAtFirstFailure) {
                 HasSubstr("(entries 0..1 applied, none after)"));
     EXPECT_TRUE(map->LookupJson(key(0)).ok());
     EXPECT_TRUE(map->LookupJson(key(1)).ok());
-    EXPECT_EQ(map->LookupJson(key(3)).status().code(),
-              absl::StatusCode::kNotFound);
+    EXPECT_THAT(map->LookupJson(key(3)), StatusIs(absl::StatusCode::kNotFound));
 
     // EXIST on a batch whose first entry is missing applies nothing.
     std::vector<JsonEntry> missing = {{key(9), Value(9)}, {key(0), Value(0)}};
     BatchResult none = map->UpdateBatchJson(missing, UpdateFlag::kExist);
     EXPECT_EQ(none.applied, 0u);
-    EXPECT_EQ(none.status.code(), absl::StatusCode::kNotFound);
-    EXPECT_THAT(none.status.message(), HasSubstr("(nothing applied)"));
+    EXPECT_THAT(none.status,
+                StatusIs(absl::StatusCode::kNotFound, "(nothing applied)"));
 
     // Delete stops at the first missing key, after deleting the ones before.
     BatchResult del = map->DeleteBatchJson({key(0), key(7), key(1)});
     EXPECT_EQ(del.applied, 1u);
-    EXPECT_EQ(del.status.code(), absl::StatusCode::kNotFound);
-    EXPECT_EQ(map->LookupJson(key(0)).status().code(),
-              absl::StatusCode::kNotFound);
+    EXPECT_THAT(del.status, StatusIs(absl::StatusCode::kNotFound));
+    EXPECT_THAT(map->LookupJson(key(0)), StatusIs(absl::StatusCode::kNotFound));
     EXPECT_TRUE(map->LookupJson(key(1)).ok());
   }
 }
@@ -254,7 +253,7 @@ TEST_F(DumpBatchTest, BatchIntoFullHashAndBadEntries) {
   for (uint32_t i = 0; i < 5; ++i) entries.push_back({Key(i), Value(i)});
   BatchResult full = map->UpdateBatchJson(entries, UpdateFlag::kAny);
   EXPECT_EQ(full.applied, 3u);
-  EXPECT_EQ(full.status.code(), absl::StatusCode::kResourceExhausted)
+  EXPECT_THAT(full.status, StatusIs(absl::StatusCode::kResourceExhausted))
       << full.status;
 
   // A bad entry anywhere is caught before the kernel sees any.
@@ -262,9 +261,9 @@ TEST_F(DumpBatchTest, BatchIntoFullHashAndBadEntries) {
                                 {Key(11), Json{{"packets", -1}}}};
   BatchResult rejected = map->UpdateBatchJson(bad, UpdateFlag::kAny);
   EXPECT_EQ(rejected.applied, 0u);
-  EXPECT_EQ(rejected.status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(rejected.status.message(),
-              HasSubstr("entry 1 of 2: value.packets: integer -1 underflows"));
+  EXPECT_THAT(rejected.status,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "entry 1 of 2: value.packets: integer -1 underflows"));
   std::vector<MapEntry> raw = {{Bytes(20), Bytes(24)}, {Bytes(19), Bytes(24)}};
   BatchResult raw_rejected = map->UpdateBatch(raw, UpdateFlag::kAny);
   EXPECT_EQ(raw_rejected.applied, 0u);

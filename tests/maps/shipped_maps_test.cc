@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/maps/typed_map.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/maps/typed_map.h"
 #include "gtest/gtest.h"
 #include "tests/testing/cgroup_query.h"
 #include "tests/testing/default_object.h"
@@ -17,6 +17,7 @@
 #include "tests/testing/loopback_tcp.h"
 #include "tests/testing/scoped_cgroup.h"
 #include "tests/testing/scoped_pin_dir.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -133,6 +134,8 @@ TEST(ShippedMapsTest, TcpStatsAndTcpTuneThroughJson) {
 namespace bpfwarden {
 namespace {
 
+using ::bpfwarden::testing::StatusIs;
+
 // tcp_stats_owner is socket storage: keyed by a socket fd, so it cannot be
 // dumped or looked up from outside. That is a clear FAILED_PRECONDITION, not
 // the kernel's bare ENOTSUPP.
@@ -152,14 +155,12 @@ TEST(ShippedMapsTest, SocketStorageIsRefusedClearly) {
     EXPECT_EQ(owner->info().type, BPF_MAP_TYPE_SK_STORAGE);
 
     auto page = owner->Dump("", DumpOptions{});
-    EXPECT_EQ(page.status().code(), absl::StatusCode::kFailedPrecondition);
-    EXPECT_NE(page.status().message().find("local-storage map"),
-              std::string::npos)
-        << page.status();
+    EXPECT_THAT(page, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               "local-storage map"));
     const uint32_t not_a_socket = 0;
     auto value = owner->Lookup(absl::Span<const uint8_t>(
         reinterpret_cast<const uint8_t*>(&not_a_socket), sizeof(not_a_socket)));
-    EXPECT_EQ(value.status().code(), absl::StatusCode::kFailedPrecondition)
+    EXPECT_THAT(value, StatusIs(absl::StatusCode::kFailedPrecondition))
         << value.status();
   }
   EXPECT_FALSE(std::filesystem::exists(pin_path)) << "residue: " << pin_path;

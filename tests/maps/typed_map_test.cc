@@ -4,6 +4,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+
 #include <atomic>
 #include <cstring>
 #include <thread>
@@ -13,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/maps/map_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -60,8 +62,8 @@ TEST_F(TypedMapTest, HashRoundTrip) {
   ASSERT_TRUE(map->DeleteJson(key).ok());
   auto gone = map->LookupJson(key);
   ASSERT_FALSE(gone.ok());
-  EXPECT_EQ(gone.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(gone.status().message(), HasSubstr("lookup in test/flows"));
+  EXPECT_THAT(gone,
+              StatusIs(absl::StatusCode::kNotFound, "lookup in test/flows"));
   auto layout = map->KeyLayout();
   ASSERT_TRUE(layout.has_value());
   EXPECT_EQ(layout->fields[1].kind, FieldKind::kIpAddr);
@@ -81,11 +83,11 @@ TEST_F(TypedMapTest, ArrayRoundTripAndDeleteRefused) {
   EXPECT_EQ(*map->LookupJson(4), Value(0, 0, ""));
   auto del = map->DeleteJson(3);
   ASSERT_FALSE(del.ok());
-  EXPECT_EQ(del.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(del.message(), HasSubstr("cannot be deleted"));
+  EXPECT_THAT(
+      del, StatusIs(absl::StatusCode::kInvalidArgument, "cannot be deleted"));
   auto out_of_range = map->LookupJson(16);
   ASSERT_FALSE(out_of_range.ok());
-  EXPECT_EQ(out_of_range.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(out_of_range, StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(TypedMapTest, PerCpuHashRoundTrip) {
@@ -114,8 +116,8 @@ TEST_F(TypedMapTest, PerCpuHashRoundTrip) {
       map->UpdateJson(Key(3, "::3"), Json::array({all}), UpdateFlag::kAny);
   if (cpus != 1) {
     ASSERT_FALSE(wrong.ok());
-    EXPECT_EQ(wrong.code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_THAT(wrong.message(), HasSubstr("array of exactly"));
+    EXPECT_THAT(wrong, StatusIs(absl::StatusCode::kInvalidArgument,
+                                "array of exactly"));
   }
 }
 
@@ -135,7 +137,7 @@ TEST_F(TypedMapTest, LpmTrieRoundTripAndLongestMatch) {
   EXPECT_EQ((*hit)["name"], "wide");
   auto miss = map->LookupJson(Json{{"prefixlen", 128}, {"addr", "11.0.0.1"}});
   ASSERT_FALSE(miss.ok());
-  EXPECT_EQ(miss.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(miss, StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(TypedMapTest, NoExistOnExistingIsAlreadyExists) {
@@ -146,7 +148,7 @@ TEST_F(TypedMapTest, NoExistOnExistingIsAlreadyExists) {
                   .ok());
   absl::Status again = map->UpdateJson(Key(1, "10.0.0.1"), Value(2, 2, "b"),
                                        UpdateFlag::kNoExist);
-  EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists) << again;
+  EXPECT_THAT(again, StatusIs(absl::StatusCode::kAlreadyExists)) << again;
   EXPECT_THAT(again.message(), HasSubstr("update (NOEXIST) test/noexist"));
   EXPECT_EQ((*map->LookupJson(Key(1, "10.0.0.1")))["name"], "a");
 }
@@ -156,7 +158,7 @@ TEST_F(TypedMapTest, ExistOnMissingIsNotFound) {
   ASSERT_TRUE(map.ok()) << map.status();
   absl::Status missing =
       map->UpdateJson(Key(1, "10.0.0.1"), Value(1, 1, "a"), UpdateFlag::kExist);
-  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound) << missing;
+  EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound)) << missing;
   ASSERT_TRUE(
       map->UpdateJson(Key(1, "10.0.0.1"), Value(1, 1, "a"), UpdateFlag::kAny)
           .ok());
@@ -164,7 +166,7 @@ TEST_F(TypedMapTest, ExistOnMissingIsNotFound) {
       map->UpdateJson(Key(1, "10.0.0.1"), Value(2, 2, "b"), UpdateFlag::kExist)
           .ok());
   auto del = map->DeleteJson(Key(9, "10.0.0.9"));
-  EXPECT_EQ(del.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(del, StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(TypedMapTest, UpdateIntoFullHashIsResourceExhausted) {
@@ -177,7 +179,7 @@ TEST_F(TypedMapTest, UpdateIntoFullHashIsResourceExhausted) {
   }
   absl::Status full =
       map->UpdateJson(Key(99, "10.0.0.1"), Value(0, 0, ""), UpdateFlag::kAny);
-  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
+  EXPECT_THAT(full, StatusIs(absl::StatusCode::kResourceExhausted)) << full;
   EXPECT_THAT(full.message(), HasSubstr("the map is full (4 entries)"));
   // Replacing an existing entry still works in a full map.
   EXPECT_TRUE(
@@ -190,11 +192,11 @@ TEST_F(TypedMapTest, RawSizesAreChecked) {
   ASSERT_TRUE(map.ok()) << map.status();
   auto bad_key = map->Lookup(Bytes(3));
   ASSERT_FALSE(bad_key.ok());
-  EXPECT_EQ(bad_key.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_key, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(bad_key.status().message(),
             "lookup in test/sizes: the key is 20 bytes, got 3");
   absl::Status bad_value = map->Update(Bytes(20), Bytes(25), UpdateFlag::kAny);
-  EXPECT_EQ(bad_value.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_value, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(bad_value.message(),
             "update (ANY) test/sizes: the value is 24 bytes, got 25");
   // Raw bytes of the right sizes work.
@@ -210,7 +212,7 @@ TEST_F(TypedMapTest, JsonErrorsNameTheField) {
       Key(1, "10.0.0.1"),
       Json{{"packets", 1}, {"delta", 2147483648ll}, {"name", ""}},
       UpdateFlag::kAny);
-  EXPECT_EQ(overflow.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(overflow, StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(overflow.message(),
             "value.delta: integer 2147483648 overflows int (max 2147483647)");
   absl::Status unknown = map->UpdateJson(Json{{"idx", 1}, {"addr", "::1"}},
@@ -236,7 +238,7 @@ TEST_F(TypedMapTest, FrozenMapWriteIsFailedPrecondition) {
   ASSERT_EQ(bpf_map_freeze(map->fd()), 0) << std::strerror(errno);
   absl::Status write =
       map->UpdateJson(Key(2, "10.0.0.2"), Value(1, 1, "a"), UpdateFlag::kAny);
-  EXPECT_EQ(write.code(), absl::StatusCode::kFailedPrecondition) << write;
+  EXPECT_THAT(write, StatusIs(absl::StatusCode::kFailedPrecondition)) << write;
   EXPECT_THAT(write.message(), HasSubstr("the map is frozen"));
   // Reads still work.
   EXPECT_TRUE(map->LookupJson(Key(1, "10.0.0.1")).ok());
@@ -252,7 +254,7 @@ TEST_F(TypedMapTest, ReadOnlyFdWriteIsFailedPrecondition) {
   ASSERT_TRUE(read_only.ok()) << read_only.status();
   absl::Status write = read_only->UpdateJson(
       Key(1, "10.0.0.1"), Value(1, 1, "a"), UpdateFlag::kAny);
-  EXPECT_EQ(write.code(), absl::StatusCode::kFailedPrecondition) << write;
+  EXPECT_THAT(write, StatusIs(absl::StatusCode::kFailedPrecondition)) << write;
   EXPECT_THAT(write.message(), HasSubstr("opened read-only"));
 }
 
@@ -264,8 +266,8 @@ TEST_F(TypedMapTest, MapWithoutBtfIsRawOnly) {
   EXPECT_FALSE(map->KeyLayout().has_value());
   auto json = map->LookupJson(Key(1, "::1"));
   ASSERT_FALSE(json.ok());
-  EXPECT_EQ(json.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(json.status().message(), HasSubstr("only raw bytes work"));
+  EXPECT_THAT(json, StatusIs(absl::StatusCode::kFailedPrecondition,
+                             "only raw bytes work"));
   Bytes key(20, 1), value(24, 2);
   ASSERT_TRUE(map->Update(key, value, UpdateFlag::kNoExist).ok());
   EXPECT_EQ(*map->Lookup(key), value);
@@ -279,7 +281,7 @@ TEST_F(TypedMapTest, ValueTypeThatCannotBeCodedIsRawOnly) {
   ASSERT_TRUE(map->key_codec().ok());
   auto value_codec = map->value_codec();
   ASSERT_FALSE(value_codec.ok());
-  EXPECT_EQ(value_codec.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(value_codec, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_EQ(value_codec.status().message(),
             "map test/ptrvalue: its value type cannot be coded as JSON "
             "(value.p: pointer unsigned int* cannot be coded: a kernel "
