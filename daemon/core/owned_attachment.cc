@@ -9,10 +9,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/core/cgroup.h"
-#include "daemon/core/cgroup_link.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/core/cgroup_link.h"
 #include "daemon/core/names.h"
 #include "daemon/core/pinned_links.h"
 
@@ -23,8 +23,10 @@ namespace {
 // possible, otherwise created (and pinned when asked). `adopted` tells
 // which.
 absl::StatusOr<UniqueFd> LinkFor(const ResolvedAttachment& r, bool pinned,
-                                 bool may_adopt, const std::string& pin_path,
+                                 bool may_adopt, const PinLayout& layout,
                                  bool& adopted) {
+  const std::string& set = r.set->info.name;
+  const std::string pin_path = layout.LinkPin(set, r.id);
   const int prog_fd = bpf_program__fd(r.program);
   struct stat st;
   const bool pin_exists = ::stat(pin_path.c_str(), &st) == 0;
@@ -45,8 +47,7 @@ absl::StatusOr<UniqueFd> LinkFor(const ResolvedAttachment& r, bool pinned,
   }
   absl::StatusOr<UniqueFd> link = CreateCgroupLink(prog_fd, r.cgroup, r.type);
   if (!link.ok() || !pinned) return link;
-  absl::Status pin =
-      PinLink(link->get(), LinksDirOf(r.set->info.pin_dir), pin_path);
+  absl::Status pin = PinLink(link->get(), layout.LinksDir(set), pin_path);
   if (!pin.ok()) return pin;
   return link;
 }
@@ -90,12 +91,10 @@ absl::StatusOr<ResolvedAttachment> ResolveAttachment(
 
 absl::StatusOr<std::unique_ptr<OwnedAttachment>> MakeAttachment(
     const ResolvedAttachment& r, const v1::Attachment& spec, Origin origin,
-    bool may_adopt) {
-  const std::string pin_path =
-      absl::StrCat(LinksDirOf(r.set->info.pin_dir), "/", r.id);
+    bool may_adopt, const PinLayout& layout) {
   bool adopted = false;
   absl::StatusOr<UniqueFd> link =
-      LinkFor(r, spec.pinned(), may_adopt, pin_path, adopted);
+      LinkFor(r, spec.pinned(), may_adopt, layout, adopted);
   if (!link.ok()) return link.status();
 
   auto att = std::make_unique<OwnedAttachment>();
@@ -111,7 +110,9 @@ absl::StatusOr<std::unique_ptr<OwnedAttachment>> MakeAttachment(
   info.cgroup = r.cgroup;
   info.attach_type = AttachTypeName(r.type);
   info.pinned = spec.pinned();
-  if (spec.pinned()) info.link_pin_path = pin_path;
+  if (spec.pinned()) {
+    info.link_pin_path = layout.LinkPin(r.set->info.name, r.id);
+  }
   if (absl::StatusOr<LinkInfo> li = GetLinkInfo(att->link.get()); li.ok()) {
     info.link_id = li->link_id;
     info.program_id = li->program_id;

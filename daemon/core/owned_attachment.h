@@ -14,9 +14,10 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "daemon/base/unique_fd.h"
 #include "daemon/core/core_types.h"
 #include "daemon/core/loaded_set.h"
-#include "daemon/base/unique_fd.h"
+#include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
 struct bpf_object;
@@ -47,12 +48,13 @@ absl::StatusOr<ResolvedAttachment> ResolveAttachment(
     LoadedSet& set, const v1::Attachment& spec,
     const std::string& cgroup2_mount);
 
-// Attaches r's program through a new bpf_link, pinned when `spec.pinned()`
-// (a stale pin in the way is removed). With `may_adopt`, a pinned spec
-// whose pin exists adopts that link instead (pointed at r's program).
+// Attaches r's program through a new bpf_link, pinned at the layout's link
+// pin when `spec.pinned()` (a stale pin in the way is removed). With
+// `may_adopt`, a pinned spec whose pin exists adopts that link instead
+// (pointed at r's program).
 absl::StatusOr<std::unique_ptr<OwnedAttachment>> MakeAttachment(
     const ResolvedAttachment& r, const v1::Attachment& spec, Origin origin,
-    bool may_adopt);
+    bool may_adopt, const PinLayout& layout);
 
 // Points the attachment's link at the program of the same name in `obj`
 // (BPF_LINK_UPDATE: no moment without a program). On failure the

@@ -9,16 +9,12 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/core/cgroup.h"
-#include "daemon/core/cgroup_link.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/core/cgroup_link.h"
 
 namespace bpfwarden {
-
-std::string LinksDirOf(const std::string& set_pin_dir) {
-  return absl::StrCat(set_pin_dir, "/pinned-links");
-}
 
 absl::Status PinLink(int link_fd, const std::string& links_dir,
                      const std::string& pin_path) {
@@ -57,19 +53,22 @@ void RemovePinnedLink(const std::string& path) {
   DetachAndClose(std::move(link));
 }
 
-void RemoveUnownedLinkPins(const std::string& pin_root,
+void RemoveUnownedLinkPins(const PinLayout& layout,
                            const std::set<std::string>& owned) {
   std::error_code ec;
   for (const auto& set_dir :
-       std::filesystem::directory_iterator(pin_root, ec)) {
-    const std::filesystem::path links = LinksDirOf(set_dir.path().string());
+       std::filesystem::directory_iterator(layout.pin_root(), ec)) {
+    const std::string set = set_dir.path().filename().string();
     std::error_code ec2;
-    for (const auto& pin : std::filesystem::directory_iterator(links, ec2)) {
-      if (owned.count(pin.path().string())) continue;
+    for (const auto& pin :
+         std::filesystem::directory_iterator(layout.LinksDir(set), ec2)) {
+      const std::string path =
+          layout.LinkPin(set, pin.path().filename().string());
+      if (owned.count(path)) continue;
       BPFWARDEN_LOG(WARNING)
-          << "removing pinned link " << pin.path().string()
+          << "removing pinned link " << path
           << ": no attachment of the state or config owns it";
-      RemovePinnedLink(pin.path().string());
+      RemovePinnedLink(path);
     }
   }
 }

@@ -12,12 +12,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/core/pin_layout.h"
 
 namespace bpfwarden {
-
-// The directory of a set's pinned links (bpffs refuses names with a dot;
-// map names never hold a dash).
-std::string LinksDirOf(const std::string& set_pin_dir);
 
 // Pins `link_fd` at `pin_path` inside `links_dir`, creating the directory.
 absl::Status PinLink(int link_fd, const std::string& links_dir,
@@ -32,9 +29,10 @@ absl::StatusOr<UniqueFd> AdoptPinnedLink(const std::string& pin_path,
 // Removes a pinned link: hold it, unlink the pin, detach, close.
 void RemovePinnedLink(const std::string& path);
 
-// Removes (as RemovePinnedLink, with a warning) every link pin under
-// <pin_root>/*/pinned-links/ that is not in `owned`.
-void RemoveUnownedLinkPins(const std::string& pin_root,
+// Removes (as RemovePinnedLink, with a warning) every link pin in the
+// pinned-links directory of every set under the layout's pin root that is
+// not in `owned`.
+void RemoveUnownedLinkPins(const PinLayout& layout,
                            const std::set<std::string>& owned);
 
 }  // namespace bpfwarden

@@ -17,13 +17,13 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/core/cgroup.h"
 #include "daemon/base/errno_status.h"
-#include "daemon/core/loaded_set.h"
 #include "daemon/base/log.h"
+#include "daemon/base/status_list.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/core/loaded_set.h"
 #include "daemon/core/names.h"
 #include "daemon/core/owned_attachment.h"
-#include "daemon/base/status_list.h"
 #include "daemon/core/warden_state.h"
 
 namespace bpfwarden {
@@ -70,7 +70,9 @@ absl::StatusOr<std::unique_ptr<Warden>> Warden::Create(WardenOptions options) {
   return std::unique_ptr<Warden>(new Warden(std::move(options)));
 }
 
-Warden::Warden(WardenOptions options) : options_(std::move(options)) {}
+Warden::Warden(WardenOptions options)
+    : options_(std::move(options)),
+      layout_(options_.pin_root, options_.state_dir) {}
 
 Warden::~Warden() {
   absl::Status s = Shutdown(false);
@@ -112,7 +114,7 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
                      " is already loaded; unload or reload it"));
   }
   absl::StatusOr<std::unique_ptr<LoadedSet>> set =
-      BuildLoadedSet(spec, options, options_.pin_root, options_.state_dir);
+      BuildLoadedSet(spec, options, layout_);
   if (!set.ok()) return set.status();
   ProgramSetInfo result = (*set)->info;
   sets_[spec.name()] = *std::move(set);
@@ -138,7 +140,7 @@ absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
   // The new version loads beside the old one, reusing its pinned maps; on
   // failure the old one stays as it was.
   absl::StatusOr<std::unique_ptr<LoadedSet>> fresh =
-      BuildLoadedSet(spec, options, options_.pin_root, options_.state_dir);
+      BuildLoadedSet(spec, options, layout_);
   if (!fresh.ok()) return fresh.status();
   std::vector<std::string> orphans;
   for (auto& [id, att] : attachments_) {
@@ -185,7 +187,7 @@ absl::Status Warden::UnloadLocked(const std::string& name, bool keep_maps) {
   std::unique_ptr<LoadedSet> set = std::move(it->second);
   sets_.erase(it);
   set->obj.reset();  // closes the programs and this process's map FDs
-  if (!keep_maps) RemoveSetPins(set->info);
+  if (!keep_maps) RemoveSetPins(layout_, set->info);
   BPFWARDEN_LOG(INFO) << "unloaded set " << name
                       << (keep_maps ? " (maps stay pinned)"
                                     : " and unpinned its maps");
@@ -242,7 +244,7 @@ absl::StatusOr<AttachmentInfo> Warden::AttachLocked(const v1::Attachment& spec,
                      AttachTypeName(r->type), " (attachment ", r->id, ")"));
   }
   absl::StatusOr<std::unique_ptr<OwnedAttachment>> att = MakeAttachment(
-      *r, spec, origin, /*may_adopt=*/known_pinned_.count(r->id) > 0);
+      *r, spec, origin, /*may_adopt=*/known_pinned_.count(r->id) > 0, layout_);
   if (!att.ok()) return att.status();
   AttachmentInfo result = (*att)->info;
   attachments_[r->id] = *std::move(att);
@@ -333,8 +335,8 @@ std::vector<MapInfo> Warden::ListMaps() const {
 // ------------------------------------------------------ state and shutdown
 
 absl::Status Warden::PersistLocked(bool include_pinned_links) {
-  if (options_.state_dir.empty()) return absl::OkStatus();
-  return WriteStateFile(options_.state_dir,
+  if (!layout_.has_state_dir()) return absl::OkStatus();
+  return WriteStateFile(layout_,
                         StateOf(sets_, attachments_, include_pinned_links));
 }
 

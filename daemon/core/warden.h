@@ -41,6 +41,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
 namespace bpfwarden {
@@ -165,6 +166,7 @@ class Warden {
   void CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const WardenOptions options_;
+  const PinLayout layout_;  // from options_
   mutable absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, std::unique_ptr<LoadedSet>> sets_ ABSL_GUARDED_BY(mu_);

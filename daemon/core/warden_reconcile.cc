@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/base/status_list.h"
 #include "daemon/core/loaded_set.h"
 #include "daemon/core/owned_attachment.h"
 #include "daemon/core/pinned_links.h"
-#include "daemon/base/status_list.h"
 #include "daemon/core/warden.h"
 #include "daemon/core/warden_state.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -22,8 +22,8 @@ absl::Status Warden::Start(const v1::Config& config) {
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   StatusList errors;
   v1::State state;
-  if (!options_.state_dir.empty()) {
-    StateRead read = ReadOrSetAsideStateFile(options_.state_dir);
+  if (layout_.has_state_dir()) {
+    StateRead read = ReadOrSetAsideStateFile(layout_);
     errors.Add(read.error);
     state = std::move(read.state);
   }
@@ -59,7 +59,7 @@ void Warden::CleanUnknownLinkPinsLocked() {
   for (const auto& [id, att] : attachments_) {
     if (att->info.pinned) owned.insert(att->info.link_pin_path);
   }
-  RemoveUnownedLinkPins(options_.pin_root, owned);
+  RemoveUnownedLinkPins(layout_, owned);
 }
 
 absl::Status Warden::Reconcile(const v1::Config& config) {

@@ -11,15 +11,6 @@
 #include "daemon/core/state_store.h"
 
 namespace bpfwarden {
-namespace {
-
-constexpr char kStateFile[] = "state.textproto";
-
-std::string StatePath(const std::string& state_dir) {
-  return absl::StrCat(state_dir, "/", kStateFile);
-}
-
-}  // namespace
 
 v1::State StateOf(
     const std::map<std::string, std::unique_ptr<LoadedSet>>& sets,
@@ -43,19 +34,18 @@ v1::State StateOf(
   return state;
 }
 
-absl::Status WriteStateFile(const std::string& state_dir,
-                            const v1::State& state) {
+absl::Status WriteStateFile(const PinLayout& layout, const v1::State& state) {
   std::error_code ec;
-  std::filesystem::create_directories(state_dir, ec);
-  return WriteFileAtomically(StatePath(state_dir), SerializeState(state));
+  std::filesystem::create_directories(layout.state_dir(), ec);
+  return WriteFileAtomically(layout.StateFile(), SerializeState(state));
 }
 
-StateRead ReadOrSetAsideStateFile(const std::string& state_dir) {
-  const std::string path = StatePath(state_dir);
+StateRead ReadOrSetAsideStateFile(const PinLayout& layout) {
+  const std::string path = layout.StateFile();
   absl::StatusOr<std::optional<v1::State>> read = ReadStateFile(path);
   StateRead out;
   if (!read.ok()) {
-    const std::string aside = path + ".corrupt";
+    const std::string aside = layout.CorruptStateFile();
     std::rename(path.c_str(), aside.c_str());
     BPFWARDEN_LOG(ERROR) << "ignoring the state file: " << read.status()
                          << "; moved it to " << aside

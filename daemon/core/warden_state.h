@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "daemon/core/loaded_set.h"
 #include "daemon/core/owned_attachment.h"
+#include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
 namespace bpfwarden {
@@ -21,9 +22,9 @@ v1::State StateOf(
     const std::map<std::string, std::unique_ptr<OwnedAttachment>>& attachments,
     bool include_pinned_links);
 
-// Writes `state` to the state file atomically, creating `state_dir`.
-absl::Status WriteStateFile(const std::string& state_dir,
-                            const v1::State& state);
+// Writes `state` to the layout's state file atomically, creating the state
+// directory.
+absl::Status WriteStateFile(const PinLayout& layout, const v1::State& state);
 
 struct StateRead {
   v1::State state;
@@ -31,9 +32,9 @@ struct StateRead {
 };
 
 // The state file's contents; an empty State when there is none. A torn or
-// corrupt file is logged, moved aside to state.textproto.corrupt, and
+// corrupt file is logged, moved aside (PinLayout::CorruptStateFile), and
 // reported in `error` beside an empty State.
-StateRead ReadOrSetAsideStateFile(const std::string& state_dir);
+StateRead ReadOrSetAsideStateFile(const PinLayout& layout);
 
 }  // namespace bpfwarden
 
