@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <set>
 #include <span>
@@ -16,7 +15,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "bpf/bpfwarden_embedded.h"
+#include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
+#include "daemon/base/status_list.h"
 #include "daemon/core/names.h"
 #include "daemon/core/object_file.h"
 #include "daemon/core/set_loader.h"
@@ -177,16 +178,23 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   return set;
 }
 
-void RemoveSetPins(const PinLayout& layout, const ProgramSetInfo& info) {
+absl::Status RemoveSetPins(const PinLayout& layout,
+                           const ProgramSetInfo& info) {
+  StatusList errors;
   for (const MapInfo& map : info.maps) {
     if (map.pin_path.empty()) continue;
     if (::unlink(map.pin_path.c_str()) != 0 && errno != ENOENT) {
-      BPFWARDEN_LOG(ERROR) << "unpin " << map.pin_path << ": "
-                           << std::strerror(errno);
+      errors.Add(ErrnoStatus(
+          errno, absl::StrCat("unpin map ", map.name, " at ", map.pin_path)));
     }
   }
-  ::rmdir(layout.LinksDir(info.name).c_str());
-  ::rmdir(layout.SetDir(info.name).c_str());
+  for (const std::string& dir :
+       {layout.LinksDir(info.name), layout.SetDir(info.name)}) {
+    if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) {
+      errors.Add(ErrnoStatus(errno, absl::StrCat("remove ", dir)));
+    }
+  }
+  return errors.Joined();
 }
 
 std::string ProgramNames(const bpf_object* obj) {

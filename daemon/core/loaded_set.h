@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/core/core_types.h"
@@ -32,8 +33,10 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     const v1::ProgramSet& spec, const LoadOptions& options,
     const PinLayout& layout);
 
-// Unpins the maps of a closed set and removes its pin directories.
-void RemoveSetPins(const PinLayout& layout, const ProgramSetInfo& info);
+// Unpins the maps of a closed set and removes its pin directories; the
+// result names every pin or directory that stayed (a directory still in use
+// by other pins stays, and says so).
+absl::Status RemoveSetPins(const PinLayout& layout, const ProgramSetInfo& info);
 
 // The object's program and map names, ", "-joined (for error messages).
 std::string ProgramNames(const bpf_object* obj);

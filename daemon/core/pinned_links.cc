@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
+#include "daemon/base/status_list.h"
 #include "daemon/core/cgroup.h"
 #include "daemon/core/cgroup_link.h"
 
@@ -47,14 +48,60 @@ absl::StatusOr<UniqueFd> AdoptPinnedLink(const std::string& pin_path,
   return link;
 }
 
-void RemovePinnedLink(const std::string& path) {
-  UniqueFd link(bpf_obj_get(path.c_str()));
-  ::unlink(path.c_str());
-  DetachAndClose(std::move(link));
+absl::Status CheckLinkPin(const std::string& path, uint32_t link_id) {
+  UniqueFd pinned(bpf_obj_get(path.c_str()));
+  if (!pinned) {
+    const int err = errno;
+    if (err == ENOENT) {
+      return absl::NotFoundError(absl::StrCat("nothing is pinned at ", path));
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("the pin ", path, " no longer holds link ", link_id, " (",
+                     ErrnoStatus(err, "open it").message(), ")"));
+  }
+  absl::StatusOr<uint32_t> id = LinkIdOf(pinned.get());
+  if (!id.ok() || *id != link_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the pin ", path, " no longer holds link ", link_id, " but ",
+        id.ok() ? absl::StrCat("link ", *id) : "an object that is no link"));
+  }
+  return absl::OkStatus();
 }
 
-void RemoveUnownedLinkPins(const PinLayout& layout,
-                           const std::set<std::string>& owned) {
+absl::Status UnpinLink(const std::string& path, uint32_t link_id) {
+  absl::Status holds = CheckLinkPin(path, link_id);
+  if (absl::IsNotFound(holds)) return absl::OkStatus();
+  if (!holds.ok()) {
+    return absl::Status(holds.code(),
+                        absl::StrCat(holds.message(), "; left it in place"));
+  }
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return ErrnoStatus(errno,
+                       absl::StrCat("unpin link ", link_id, " at ", path));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RemovePinnedLink(const std::string& path) {
+  UniqueFd link(bpf_obj_get(path.c_str()));
+  if (!link && errno == ENOENT) return absl::OkStatus();
+  if (!link) return ErrnoStatus(errno, absl::StrCat("open pinned link ", path));
+  StatusList errors;
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    errors.Add(ErrnoStatus(errno, absl::StrCat("unpin ", path)));
+  }
+  absl::Status detached = DetachAndClose(std::move(link));
+  if (!detached.ok()) {
+    errors.Add(absl::Status(
+        detached.code(),
+        absl::StrCat("pinned at ", path, ": ", detached.message())));
+  }
+  return errors.Joined();
+}
+
+absl::Status RemoveUnownedLinkPins(const PinLayout& layout,
+                                   const std::set<std::string>& owned) {
+  StatusList errors;
   std::error_code ec;
   for (const auto& set_dir :
        std::filesystem::directory_iterator(layout.pin_root(), ec)) {
@@ -68,9 +115,14 @@ void RemoveUnownedLinkPins(const PinLayout& layout,
       BPFWARDEN_LOG(WARNING)
           << "removing pinned link " << path
           << ": no attachment of the state or config owns it";
-      RemovePinnedLink(path);
+      errors.Add(RemovePinnedLink(path));
     }
   }
+  if (ec) {
+    errors.Add(absl::InternalError(
+        absl::StrCat("list ", layout.pin_root(), ": ", ec.message())));
+  }
+  return errors.Joined();
 }
 
 }  // namespace bpfwarden

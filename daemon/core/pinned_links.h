@@ -6,6 +6,7 @@
 
 #include <linux/bpf.h>
 
+#include <cstdint>
 #include <set>
 #include <string>
 
@@ -26,14 +27,23 @@ absl::StatusOr<UniqueFd> AdoptPinnedLink(const std::string& pin_path,
                                          const std::string& cgroup,
                                          bpf_attach_type type, int prog_fd);
 
-// Removes a pinned link: hold it, unlink the pin, detach, close.
-void RemovePinnedLink(const std::string& path);
+// OK when the pin at `path` holds link `link_id`; NotFound when nothing is
+// pinned there; FailedPrecondition when something else is.
+absl::Status CheckLinkPin(const std::string& path, uint32_t link_id);
+
+// Unlinks the pin of link `link_id` at `path`. A pin already gone is fine;
+// one that holds something else is left in place (FailedPrecondition).
+absl::Status UnpinLink(const std::string& path, uint32_t link_id);
+
+// Removes a pinned link: hold it, unlink the pin, detach, close. Nothing
+// pinned at `path` is fine.
+absl::Status RemovePinnedLink(const std::string& path);
 
 // Removes (as RemovePinnedLink, with a warning) every link pin in the
 // pinned-links directory of every set under the layout's pin root that is
-// not in `owned`.
-void RemoveUnownedLinkPins(const PinLayout& layout,
-                           const std::set<std::string>& owned);
+// not in `owned`; the result names every pin that could not be removed.
+absl::Status RemoveUnownedLinkPins(const PinLayout& layout,
+                                   const std::set<std::string>& owned);
 
 }  // namespace bpfwarden
 

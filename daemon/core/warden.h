@@ -60,10 +60,10 @@ struct WardenOptions {
   std::string config_dir;
 };
 
-struct LoadedSet;           // daemon/loaded_set.h
-struct OwnedAttachment;     // daemon/owned_attachment.h
-struct ResolvedAttachment;  // daemon/owned_attachment.h
-class StatusList;           // daemon/status_list.h
+struct LoadedSet;           // daemon/core/loaded_set.h
+class Attachment;           // daemon/core/attachment.h
+struct ResolvedAttachment;  // daemon/core/resolve_attachment.h
+class StatusList;           // daemon/base/status_list.h
 
 class Warden {
  public:
@@ -100,6 +100,8 @@ class Warden {
   // Detaches the set's attachments, closes it, and unpins its maps unless
   // `keep_maps`. A set from the configuration is refused
   // (FailedPrecondition): the configuration owns it, Reconcile removes it.
+  // A detach or unpin that fails does not stop the unload; the result names
+  // each failure (and each attachment that stayed attached).
   absl::Status Unload(absl::string_view name, bool keep_maps = true);
   std::vector<ProgramSetInfo> ListSets() const;
   absl::StatusOr<ProgramSetInfo> GetSet(absl::string_view name) const;
@@ -108,6 +110,8 @@ class Warden {
   absl::StatusOr<AttachmentInfo> Attach(const v1::Attachment& spec,
                                         Origin origin = Origin::kRuntime);
   // FailedPrecondition for an attachment from the configuration, as Unload.
+  // The attachment is forgotten even when its release fails; the result
+  // then says whether its link stayed attached.
   absl::Status Detach(absl::string_view id);
   // Ours and foreign ones (kernel query over the cgroup attach types) on
   // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
@@ -122,7 +126,8 @@ class Warden {
 
   // Detaches every attachment synchronously (pinned ones too, unless
   // `keep_pinned_links`), closes every set; maps stay pinned. Later calls
-  // fail with FailedPrecondition.
+  // fail with FailedPrecondition. The result lists every failure, each
+  // naming its attachment and whether its link stayed attached.
   absl::Status Shutdown(bool keep_pinned_links = false);
 
   const WardenOptions& options() const { return options_; }
@@ -143,7 +148,9 @@ class Warden {
   absl::StatusOr<AttachmentInfo> AttachLocked(const v1::Attachment& spec,
                                               Origin origin)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status DetachLocked(const std::string& id, bool keep_pin)
+  // Forgets attachment `id` and releases its link by `policy`; the result
+  // is the release's (NotFound for an unknown id).
+  absl::Status DetachLocked(const std::string& id, LinkRelease policy)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<ResolvedAttachment> ResolveLocked(
       const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -163,14 +170,14 @@ class Warden {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReconcileAttachmentsLocked(const v1::Config& config, StatusList& errors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const WardenOptions options_;
   const PinLayout layout_;  // from options_
   mutable absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, std::unique_ptr<LoadedSet>> sets_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::unique_ptr<OwnedAttachment>> attachments_
+  std::map<std::string, std::unique_ptr<Attachment>> attachments_
       ABSL_GUARDED_BY(mu_);
   // Pinned links the state file knows (id -> spec), for adoption at Attach.
   std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);

@@ -14,7 +14,7 @@ namespace bpfwarden {
 
 v1::State StateOf(
     const std::map<std::string, std::unique_ptr<LoadedSet>>& sets,
-    const std::map<std::string, std::unique_ptr<OwnedAttachment>>& attachments,
+    const std::map<std::string, std::unique_ptr<Attachment>>& attachments,
     bool include_pinned_links) {
   v1::State state;
   for (const auto& [name, set] : sets) {
@@ -22,13 +22,13 @@ v1::State StateOf(
       *state.add_program_sets() = set->spec;
   }
   for (const auto& [id, att] : attachments) {
-    if (att->info.origin == Origin::kRuntime)
-      *state.add_attachments() = att->spec;
-    if (att->info.pinned && include_pinned_links) {
+    if (att->info().origin == Origin::kRuntime)
+      *state.add_attachments() = att->spec();
+    if (att->info().pinned && include_pinned_links) {
       v1::PinnedLink* link = state.add_pinned_links();
       link->set_id(id);
-      link->set_pin_path(att->info.link_pin_path);
-      *link->mutable_attachment() = att->spec;
+      link->set_pin_path(att->info().link_pin_path);
+      *link->mutable_attachment() = att->spec();
     }
   }
   return state;

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "daemon/core/attachment.h"
 #include "daemon/core/loaded_set.h"
-#include "daemon/core/owned_attachment.h"
 #include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
@@ -19,7 +19,7 @@ namespace bpfwarden {
 // origin) when `include_pinned_links`.
 v1::State StateOf(
     const std::map<std::string, std::unique_ptr<LoadedSet>>& sets,
-    const std::map<std::string, std::unique_ptr<OwnedAttachment>>& attachments,
+    const std::map<std::string, std::unique_ptr<Attachment>>& attachments,
     bool include_pinned_links);
 
 // Writes `state` to the layout's state file atomically, creating the state
