@@ -29,6 +29,12 @@ enum class LinkRelease {
   kKeepPinned,
 };
 
+// What Warden::Unload does with the set's pinned maps.
+enum class MapPins {
+  kKeep,    // they stay pinned: the next load of the set reuses them
+  kRemove,  // unpinned; a map goes away once nothing else holds it
+};
+
 // Options of Warden::Load.
 struct LoadOptions {
   // Create every pinned map of the set afresh (empty), instead of reusing the

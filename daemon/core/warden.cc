@@ -77,7 +77,7 @@ Warden::Warden(WardenOptions options)
       layout_(options_.pin_root, options_.state_dir) {}
 
 Warden::~Warden() {
-  absl::Status s = Shutdown(false);
+  absl::Status s = Shutdown(LinkRelease::kDetach);
   if (!s.ok()) BPFWARDEN_LOG(ERROR) << "shutdown: " << s;
 }
 
@@ -163,7 +163,7 @@ absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
   return old->second->info;
 }
 
-absl::Status Warden::Unload(absl::string_view name, bool keep_maps) {
+absl::Status Warden::Unload(absl::string_view name, MapPins maps) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   if (auto it = sets_.find(std::string(name));
@@ -171,12 +171,12 @@ absl::Status Warden::Unload(absl::string_view name, bool keep_maps) {
     return DeclaredInConfig(absl::StrCat("program set ", name));
   }
   const bool loaded = sets_.count(std::string(name)) > 0;
-  absl::Status s = UnloadLocked(std::string(name), keep_maps);
+  absl::Status s = UnloadLocked(std::string(name), maps);
   if (loaded) PersistOrLogLocked();
   return s;
 }
 
-absl::Status Warden::UnloadLocked(const std::string& name, bool keep_maps) {
+absl::Status Warden::UnloadLocked(const std::string& name, MapPins maps) {
   auto it = sets_.find(name);
   if (it == sets_.end()) {
     return absl::NotFoundError(absl::StrCat("no program set named ", name));
@@ -192,10 +192,11 @@ absl::Status Warden::UnloadLocked(const std::string& name, bool keep_maps) {
   std::unique_ptr<LoadedSet> set = std::move(it->second);
   sets_.erase(it);
   set->obj.reset();  // closes the programs and this process's map FDs
-  if (!keep_maps) errors.Add(RemoveSetPins(layout_, set->info));
+  const bool unpin = maps == MapPins::kRemove;
+  if (unpin) errors.Add(RemoveSetPins(layout_, set->info));
   BPFWARDEN_LOG(INFO) << "unloaded set " << name
-                      << (keep_maps ? " (maps stay pinned)"
-                                    : " and unpinned its maps");
+                      << (unpin ? " and unpinned its maps"
+                                : " (maps stay pinned)");
   return errors.Joined();
 }
 
@@ -345,32 +346,38 @@ std::vector<MapInfo> Warden::ListMaps() const {
 
 // ------------------------------------------------------ state and shutdown
 
-absl::Status Warden::PersistLocked(bool include_pinned_links) {
+absl::Status Warden::PersistLocked(PinnedLinksInState links) {
   if (!layout_.has_state_dir()) return absl::OkStatus();
-  return WriteStateFile(layout_,
-                        StateOf(sets_, attachments_, include_pinned_links));
+  return WriteStateFile(layout_, StateOf(sets_, attachments_, links));
 }
 
 void Warden::PersistOrLogLocked() {
-  absl::Status s = PersistLocked(true);
+  absl::Status s = PersistLocked(PinnedLinksInState::kRecord);
   if (!s.ok()) BPFWARDEN_LOG(ERROR) << "persist state: " << s;
 }
 
-absl::Status Warden::Shutdown(bool keep_pinned_links) {
+absl::Status Warden::Shutdown(LinkRelease pinned_links) {
   absl::MutexLock lock(&mu_);
   if (shut_down_) return absl::OkStatus();
   StatusList errors;
   // Record first: runtime items and, when kept, the pinned links.
-  errors.Add(PersistLocked(keep_pinned_links));
+  errors.Add(PersistLocked(pinned_links == LinkRelease::kKeepPinned
+                               ? PinnedLinksInState::kRecord
+                               : PinnedLinksInState::kOmit));
   std::vector<std::string> ids;
   for (const auto& [id, att] : attachments_) ids.push_back(id);
-  const LinkRelease policy =
-      keep_pinned_links ? LinkRelease::kKeepPinned : LinkRelease::kDetach;
-  for (const std::string& id : ids) errors.Add(DetachLocked(id, policy));
+  int failed = 0;
+  for (const std::string& id : ids) {
+    absl::Status released = DetachLocked(id, pinned_links);
+    if (!released.ok()) ++failed;
+    errors.Add(released);
+  }
   sets_.clear();
   shut_down_ = true;
-  BPFWARDEN_LOG(INFO) << "shut down: " << ids.size()
-                      << " attachments released; maps stay pinned";
+  BPFWARDEN_LOG(INFO) << "shut down: " << ids.size() << " attachments released"
+                      << (failed > 0 ? absl::StrCat(" (", failed, " failed)")
+                                     : "")
+                      << "; maps stay pinned";
   return errors.Joined();
 }
 

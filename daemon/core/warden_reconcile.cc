@@ -51,7 +51,7 @@ absl::Status Warden::Start(const v1::Config& config) {
   }
   errors.Note(CleanUnknownLinkPinsLocked(), "remove stale link pins");
   known_pinned_.clear();
-  errors.Note(PersistLocked(true), "persist state");
+  errors.Note(PersistLocked(PinnedLinksInState::kRecord), "persist state");
   return errors.Joined();
 }
 
@@ -69,7 +69,7 @@ absl::Status Warden::Reconcile(const v1::Config& config) {
   StatusList errors;
   ReconcileSetsLocked(config, errors);
   ReconcileAttachmentsLocked(config, errors);
-  errors.Note(PersistLocked(true), "persist state");
+  errors.Note(PersistLocked(PinnedLinksInState::kRecord), "persist state");
   return errors.Joined();
 }
 
@@ -85,7 +85,7 @@ void Warden::ReconcileSetsLocked(const v1::Config& config, StatusList& errors) {
   for (const std::string& name : config_sets) {
     auto want = desired.find(name);
     if (want == desired.end()) {
-      errors.Note(UnloadLocked(name, /*keep_maps=*/true),
+      errors.Note(UnloadLocked(name, MapPins::kKeep),
                   absl::StrCat("unload ", name));
       continue;
     }

@@ -15,7 +15,7 @@ namespace bpfwarden {
 v1::State StateOf(
     const std::map<std::string, std::unique_ptr<LoadedSet>>& sets,
     const std::map<std::string, std::unique_ptr<Attachment>>& attachments,
-    bool include_pinned_links) {
+    PinnedLinksInState links) {
   v1::State state;
   for (const auto& [name, set] : sets) {
     if (set->info.origin == Origin::kRuntime)
@@ -24,7 +24,7 @@ v1::State StateOf(
   for (const auto& [id, att] : attachments) {
     if (att->info().origin == Origin::kRuntime)
       *state.add_attachments() = att->spec();
-    if (att->info().pinned && include_pinned_links) {
+    if (att->info().pinned && links == PinnedLinksInState::kRecord) {
       v1::PinnedLink* link = state.add_pinned_links();
       link->set_id(id);
       link->set_pin_path(att->info().link_pin_path);

@@ -15,12 +15,15 @@
 
 namespace bpfwarden {
 
-// The runtime sets and attachments, and the pinned links (of either
-// origin) when `include_pinned_links`.
+// Whether the state file records the pinned links (of either origin), for
+// the next start to adopt them.
+enum class PinnedLinksInState { kRecord, kOmit };
+
+// The runtime sets and attachments, and the pinned links as `links` says.
 v1::State StateOf(
     const std::map<std::string, std::unique_ptr<LoadedSet>>& sets,
     const std::map<std::string, std::unique_ptr<Attachment>>& attachments,
-    bool include_pinned_links);
+    PinnedLinksInState links);
 
 // Writes `state` to the layout's state file atomically, creating the state
 // directory.
