@@ -1,9 +1,9 @@
-// Teardown that fails for real, and says so: Warden::Shutdown reports each
-// attachment whose release failed and whether its link stayed attached, and
-// bpfwardend exits non-zero naming it. The failures are real: a link pin
-// replaced by another object, a kept pinned link whose pin is gone, and a
-// BPF_LINK_DETACH the kernel refuses (a seccomp filter on the thread that
-// shuts down, as a unit's SystemCallFilter= would set).
+// Teardown that fails for real, and says so: Warden::Shutdown (and Detach,
+// Unload) reports each attachment whose release failed and whether its link
+// stayed attached, and bpfwardend exits non-zero naming it. The failures are
+// real: a link pin replaced by another object, a kept pinned link whose pin
+// is gone, and a BPF_LINK_DETACH the kernel refuses (a seccomp filter on the
+// thread that releases, as a unit's SystemCallFilter= would set).
 #include <bpf/bpf.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -190,6 +190,28 @@ TEST_F(TeardownTest, RefusedDetachOfTheOnlyHolderSaysTheCloseDetachedIt) {
   EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << s;
   EXPECT_THAT(s.message(), HasSubstr(Describe(att))) << s;
   EXPECT_THAT(s.message(), HasSubstr("closing its last FD detached it")) << s;
+  EXPECT_THAT(AttachedAnyType(cgroup()), IsEmpty());
+}
+
+// Detach and Unload return the refusal too; the attachment and the set
+// are gone from the daemon all the same.
+TEST_F(TeardownTest, DetachAndUnloadReturnTheRefusal) {
+  const AttachmentInfo first = Attach(/*pinned=*/false);
+  absl::Status detached, unloaded;
+  ASSERT_TRUE(testing::RunWithBpfCommandRefused(BPF_LINK_DETACH, EPERM, [&] {
+                detached = warden_->Detach(first.id);
+              }).ok());
+  EXPECT_EQ(detached.code(), absl::StatusCode::kPermissionDenied) << detached;
+  EXPECT_THAT(detached.message(), HasSubstr(Describe(first))) << detached;
+  EXPECT_EQ(warden_->Detach(first.id).code(), absl::StatusCode::kNotFound);
+
+  const AttachmentInfo second = Attach(/*pinned=*/false);
+  ASSERT_TRUE(testing::RunWithBpfCommandRefused(BPF_LINK_DETACH, EPERM, [&] {
+                unloaded = warden_->Unload(kSet);
+              }).ok());
+  EXPECT_EQ(unloaded.code(), absl::StatusCode::kPermissionDenied) << unloaded;
+  EXPECT_THAT(unloaded.message(), HasSubstr(Describe(second))) << unloaded;
+  EXPECT_EQ(warden_->GetSet(kSet).status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(AttachedAnyType(cgroup()), IsEmpty());
 }
 
