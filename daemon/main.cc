@@ -175,9 +175,12 @@ int Run() {
 
   systemd::NotifyStopping();
   (*api)->Shutdown();
-  absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links));
+  absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links)
+                                           ? bpfwarden::LinkRelease::kKeepPinned
+                                           : bpfwarden::LinkRelease::kDetach);
   if (!s.ok()) {
-    BPFWARDEN_LOG(ERROR) << "shutdown: " << s;
+    // Each failure names its attachment and whether its link stayed attached.
+    BPFWARDEN_LOG(ERROR) << "shutdown incomplete: " << s;
     return 1;
   }
   BPFWARDEN_LOG(INFO) << "stopped";

@@ -53,8 +53,8 @@ grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
   Resource what = SetResource(req->name());
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Unload");
   if (!who.ok()) return ToGrpc(who.status());
-  absl::Status status =
-      api_->warden().Unload(req->name(), /*keep_maps=*/!req->unpin_maps());
+  absl::Status status = api_->warden().Unload(
+      req->name(), req->unpin_maps() ? MapPins::kRemove : MapPins::kKeep);
   if (status.ok()) api_->ForgetMaps(req->name());
   policy::Audit({&*who, "Programs.Unload", &what, "", status});
   return ToGrpc(status);

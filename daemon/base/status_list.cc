@@ -19,6 +19,7 @@ void StatusList::Add(const absl::Status& status) {
 
 absl::Status StatusList::Joined() const {
   if (errors_.empty()) return absl::OkStatus();
+  if (errors_.size() == 1) return errors_.front();
   std::vector<std::string> messages;
   for (const absl::Status& s : errors_) messages.push_back(s.ToString());
   return absl::Status(errors_.front().code(), absl::StrJoin(messages, "; "));

@@ -17,8 +17,9 @@ class StatusList {
   void Note(const absl::Status& status, const std::string& what);
   // Keeps a failure as it is, without logging it. An OK status is ignored.
   void Add(const absl::Status& status);
-  // OK when nothing failed; otherwise the first failure's code and every
-  // failure (code and message), joined with "; ".
+  // OK when nothing failed; the failure itself when one did; otherwise the
+  // first failure's code and every failure (code and message), joined with
+  // "; ".
   absl::Status Joined() const;
 
  private:

@@ -26,5 +26,12 @@ TEST(StatusListTest, JoinsFailuresWithTheFirstCode) {
             "NOT_FOUND: config set x: no set x; DATA_LOSS: torn");
 }
 
+TEST(StatusListTest, OneFailureIsItself) {
+  StatusList list;
+  list.Note(absl::FailedPreconditionError("pin replaced"), "attachment a");
+  EXPECT_EQ(list.Joined(),
+            absl::FailedPreconditionError("attachment a: pin replaced"));
+}
+
 }  // namespace
 }  // namespace bpfwarden

@@ -5,8 +5,13 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <fstream>
+#include <string>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/core/names.h"
@@ -113,8 +118,63 @@ absl::StatusOr<LinkInfo> GetLinkInfo(int link_fd) {
   return out;
 }
 
-void DetachAndClose(UniqueFd link) {
-  if (link) bpf_link_detach(link.get());
+absl::StatusOr<uint32_t> LinkIdOf(int fd) {
+  const std::string path = absl::StrCat("/proc/self/fdinfo/", fd);
+  std::ifstream fdinfo(path);
+  if (!fdinfo) return ErrnoStatus(errno, absl::StrCat("read ", path));
+  // A bpf_link's fdinfo has a "link_id:" line; a map's or a program's not.
+  std::string line;
+  while (std::getline(fdinfo, line)) {
+    absl::string_view rest = line;
+    uint32_t id = 0;
+    if (absl::ConsumePrefix(&rest, "link_id:") &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(rest), &id)) {
+      return id;
+    }
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("fd ", fd, " is not a bpf_link"));
+}
+
+absl::StatusOr<bool> CgroupLinkAttached(uint32_t link_id) {
+  UniqueFd fd(bpf_link_get_fd_by_id(link_id));
+  if (!fd) {
+    if (errno == ENOENT) return false;
+    return ErrnoStatus(errno, absl::StrCat("open link ", link_id));
+  }
+  absl::StatusOr<LinkInfo> info = GetLinkInfo(fd.get());
+  if (!info.ok()) return info.status();
+  // A detached cgroup link reports cgroup id 0.
+  return info->is_cgroup && info->cgroup_id != 0;
+}
+
+absl::Status DetachAndClose(UniqueFd link) {
+  if (!link) return absl::OkStatus();
+  if (bpf_link_detach(link.get()) == 0) return absl::OkStatus();
+  const int err = errno;
+  absl::StatusOr<uint32_t> id = LinkIdOf(link.get());
+  link.Reset();
+  if (!id.ok()) {
+    return ErrnoStatus(err, absl::StrCat("detach (BPF_LINK_DETACH) of a link "
+                                         "of unknown id (",
+                                         id.status().message(), ")"));
+  }
+  const std::string what = absl::StrCat("link ", *id);
+  absl::StatusOr<bool> attached = CgroupLinkAttached(*id);
+  std::string after;
+  if (!attached.ok()) {
+    after = absl::StrCat("; whether ", what, " is still attached is unknown (",
+                         attached.status().message(), ")");
+  } else if (*attached) {
+    after = absl::StrCat("; ", what,
+                         " stays attached: something else holds it (an FD "
+                         "in another process, or a pin)");
+  } else {
+    after = "; closing its last FD detached it";
+  }
+  const absl::Status refused =
+      ErrnoStatus(err, absl::StrCat("detach (BPF_LINK_DETACH) ", what));
+  return absl::Status(refused.code(), absl::StrCat(refused.message(), after));
 }
 
 }  // namespace bpfwarden

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "daemon/base/unique_fd.h"
 
@@ -47,9 +48,19 @@ struct LinkInfo {
 
 absl::StatusOr<LinkInfo> GetLinkInfo(int link_fd);
 
+// The id of the bpf_link `fd` refers to; FailedPrecondition when `fd` is
+// another kind of file (a map, a program).
+absl::StatusOr<uint32_t> LinkIdOf(int fd);
+
+// Whether cgroup link `link_id` still exists and is attached to a cgroup.
+absl::StatusOr<bool> CgroupLinkAttached(uint32_t link_id);
+
 // Detaches the link now (BPF_LINK_DETACH), whoever else holds it, then
-// closes it.
-void DetachAndClose(UniqueFd link);
+// closes it; OK for an empty `link`. When the kernel refuses the detach,
+// the error names the link and says whether it stayed attached: closing the
+// FD still detaches it unless something else (an FD elsewhere, a pin) holds
+// the link.
+absl::Status DetachAndClose(UniqueFd link);
 
 }  // namespace bpfwarden
 

@@ -19,6 +19,22 @@ namespace bpfwarden {
 // through the API and persist in the state directory.
 enum class Origin { kConfig, kRuntime };
 
+// How the daemon lets go of an attachment's bpf_link (Warden::Shutdown,
+// Attachment::Release).
+enum class LinkRelease {
+  // Detach now, pinned links included (their pins are removed first).
+  kDetach,
+  // Pinned links stay attached through their pins, for the next start to
+  // adopt; the others are detached.
+  kKeepPinned,
+};
+
+// What Warden::Unload does with the set's pinned maps.
+enum class MapPins {
+  kKeep,    // they stay pinned: the next load of the set reuses them
+  kRemove,  // unpinned; a map goes away once nothing else holds it
+};
+
 // Options of Warden::Load.
 struct LoadOptions {
   // Create every pinned map of the set afresh (empty), instead of reusing the

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <set>
 #include <span>
@@ -16,10 +15,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "bpf/bpfwarden_embedded.h"
+#include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
+#include "daemon/base/status_list.h"
 #include "daemon/core/names.h"
 #include "daemon/core/object_file.h"
-#include "daemon/core/pinned_links.h"
 #include "daemon/core/set_loader.h"
 #include "daemon/core/state_store.h"
 
@@ -120,16 +120,15 @@ ProgramSetInfo DescribeSet(const v1::ProgramSet& spec, Origin origin,
   return info;
 }
 
-// Saves the blobs under <state_dir>/objects/ and names them in `spec`; a
-// blob that cannot be saved is logged (the set will not survive a restart).
+// Saves the blobs in the layout's objects directory and names them in
+// `spec`; a blob that cannot be saved is logged (the set will not survive a
+// restart).
 void SaveObjectBlobs(const std::vector<std::string>& blobs,
-                     const std::string& state_dir, v1::ProgramSet& spec) {
-  const std::string dir = absl::StrCat(state_dir, "/objects");
+                     const PinLayout& layout, v1::ProgramSet& spec) {
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  std::filesystem::create_directories(layout.ObjectsDir(), ec);
   for (size_t i = 0; i < blobs.size(); ++i) {
-    const std::string path =
-        absl::StrCat(dir, "/", spec.name(), "-", i, ".bpf.o");
+    const std::string path = layout.SavedObject(spec.name(), i);
     absl::Status s = WriteFileAtomically(path, blobs[i]);
     if (!s.ok()) {
       BPFWARDEN_LOG(ERROR) << "set " << spec.name() << ": " << s
@@ -144,7 +143,7 @@ void SaveObjectBlobs(const std::vector<std::string>& blobs,
 
 absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     const v1::ProgramSet& spec, const LoadOptions& options,
-    const std::string& pin_root, const std::string& state_dir) {
+    const PinLayout& layout) {
   absl::StatusOr<std::vector<ObjectInput>> inputs = GatherInputs(spec, options);
   if (!inputs.ok()) return inputs.status();
   absl::StatusOr<std::string> elf = LinkObjects(*inputs);
@@ -152,7 +151,7 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
 
   SetLoadRequest request;
   request.name = spec.name();
-  request.pin_dir = absl::StrCat(pin_root, "/", spec.name());
+  request.layout = &layout;
   request.elf = *std::move(elf);
   request.kconfig.assign(spec.kconfig().begin(), spec.kconfig().end());
   request.globals.assign(spec.globals().begin(), spec.globals().end());
@@ -164,11 +163,12 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
 
   auto set = std::make_unique<LoadedSet>();
   set->spec = spec;
-  set->info = DescribeSet(spec, options.origin, request.pin_dir, *loaded);
+  set->info =
+      DescribeSet(spec, options.origin, layout.SetDir(spec.name()), *loaded);
   set->obj = std::move(loaded->obj);
   if (options.origin == Origin::kRuntime && !options.object_blobs.empty() &&
-      !state_dir.empty()) {
-    SaveObjectBlobs(options.object_blobs, state_dir, set->spec);
+      layout.has_state_dir()) {
+    SaveObjectBlobs(options.object_blobs, layout, set->spec);
   }
   const ProgramSetInfo& info = set->info;
   BPFWARDEN_LOG(INFO) << "loaded set " << info.name << ": "
@@ -178,16 +178,23 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   return set;
 }
 
-void RemoveSetPins(const ProgramSetInfo& info) {
+absl::Status RemoveSetPins(const PinLayout& layout,
+                           const ProgramSetInfo& info) {
+  StatusList errors;
   for (const MapInfo& map : info.maps) {
     if (map.pin_path.empty()) continue;
     if (::unlink(map.pin_path.c_str()) != 0 && errno != ENOENT) {
-      BPFWARDEN_LOG(ERROR) << "unpin " << map.pin_path << ": "
-                           << std::strerror(errno);
+      errors.Add(ErrnoStatus(
+          errno, absl::StrCat("unpin map ", map.name, " at ", map.pin_path)));
     }
   }
-  ::rmdir(LinksDirOf(info.pin_dir).c_str());
-  ::rmdir(info.pin_dir.c_str());
+  for (const std::string& dir :
+       {layout.LinksDir(info.name), layout.SetDir(info.name)}) {
+    if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) {
+      errors.Add(ErrnoStatus(errno, absl::StrCat("remove ", dir)));
+    }
+  }
+  return errors.Joined();
 }
 
 std::string ProgramNames(const bpf_object* obj) {

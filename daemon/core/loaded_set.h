@@ -6,9 +6,11 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "daemon/core/core_types.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "daemon/core/core_types.h"
+#include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
 struct bpf_object;
@@ -22,17 +24,19 @@ struct LoadedSet {
 };
 
 // Gathers the spec's objects (builtin, files, `options.object_blobs`),
-// links them and loads the result with its maps pinned under
-// <pin_root>/<name>/. A runtime set's blobs are saved under
-// <state_dir>/objects/ (unless `state_dir` is empty) and named in the
+// links them and loads the result with its maps pinned in the set's
+// directory of `layout`. A runtime set's blobs are saved in the layout's
+// objects directory (unless it has no state directory) and named in the
 // returned spec, so that a restart can load it again. The name is not
 // checked here.
 absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     const v1::ProgramSet& spec, const LoadOptions& options,
-    const std::string& pin_root, const std::string& state_dir);
+    const PinLayout& layout);
 
-// Unpins the maps of a closed set and removes its pin directories.
-void RemoveSetPins(const ProgramSetInfo& info);
+// Unpins the maps of a closed set and removes its pin directories; the
+// result names every pin or directory that stayed (a directory still in use
+// by other pins stays, and says so).
+absl::Status RemoveSetPins(const PinLayout& layout, const ProgramSetInfo& info);
 
 // The object's program and map names, ", "-joined (for error messages).
 std::string ProgramNames(const bpf_object* obj);

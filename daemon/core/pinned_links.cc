@@ -9,16 +9,13 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/core/cgroup.h"
-#include "daemon/core/cgroup_link.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
+#include "daemon/base/status_list.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/core/cgroup_link.h"
 
 namespace bpfwarden {
-
-std::string LinksDirOf(const std::string& set_pin_dir) {
-  return absl::StrCat(set_pin_dir, "/pinned-links");
-}
 
 absl::Status PinLink(int link_fd, const std::string& links_dir,
                      const std::string& pin_path) {
@@ -51,27 +48,81 @@ absl::StatusOr<UniqueFd> AdoptPinnedLink(const std::string& pin_path,
   return link;
 }
 
-void RemovePinnedLink(const std::string& path) {
-  UniqueFd link(bpf_obj_get(path.c_str()));
-  ::unlink(path.c_str());
-  DetachAndClose(std::move(link));
+absl::Status CheckLinkPin(const std::string& path, uint32_t link_id) {
+  UniqueFd pinned(bpf_obj_get(path.c_str()));
+  if (!pinned) {
+    const int err = errno;
+    if (err == ENOENT) {
+      return absl::NotFoundError(absl::StrCat("nothing is pinned at ", path));
+    }
+    return absl::FailedPreconditionError(
+        absl::StrCat("the pin ", path, " no longer holds link ", link_id, " (",
+                     ErrnoStatus(err, "open it").message(), ")"));
+  }
+  absl::StatusOr<uint32_t> id = LinkIdOf(pinned.get());
+  if (!id.ok() || *id != link_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the pin ", path, " no longer holds link ", link_id, " but ",
+        id.ok() ? absl::StrCat("link ", *id) : "an object that is no link"));
+  }
+  return absl::OkStatus();
 }
 
-void RemoveUnownedLinkPins(const std::string& pin_root,
-                           const std::set<std::string>& owned) {
+absl::Status UnpinLink(const std::string& path, uint32_t link_id) {
+  absl::Status holds = CheckLinkPin(path, link_id);
+  if (absl::IsNotFound(holds)) return absl::OkStatus();
+  if (!holds.ok()) {
+    return absl::Status(holds.code(),
+                        absl::StrCat(holds.message(), "; left it in place"));
+  }
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    return ErrnoStatus(errno,
+                       absl::StrCat("unpin link ", link_id, " at ", path));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RemovePinnedLink(const std::string& path) {
+  UniqueFd link(bpf_obj_get(path.c_str()));
+  if (!link && errno == ENOENT) return absl::OkStatus();
+  if (!link) return ErrnoStatus(errno, absl::StrCat("open pinned link ", path));
+  StatusList errors;
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    errors.Add(ErrnoStatus(errno, absl::StrCat("unpin ", path)));
+  }
+  absl::Status detached = DetachAndClose(std::move(link));
+  if (!detached.ok()) {
+    errors.Add(absl::Status(
+        detached.code(),
+        absl::StrCat("pinned at ", path, ": ", detached.message())));
+  }
+  return errors.Joined();
+}
+
+absl::Status RemoveUnownedLinkPins(const PinLayout& layout,
+                                   const std::set<std::string>& owned) {
+  StatusList errors;
   std::error_code ec;
   for (const auto& set_dir :
-       std::filesystem::directory_iterator(pin_root, ec)) {
-    const std::filesystem::path links = LinksDirOf(set_dir.path().string());
+       std::filesystem::directory_iterator(layout.pin_root(), ec)) {
+    const std::string set = set_dir.path().filename().string();
     std::error_code ec2;
-    for (const auto& pin : std::filesystem::directory_iterator(links, ec2)) {
-      if (owned.count(pin.path().string())) continue;
+    for (const auto& pin :
+         std::filesystem::directory_iterator(layout.LinksDir(set), ec2)) {
+      const std::string path =
+          layout.LinkPin(set, pin.path().filename().string());
+      if (owned.count(path)) continue;
       BPFWARDEN_LOG(WARNING)
-          << "removing pinned link " << pin.path().string()
+          << "removing pinned link " << path
           << ": no attachment of the state or config owns it";
-      RemovePinnedLink(pin.path().string());
+      errors.Add(RemovePinnedLink(path));
     }
   }
+  if (ec) {
+    errors.Add(absl::InternalError(
+        absl::StrCat("list ", layout.pin_root(), ": ", ec.message())));
+  }
+  return errors.Joined();
 }
 
 }  // namespace bpfwarden

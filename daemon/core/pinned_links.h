@@ -6,18 +6,16 @@
 
 #include <linux/bpf.h>
 
+#include <cstdint>
 #include <set>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/core/pin_layout.h"
 
 namespace bpfwarden {
-
-// The directory of a set's pinned links (bpffs refuses names with a dot;
-// map names never hold a dash).
-std::string LinksDirOf(const std::string& set_pin_dir);
 
 // Pins `link_fd` at `pin_path` inside `links_dir`, creating the directory.
 absl::Status PinLink(int link_fd, const std::string& links_dir,
@@ -29,13 +27,23 @@ absl::StatusOr<UniqueFd> AdoptPinnedLink(const std::string& pin_path,
                                          const std::string& cgroup,
                                          bpf_attach_type type, int prog_fd);
 
-// Removes a pinned link: hold it, unlink the pin, detach, close.
-void RemovePinnedLink(const std::string& path);
+// OK when the pin at `path` holds link `link_id`; NotFound when nothing is
+// pinned there; FailedPrecondition when something else is.
+absl::Status CheckLinkPin(const std::string& path, uint32_t link_id);
 
-// Removes (as RemovePinnedLink, with a warning) every link pin under
-// <pin_root>/*/pinned-links/ that is not in `owned`.
-void RemoveUnownedLinkPins(const std::string& pin_root,
-                           const std::set<std::string>& owned);
+// Unlinks the pin of link `link_id` at `path`. A pin already gone is fine;
+// one that holds something else is left in place (FailedPrecondition).
+absl::Status UnpinLink(const std::string& path, uint32_t link_id);
+
+// Removes a pinned link: hold it, unlink the pin, detach, close. Nothing
+// pinned at `path` is fine.
+absl::Status RemovePinnedLink(const std::string& path);
+
+// Removes (as RemovePinnedLink, with a warning) every link pin in the
+// pinned-links directory of every set under the layout's pin root that is
+// not in `owned`; the result names every pin that could not be removed.
+absl::Status RemoveUnownedLinkPins(const PinLayout& layout,
+                                   const std::set<std::string>& owned);
 
 }  // namespace bpfwarden
 

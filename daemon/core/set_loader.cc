@@ -31,21 +31,27 @@ namespace {
 constexpr size_t kLogSize = 1 << 20;
 constexpr size_t kFullLogSize = 16 << 20;
 
-// Names of the entries of a bpffs directory (empty if it does not exist).
-std::set<std::string> ListDir(const std::string& dir) {
-  std::set<std::string> names;
+std::string NameOf(const std::filesystem::path& path) {
+  return path.filename().string();
+}
+
+// The entries of a bpffs directory (none if it does not exist).
+std::vector<std::filesystem::path> ListDir(const std::string& dir) {
+  std::vector<std::filesystem::path> paths;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    names.insert(e.path().filename().string());
+    paths.push_back(e.path());
   }
-  return names;
+  return paths;
 }
 
 // Undoes what a failed load did to the pin directory.
 class PinRollback {
  public:
-  explicit PinRollback(std::string dir)
-      : dir_(std::move(dir)), before_(ListDir(dir_)) {
+  explicit PinRollback(std::string dir) : dir_(std::move(dir)) {
+    for (const std::filesystem::path& path : ListDir(dir_)) {
+      before_.insert(NameOf(path));
+    }
     struct stat st;
     existed_ = ::stat(dir_.c_str(), &st) == 0;
   }
@@ -61,21 +67,20 @@ class PinRollback {
       for (const auto& [backup, original] : replaced_) ::unlink(backup.c_str());
       return;
     }
-    for (const std::string& name : ListDir(dir_)) {
-      if (!before_.count(name)) ::unlink((dir_ + "/" + name).c_str());
+    for (const std::filesystem::path& path : ListDir(dir_)) {
+      if (!before_.count(NameOf(path))) ::unlink(path.c_str());
     }
     for (const auto& [backup, original] : replaced_) {
       ::rename(backup.c_str(), original.c_str());
     }
     if (!existed_) ::rmdir(dir_.c_str());
   }
-  // Moves the pin at `path` aside; it comes back on failure.
-  absl::Status Replace(const std::string& path) {
-    std::string backup = absl::StrCat(path, "-replaced");  // bpffs: no dots
+  // Moves the pin at `path` aside to `backup`; it comes back on failure.
+  absl::Status Replace(const std::string& path, const std::string& backup) {
     if (::rename(path.c_str(), backup.c_str()) != 0) {
       return ErrnoStatus(errno, absl::StrCat("move aside ", path));
     }
-    before_.insert(std::filesystem::path(backup).filename().string());
+    before_.insert(NameOf(backup));
     replaced_.emplace_back(backup, path);
     return absl::OkStatus();
   }
@@ -160,7 +165,7 @@ absl::Status PrepareMaps(const SetLoadRequest& req, bpf_object* obj,
       bpf_map__set_pin_path(map, nullptr);  // .rodata/.data/.bss/.kconfig
       continue;
     }
-    const std::string path = absl::StrCat(req.pin_dir, "/", bpf_map__name(map));
+    const std::string path = req.layout->MapPin(req.name, bpf_map__name(map));
     if (bpf_map__pin_path(map) == nullptr) {
       if (!req.pin_all_maps) continue;
       if (int err = bpf_map__set_pin_path(map, path.c_str()); err != 0) {
@@ -174,7 +179,9 @@ absl::Status PrepareMaps(const SetLoadRequest& req, bpf_object* obj,
           errno, absl::StrCat("open pinned map ", bpf_map__pin_path(map)));
     }
     if (req.replace_maps) {
-      absl::Status s = rollback->Replace(bpf_map__pin_path(map));
+      absl::Status s = rollback->Replace(
+          bpf_map__pin_path(map),
+          req.layout->ReplacedMapPin(req.name, bpf_map__name(map)));
       if (!s.ok()) return s;
       continue;
     }
@@ -239,8 +246,9 @@ std::string LogTail(const std::string& log, int max_lines) {
 absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
   absl::StatusOr<std::string> kconfig = KconfigText(req.kconfig);
   if (!kconfig.ok()) return kconfig.status();
+  const std::string pin_dir = req.layout->SetDir(req.name);
   LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = req.name.c_str(),
-              .pin_root_path = req.pin_dir.c_str(),
+              .pin_root_path = pin_dir.c_str(),
               .kconfig = kconfig->empty() ? nullptr : kconfig->c_str());
   LibbpfMessages libbpf;
   LoadedObject out;
@@ -270,7 +278,7 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
     if (req.want_verifier_log) bpf_program__set_log_level(prog, 1);
   }
 
-  PinRollback rollback(req.pin_dir);
+  PinRollback rollback(pin_dir);
   if (absl::Status s = rollback.MakeDir(); !s.ok()) return s;
   absl::Status prepared = PrepareMaps(req, obj, &rollback, &out.reused_maps);
   if (!prepared.ok()) return prepared;

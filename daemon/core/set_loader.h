@@ -9,14 +9,16 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
 namespace bpfwarden {
 
 struct SetLoadRequest {
-  std::string name;     // validated set name; also the libbpf object name
-  std::string pin_dir;  // <pin root>/<name>
-  std::string elf;      // the linked object
+  std::string name;  // validated set name; also the libbpf object name
+  // Where the set's maps pin (PinLayout::SetDir); required.
+  const PinLayout* layout = nullptr;
+  std::string elf;  // the linked object
   std::vector<v1::KconfigOverride> kconfig;
   std::vector<v1::GlobalValue> globals;
   bool pin_all_maps = false;

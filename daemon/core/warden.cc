@@ -1,6 +1,6 @@
 // The Warden's calls on programs, attachments and maps, its creation and
 // shutdown. Start and Reconcile are in warden_reconcile.cc; the work itself
-// in loaded_set, owned_attachment, pinned_links and warden_state.
+// in loaded_set, attachment, pinned_links and warden_state.
 #include "daemon/core/warden.h"
 
 #include <bpf/libbpf.h>
@@ -18,10 +18,12 @@
 #include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
 #include "daemon/base/status_list.h"
+#include "daemon/core/attachment.h"
 #include "daemon/core/cgroup.h"
+#include "daemon/core/foreign_attachments.h"
 #include "daemon/core/loaded_set.h"
 #include "daemon/core/names.h"
-#include "daemon/core/owned_attachment.h"
+#include "daemon/core/resolve_attachment.h"
 #include "daemon/core/warden_state.h"
 
 namespace bpfwarden {
@@ -52,10 +54,12 @@ absl::StatusOr<std::unique_ptr<Warden>> Warden::Create(WardenOptions options) {
   return std::unique_ptr<Warden>(new Warden(std::move(options)));
 }
 
-Warden::Warden(WardenOptions options) : options_(std::move(options)) {}
+Warden::Warden(WardenOptions options)
+    : options_(std::move(options)),
+      layout_(options_.pin_root, options_.state_dir) {}
 
 Warden::~Warden() {
-  absl::Status s = Shutdown(false);
+  absl::Status s = Shutdown(LinkRelease::kDetach);
   if (!s.ok()) BPFWARDEN_LOG(ERROR) << "shutdown: " << s;
 }
 
@@ -94,7 +98,7 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
                      " is already loaded; unload or reload it"));
   }
   absl::StatusOr<std::unique_ptr<LoadedSet>> set =
-      BuildLoadedSet(spec, options, options_.pin_root, options_.state_dir);
+      BuildLoadedSet(spec, options, layout_);
   if (!set.ok()) return set.status();
   ProgramSetInfo result = (*set)->info;
   sets_[spec.name()] = *std::move(set);
@@ -120,58 +124,62 @@ absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
   // The new version loads beside the old one, reusing its pinned maps; on
   // failure the old one stays as it was.
   absl::StatusOr<std::unique_ptr<LoadedSet>> fresh =
-      BuildLoadedSet(spec, options, options_.pin_root, options_.state_dir);
+      BuildLoadedSet(spec, options, layout_);
   if (!fresh.ok()) return fresh.status();
   std::vector<std::string> orphans;
   for (auto& [id, att] : attachments_) {
-    if (att->info.program_set != spec.name()) continue;
-    absl::Status moved = MoveAttachment(*att, (*fresh)->obj.get());
+    if (att->info().program_set != spec.name()) continue;
+    absl::Status moved = att->MoveTo((*fresh)->obj.get());
     if (!moved.ok()) {
       BPFWARDEN_LOG(WARNING)
           << "reload " << spec.name() << ": " << moved << "; detaching " << id;
       orphans.push_back(id);
     }
   }
-  for (const std::string& id : orphans)
-    DetachLocked(id, /*keep_pin=*/false).IgnoreError();
+  for (const std::string& id : orphans) {
+    absl::Status s = DetachLocked(id, LinkRelease::kDetach);
+    if (!s.ok()) BPFWARDEN_LOG(ERROR) << "reload " << spec.name() << ": " << s;
+  }
   old->second = *std::move(fresh);
   BPFWARDEN_LOG(INFO) << "reloaded set " << spec.name();
   return old->second->info;
 }
 
-absl::Status Warden::Unload(absl::string_view name, bool keep_maps) {
+absl::Status Warden::Unload(absl::string_view name, MapPins maps) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   if (auto it = sets_.find(std::string(name));
       it != sets_.end() && it->second->info.origin == Origin::kConfig) {
     return DeclaredInConfig(absl::StrCat("program set ", name));
   }
-  absl::Status s = UnloadLocked(std::string(name), keep_maps);
-  if (s.ok()) PersistOrLogLocked();
+  const bool loaded = sets_.count(std::string(name)) > 0;
+  absl::Status s = UnloadLocked(std::string(name), maps);
+  if (loaded) PersistOrLogLocked();
   return s;
 }
 
-absl::Status Warden::UnloadLocked(const std::string& name, bool keep_maps) {
+absl::Status Warden::UnloadLocked(const std::string& name, MapPins maps) {
   auto it = sets_.find(name);
   if (it == sets_.end()) {
     return absl::NotFoundError(absl::StrCat("no program set named ", name));
   }
   std::vector<std::string> ids;
   for (const auto& [id, att] : attachments_) {
-    if (att->info.program_set == name) ids.push_back(id);
+    if (att->info().program_set == name) ids.push_back(id);
   }
+  StatusList errors;
   for (const std::string& id : ids) {
-    absl::Status s = DetachLocked(id, /*keep_pin=*/false);
-    if (!s.ok()) BPFWARDEN_LOG(ERROR) << "detach " << id << ": " << s;
+    errors.Add(DetachLocked(id, LinkRelease::kDetach));
   }
   std::unique_ptr<LoadedSet> set = std::move(it->second);
   sets_.erase(it);
   set->obj.reset();  // closes the programs and this process's map FDs
-  if (!keep_maps) RemoveSetPins(set->info);
+  const bool unpin = maps == MapPins::kRemove;
+  if (unpin) errors.Add(RemoveSetPins(layout_, set->info));
   BPFWARDEN_LOG(INFO) << "unloaded set " << name
-                      << (keep_maps ? " (maps stay pinned)"
-                                    : " and unpinned its maps");
-  return absl::OkStatus();
+                      << (unpin ? " and unpinned its maps"
+                                : " (maps stay pinned)");
+  return errors.Joined();
 }
 
 std::vector<ProgramSetInfo> Warden::ListSets() const {
@@ -223,10 +231,13 @@ absl::StatusOr<AttachmentInfo> Warden::AttachLocked(const v1::Attachment& spec,
                      " is already attached to ", r->cgroup, " as ",
                      AttachTypeName(r->type), " (attachment ", r->id, ")"));
   }
-  absl::StatusOr<std::unique_ptr<OwnedAttachment>> att = MakeAttachment(
-      *r, spec, origin, /*may_adopt=*/known_pinned_.count(r->id) > 0);
+  const ExistingPin existing = known_pinned_.count(r->id) > 0
+                                   ? ExistingPin::kAdopt
+                                   : ExistingPin::kReplace;
+  absl::StatusOr<std::unique_ptr<Attachment>> att =
+      Attachment::Make(*r, spec, origin, existing, layout_);
   if (!att.ok()) return att.status();
-  AttachmentInfo result = (*att)->info;
+  AttachmentInfo result = (*att)->info();
   attachments_[r->id] = *std::move(att);
   return result;
 }
@@ -235,26 +246,27 @@ absl::Status Warden::Detach(absl::string_view id) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   if (auto it = attachments_.find(std::string(id));
-      it != attachments_.end() && it->second->info.origin == Origin::kConfig) {
-    const AttachmentInfo& info = it->second->info;
+      it != attachments_.end() &&
+      it->second->info().origin == Origin::kConfig) {
+    const AttachmentInfo& info = it->second->info();
     return DeclaredInConfig(absl::StrCat("attachment ", id, " (",
                                          info.program_set, "/", info.program,
                                          " on ", info.cgroup, ")"));
   }
-  absl::Status s = DetachLocked(std::string(id), /*keep_pin=*/false);
-  if (s.ok()) PersistOrLogLocked();
+  const bool known = attachments_.count(std::string(id)) > 0;
+  absl::Status s = DetachLocked(std::string(id), LinkRelease::kDetach);
+  if (known) PersistOrLogLocked();
   return s;
 }
 
-absl::Status Warden::DetachLocked(const std::string& id, bool keep_pin) {
+absl::Status Warden::DetachLocked(const std::string& id, LinkRelease policy) {
   auto it = attachments_.find(id);
   if (it == attachments_.end()) {
     return absl::NotFoundError(absl::StrCat("no attachment with id ", id));
   }
-  std::unique_ptr<OwnedAttachment> att = std::move(it->second);
+  std::unique_ptr<Attachment> att = std::move(it->second);
   attachments_.erase(it);
-  ReleaseAttachment(std::move(att), keep_pin);
-  return absl::OkStatus();
+  return att->Release(policy);
 }
 
 absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
@@ -267,11 +279,13 @@ absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
     if (!path.ok()) return path.status();
     cgroups.insert(*path);
   } else {
-    for (const auto& [id, att] : attachments_) cgroups.insert(att->info.cgroup);
+    for (const auto& [id, att] : attachments_) {
+      cgroups.insert(att->info().cgroup);
+    }
   }
   std::vector<AttachmentInfo> ours;
   for (const auto& [id, att] : attachments_) {
-    if (cgroups.count(att->info.cgroup)) ours.push_back(att->info);
+    if (cgroups.count(att->info().cgroup)) ours.push_back(att->info());
   }
   return WithForeignAttachments(std::move(ours), cgroups);
 }
@@ -314,32 +328,38 @@ std::vector<MapInfo> Warden::ListMaps() const {
 
 // ------------------------------------------------------ state and shutdown
 
-absl::Status Warden::PersistLocked(bool include_pinned_links) {
-  if (options_.state_dir.empty()) return absl::OkStatus();
-  return WriteStateFile(options_.state_dir,
-                        StateOf(sets_, attachments_, include_pinned_links));
+absl::Status Warden::PersistLocked(PinnedLinksInState links) {
+  if (!layout_.has_state_dir()) return absl::OkStatus();
+  return WriteStateFile(layout_, StateOf(sets_, attachments_, links));
 }
 
 void Warden::PersistOrLogLocked() {
-  absl::Status s = PersistLocked(true);
+  absl::Status s = PersistLocked(PinnedLinksInState::kRecord);
   if (!s.ok()) BPFWARDEN_LOG(ERROR) << "persist state: " << s;
 }
 
-absl::Status Warden::Shutdown(bool keep_pinned_links) {
+absl::Status Warden::Shutdown(LinkRelease pinned_links) {
   absl::MutexLock lock(&mu_);
   if (shut_down_) return absl::OkStatus();
   StatusList errors;
   // Record first: runtime items and, when kept, the pinned links.
-  errors.Add(PersistLocked(keep_pinned_links));
+  errors.Add(PersistLocked(pinned_links == LinkRelease::kKeepPinned
+                               ? PinnedLinksInState::kRecord
+                               : PinnedLinksInState::kOmit));
   std::vector<std::string> ids;
   for (const auto& [id, att] : attachments_) ids.push_back(id);
+  int failed = 0;
   for (const std::string& id : ids) {
-    errors.Add(DetachLocked(id, keep_pinned_links));
+    absl::Status released = DetachLocked(id, pinned_links);
+    if (!released.ok()) ++failed;
+    errors.Add(released);
   }
   sets_.clear();
   shut_down_ = true;
-  BPFWARDEN_LOG(INFO) << "shut down: " << ids.size()
-                      << " attachments released; maps stay pinned";
+  BPFWARDEN_LOG(INFO) << "shut down: " << ids.size() << " attachments released"
+                      << (failed > 0 ? absl::StrCat(" (", failed, " failed)")
+                                     : "")
+                      << "; maps stay pinned";
   return errors.Joined();
 }
 

@@ -41,6 +41,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
 namespace bpfwarden {
@@ -59,17 +60,18 @@ struct WardenOptions {
   std::string config_dir;
 };
 
-struct LoadedSet;           // daemon/loaded_set.h
-struct OwnedAttachment;     // daemon/owned_attachment.h
-struct ResolvedAttachment;  // daemon/owned_attachment.h
-class StatusList;           // daemon/status_list.h
+struct LoadedSet;               // daemon/core/loaded_set.h
+class Attachment;               // daemon/core/attachment.h
+struct ResolvedAttachment;      // daemon/core/resolve_attachment.h
+class StatusList;               // daemon/base/status_list.h
+enum class PinnedLinksInState;  // daemon/core/warden_state.h
 
 class Warden {
  public:
   static absl::StatusOr<std::unique_ptr<Warden>> Create(WardenOptions options);
   Warden(const Warden&) = delete;
   Warden& operator=(const Warden&) = delete;
-  // Shutdown(/*keep_pinned_links=*/false) unless already shut down.
+  // Shutdown(LinkRelease::kDetach) unless already shut down.
   ~Warden();
 
   // Start-up: reads the state file (a corrupt one is logged, set aside as
@@ -96,10 +98,12 @@ class Warden {
   // NotFound when no such set is loaded.
   absl::StatusOr<ProgramSetInfo> Reload(const v1::ProgramSet& spec,
                                         const LoadOptions& options = {});
-  // Detaches the set's attachments, closes it, and unpins its maps unless
-  // `keep_maps`. A set from the configuration is refused
+  // Detaches the set's attachments, closes it, and unpins its maps when
+  // `maps` is MapPins::kRemove. A set from the configuration is refused
   // (FailedPrecondition): the configuration owns it, Reconcile removes it.
-  absl::Status Unload(absl::string_view name, bool keep_maps = true);
+  // A detach or unpin that fails does not stop the unload; the result names
+  // each failure (and each attachment that stayed attached).
+  absl::Status Unload(absl::string_view name, MapPins maps = MapPins::kKeep);
   std::vector<ProgramSetInfo> ListSets() const;
   absl::StatusOr<ProgramSetInfo> GetSet(absl::string_view name) const;
 
@@ -107,6 +111,8 @@ class Warden {
   absl::StatusOr<AttachmentInfo> Attach(const v1::Attachment& spec,
                                         Origin origin = Origin::kRuntime);
   // FailedPrecondition for an attachment from the configuration, as Unload.
+  // The attachment is forgotten even when its release fails; the result
+  // then says whether its link stayed attached.
   absl::Status Detach(absl::string_view id);
   // Ours and foreign ones (kernel query over the cgroup attach types) on
   // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
@@ -119,10 +125,13 @@ class Warden {
                                     absl::string_view map) const;
   std::vector<MapInfo> ListMaps() const;  // every map of every loaded set
 
-  // Detaches every attachment synchronously (pinned ones too, unless
-  // `keep_pinned_links`), closes every set; maps stay pinned. Later calls
-  // fail with FailedPrecondition.
-  absl::Status Shutdown(bool keep_pinned_links = false);
+  // Releases every attachment's link by `pinned_links` (kDetach: every one
+  // detached synchronously; kKeepPinned: pinned links stay attached through
+  // their pins and the state file records them), closes every set; maps
+  // stay pinned. Later calls fail with FailedPrecondition. The result lists
+  // every failure, each naming its attachment and whether its link stayed
+  // attached.
+  absl::Status Shutdown(LinkRelease pinned_links = LinkRelease::kDetach);
 
   const WardenOptions& options() const { return options_; }
 
@@ -136,13 +145,15 @@ class Warden {
   absl::StatusOr<ProgramSetInfo> ReloadLocked(const v1::ProgramSet& spec,
                                               const LoadOptions& options)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status UnloadLocked(const std::string& name, bool keep_maps)
+  absl::Status UnloadLocked(const std::string& name, MapPins maps)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Attachments (warden.cc).
   absl::StatusOr<AttachmentInfo> AttachLocked(const v1::Attachment& spec,
                                               Origin origin)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status DetachLocked(const std::string& id, bool keep_pin)
+  // Forgets attachment `id` and releases its link by `policy`; the result
+  // is the release's (NotFound for an unknown id).
+  absl::Status DetachLocked(const std::string& id, LinkRelease policy)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::StatusOr<ResolvedAttachment> ResolveLocked(
       const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
@@ -150,10 +161,10 @@ class Warden {
   // FailedPrecondition naming `what` and the configuration directory.
   absl::Status DeclaredInConfig(const std::string& what) const;
   // Writes the state file: runtime sets and attachments, and the pinned
-  // links when `include_pinned_links`.
-  absl::Status PersistLocked(bool include_pinned_links)
+  // links as `links` says.
+  absl::Status PersistLocked(PinnedLinksInState links)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // PersistLocked(true), logging a failure: the change itself stands.
+  // PersistLocked(kRecord), logging a failure: the change itself stands.
   void PersistOrLogLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reconcile's two halves (warden_reconcile.cc, with Start): the config
   // sets, then the config attachments, made to match `config`; failures go
@@ -162,13 +173,14 @@ class Warden {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReconcileAttachmentsLocked(const v1::Config& config, StatusList& errors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const WardenOptions options_;
+  const PinLayout layout_;  // from options_
   mutable absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, std::unique_ptr<LoadedSet>> sets_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::unique_ptr<OwnedAttachment>> attachments_
+  std::map<std::string, std::unique_ptr<Attachment>> attachments_
       ABSL_GUARDED_BY(mu_);
   // Pinned links the state file knows (id -> spec), for adoption at Attach.
   std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);

@@ -7,10 +7,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/core/loaded_set.h"
-#include "daemon/core/owned_attachment.h"
-#include "daemon/core/pinned_links.h"
 #include "daemon/base/status_list.h"
+#include "daemon/core/attachment.h"
+#include "daemon/core/loaded_set.h"
+#include "daemon/core/pinned_links.h"
+#include "daemon/core/resolve_attachment.h"
 #include "daemon/core/warden.h"
 #include "daemon/core/warden_state.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -22,8 +23,8 @@ absl::Status Warden::Start(const v1::Config& config) {
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   StatusList errors;
   v1::State state;
-  if (!options_.state_dir.empty()) {
-    StateRead read = ReadOrSetAsideStateFile(options_.state_dir);
+  if (layout_.has_state_dir()) {
+    StateRead read = ReadOrSetAsideStateFile(layout_);
     errors.Add(read.error);
     state = std::move(read.state);
   }
@@ -48,18 +49,18 @@ absl::Status Warden::Start(const v1::Config& config) {
                 absl::StrCat("runtime attachment ", att.program_set(), "/",
                              att.program(), " to ", att.cgroup()));
   }
-  CleanUnknownLinkPinsLocked();
+  errors.Note(CleanUnknownLinkPinsLocked(), "remove stale link pins");
   known_pinned_.clear();
-  errors.Note(PersistLocked(true), "persist state");
+  errors.Note(PersistLocked(PinnedLinksInState::kRecord), "persist state");
   return errors.Joined();
 }
 
-void Warden::CleanUnknownLinkPinsLocked() {
+absl::Status Warden::CleanUnknownLinkPinsLocked() {
   std::set<std::string> owned;
   for (const auto& [id, att] : attachments_) {
-    if (att->info.pinned) owned.insert(att->info.link_pin_path);
+    if (att->info().pinned) owned.insert(att->info().link_pin_path);
   }
-  RemoveUnownedLinkPins(options_.pin_root, owned);
+  return RemoveUnownedLinkPins(layout_, owned);
 }
 
 absl::Status Warden::Reconcile(const v1::Config& config) {
@@ -68,7 +69,7 @@ absl::Status Warden::Reconcile(const v1::Config& config) {
   StatusList errors;
   ReconcileSetsLocked(config, errors);
   ReconcileAttachmentsLocked(config, errors);
-  errors.Note(PersistLocked(true), "persist state");
+  errors.Note(PersistLocked(PinnedLinksInState::kRecord), "persist state");
   return errors.Joined();
 }
 
@@ -84,7 +85,7 @@ void Warden::ReconcileSetsLocked(const v1::Config& config, StatusList& errors) {
   for (const std::string& name : config_sets) {
     auto want = desired.find(name);
     if (want == desired.end()) {
-      errors.Note(UnloadLocked(name, /*keep_maps=*/true),
+      errors.Note(UnloadLocked(name, MapPins::kKeep),
                   absl::StrCat("unload ", name));
       continue;
     }
@@ -120,14 +121,14 @@ void Warden::ReconcileAttachmentsLocked(const v1::Config& config,
   }
   std::vector<std::string> stale;
   for (const auto& [id, att] : attachments_) {
-    if (att->info.origin != Origin::kConfig) continue;
+    if (att->info().origin != Origin::kConfig) continue;
     auto want = desired.find(id);
-    if (want == desired.end() || want->second->pinned() != att->info.pinned) {
+    if (want == desired.end() || want->second->pinned() != att->info().pinned) {
       stale.push_back(id);
     }
   }
   for (const std::string& id : stale) {
-    errors.Note(DetachLocked(id, /*keep_pin=*/false),
+    errors.Note(DetachLocked(id, LinkRelease::kDetach),
                 absl::StrCat("detach ", id));
   }
   for (const auto& [id, att] : desired) {

@@ -8,22 +8,26 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "daemon/core/attachment.h"
 #include "daemon/core/loaded_set.h"
-#include "daemon/core/owned_attachment.h"
+#include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
 namespace bpfwarden {
 
-// The runtime sets and attachments, and the pinned links (of either
-// origin) when `include_pinned_links`.
+// Whether the state file records the pinned links (of either origin), for
+// the next start to adopt them.
+enum class PinnedLinksInState { kRecord, kOmit };
+
+// The runtime sets and attachments, and the pinned links as `links` says.
 v1::State StateOf(
     const std::map<std::string, std::unique_ptr<LoadedSet>>& sets,
-    const std::map<std::string, std::unique_ptr<OwnedAttachment>>& attachments,
-    bool include_pinned_links);
+    const std::map<std::string, std::unique_ptr<Attachment>>& attachments,
+    PinnedLinksInState links);
 
-// Writes `state` to the state file atomically, creating `state_dir`.
-absl::Status WriteStateFile(const std::string& state_dir,
-                            const v1::State& state);
+// Writes `state` to the layout's state file atomically, creating the state
+// directory.
+absl::Status WriteStateFile(const PinLayout& layout, const v1::State& state);
 
 struct StateRead {
   v1::State state;
@@ -31,9 +35,9 @@ struct StateRead {
 };
 
 // The state file's contents; an empty State when there is none. A torn or
-// corrupt file is logged, moved aside to state.textproto.corrupt, and
+// corrupt file is logged, moved aside (PinLayout::CorruptStateFile), and
 // reported in `error` beside an empty State.
-StateRead ReadOrSetAsideStateFile(const std::string& state_dir);
+StateRead ReadOrSetAsideStateFile(const PinLayout& layout);
 
 }  // namespace bpfwarden
 

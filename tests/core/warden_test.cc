@@ -217,7 +217,7 @@ TEST_F(WardenTest, MultiObjectLinkingKconfigAndGlobals) {
   EXPECT_EQ(value->magic, 42u);
 
   // Again with an override, and the default global.
-  ASSERT_TRUE(warden_->Unload("probe", /*keep_maps=*/false).ok());
+  ASSERT_TRUE(warden_->Unload("probe", MapPins::kRemove).ok());
   EXPECT_THAT(PinsUnder(SetDir("probe")), ::testing::IsEmpty());
   v1::ProgramSet overridden = FromObjects("probe", {kProbeMaps, kProbeProg});
   v1::KconfigOverride* k = overridden.add_kconfig();
@@ -259,7 +259,7 @@ TEST_F(WardenTest, PinnedMapWithChangedLayout) {
     layout_value_v1 value{11, 22};
     ASSERT_EQ(bpf_map_update_elem(map->fd.get(), &key, &value, BPF_ANY), 0);
   }
-  ASSERT_TRUE(warden_->Unload("layout", /*keep_maps=*/true).ok());
+  ASSERT_TRUE(warden_->Unload("layout", MapPins::kKeep).ok());
   const std::string pin = SetDir("layout") + "/layout";
   ASSERT_TRUE(std::filesystem::exists(pin));
 
@@ -776,7 +776,7 @@ TEST_F(WardenTest, ConfigItemsAreOwnedByTheConfig) {
   ASSERT_TRUE(restarted.ok()) << restarted.status();
   warden_ = *std::move(restarted);
   ASSERT_TRUE(warden_->Start(config).ok());
-  unload = warden_->Unload("bpfwarden", /*keep_maps=*/false);
+  unload = warden_->Unload("bpfwarden", MapPins::kRemove);
   EXPECT_EQ(unload.code(), absl::StatusCode::kFailedPrecondition) << unload;
   EXPECT_EQ(unload.message(),
             "program set bpfwarden is declared in the configuration "
@@ -794,7 +794,7 @@ TEST_F(WardenTest, ConfigItemsAreOwnedByTheConfig) {
   EXPECT_EQ(runtime_att->origin, Origin::kRuntime);
   EXPECT_TRUE(warden_->Detach(runtime_att->id).ok());
   ASSERT_TRUE(warden_->Load(Builtin("second")).ok());
-  EXPECT_TRUE(warden_->Unload("second", /*keep_maps=*/false).ok());
+  EXPECT_TRUE(warden_->Unload("second", MapPins::kRemove).ok());
   EXPECT_EQ(warden_->GetSet("second").status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::SizeIs(1));
