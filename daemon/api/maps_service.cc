@@ -25,6 +25,12 @@ Resource ResourceOf(const v1::MapRef& ref) {
   return Resource{ref.program_set(), ref.map()};
 }
 
+// The map's handle as the core holds it (no lock a Load holds).
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
+    const ApiContext& api, const v1::MapRef& ref) {
+  return api.warden().OpenMap(ref.program_set(), ref.map());
+}
+
 // Keys of a request for the audit record, cut after a few.
 template <typename Range, typename KeyOf>
 std::string AuditKeys(const Range& items, KeyOf key_of) {
@@ -99,18 +105,10 @@ grpc::Status MapsService::Get(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
                              "Maps.Get");
   if (!who.ok()) return ToGrpc(who.status());
-  absl::StatusOr<std::shared_ptr<const TypedMap>> map =
-      api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return ToGrpc(map.status());
-  for (const MapInfo& info : api_->warden().ListMaps()) {
-    if (info.program_set == req->map().program_set() &&
-        info.name == req->map().map()) {
-      *resp = ToProto(info, map->get());
-      return grpc::Status::OK;
-    }
-  }
-  return ToGrpc(absl::NotFoundError(absl::StrCat(
-      "map ", req->map().program_set(), "/", req->map().map(), " not found")));
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return ToGrpc(handle.status());
+  *resp = ToProto((*handle)->info, &(*handle)->map);
+  return grpc::Status::OK;
 }
 
 grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
@@ -120,15 +118,16 @@ grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
                              "Maps.Lookup", DataForAudit(req->key()));
   if (!who.ok()) return ToGrpc(who.status());
-  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return ToGrpc(map.status());
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return ToGrpc(handle.status());
+  const TypedMap& map = (*handle)->map;
   absl::StatusOr<Bytes> key =
-      DataToBytes(**map, req->key(), Side::kKey, req->zero_fill(), "key");
+      DataToBytes(map, req->key(), Side::kKey, req->zero_fill(), "key");
   if (!key.ok()) return ToGrpc(key.status());
-  absl::StatusOr<Bytes> value = (*map)->Lookup(*key);
+  absl::StatusOr<Bytes> value = map.Lookup(*key);
   if (!value.ok()) return ToGrpc(value.status());
   absl::StatusOr<v1::Entry> entry =
-      ToEntry(**map, {*std::move(key), *std::move(value)}, req->encoding());
+      ToEntry(map, {*std::move(key), *std::move(value)}, req->encoding());
   if (!entry.ok()) return ToGrpc(entry.status());
   *resp->mutable_entry() = *std::move(entry);
   return grpc::Status::OK;
@@ -154,8 +153,9 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
       !s.ok()) {
     return audited(s);
   }
-  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return audited(map.status());
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return audited(handle.status());
+  const TypedMap& map = (*handle)->map;
   // Every entry is encoded before any is written.
   std::vector<MapEntry> entries;
   entries.reserve(req->entries_size());
@@ -163,11 +163,11 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
   for (int i = 0; i < req->entries_size(); ++i) {
     std::string at = single ? "" : absl::StrCat("entries[", i, "].");
     absl::StatusOr<Bytes> key =
-        DataToBytes(**map, req->entries(i).key(), Side::kKey, req->zero_fill(),
+        DataToBytes(map, req->entries(i).key(), Side::kKey, req->zero_fill(),
                     absl::StrCat(at, "key"));
     if (!key.ok()) return audited(key.status());
     absl::StatusOr<Bytes> value =
-        DataToBytes(**map, req->entries(i).value(), Side::kValue,
+        DataToBytes(map, req->entries(i).value(), Side::kValue,
                     req->zero_fill(), absl::StrCat(at, "value"));
     if (!value.ok()) return audited(value.status());
     entries.push_back({*std::move(key), *std::move(value)});
@@ -175,10 +175,10 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
   UpdateFlag flag = FromProto(req->flag());
   BatchResult result;
   if (single) {
-    result.status = (*map)->Update(entries[0].key, entries[0].value, flag);
+    result.status = map.Update(entries[0].key, entries[0].value, flag);
     result.applied = result.status.ok() ? 1 : 0;
   } else {
-    result = (*map)->UpdateBatch(entries, flag);
+    result = map.UpdateBatch(entries, flag);
   }
   resp->set_updated(result.applied);
   return audited(BatchStatus(result, entries.size()));
@@ -203,13 +203,14 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
       !s.ok()) {
     return audited(s);
   }
-  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return audited(map.status());
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return audited(handle.status());
+  const TypedMap& map = (*handle)->map;
   std::vector<Bytes> encoded;
   bool single = req->keys_size() == 1;
   for (int i = 0; i < req->keys_size(); ++i) {
     absl::StatusOr<Bytes> key =
-        DataToBytes(**map, req->keys(i), Side::kKey, req->zero_fill(),
+        DataToBytes(map, req->keys(i), Side::kKey, req->zero_fill(),
                     single ? "key" : absl::StrCat("keys[", i, "]"));
     if (!key.ok()) return audited(key.status());
     encoded.push_back(*std::move(key));
@@ -217,7 +218,7 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
   if (req->ignore_missing()) {
     uint32_t deleted = 0;
     for (const Bytes& key : encoded) {
-      absl::Status s = (*map)->Delete(key);
+      absl::Status s = map.Delete(key);
       if (s.ok()) {
         ++deleted;
       } else if (!absl::IsNotFound(s)) {
@@ -230,10 +231,10 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
   }
   BatchResult result;
   if (single) {
-    result.status = (*map)->Delete(encoded[0]);
+    result.status = map.Delete(encoded[0]);
     result.applied = result.status.ok() ? 1 : 0;
   } else {
-    result = (*map)->DeleteBatch(encoded);
+    result = map.DeleteBatch(encoded);
   }
   resp->set_deleted(result.applied);
   return audited(BatchStatus(result, encoded.size()));
@@ -248,8 +249,9 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   auto slot = api_->streams().Acquire(who->Principal());
   if (!slot.ok()) return ToGrpc(slot.status());
-  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return ToGrpc(map.status());
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return ToGrpc(handle.status());
+  const TypedMap& map = (*handle)->map;
 
   const ApiLimits& limits = api_->limits();
   DumpOptions options;
@@ -258,7 +260,7 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
                           : std::min(req->page_size(), limits.max_page);
   // Keep a page well inside the message limit, even as JSON (which can take
   // several times the raw size).
-  size_t entry_bytes = 8 * ((*map)->key_size() + (*map)->value_bytes()) + 64;
+  size_t entry_bytes = 8 * (map.key_size() + map.value_bytes()) + 64;
   options.page_size = std::max<size_t>(
       1,
       std::min(options.page_size, limits.max_message_bytes / 2 / entry_bytes));
@@ -270,11 +272,11 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: cancelled or past its deadline");
     }
-    absl::StatusOr<DumpPage> page = (*map)->Dump(token, options);
+    absl::StatusOr<DumpPage> page = map.Dump(token, options);
     if (!page.ok()) return ToGrpc(page.status());
     v1::DumpResponse resp;
     for (const MapEntry& entry : page->entries) {
-      absl::StatusOr<v1::Entry> out = ToEntry(**map, entry, req->encoding());
+      absl::StatusOr<v1::Entry> out = ToEntry(map, entry, req->encoding());
       if (!out.ok()) return ToGrpc(out.status());
       *resp.add_entries() = *std::move(out);
     }

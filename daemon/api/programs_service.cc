@@ -42,7 +42,6 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
   options.origin = Origin::kRuntime;
   absl::StatusOr<ProgramSetInfo> set = api_->warden().Load(spec, options);
   if (!set.ok()) return audited(set.status());
-  api_->ForgetMaps(spec.name());
   *resp->mutable_program_set() = ToProto(*set);
   return audited(absl::OkStatus());
 }
@@ -55,7 +54,6 @@ grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   absl::Status status =
       api_->warden().Unload(req->name(), /*keep_maps=*/!req->unpin_maps());
-  if (status.ok()) api_->ForgetMaps(req->name());
   policy::Audit({&*who, "Programs.Unload", &what, "", status});
   return ToGrpc(status);
 }

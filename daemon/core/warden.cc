@@ -1,10 +1,10 @@
-// The Warden's calls on programs, attachments and maps, its creation and
-// shutdown. Start and Reconcile are in warden_reconcile.cc; the work itself
-// in loaded_set, owned_attachment, pinned_links and warden_state.
+// The Warden's calls on programs and attachments, its creation and
+// shutdown. Start and Reconcile are in warden_reconcile.cc, the map handles
+// in warden_maps.cc; the work itself in loaded_set, owned_attachment,
+// pinned_links and warden_state.
 #include "daemon/core/warden.h"
 
 #include <bpf/libbpf.h>
-#include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -17,13 +17,13 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/core/cgroup.h"
 #include "daemon/base/errno_status.h"
-#include "daemon/core/loaded_set.h"
 #include "daemon/base/log.h"
+#include "daemon/base/status_list.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/core/loaded_set.h"
 #include "daemon/core/names.h"
 #include "daemon/core/owned_attachment.h"
-#include "daemon/base/status_list.h"
 #include "daemon/core/warden_state.h"
 
 namespace bpfwarden {
@@ -77,9 +77,12 @@ Warden::~Warden() {
   if (!s.ok()) BPFWARDEN_LOG(ERROR) << "shutdown: " << s;
 }
 
+absl::Status Warden::ShuttingDown() {
+  return absl::FailedPreconditionError("the daemon is shutting down");
+}
+
 absl::Status Warden::CheckRunning() const {
-  if (shut_down_)
-    return absl::FailedPreconditionError("the daemon is shutting down");
+  if (shut_down_) return ShuttingDown();
   return absl::OkStatus();
 }
 
@@ -115,6 +118,7 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
       BuildLoadedSet(spec, options, options_.pin_root, options_.state_dir);
   if (!set.ok()) return set.status();
   ProgramSetInfo result = (*set)->info;
+  PublishMaps(spec.name(), (*set)->maps);
   sets_[spec.name()] = *std::move(set);
   return result;
 }
@@ -152,6 +156,7 @@ absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
   }
   for (const std::string& id : orphans)
     DetachLocked(id, /*keep_pin=*/false).IgnoreError();
+  PublishMaps(spec.name(), (*fresh)->maps);
   old->second = *std::move(fresh);
   BPFWARDEN_LOG(INFO) << "reloaded set " << spec.name();
   return old->second->info;
@@ -184,6 +189,7 @@ absl::Status Warden::UnloadLocked(const std::string& name, bool keep_maps) {
   }
   std::unique_ptr<LoadedSet> set = std::move(it->second);
   sets_.erase(it);
+  UnpublishMaps(name);
   set->obj.reset();  // closes the programs and this process's map FDs
   if (!keep_maps) RemoveSetPins(set->info);
   BPFWARDEN_LOG(INFO) << "unloaded set " << name
@@ -294,42 +300,6 @@ absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
   return WithForeignAttachments(std::move(ours), cgroups);
 }
 
-// -------------------------------------------------------------------- maps
-
-absl::StatusOr<OpenedMap> Warden::OpenMap(absl::string_view set_name,
-                                          absl::string_view map_name) const {
-  absl::MutexLock lock(&mu_);
-  if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  auto it = sets_.find(std::string(set_name));
-  if (it == sets_.end()) {
-    return absl::NotFoundError(absl::StrCat("no program set named ", set_name));
-  }
-  const bpf_object* obj = it->second->obj.get();
-  const bpf_map* map =
-      bpf_object__find_map_by_name(obj, std::string(map_name).c_str());
-  if (map == nullptr) {
-    return absl::NotFoundError(absl::StrCat("program set ", set_name,
-                                            " has no map named ", map_name,
-                                            " (it has: ", MapNames(obj), ")"));
-  }
-  OpenedMap out;
-  out.fd.Reset(::fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3));
-  if (!out.fd) return ErrnoStatus(errno, absl::StrCat("dup map ", map_name));
-  for (const MapInfo& info : it->second->info.maps) {
-    if (info.name == bpf_map__name(map)) out.info = info;
-  }
-  return out;
-}
-
-std::vector<MapInfo> Warden::ListMaps() const {
-  absl::MutexLock lock(&mu_);
-  std::vector<MapInfo> out;
-  for (const auto& [name, set] : sets_) {
-    out.insert(out.end(), set->info.maps.begin(), set->info.maps.end());
-  }
-  return out;
-}
-
 // ------------------------------------------------------ state and shutdown
 
 absl::Status Warden::PersistLocked(bool include_pinned_links) {
@@ -354,6 +324,7 @@ absl::Status Warden::Shutdown(bool keep_pinned_links) {
   for (const std::string& id : ids) {
     errors.Add(DetachLocked(id, keep_pinned_links));
   }
+  CloseMaps();
   sets_.clear();
   shut_down_ = true;
   BPFWARDEN_LOG(INFO) << "shut down: " << ids.size()

@@ -1,7 +1,10 @@
 // Warden: the daemon core. Loads program sets (linked BPF objects), pins and
 // reuses their maps, attaches their programs to cgroup v2 through bpf_link,
 // and detaches everything it made on shutdown. Thread-safe: every public
-// method may be called from any thread (one mutex serialises them).
+// method may be called from any thread. One mutex serialises the calls on
+// sets and attachments (a Load holds it while the verifier runs); the map
+// calls (OpenMap, ListMaps) take only a short shared lock of their own and
+// never wait for a Load, a Reload or a kernel query.
 //
 // Status codes, exactly:
 //   NotFound           unknown set, program, map, attachment id, cgroup path,
@@ -41,6 +44,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/set_maps.h"
 #include "proto/config.pb.h"
 
 namespace bpfwarden {
@@ -114,9 +118,12 @@ class Warden {
   absl::StatusOr<std::vector<AttachmentInfo>> ListAttachments(
       std::optional<std::string> cgroup = std::nullopt) const;
 
-  // Maps.
-  absl::StatusOr<OpenedMap> OpenMap(absl::string_view set,
-                                    absl::string_view map) const;
+  // Maps. The shared handle of map `map` of loaded set `set`, built when the
+  // set was loaded (no FD dup, no BTF load here). A holder may keep using it
+  // after the set is unloaded; its FD closes when the last holder lets go.
+  // NotFound for an unknown set or map; FailedPrecondition after Shutdown.
+  absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
+      absl::string_view set, absl::string_view map) const;
   std::vector<MapInfo> ListMaps() const;  // every map of every loaded set
 
   // Detaches every attachment synchronously (pinned ones too, unless
@@ -147,6 +154,7 @@ class Warden {
   absl::StatusOr<ResolvedAttachment> ResolveLocked(
       const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status CheckRunning() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  static absl::Status ShuttingDown();
   // FailedPrecondition naming `what` and the configuration directory.
   absl::Status DeclaredInConfig(const std::string& what) const;
   // Writes the state file: runtime sets and attachments, and the pinned
@@ -163,6 +171,16 @@ class Warden {
   void ReconcileAttachmentsLocked(const v1::Config& config, StatusList& errors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // The map handles OpenMap serves (warden_maps.cc): set `name`'s published
+  // or replaced, removed, or all of them closed at shutdown. Under mu_, so
+  // that they change in the order the sets do; a handle let go here closes
+  // outside maps_mu_.
+  void PublishMaps(const std::string& name, std::shared_ptr<const SetMaps> maps)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) ABSL_LOCKS_EXCLUDED(maps_mu_);
+  void UnpublishMaps(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_)
+      ABSL_LOCKS_EXCLUDED(maps_mu_);
+  void CloseMaps() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_)
+      ABSL_LOCKS_EXCLUDED(maps_mu_);
 
   const WardenOptions options_;
   mutable absl::Mutex mu_;
@@ -172,6 +190,14 @@ class Warden {
       ABSL_GUARDED_BY(mu_);
   // Pinned links the state file knows (id -> spec), for adoption at Attach.
   std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);
+
+  // The map data path's own state: the loaded sets' map handles as
+  // published, and whether Shutdown closed them. Never held while waiting
+  // for the kernel.
+  mutable absl::Mutex maps_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  bool maps_closed_ ABSL_GUARDED_BY(maps_mu_) = false;
+  std::map<std::string, std::shared_ptr<const SetMaps>, std::less<>> maps_
+      ABSL_GUARDED_BY(maps_mu_);
 };
 
 }  // namespace bpfwarden
