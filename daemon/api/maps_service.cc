@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
@@ -144,17 +145,14 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
   auto who =
       api_->Authorize(*ctx, Operation::kWrite, what, "Maps.Update", keys);
   if (!who.ok()) return ToGrpc(who.status());
-  auto audited = [&](absl::Status status) {
-    policy::Audit({&*who, "Maps.Update", &what, keys, status});
-    return ToGrpc(status);
-  };
+  AuditedCall audit(*std::move(who), "Maps.Update", what, std::move(keys));
   if (absl::Status s =
           CheckBatch(req->entries_size(), api_->limits().max_batch, "entries");
       !s.ok()) {
-    return audited(s);
+    return audit.Finish(s);
   }
   auto handle = OpenMap(*api_, req->map());
-  if (!handle.ok()) return audited(handle.status());
+  if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
   // Every entry is encoded before any is written.
   std::vector<MapEntry> entries;
@@ -165,11 +163,11 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
     absl::StatusOr<Bytes> key =
         DataToBytes(map, req->entries(i).key(), Side::kKey, req->zero_fill(),
                     absl::StrCat(at, "key"));
-    if (!key.ok()) return audited(key.status());
+    if (!key.ok()) return audit.Finish(key.status());
     absl::StatusOr<Bytes> value =
         DataToBytes(map, req->entries(i).value(), Side::kValue,
                     req->zero_fill(), absl::StrCat(at, "value"));
-    if (!value.ok()) return audited(value.status());
+    if (!value.ok()) return audit.Finish(value.status());
     entries.push_back({*std::move(key), *std::move(value)});
   }
   UpdateFlag flag = FromProto(req->flag());
@@ -181,7 +179,7 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
     result = map.UpdateBatch(entries, flag);
   }
   resp->set_updated(result.applied);
-  return audited(BatchStatus(result, entries.size()));
+  return audit.Finish(BatchStatus(result, entries.size()));
 }
 
 grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
@@ -194,17 +192,14 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
   auto who =
       api_->Authorize(*ctx, Operation::kWrite, what, "Maps.Delete", keys);
   if (!who.ok()) return ToGrpc(who.status());
-  auto audited = [&](absl::Status status) {
-    policy::Audit({&*who, "Maps.Delete", &what, keys, status});
-    return ToGrpc(status);
-  };
+  AuditedCall audit(*std::move(who), "Maps.Delete", what, std::move(keys));
   if (absl::Status s =
           CheckBatch(req->keys_size(), api_->limits().max_batch, "keys");
       !s.ok()) {
-    return audited(s);
+    return audit.Finish(s);
   }
   auto handle = OpenMap(*api_, req->map());
-  if (!handle.ok()) return audited(handle.status());
+  if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
   std::vector<Bytes> encoded;
   bool single = req->keys_size() == 1;
@@ -212,7 +207,7 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
     absl::StatusOr<Bytes> key =
         DataToBytes(map, req->keys(i), Side::kKey, req->zero_fill(),
                     single ? "key" : absl::StrCat("keys[", i, "]"));
-    if (!key.ok()) return audited(key.status());
+    if (!key.ok()) return audit.Finish(key.status());
     encoded.push_back(*std::move(key));
   }
   if (req->ignore_missing()) {
@@ -223,11 +218,11 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
         ++deleted;
       } else if (!absl::IsNotFound(s)) {
         resp->set_deleted(deleted);
-        return audited(s);
+        return audit.Finish(s);
       }
     }
     resp->set_deleted(deleted);
-    return audited(absl::OkStatus());
+    return audit.Finish(absl::OkStatus());
   }
   BatchResult result;
   if (single) {
@@ -237,7 +232,7 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
     result = map.DeleteBatch(encoded);
   }
   resp->set_deleted(result.applied);
-  return audited(BatchStatus(result, encoded.size()));
+  return audit.Finish(BatchStatus(result, encoded.size()));
 }
 
 grpc::Status MapsService::Dump(grpc::ServerContext* ctx,

@@ -1,6 +1,7 @@
 #include "daemon/api/programs_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
 #include "daemon/api/grpc_status.h"
 
@@ -23,14 +24,12 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
   Resource what = SetResource(spec.name());
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Load");
   if (!who.ok()) return ToGrpc(who.status());
-  auto audited = [&](absl::Status status) {
-    policy::Audit({&*who, "Programs.Load", &what, "", status});
-    return ToGrpc(status);
-  };
+  const bool root = who->IsRoot();
+  AuditedCall audit(*std::move(who), "Programs.Load", what);
   // The daemon reads object paths with its own privileges: only root may
   // name files; others upload the object bytes.
-  if (!who->IsRoot() && spec.objects_size() > 0) {
-    return audited(absl::PermissionDeniedError(
+  if (!root && spec.objects_size() > 0) {
+    return audit.Finish(absl::PermissionDeniedError(
         "Programs.Load: only root may name object files on the daemon's "
         "host; send the object in object_blobs"));
   }
@@ -41,9 +40,9 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
                               req->object_blobs().end());
   options.origin = Origin::kRuntime;
   absl::StatusOr<ProgramSetInfo> set = api_->warden().Load(spec, options);
-  if (!set.ok()) return audited(set.status());
+  if (!set.ok()) return audit.Finish(set.status());
   *resp->mutable_program_set() = ToProto(*set);
-  return audited(absl::OkStatus());
+  return audit.Finish(absl::OkStatus());
 }
 
 grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
@@ -52,10 +51,9 @@ grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
   Resource what = SetResource(req->name());
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Unload");
   if (!who.ok()) return ToGrpc(who.status());
-  absl::Status status =
-      api_->warden().Unload(req->name(), /*keep_maps=*/!req->unpin_maps());
-  policy::Audit({&*who, "Programs.Unload", &what, "", status});
-  return ToGrpc(status);
+  AuditedCall audit(*std::move(who), "Programs.Unload", what);
+  return audit.Finish(
+      api_->warden().Unload(req->name(), /*keep_maps=*/!req->unpin_maps()));
 }
 
 grpc::Status ProgramsService::List(grpc::ServerContext* ctx,
@@ -91,13 +89,12 @@ grpc::Status AttachmentsService::Attach(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
                              "Attachments.Attach", spec.cgroup());
   if (!who.ok()) return ToGrpc(who.status());
+  AuditedCall audit(*std::move(who), "Attachments.Attach", what,
+                    absl::StrCat(spec.program(), " -> ", spec.cgroup()));
   absl::StatusOr<AttachmentInfo> attached =
       api_->warden().Attach(spec, Origin::kRuntime);
   if (attached.ok()) *resp->mutable_attachment() = ToProto(*attached);
-  policy::Audit({&*who, "Attachments.Attach", &what,
-                 absl::StrCat(spec.program(), " -> ", spec.cgroup()),
-                 attached.status()});
-  return ToGrpc(attached.status());
+  return audit.Finish(attached.status());
 }
 
 grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
@@ -118,11 +115,10 @@ grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
                              "Attachments.Detach", req->id());
   if (!who.ok()) return ToGrpc(who.status());
-  absl::Status status = found ? api_->warden().Detach(req->id())
-                              : absl::NotFoundError(absl::StrCat(
-                                    "attachment ", req->id(), " not found"));
-  policy::Audit({&*who, "Attachments.Detach", &what, req->id(), status});
-  return ToGrpc(status);
+  AuditedCall audit(*std::move(who), "Attachments.Detach", what, req->id());
+  return audit.Finish(found ? api_->warden().Detach(req->id())
+                            : absl::NotFoundError(absl::StrCat(
+                                  "attachment ", req->id(), " not found")));
 }
 
 grpc::Status AttachmentsService::List(grpc::ServerContext* ctx,
