@@ -1,7 +1,7 @@
-// The Warden's calls on programs and attachments, its creation and
-// shutdown. Start and Reconcile are in warden_reconcile.cc, the map handles
-// in warden_maps.cc; the work itself in loaded_set, owned_attachment,
-// pinned_links and warden_state.
+// The Warden's calls that change programs and attachments, its creation and
+// shutdown. Start and Reconcile are in warden_reconcile.cc, the queries in
+// warden_queries.cc, the map handles in warden_maps.cc; the work itself in
+// loaded_set, owned_attachment, pinned_links and warden_state.
 #include "daemon/core/warden.h"
 
 #include <bpf/libbpf.h>
@@ -13,7 +13,6 @@
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
-#include <set>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -198,22 +197,6 @@ absl::Status Warden::UnloadLocked(const std::string& name, bool keep_maps) {
   return absl::OkStatus();
 }
 
-std::vector<ProgramSetInfo> Warden::ListSets() const {
-  absl::MutexLock lock(&mu_);
-  std::vector<ProgramSetInfo> out;
-  for (const auto& [name, set] : sets_) out.push_back(set->info);
-  return out;
-}
-
-absl::StatusOr<ProgramSetInfo> Warden::GetSet(absl::string_view name) const {
-  absl::MutexLock lock(&mu_);
-  auto it = sets_.find(std::string(name));
-  if (it == sets_.end()) {
-    return absl::NotFoundError(absl::StrCat("no program set named ", name));
-  }
-  return it->second->info;
-}
-
 // ------------------------------------------------------------- attachments
 
 absl::StatusOr<ResolvedAttachment> Warden::ResolveLocked(
@@ -279,25 +262,6 @@ absl::Status Warden::DetachLocked(const std::string& id, bool keep_pin) {
   attachments_.erase(it);
   ReleaseAttachment(std::move(att), keep_pin);
   return absl::OkStatus();
-}
-
-absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
-    std::optional<std::string> cgroup) const {
-  absl::MutexLock lock(&mu_);
-  std::set<std::string> cgroups;
-  if (cgroup.has_value()) {
-    absl::StatusOr<std::string> path =
-        ResolveCgroup2Dir(*cgroup, options_.cgroup2_mount);
-    if (!path.ok()) return path.status();
-    cgroups.insert(*path);
-  } else {
-    for (const auto& [id, att] : attachments_) cgroups.insert(att->info.cgroup);
-  }
-  std::vector<AttachmentInfo> ours;
-  for (const auto& [id, att] : attachments_) {
-    if (cgroups.count(att->info.cgroup)) ours.push_back(att->info);
-  }
-  return WithForeignAttachments(std::move(ours), cgroups);
 }
 
 // ------------------------------------------------------ state and shutdown

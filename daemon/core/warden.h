@@ -35,6 +35,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -114,7 +115,8 @@ class Warden {
   absl::Status Detach(absl::string_view id);
   // Ours and foreign ones (kernel query over the cgroup attach types) on
   // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
-  // ours, plus the foreign ones on every cgroup we have attached to.
+  // ours, plus the foreign ones on every cgroup we have attached to. The
+  // kernel is queried without holding the Warden's lock.
   absl::StatusOr<std::vector<AttachmentInfo>> ListAttachments(
       std::optional<std::string> cgroup = std::nullopt) const;
 
@@ -171,6 +173,9 @@ class Warden {
   void ReconcileAttachmentsLocked(const v1::Config& config, StatusList& errors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Our attachments on `cgroups`, copied (warden_queries.cc).
+  std::vector<AttachmentInfo> OursOn(const std::set<std::string>& cgroups) const
+      ABSL_LOCKS_EXCLUDED(mu_);
   // The map handles OpenMap serves (warden_maps.cc): set `name`'s published
   // or replaced, removed, or all of them closed at shutdown. Under mu_, so
   // that they change in the order the sets do; a handle let go here closes
