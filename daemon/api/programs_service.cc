@@ -1,5 +1,8 @@
 #include "daemon/api/programs_service.h"
 
+#include <optional>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
@@ -103,22 +106,26 @@ grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
   if (req->id().empty()) {
     return ToGrpc(absl::InvalidArgumentError("id: required"));
   }
-  // The attachment's set decides who may detach it.
-  absl::StatusOr<std::vector<AttachmentInfo>> all =
-      api_->warden().ListAttachments();
-  if (!all.ok()) return ToGrpc(all.status());
-  const AttachmentInfo* found = nullptr;
-  for (const AttachmentInfo& a : *all) {
-    if (a.ours && a.id == req->id()) found = &a;
-  }
-  Resource what = SetResource(found ? found->program_set : "");
-  auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
-                             "Attachments.Detach", req->id());
-  if (!who.ok()) return ToGrpc(who.status());
-  AuditedCall audit(*std::move(who), "Attachments.Detach", what, req->id());
-  return audit.Finish(found ? api_->warden().Detach(req->id())
-                            : absl::NotFoundError(absl::StrCat(
-                                  "attachment ", req->id(), " not found")));
+  // The attachment's set decides who may detach it. The core asks under the
+  // lock hold that detaches, so the attachment judged is the one detached.
+  std::optional<AuditedCall> audit;
+  absl::Status denied;
+  auto authorize = [&](const std::string& set) -> absl::Status {
+    Resource what = SetResource(set);
+    auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
+                               "Attachments.Detach", req->id());
+    if (!who.ok()) return denied = who.status();
+    audit.emplace(*std::move(who), "Attachments.Detach", std::move(what),
+                  req->id());
+    return absl::OkStatus();
+  };
+  absl::Status status =
+      api_->warden().Detach(req->id(), [&](const AttachmentInfo& found) {
+        return authorize(found.program_set);
+      });
+  // Not asked (no such attachment): judged as an attachment of no set.
+  if (!audit.has_value() && denied.ok()) authorize("").IgnoreError();
+  return audit.has_value() ? audit->Finish(status) : ToGrpc(denied);
 }
 
 grpc::Status AttachmentsService::List(grpc::ServerContext* ctx,

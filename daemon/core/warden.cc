@@ -239,14 +239,22 @@ absl::StatusOr<AttachmentInfo> Warden::AttachLocked(const v1::Attachment& spec,
 }
 
 absl::Status Warden::Detach(absl::string_view id) {
+  return Detach(id, [](const AttachmentInfo&) { return absl::OkStatus(); });
+}
+
+absl::Status Warden::Detach(
+    absl::string_view id,
+    absl::FunctionRef<absl::Status(const AttachmentInfo&)> authorize) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  if (auto it = attachments_.find(std::string(id));
-      it != attachments_.end() && it->second->info.origin == Origin::kConfig) {
+  if (auto it = attachments_.find(std::string(id)); it != attachments_.end()) {
     const AttachmentInfo& info = it->second->info;
-    return DeclaredInConfig(absl::StrCat("attachment ", id, " (",
-                                         info.program_set, "/", info.program,
-                                         " on ", info.cgroup, ")"));
+    if (absl::Status s = authorize(info); !s.ok()) return s;
+    if (info.origin == Origin::kConfig) {
+      return DeclaredInConfig(absl::StrCat("attachment ", id, " (",
+                                           info.program_set, "/", info.program,
+                                           " on ", info.cgroup, ")"));
+    }
   }
   absl::Status s = DetachLocked(std::string(id), /*keep_pin=*/false);
   if (s.ok()) PersistOrLogLocked();

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -113,6 +114,16 @@ class Warden {
                                         Origin origin = Origin::kRuntime);
   // FailedPrecondition for an attachment from the configuration, as Unload.
   absl::Status Detach(absl::string_view id);
+  // Detach, once `authorize` allows it: it is called with the attachment
+  // under the same lock hold as the detach (so the attachment it judged is
+  // the one detached), before the configuration check; its error comes back
+  // as is and nothing is detached. Not called when there is no such
+  // attachment (NotFound) or after Shutdown.
+  absl::Status Detach(
+      absl::string_view id,
+      absl::FunctionRef<absl::Status(const AttachmentInfo&)> authorize);
+  // One of ours by id, without asking the kernel; NotFound if none.
+  absl::StatusOr<AttachmentInfo> GetAttachment(absl::string_view id) const;
   // Ours and foreign ones (kernel query over the cgroup attach types) on
   // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
   // ours, plus the foreign ones on every cgroup we have attached to. The

@@ -54,6 +54,16 @@ absl::StatusOr<ProgramSetInfo> Warden::GetSet(absl::string_view name) const {
   return it->second->info;
 }
 
+absl::StatusOr<AttachmentInfo> Warden::GetAttachment(
+    absl::string_view id) const {
+  absl::MutexLock lock(&mu_);
+  auto it = attachments_.find(std::string(id));
+  if (it == attachments_.end()) {
+    return absl::NotFoundError(absl::StrCat("no attachment with id ", id));
+  }
+  return it->second->info;
+}
+
 std::vector<AttachmentInfo> Warden::OursOn(
     const std::set<std::string>& cgroups) const {
   absl::MutexLock lock(&mu_);
