@@ -1,6 +1,5 @@
 #include "daemon/api/api_context.h"
 
-#include "absl/strings/str_cat.h"
 #include "daemon/api/caller.h"
 
 namespace bpfwarden::api {
@@ -49,35 +48,6 @@ absl::StatusOr<policy::Identity> ApiContext::Authorize(
     return allowed;
   }
   return who;
-}
-
-absl::StatusOr<std::shared_ptr<const TypedMap>> ApiContext::OpenMap(
-    const std::string& set, const std::string& map) const {
-  absl::StatusOr<OpenedMap> opened = warden_->OpenMap(set, map);
-  if (!opened.ok()) return opened.status();
-  std::string label = absl::StrCat(set, "/", map);
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = maps_.find(label);
-    if (it != maps_.end() && it->second.first == opened->info.id) {
-      return it->second.second;
-    }
-  }
-  uint32_t id = opened->info.id;
-  absl::StatusOr<TypedMap> typed = TypedMap::Open(std::move(opened->fd), label);
-  if (!typed.ok()) return typed.status();
-  auto shared = std::make_shared<const TypedMap>(*std::move(typed));
-  absl::MutexLock lock(&mu_);
-  maps_.insert_or_assign(label, std::make_pair(id, shared));
-  return shared;
-}
-
-void ApiContext::ForgetMaps(const std::string& set) const {
-  std::string prefix = absl::StrCat(set, "/");
-  absl::MutexLock lock(&mu_);
-  for (auto it = maps_.begin(); it != maps_.end();) {
-    it = it->first.rfind(prefix, 0) == 0 ? maps_.erase(it) : std::next(it);
-  }
 }
 
 }  // namespace bpfwarden::api

@@ -1,9 +1,9 @@
-// What every API service shares: the core, the policy, the peers' identities,
-// the limits, and a cache of opened maps.
+// What every API service shares: the core, the policy, the peers' identities
+// and the limits. Maps are opened through the core (Warden::OpenMap), which
+// holds one shared handle per map of a loaded set.
 #ifndef BPFWARDEN_DAEMON_API_API_CONTEXT_H_
 #define BPFWARDEN_DAEMON_API_API_CONTEXT_H_
 
-#include <map>
 #include <memory>
 #include <string>
 
@@ -14,7 +14,6 @@
 #include "daemon/api/peer_registry.h"
 #include "daemon/api/stream_slots.h"
 #include "daemon/core/warden.h"
-#include "daemon/maps/typed_map.h"
 #include "daemon/policy/audit.h"
 #include "daemon/policy/identity.h"
 #include "daemon/policy/policy.h"
@@ -62,14 +61,6 @@ class ApiContext {
   bool Allows(const policy::Identity& who, policy::Operation op,
               const policy::Resource& what) const;
 
-  // The typed map `set`/`map` as currently loaded. Reuses the TypedMap (its
-  // BTF and codecs) while the set holds the same kernel map.
-  absl::StatusOr<std::shared_ptr<const TypedMap>> OpenMap(
-      const std::string& set, const std::string& map) const;
-  // Drops the cached maps of `set` (after Unload), so no stale map FD keeps
-  // an unpinned map alive.
-  void ForgetMaps(const std::string& set) const;
-
  private:
   Warden* const warden_;
   const ApiLimits limits_;
@@ -79,10 +70,6 @@ class ApiContext {
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const policy::Policy> policy_ ABSL_GUARDED_BY(mu_);
-  // "set/map" -> (kernel map id, opened map).
-  mutable std::map<std::string,
-                   std::pair<uint32_t, std::shared_ptr<const TypedMap>>>
-      maps_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace bpfwarden::api

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
@@ -23,6 +24,12 @@ absl::Status CheckRef(const v1::MapRef& ref) {
 
 Resource ResourceOf(const v1::MapRef& ref) {
   return Resource{ref.program_set(), ref.map()};
+}
+
+// The map's handle as the core holds it (no lock a Load holds).
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
+    const ApiContext& api, const v1::MapRef& ref) {
+  return api.warden().OpenMap(ref.program_set(), ref.map());
 }
 
 // Keys of a request for the audit record, cut after a few.
@@ -99,18 +106,10 @@ grpc::Status MapsService::Get(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
                              "Maps.Get");
   if (!who.ok()) return ToGrpc(who.status());
-  absl::StatusOr<std::shared_ptr<const TypedMap>> map =
-      api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return ToGrpc(map.status());
-  for (const MapInfo& info : api_->warden().ListMaps()) {
-    if (info.program_set == req->map().program_set() &&
-        info.name == req->map().map()) {
-      *resp = ToProto(info, map->get());
-      return grpc::Status::OK;
-    }
-  }
-  return ToGrpc(absl::NotFoundError(absl::StrCat(
-      "map ", req->map().program_set(), "/", req->map().map(), " not found")));
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return ToGrpc(handle.status());
+  *resp = ToProto((*handle)->info, &(*handle)->map);
+  return grpc::Status::OK;
 }
 
 grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
@@ -120,15 +119,16 @@ grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
                              "Maps.Lookup", DataForAudit(req->key()));
   if (!who.ok()) return ToGrpc(who.status());
-  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return ToGrpc(map.status());
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return ToGrpc(handle.status());
+  const TypedMap& map = (*handle)->map;
   absl::StatusOr<Bytes> key =
-      DataToBytes(**map, req->key(), Side::kKey, req->zero_fill(), "key");
+      DataToBytes(map, req->key(), Side::kKey, req->zero_fill(), "key");
   if (!key.ok()) return ToGrpc(key.status());
-  absl::StatusOr<Bytes> value = (*map)->Lookup(*key);
+  absl::StatusOr<Bytes> value = map.Lookup(*key);
   if (!value.ok()) return ToGrpc(value.status());
   absl::StatusOr<v1::Entry> entry =
-      ToEntry(**map, {*std::move(key), *std::move(value)}, req->encoding());
+      ToEntry(map, {*std::move(key), *std::move(value)}, req->encoding());
   if (!entry.ok()) return ToGrpc(entry.status());
   *resp->mutable_entry() = *std::move(entry);
   return grpc::Status::OK;
@@ -145,17 +145,15 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
   auto who =
       api_->Authorize(*ctx, Operation::kWrite, what, "Maps.Update", keys);
   if (!who.ok()) return ToGrpc(who.status());
-  auto audited = [&](absl::Status status) {
-    policy::Audit({&*who, "Maps.Update", &what, keys, status});
-    return ToGrpc(status);
-  };
+  AuditedCall audit(*std::move(who), "Maps.Update", what, std::move(keys));
   if (absl::Status s =
           CheckBatch(req->entries_size(), api_->limits().max_batch, "entries");
       !s.ok()) {
-    return audited(s);
+    return audit.Finish(s);
   }
-  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return audited(map.status());
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return audit.Finish(handle.status());
+  const TypedMap& map = (*handle)->map;
   // Every entry is encoded before any is written.
   std::vector<MapEntry> entries;
   entries.reserve(req->entries_size());
@@ -163,25 +161,25 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
   for (int i = 0; i < req->entries_size(); ++i) {
     std::string at = single ? "" : absl::StrCat("entries[", i, "].");
     absl::StatusOr<Bytes> key =
-        DataToBytes(**map, req->entries(i).key(), Side::kKey, req->zero_fill(),
+        DataToBytes(map, req->entries(i).key(), Side::kKey, req->zero_fill(),
                     absl::StrCat(at, "key"));
-    if (!key.ok()) return audited(key.status());
+    if (!key.ok()) return audit.Finish(key.status());
     absl::StatusOr<Bytes> value =
-        DataToBytes(**map, req->entries(i).value(), Side::kValue,
+        DataToBytes(map, req->entries(i).value(), Side::kValue,
                     req->zero_fill(), absl::StrCat(at, "value"));
-    if (!value.ok()) return audited(value.status());
+    if (!value.ok()) return audit.Finish(value.status());
     entries.push_back({*std::move(key), *std::move(value)});
   }
   UpdateFlag flag = FromProto(req->flag());
   BatchResult result;
   if (single) {
-    result.status = (*map)->Update(entries[0].key, entries[0].value, flag);
+    result.status = map.Update(entries[0].key, entries[0].value, flag);
     result.applied = result.status.ok() ? 1 : 0;
   } else {
-    result = (*map)->UpdateBatch(entries, flag);
+    result = map.UpdateBatch(entries, flag);
   }
   resp->set_updated(result.applied);
-  return audited(BatchStatus(result, entries.size()));
+  return audit.Finish(BatchStatus(result, entries.size()));
 }
 
 grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
@@ -194,49 +192,47 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
   auto who =
       api_->Authorize(*ctx, Operation::kWrite, what, "Maps.Delete", keys);
   if (!who.ok()) return ToGrpc(who.status());
-  auto audited = [&](absl::Status status) {
-    policy::Audit({&*who, "Maps.Delete", &what, keys, status});
-    return ToGrpc(status);
-  };
+  AuditedCall audit(*std::move(who), "Maps.Delete", what, std::move(keys));
   if (absl::Status s =
           CheckBatch(req->keys_size(), api_->limits().max_batch, "keys");
       !s.ok()) {
-    return audited(s);
+    return audit.Finish(s);
   }
-  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return audited(map.status());
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return audit.Finish(handle.status());
+  const TypedMap& map = (*handle)->map;
   std::vector<Bytes> encoded;
   bool single = req->keys_size() == 1;
   for (int i = 0; i < req->keys_size(); ++i) {
     absl::StatusOr<Bytes> key =
-        DataToBytes(**map, req->keys(i), Side::kKey, req->zero_fill(),
+        DataToBytes(map, req->keys(i), Side::kKey, req->zero_fill(),
                     single ? "key" : absl::StrCat("keys[", i, "]"));
-    if (!key.ok()) return audited(key.status());
+    if (!key.ok()) return audit.Finish(key.status());
     encoded.push_back(*std::move(key));
   }
   if (req->ignore_missing()) {
     uint32_t deleted = 0;
     for (const Bytes& key : encoded) {
-      absl::Status s = (*map)->Delete(key);
+      absl::Status s = map.Delete(key);
       if (s.ok()) {
         ++deleted;
       } else if (!absl::IsNotFound(s)) {
         resp->set_deleted(deleted);
-        return audited(s);
+        return audit.Finish(s);
       }
     }
     resp->set_deleted(deleted);
-    return audited(absl::OkStatus());
+    return audit.Finish(absl::OkStatus());
   }
   BatchResult result;
   if (single) {
-    result.status = (*map)->Delete(encoded[0]);
+    result.status = map.Delete(encoded[0]);
     result.applied = result.status.ok() ? 1 : 0;
   } else {
-    result = (*map)->DeleteBatch(encoded);
+    result = map.DeleteBatch(encoded);
   }
   resp->set_deleted(result.applied);
-  return audited(BatchStatus(result, encoded.size()));
+  return audit.Finish(BatchStatus(result, encoded.size()));
 }
 
 grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
@@ -248,8 +244,9 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   auto slot = api_->streams().Acquire(who->Principal());
   if (!slot.ok()) return ToGrpc(slot.status());
-  auto map = api_->OpenMap(req->map().program_set(), req->map().map());
-  if (!map.ok()) return ToGrpc(map.status());
+  auto handle = OpenMap(*api_, req->map());
+  if (!handle.ok()) return ToGrpc(handle.status());
+  const TypedMap& map = (*handle)->map;
 
   const ApiLimits& limits = api_->limits();
   DumpOptions options;
@@ -258,7 +255,7 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
                           : std::min(req->page_size(), limits.max_page);
   // Keep a page well inside the message limit, even as JSON (which can take
   // several times the raw size).
-  size_t entry_bytes = 8 * ((*map)->key_size() + (*map)->value_bytes()) + 64;
+  size_t entry_bytes = 8 * (map.key_size() + map.value_bytes()) + 64;
   options.page_size = std::max<size_t>(
       1,
       std::min(options.page_size, limits.max_message_bytes / 2 / entry_bytes));
@@ -270,11 +267,11 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: cancelled or past its deadline");
     }
-    absl::StatusOr<DumpPage> page = (*map)->Dump(token, options);
+    absl::StatusOr<DumpPage> page = map.Dump(token, options);
     if (!page.ok()) return ToGrpc(page.status());
     v1::DumpResponse resp;
     for (const MapEntry& entry : page->entries) {
-      absl::StatusOr<v1::Entry> out = ToEntry(**map, entry, req->encoding());
+      absl::StatusOr<v1::Entry> out = ToEntry(map, entry, req->encoding());
       if (!out.ok()) return ToGrpc(out.status());
       *resp.add_entries() = *std::move(out);
     }

@@ -1,6 +1,10 @@
 #include "daemon/api/programs_service.h"
 
+#include <optional>
+#include <string>
+
 #include "absl/strings/str_cat.h"
+#include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
 #include "daemon/api/grpc_status.h"
 
@@ -23,14 +27,12 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
   Resource what = SetResource(spec.name());
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Load");
   if (!who.ok()) return ToGrpc(who.status());
-  auto audited = [&](absl::Status status) {
-    policy::Audit({&*who, "Programs.Load", &what, "", status});
-    return ToGrpc(status);
-  };
+  const bool root = who->IsRoot();
+  AuditedCall audit(*std::move(who), "Programs.Load", what);
   // The daemon reads object paths with its own privileges: only root may
   // name files; others upload the object bytes.
-  if (!who->IsRoot() && spec.objects_size() > 0) {
-    return audited(absl::PermissionDeniedError(
+  if (!root && spec.objects_size() > 0) {
+    return audit.Finish(absl::PermissionDeniedError(
         "Programs.Load: only root may name object files on the daemon's "
         "host; send the object in object_blobs"));
   }
@@ -41,10 +43,9 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
                               req->object_blobs().end());
   options.origin = Origin::kRuntime;
   absl::StatusOr<ProgramSetInfo> set = api_->warden().Load(spec, options);
-  if (!set.ok()) return audited(set.status());
-  api_->ForgetMaps(spec.name());
+  if (!set.ok()) return audit.Finish(set.status());
   *resp->mutable_program_set() = ToProto(*set);
-  return audited(absl::OkStatus());
+  return audit.Finish(absl::OkStatus());
 }
 
 grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
@@ -53,11 +54,9 @@ grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
   Resource what = SetResource(req->name());
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Unload");
   if (!who.ok()) return ToGrpc(who.status());
-  absl::Status status = api_->warden().Unload(
-      req->name(), req->unpin_maps() ? MapPins::kRemove : MapPins::kKeep);
-  if (status.ok()) api_->ForgetMaps(req->name());
-  policy::Audit({&*who, "Programs.Unload", &what, "", status});
-  return ToGrpc(status);
+  AuditedCall audit(*std::move(who), "Programs.Unload", what);
+  return audit.Finish(api_->warden().Unload(
+      req->name(), req->unpin_maps() ? MapPins::kRemove : MapPins::kKeep));
 }
 
 grpc::Status ProgramsService::List(grpc::ServerContext* ctx,
@@ -93,13 +92,12 @@ grpc::Status AttachmentsService::Attach(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
                              "Attachments.Attach", spec.cgroup());
   if (!who.ok()) return ToGrpc(who.status());
+  AuditedCall audit(*std::move(who), "Attachments.Attach", what,
+                    absl::StrCat(spec.program(), " -> ", spec.cgroup()));
   absl::StatusOr<AttachmentInfo> attached =
       api_->warden().Attach(spec, Origin::kRuntime);
   if (attached.ok()) *resp->mutable_attachment() = ToProto(*attached);
-  policy::Audit({&*who, "Attachments.Attach", &what,
-                 absl::StrCat(spec.program(), " -> ", spec.cgroup()),
-                 attached.status()});
-  return ToGrpc(attached.status());
+  return audit.Finish(attached.status());
 }
 
 grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
@@ -108,23 +106,26 @@ grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
   if (req->id().empty()) {
     return ToGrpc(absl::InvalidArgumentError("id: required"));
   }
-  // The attachment's set decides who may detach it.
-  absl::StatusOr<std::vector<AttachmentInfo>> all =
-      api_->warden().ListAttachments();
-  if (!all.ok()) return ToGrpc(all.status());
-  const AttachmentInfo* found = nullptr;
-  for (const AttachmentInfo& a : *all) {
-    if (a.ours && a.id == req->id()) found = &a;
-  }
-  Resource what = SetResource(found ? found->program_set : "");
-  auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
-                             "Attachments.Detach", req->id());
-  if (!who.ok()) return ToGrpc(who.status());
-  absl::Status status = found ? api_->warden().Detach(req->id())
-                              : absl::NotFoundError(absl::StrCat(
-                                    "attachment ", req->id(), " not found"));
-  policy::Audit({&*who, "Attachments.Detach", &what, req->id(), status});
-  return ToGrpc(status);
+  // The attachment's set decides who may detach it. The core asks under the
+  // lock hold that detaches, so the attachment judged is the one detached.
+  std::optional<AuditedCall> audit;
+  absl::Status denied;
+  auto authorize = [&](const std::string& set) -> absl::Status {
+    Resource what = SetResource(set);
+    auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
+                               "Attachments.Detach", req->id());
+    if (!who.ok()) return denied = who.status();
+    audit.emplace(*std::move(who), "Attachments.Detach", std::move(what),
+                  req->id());
+    return absl::OkStatus();
+  };
+  absl::Status status =
+      api_->warden().Detach(req->id(), [&](const AttachmentInfo& found) {
+        return authorize(found.program_set);
+      });
+  // Not asked (no such attachment): judged as an attachment of no set.
+  if (!audit.has_value() && denied.ok()) authorize("").IgnoreError();
+  return audit.has_value() ? audit->Finish(status) : ToGrpc(denied);
 }
 
 grpc::Status AttachmentsService::List(grpc::ServerContext* ctx,

@@ -10,7 +10,6 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden {
 
@@ -115,13 +114,6 @@ struct AttachmentInfo {
   bool pinned = false;   // ours only
   std::string link_pin_path;  // ours, when pinned
   uint32_t attach_flags = 0;  // foreign: BPF_F_ALLOW_MULTI etc. from query
-};
-
-// A map of a loaded set, opened for typed access: `fd` is a dup the caller
-// owns.
-struct OpenedMap {
-  UniqueFd fd;
-  MapInfo info;
 };
 
 }  // namespace bpfwarden

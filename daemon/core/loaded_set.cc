@@ -166,6 +166,7 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   set->info =
       DescribeSet(spec, options.origin, layout.SetDir(spec.name()), *loaded);
   set->obj = std::move(loaded->obj);
+  set->maps = SetMaps::Open(spec.name(), set->obj.get(), set->info.maps);
   if (options.origin == Origin::kRuntime && !options.object_blobs.empty() &&
       layout.has_state_dir()) {
     SaveObjectBlobs(options.object_blobs, layout, set->spec);
@@ -202,13 +203,6 @@ std::string ProgramNames(const bpf_object* obj) {
   bpf_program* prog;
   bpf_object__for_each_program(prog, obj)
       names.push_back(bpf_program__name(prog));
-  return absl::StrJoin(names, ", ");
-}
-
-std::string MapNames(const bpf_object* obj) {
-  std::vector<std::string> names;
-  bpf_map* map;
-  bpf_object__for_each_map(map, obj) names.push_back(bpf_map__name(map));
   return absl::StrJoin(names, ", ");
 }
 

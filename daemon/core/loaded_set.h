@@ -11,6 +11,7 @@
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/core/core_types.h"
 #include "daemon/core/pin_layout.h"
+#include "daemon/core/set_maps.h"
 #include "proto/config.pb.h"
 
 struct bpf_object;
@@ -21,6 +22,9 @@ struct LoadedSet {
   v1::ProgramSet spec;  // as loaded; runtime blobs appear as saved files
   BpfObjectPtr obj;
   ProgramSetInfo info;
+  // The maps' handles, opened at load; the Warden publishes them for
+  // OpenMap. Requests hold them past an unload, never `obj`.
+  std::shared_ptr<const SetMaps> maps;
 };
 
 // Gathers the spec's objects (builtin, files, `options.object_blobs`),
@@ -38,9 +42,8 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
 // by other pins stays, and says so).
 absl::Status RemoveSetPins(const PinLayout& layout, const ProgramSetInfo& info);
 
-// The object's program and map names, ", "-joined (for error messages).
+// The object's program names, ", "-joined (for error messages).
 std::string ProgramNames(const bpf_object* obj);
-std::string MapNames(const bpf_object* obj);
 
 }  // namespace bpfwarden
 

@@ -108,7 +108,7 @@ absl::Status CheckPinnedMap(const bpf_object* obj, const bpf_map* map,
         "pinned map ", name, " (", path, ") does not match the object: ", what,
         " ", pinned, " in the pinned map, ", wanted,
         " in the object; load with replace_maps for a fresh map (its data is "
-        "lost) or unload with keep_maps=false"));
+        "lost) or unload it with its maps unpinned"));
   };
   if (info.type != bpf_map__type(map))
     return differs("type", info.type, bpf_map__type(map));

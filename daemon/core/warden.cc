@@ -1,17 +1,16 @@
-// The Warden's calls on programs, attachments and maps, its creation and
-// shutdown. Start and Reconcile are in warden_reconcile.cc; the work itself
-// in loaded_set, attachment, pinned_links and warden_state.
+// The Warden's calls that change programs and attachments, its creation and
+// shutdown. Start and Reconcile are in warden_reconcile.cc, the queries in
+// warden_queries.cc, the map handles in warden_maps.cc; the work itself in
+// loaded_set, attachment, pinned_links and warden_state.
 #include "daemon/core/warden.h"
 
 #include <bpf/libbpf.h>
-#include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
 #include <cerrno>
 #include <filesystem>
-#include <set>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -63,9 +62,12 @@ Warden::~Warden() {
   if (!s.ok()) BPFWARDEN_LOG(ERROR) << "shutdown: " << s;
 }
 
+absl::Status Warden::ShuttingDown() {
+  return absl::FailedPreconditionError("the daemon is shutting down");
+}
+
 absl::Status Warden::CheckRunning() const {
-  if (shut_down_)
-    return absl::FailedPreconditionError("the daemon is shutting down");
+  if (shut_down_) return ShuttingDown();
   return absl::OkStatus();
 }
 
@@ -101,6 +103,7 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
       BuildLoadedSet(spec, options, layout_);
   if (!set.ok()) return set.status();
   ProgramSetInfo result = (*set)->info;
+  PublishMaps(spec.name(), (*set)->maps);
   sets_[spec.name()] = *std::move(set);
   return result;
 }
@@ -140,6 +143,7 @@ absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
     absl::Status s = DetachLocked(id, LinkRelease::kDetach);
     if (!s.ok()) BPFWARDEN_LOG(ERROR) << "reload " << spec.name() << ": " << s;
   }
+  PublishMaps(spec.name(), (*fresh)->maps);
   old->second = *std::move(fresh);
   BPFWARDEN_LOG(INFO) << "reloaded set " << spec.name();
   return old->second->info;
@@ -173,6 +177,7 @@ absl::Status Warden::UnloadLocked(const std::string& name, MapPins maps) {
   }
   std::unique_ptr<LoadedSet> set = std::move(it->second);
   sets_.erase(it);
+  UnpublishMaps(name);
   set->obj.reset();  // closes the programs and this process's map FDs
   const bool unpin = maps == MapPins::kRemove;
   if (unpin) errors.Add(RemoveSetPins(layout_, set->info));
@@ -180,22 +185,6 @@ absl::Status Warden::UnloadLocked(const std::string& name, MapPins maps) {
                       << (unpin ? " and unpinned its maps"
                                 : " (maps stay pinned)");
   return errors.Joined();
-}
-
-std::vector<ProgramSetInfo> Warden::ListSets() const {
-  absl::MutexLock lock(&mu_);
-  std::vector<ProgramSetInfo> out;
-  for (const auto& [name, set] : sets_) out.push_back(set->info);
-  return out;
-}
-
-absl::StatusOr<ProgramSetInfo> Warden::GetSet(absl::string_view name) const {
-  absl::MutexLock lock(&mu_);
-  auto it = sets_.find(std::string(name));
-  if (it == sets_.end()) {
-    return absl::NotFoundError(absl::StrCat("no program set named ", name));
-  }
-  return it->second->info;
 }
 
 // ------------------------------------------------------------- attachments
@@ -243,15 +232,22 @@ absl::StatusOr<AttachmentInfo> Warden::AttachLocked(const v1::Attachment& spec,
 }
 
 absl::Status Warden::Detach(absl::string_view id) {
+  return Detach(id, [](const AttachmentInfo&) { return absl::OkStatus(); });
+}
+
+absl::Status Warden::Detach(
+    absl::string_view id,
+    absl::FunctionRef<absl::Status(const AttachmentInfo&)> authorize) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  if (auto it = attachments_.find(std::string(id));
-      it != attachments_.end() &&
-      it->second->info().origin == Origin::kConfig) {
+  if (auto it = attachments_.find(std::string(id)); it != attachments_.end()) {
     const AttachmentInfo& info = it->second->info();
-    return DeclaredInConfig(absl::StrCat("attachment ", id, " (",
-                                         info.program_set, "/", info.program,
-                                         " on ", info.cgroup, ")"));
+    if (absl::Status s = authorize(info); !s.ok()) return s;
+    if (info.origin == Origin::kConfig) {
+      return DeclaredInConfig(absl::StrCat("attachment ", id, " (",
+                                           info.program_set, "/", info.program,
+                                           " on ", info.cgroup, ")"));
+    }
   }
   const bool known = attachments_.count(std::string(id)) > 0;
   absl::Status s = DetachLocked(std::string(id), LinkRelease::kDetach);
@@ -267,63 +263,6 @@ absl::Status Warden::DetachLocked(const std::string& id, LinkRelease policy) {
   std::unique_ptr<Attachment> att = std::move(it->second);
   attachments_.erase(it);
   return att->Release(policy);
-}
-
-absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
-    std::optional<std::string> cgroup) const {
-  absl::MutexLock lock(&mu_);
-  std::set<std::string> cgroups;
-  if (cgroup.has_value()) {
-    absl::StatusOr<std::string> path =
-        ResolveCgroup2Dir(*cgroup, options_.cgroup2_mount);
-    if (!path.ok()) return path.status();
-    cgroups.insert(*path);
-  } else {
-    for (const auto& [id, att] : attachments_) {
-      cgroups.insert(att->info().cgroup);
-    }
-  }
-  std::vector<AttachmentInfo> ours;
-  for (const auto& [id, att] : attachments_) {
-    if (cgroups.count(att->info().cgroup)) ours.push_back(att->info());
-  }
-  return WithForeignAttachments(std::move(ours), cgroups);
-}
-
-// -------------------------------------------------------------------- maps
-
-absl::StatusOr<OpenedMap> Warden::OpenMap(absl::string_view set_name,
-                                          absl::string_view map_name) const {
-  absl::MutexLock lock(&mu_);
-  if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  auto it = sets_.find(std::string(set_name));
-  if (it == sets_.end()) {
-    return absl::NotFoundError(absl::StrCat("no program set named ", set_name));
-  }
-  const bpf_object* obj = it->second->obj.get();
-  const bpf_map* map =
-      bpf_object__find_map_by_name(obj, std::string(map_name).c_str());
-  if (map == nullptr) {
-    return absl::NotFoundError(absl::StrCat("program set ", set_name,
-                                            " has no map named ", map_name,
-                                            " (it has: ", MapNames(obj), ")"));
-  }
-  OpenedMap out;
-  out.fd.Reset(::fcntl(bpf_map__fd(map), F_DUPFD_CLOEXEC, 3));
-  if (!out.fd) return ErrnoStatus(errno, absl::StrCat("dup map ", map_name));
-  for (const MapInfo& info : it->second->info.maps) {
-    if (info.name == bpf_map__name(map)) out.info = info;
-  }
-  return out;
-}
-
-std::vector<MapInfo> Warden::ListMaps() const {
-  absl::MutexLock lock(&mu_);
-  std::vector<MapInfo> out;
-  for (const auto& [name, set] : sets_) {
-    out.insert(out.end(), set->info.maps.begin(), set->info.maps.end());
-  }
-  return out;
 }
 
 // ------------------------------------------------------ state and shutdown
@@ -354,6 +293,7 @@ absl::Status Warden::Shutdown(LinkRelease pinned_links) {
     if (!released.ok()) ++failed;
     errors.Add(released);
   }
+  CloseMaps();
   sets_.clear();
   shut_down_ = true;
   BPFWARDEN_LOG(INFO) << "shut down: " << ids.size() << " attachments released"

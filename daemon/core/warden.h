@@ -1,7 +1,10 @@
 // Warden: the daemon core. Loads program sets (linked BPF objects), pins and
 // reuses their maps, attaches their programs to cgroup v2 through bpf_link,
 // and detaches everything it made on shutdown. Thread-safe: every public
-// method may be called from any thread (one mutex serialises them).
+// method may be called from any thread. One mutex serialises the calls on
+// sets and attachments (a Load holds it while the verifier runs); the map
+// calls (OpenMap, ListMaps) take only a short shared lock of their own and
+// never wait for a Load, a Reload or a kernel query.
 //
 // Status codes, exactly:
 //   NotFound           unknown set, program, map, attachment id, cgroup path,
@@ -32,16 +35,19 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/core/core_types.h"
 #include "daemon/core/pin_layout.h"
+#include "daemon/core/set_maps.h"
 #include "proto/config.pb.h"
 
 namespace bpfwarden {
@@ -114,15 +120,29 @@ class Warden {
   // The attachment is forgotten even when its release fails; the result
   // then says whether its link stayed attached.
   absl::Status Detach(absl::string_view id);
+  // Detach, once `authorize` allows it: it is called with the attachment
+  // under the same lock hold as the detach (so the attachment it judged is
+  // the one detached), before the configuration check; its error comes back
+  // as is and nothing is detached. Not called when there is no such
+  // attachment (NotFound) or after Shutdown.
+  absl::Status Detach(
+      absl::string_view id,
+      absl::FunctionRef<absl::Status(const AttachmentInfo&)> authorize);
+  // One of ours by id, without asking the kernel; NotFound if none.
+  absl::StatusOr<AttachmentInfo> GetAttachment(absl::string_view id) const;
   // Ours and foreign ones (kernel query over the cgroup attach types) on
   // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
-  // ours, plus the foreign ones on every cgroup we have attached to.
+  // ours, plus the foreign ones on every cgroup we have attached to. The
+  // kernel is queried without holding the Warden's lock.
   absl::StatusOr<std::vector<AttachmentInfo>> ListAttachments(
       std::optional<std::string> cgroup = std::nullopt) const;
 
-  // Maps.
-  absl::StatusOr<OpenedMap> OpenMap(absl::string_view set,
-                                    absl::string_view map) const;
+  // Maps. The shared handle of map `map` of loaded set `set`, built when the
+  // set was loaded (no FD dup, no BTF load here). A holder may keep using it
+  // after the set is unloaded; its FD closes when the last holder lets go.
+  // NotFound for an unknown set or map; FailedPrecondition after Shutdown.
+  absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
+      absl::string_view set, absl::string_view map) const;
   std::vector<MapInfo> ListMaps() const;  // every map of every loaded set
 
   // Releases every attachment's link by `pinned_links` (kDetach: every one
@@ -158,6 +178,7 @@ class Warden {
   absl::StatusOr<ResolvedAttachment> ResolveLocked(
       const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status CheckRunning() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  static absl::Status ShuttingDown();
   // FailedPrecondition naming `what` and the configuration directory.
   absl::Status DeclaredInConfig(const std::string& what) const;
   // Writes the state file: runtime sets and attachments, and the pinned
@@ -174,6 +195,19 @@ class Warden {
   void ReconcileAttachmentsLocked(const v1::Config& config, StatusList& errors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Our attachments on `cgroups`, copied (warden_queries.cc).
+  std::vector<AttachmentInfo> OursOn(const std::set<std::string>& cgroups) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // The map handles OpenMap serves (warden_maps.cc): set `name`'s published
+  // or replaced, removed, or all of them closed at shutdown. Under mu_, so
+  // that they change in the order the sets do; a handle let go here closes
+  // outside maps_mu_.
+  void PublishMaps(const std::string& name, std::shared_ptr<const SetMaps> maps)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) ABSL_LOCKS_EXCLUDED(maps_mu_);
+  void UnpublishMaps(const std::string& name) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_)
+      ABSL_LOCKS_EXCLUDED(maps_mu_);
+  void CloseMaps() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_)
+      ABSL_LOCKS_EXCLUDED(maps_mu_);
 
   const WardenOptions options_;
   const PinLayout layout_;  // from options_
@@ -184,6 +218,14 @@ class Warden {
       ABSL_GUARDED_BY(mu_);
   // Pinned links the state file knows (id -> spec), for adoption at Attach.
   std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);
+
+  // The map data path's own state: the loaded sets' map handles as
+  // published, and whether Shutdown closed them. Never held while waiting
+  // for the kernel.
+  mutable absl::Mutex maps_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  bool maps_closed_ ABSL_GUARDED_BY(maps_mu_) = false;
+  std::map<std::string, std::shared_ptr<const SetMaps>, std::less<>> maps_
+      ABSL_GUARDED_BY(maps_mu_);
 };
 
 }  // namespace bpfwarden

@@ -6,9 +6,9 @@
 #include <cerrno>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/base/errno_status.h"
 #include "daemon/btf/btf_types.h"
 #include "daemon/btf/per_cpu.h"
-#include "daemon/base/errno_status.h"
 #include "daemon/maps/map_errors.h"
 #include "daemon/maps/map_types.h"
 
@@ -69,6 +69,12 @@ uint64_t KernelUpdateFlags(UpdateFlag flag) {
 }
 
 absl::StatusOr<TypedMap> TypedMap::Open(UniqueFd fd, std::string label) {
+  BtfCache btf;
+  return Open(std::move(fd), std::move(label), btf);
+}
+
+absl::StatusOr<TypedMap> TypedMap::Open(UniqueFd fd, std::string label,
+                                        BtfCache& btf) {
   TypedMap map;
   map.label_ = std::move(label);
   uint32_t len = sizeof(map.info_);
@@ -89,7 +95,7 @@ absl::StatusOr<TypedMap> TypedMap::Open(UniqueFd fd, std::string label) {
       map.info_.btf_id == 0
           ? absl::StatusOr<std::shared_ptr<const BtfTypes>>(
                 absl::FailedPreconditionError("the map has no BTF"))
-          : BtfTypes::LoadFromKernel(map.info_.btf_id);
+          : btf.Get(map.info_.btf_id);
   map.key_codec_ = SideCodec(types, map.info_.btf_key_type_id,
                              map.info_.key_size, "key", map.label_);
   map.value_codec_ = SideCodec(types, map.info_.btf_value_type_id,

@@ -14,11 +14,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "daemon/base/unique_fd.h"
+#include "daemon/btf/btf_cache.h"
 #include "daemon/btf/codec.h"
 #include "daemon/btf/json.h"
 #include "daemon/btf/type_layout.h"
 #include "daemon/maps/map_errors.h"
-#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden {
 
@@ -79,7 +80,8 @@ struct DumpPage {
 };
 
 // Opened from an FD of a map (TypedMap owns it). Reads bpf_map_info, loads
-// the map's BTF from the kernel and builds codecs for its key and value.
+// the map's BTF from the kernel (through a BtfCache when several maps are
+// opened together) and builds codecs for its key and value.
 //
 // Errors from the kernel carry the map's label and the operation, with
 // codes: ENOENT NotFound, EEXIST AlreadyExists, E2BIG/ENOSPC/ENOMEM
@@ -107,6 +109,10 @@ class TypedMap {
  public:
   // `label` names the map in messages, e.g. "tcp/tcp_stats".
   static absl::StatusOr<TypedMap> Open(UniqueFd fd, std::string label);
+  // The same, taking the map's BTF object from `btf` (maps of one object
+  // share it: it is loaded once).
+  static absl::StatusOr<TypedMap> Open(UniqueFd fd, std::string label,
+                                       BtfCache& btf);
 
   TypedMap(TypedMap&&) = default;
   TypedMap& operator=(TypedMap&&) = default;

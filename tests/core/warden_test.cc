@@ -153,12 +153,12 @@ TEST_F(WardenTest, TrafficIsCounted) {
 
   auto map = warden_->OpenMap("bpfwarden", "tcp_stats");
   ASSERT_TRUE(map.ok()) << map.status();
-  EXPECT_EQ(map->info.pin_path, SetDir("bpfwarden") + "/tcp_stats");
-  EXPECT_EQ(map->info.key_size, sizeof(tcp_stats_key));
-  EXPECT_NE(map->info.btf_value_type_id, 0u);
+  EXPECT_EQ((*map)->info.pin_path, SetDir("bpfwarden") + "/tcp_stats");
+  EXPECT_EQ((*map)->info.key_size, sizeof(tcp_stats_key));
+  EXPECT_NE((*map)->info.btf_value_type_id, 0u);
   uint64_t active = 0, passive = 0;
   for (const auto& [key, value] :
-       MapEntries<tcp_stats_key, tcp_stats_value>(map->fd.get())) {
+       MapEntries<tcp_stats_key, tcp_stats_value>((*map)->map.fd())) {
     if (key.cgroup_id != cgroup_->id()) continue;
     active += value.active_opens;
     passive += value.passive_opens;
@@ -210,7 +210,7 @@ TEST_F(WardenTest, MultiObjectLinkingKconfigAndGlobals) {
   Traffic(1);
   auto map = warden_->OpenMap("probe", "probe");
   ASSERT_TRUE(map.ok()) << map.status();
-  auto value = ReadProbe(map->fd.get());
+  auto value = ReadProbe((*map)->map.fd());
   ASSERT_TRUE(value.ok()) << value.status();
   EXPECT_GT(value->calls, 0u);
   EXPECT_EQ(value->hz, *hz);  // from /proc/config.gz
@@ -230,7 +230,7 @@ TEST_F(WardenTest, MultiObjectLinkingKconfigAndGlobals) {
   Traffic(1);
   map = warden_->OpenMap("probe", "probe");
   ASSERT_TRUE(map.ok()) << map.status();
-  value = ReadProbe(map->fd.get());
+  value = ReadProbe((*map)->map.fd());
   ASSERT_TRUE(value.ok()) << value.status();
   EXPECT_EQ(value->hz, *hz == 100 ? 300u : 100u);
   EXPECT_EQ(value->magic, 7u);
@@ -257,7 +257,7 @@ TEST_F(WardenTest, PinnedMapWithChangedLayout) {
     ASSERT_TRUE(map.ok()) << map.status();
     uint32_t key = 5;
     layout_value_v1 value{11, 22};
-    ASSERT_EQ(bpf_map_update_elem(map->fd.get(), &key, &value, BPF_ANY), 0);
+    ASSERT_EQ(bpf_map_update_elem((*map)->map.fd(), &key, &value, BPF_ANY), 0);
   }
   ASSERT_TRUE(warden_->Unload("layout", MapPins::kKeep).ok());
   const std::string pin = SetDir("layout") + "/layout";
@@ -310,7 +310,7 @@ TEST_F(WardenTest, PinnedMapWithChangedLayout) {
   ASSERT_TRUE(map.ok());
   uint32_t key = 5;
   layout_value_v2 value{};
-  EXPECT_NE(bpf_map_lookup_elem(map->fd.get(), &key, &value), 0);
+  EXPECT_NE(bpf_map_lookup_elem((*map)->map.fd(), &key, &value), 0);
   EXPECT_THAT(PinsUnder(SetDir("layout")), ::testing::ElementsAre(pin));
 }
 
@@ -546,7 +546,7 @@ TEST_F(WardenTest, StillServesAfterRefusals) {
   ASSERT_TRUE(map.ok());
   uint64_t active = 0;
   for (const auto& [key, value] :
-       MapEntries<tcp_stats_key, tcp_stats_value>(map->fd.get())) {
+       MapEntries<tcp_stats_key, tcp_stats_value>((*map)->map.fd())) {
     if (key.cgroup_id == cgroup_->id()) active += value.active_opens;
   }
   EXPECT_EQ(active, 2u);
@@ -587,7 +587,7 @@ TEST_F(WardenTest, OtherCgroupAttachTypes) {
   ASSERT_TRUE(map.ok()) << map.status();
   uint64_t counts[3] = {};
   for (uint32_t slot = 0; slot < 3; ++slot) {
-    ASSERT_EQ(bpf_map_lookup_elem(map->fd.get(), &slot, &counts[slot]), 0);
+    ASSERT_EQ(bpf_map_lookup_elem((*map)->map.fd(), &slot, &counts[slot]), 0);
   }
   EXPECT_GT(counts[0], 0u) << "ingress packets";
   EXPECT_GT(counts[1], 0u) << "egress packets";
@@ -836,7 +836,7 @@ TEST_F(WardenTest, RuntimeChangesPersist) {
   Traffic(1);
   auto map = warden_->OpenMap("probe", "probe");
   ASSERT_TRUE(map.ok());
-  auto value = ReadProbe(map->fd.get());
+  auto value = ReadProbe((*map)->map.fd());
   ASSERT_TRUE(value.ok());
   EXPECT_GT(value->calls, 0u);
 }

@@ -1,0 +1,94 @@
+// The Warden's narrow queries on a real kernel: GetAttachment answers from
+// the daemon's own records, and Detach asks its caller's authorization
+// under the lock hold that detaches, before anything else is decided.
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/core/warden_fixture.h"
+
+namespace bpfwarden::testing {
+namespace {
+
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+class NarrowQueriesTest : public WardenFixture {};
+
+absl::Status Refuse(const AttachmentInfo&) {
+  return absl::PermissionDeniedError("refused by the test");
+}
+
+TEST_F(NarrowQueriesTest, GetAttachmentAndAuthorizedDetach) {
+  ASSERT_TRUE(warden_->Load(BuiltinSet("bpfwarden")).ok());
+  auto att = warden_->Attach(
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup().path()));
+  ASSERT_TRUE(att.ok()) << att.status();
+
+  auto got = warden_->GetAttachment(att->id);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->program_set, "bpfwarden");
+  EXPECT_EQ(got->program, "tcp_stats_sockops");
+  EXPECT_EQ(got->cgroup, att->cgroup);
+  EXPECT_EQ(got->link_id, att->link_id);
+  EXPECT_TRUE(got->ours);
+  EXPECT_EQ(warden_->GetAttachment("att-none").status().code(),
+            absl::StatusCode::kNotFound);
+
+  // Refused: the refusal comes back, nothing is detached.
+  std::vector<AttachmentInfo> asked;
+  absl::Status refused =
+      warden_->Detach(att->id, [&](const AttachmentInfo& info) {
+        asked.push_back(info);
+        return Refuse(info);
+      });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+  ASSERT_THAT(asked, SizeIs(1));
+  EXPECT_EQ(asked[0].id, att->id);
+  EXPECT_THAT(AttachedAnyType(cgroup().path()), SizeIs(1));
+  EXPECT_TRUE(warden_->GetAttachment(att->id).ok());
+
+  // An unknown id: NotFound, and nobody is asked.
+  asked.clear();
+  absl::Status unknown =
+      warden_->Detach("att-none", [&](const AttachmentInfo& info) {
+        asked.push_back(info);
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound) << unknown;
+  EXPECT_THAT(asked, IsEmpty());
+
+  // Allowed: detached.
+  EXPECT_TRUE(
+      warden_
+          ->Detach(att->id,
+                   [](const AttachmentInfo&) { return absl::OkStatus(); })
+          .ok());
+  EXPECT_THAT(AttachedAnyType(cgroup().path()), IsEmpty());
+  EXPECT_EQ(warden_->GetAttachment(att->id).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+// A caller that may not detach learns that, not that the configuration
+// owns the attachment.
+TEST_F(NarrowQueriesTest, AuthorizationComesBeforeTheConfigurationCheck) {
+  v1::Config config;
+  *config.add_program_sets() = BuiltinSet("bpfwarden");
+  *config.add_attachments() =
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup().path());
+  ASSERT_TRUE(warden_->Start(config).ok());
+  auto listed = warden_->ListAttachments(cgroup().path());
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_THAT(*listed, SizeIs(1));
+  const std::string id = (*listed)[0].id;
+
+  EXPECT_EQ(warden_->Detach(id, Refuse).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(warden_->Detach(id).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(AttachedAnyType(cgroup().path()), SizeIs(1));
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
