@@ -1,5 +1,6 @@
 #include "tests/core/warden_fixture.h"
 
+#include "daemon/base/libbpf_messages.h"
 #include "gmock/gmock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/runfiles.h"
@@ -29,6 +30,12 @@ v1::Attachment AttachmentSpec(const std::string& set,
   a.set_program(program);
   a.set_cgroup(cgroup);
   return a;
+}
+
+void WardenFixture::SetUpTestSuite() { InstallLibbpfPrint(); }
+
+std::string WardenFixture::SetDir(const std::string& set) const {
+  return options_.pin_root + "/" + set;
 }
 
 void WardenFixture::SetUp() {

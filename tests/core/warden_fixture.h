@@ -28,20 +28,26 @@ v1::Attachment AttachmentSpec(const std::string& set,
 
 class WardenFixture : public ::testing::Test {
  protected:
+  // libbpf's messages into the daemon's log and its errors, as main() does.
+  static void SetUpTestSuite();
   // Checks the kernel, makes the scope and creates the Warden.
   void SetUp() override;
   // Shuts the Warden down (expecting no error) and expects no residue.
   void TearDown() override;
 
   const ScopedCgroup& cgroup() const { return scope_->cgroup(); }
+  const ScopedPinDir& pins() const { return scope_->pins(); }
   const WardenOptions& options() const { return options_; }
+  // The pin directory of set `set` under the Warden's pin root.
+  std::string SetDir(const std::string& set) const;
 
   std::unique_ptr<Warden> warden_;
+  // What warden_ was created with; a test may change it to create another.
+  WardenOptions options_;
 
  private:
   std::optional<TestScope> scope_;
   std::optional<ScopedTempDir> state_dir_;
-  WardenOptions options_;
 };
 
 }  // namespace bpfwarden::testing

@@ -22,13 +22,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "bpf/include/tcp_stats.h"
-#include "daemon/base/libbpf_messages.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/base/unique_fd.h"
 #include "daemon/core/core_types.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/core/core_testing.h"
+#include "tests/core/warden_fixture.h"
 #include "tests/testing/default_object.h"
 #include "tests/testing/files.h"
 #include "tests/testing/kernel_clock.h"
@@ -44,6 +44,8 @@ namespace bpfwarden {
 namespace {
 
 using ::bpfwarden::testing::AttachedAnyType;
+using ::bpfwarden::testing::AttachmentSpec;
+using ::bpfwarden::testing::BuiltinSet;
 using ::bpfwarden::testing::MapEntries;
 using ::bpfwarden::testing::PinsUnder;
 using ::bpfwarden::testing::ReadProbe;
@@ -51,6 +53,7 @@ using ::bpfwarden::testing::Runfile;
 using ::bpfwarden::testing::RunTcpExchangeIn;
 using ::bpfwarden::testing::ScopedCgroup;
 using ::bpfwarden::testing::ScopedPinDir;
+using ::bpfwarden::testing::SetOfObjects;
 using ::bpfwarden::testing::StatusIs;
 using ::bpfwarden::testing::TcpExchange;
 using ::testing::HasSubstr;
@@ -58,62 +61,13 @@ using ::testing::HasSubstr;
 constexpr char kProbeMaps[] = "tests/core/probe_maps.bpf.o";
 constexpr char kProbeProg[] = "tests/core/probe_prog.bpf.o";
 
-v1::ProgramSet Builtin(const std::string& name = "bpfwarden") {
-  v1::ProgramSet set;
-  set.set_name(name);
-  set.set_builtin(true);
-  return set;
-}
+constexpr char kBuiltin[] = "bpfwarden";
 
-v1::ProgramSet FromObjects(const std::string& name,
-                           const std::vector<std::string>& runfiles) {
-  v1::ProgramSet set;
-  set.set_name(name);
-  for (const std::string& f : runfiles) set.add_objects(Runfile(f));
-  return set;
-}
-
-v1::Attachment AttachSpec(const std::string& set, const std::string& program,
-                          const std::string& cgroup) {
-  v1::Attachment a;
-  a.set_program_set(set);
-  a.set_program(program);
-  a.set_cgroup(cgroup);
-  return a;
-}
-
-class WardenTest : public ::testing::Test {
+class WardenTest : public testing::WardenFixture {
  protected:
-  static void SetUpTestSuite() { InstallLibbpfPrint(); }
-
   void SetUp() override {
-    BPFWARDEN_REQUIRE_KERNEL();
-    auto scope =
-        testing::TestScope::Create("core-" + testing::CurrentTestTag());
-    ASSERT_TRUE(scope.ok()) << scope.status();
-    scope_.emplace(*std::move(scope));
-    pins_ = &scope_->pins();
-    cgroup_ = &scope_->cgroup();
-    options_.pin_root = pins_->path() + "/root";
-    auto state_dir = testing::ScopedTempDir::Create("state");
-    ASSERT_TRUE(state_dir.ok()) << state_dir.status();
-    state_dir_.emplace(*std::move(state_dir));
-    options_.state_dir = state_dir_->path();
-    auto warden = Warden::Create(options_);
-    ASSERT_TRUE(warden.ok()) << warden.status();
-    warden_ = *std::move(warden);
-  }
-
-  // Residue: nothing attached to the test's cgroup after shutdown, and the
-  // pin directory and cgroup gone once their owners are.
-  void TearDown() override {
-    if (warden_) {
-      EXPECT_TRUE(warden_->Shutdown().ok());
-      warden_.reset();
-    }
-    if (scope_) {
-      EXPECT_THAT(scope_->Finish(), ::testing::IsEmpty());
-    }
+    WardenFixture::SetUp();
+    cgroup_ = &cgroup();
   }
 
   // Drives `connections` loopback TCP connections from inside the cgroup.
@@ -125,24 +79,15 @@ class WardenTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status();
   }
 
-  std::string SetDir(const std::string& set) {
-    return options_.pin_root + "/" + set;
-  }
-
-  WardenOptions options_;
-  std::optional<testing::TestScope> scope_;
-  std::optional<testing::ScopedTempDir> state_dir_;
-  const ScopedPinDir* pins_ = nullptr;
   const ScopedCgroup* cgroup_ = nullptr;
-  std::unique_ptr<Warden> warden_;
 };
 
 // 1. Traffic is counted, through the core's own load, attach and map access.
 TEST_F(WardenTest, TrafficIsCounted) {
-  auto set = warden_->Load(Builtin());
+  auto set = warden_->Load(BuiltinSet(kBuiltin));
   ASSERT_TRUE(set.ok()) << set.status();
   auto att = warden_->Attach(
-      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
   ASSERT_TRUE(att.ok()) << att.status();
   EXPECT_EQ(att->cgroup, cgroup_->path());
   EXPECT_EQ(att->attach_type, "cgroup_sock_ops");
@@ -177,12 +122,12 @@ TEST_F(WardenTest, TrafficIsCounted) {
   EXPECT_EQ(warden_->Detach(att->id).code(), absl::StatusCode::kNotFound);
   // The same attachment again gets the same id.
   auto again = warden_->Attach(
-      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->id, att->id);
   EXPECT_EQ(warden_
-                ->Attach(AttachSpec("bpfwarden", "tcp_stats_sockops",
-                                    cgroup_->path()))
+                ->Attach(AttachmentSpec("bpfwarden", "tcp_stats_sockops",
+                                        cgroup_->path()))
                 .status()
                 .code(),
             absl::StatusCode::kAlreadyExists);
@@ -195,7 +140,7 @@ TEST_F(WardenTest, MultiObjectLinkingKconfigAndGlobals) {
   auto hz = testing::KernelHz();
   ASSERT_TRUE(hz.ok()) << hz.status();
 
-  v1::ProgramSet spec = FromObjects("probe", {kProbeMaps, kProbeProg});
+  v1::ProgramSet spec = SetOfObjects("probe", {kProbeMaps, kProbeProg});
   v1::GlobalValue* magic = spec.add_globals();
   magic->set_name("probe_magic");
   magic->set_uint_value(42);
@@ -205,7 +150,7 @@ TEST_F(WardenTest, MultiObjectLinkingKconfigAndGlobals) {
   EXPECT_EQ(set->programs[0].name, "probe_sockops");
   EXPECT_EQ(set->programs[0].type, "sock_ops");
   ASSERT_TRUE(
-      warden_->Attach(AttachSpec("probe", "probe_sockops", cgroup_->path()))
+      warden_->Attach(AttachmentSpec("probe", "probe_sockops", cgroup_->path()))
           .ok());
   Traffic(1);
   auto map = warden_->OpenMap("probe", "probe");
@@ -219,13 +164,13 @@ TEST_F(WardenTest, MultiObjectLinkingKconfigAndGlobals) {
   // Again with an override, and the default global.
   ASSERT_TRUE(warden_->Unload("probe", MapPins::kRemove).ok());
   EXPECT_THAT(PinsUnder(SetDir("probe")), ::testing::IsEmpty());
-  v1::ProgramSet overridden = FromObjects("probe", {kProbeMaps, kProbeProg});
+  v1::ProgramSet overridden = SetOfObjects("probe", {kProbeMaps, kProbeProg});
   v1::KconfigOverride* k = overridden.add_kconfig();
   k->set_name("CONFIG_HZ");
   k->set_value(*hz == 100 ? "300" : "100");
   ASSERT_TRUE(warden_->Load(overridden).ok());
   ASSERT_TRUE(
-      warden_->Attach(AttachSpec("probe", "probe_sockops", cgroup_->path()))
+      warden_->Attach(AttachmentSpec("probe", "probe_sockops", cgroup_->path()))
           .ok());
   Traffic(1);
   map = warden_->OpenMap("probe", "probe");
@@ -240,7 +185,7 @@ TEST_F(WardenTest, VerifierLogOnRequest) {
   LoadOptions options;
   options.want_verifier_log = true;
   auto set =
-      warden_->Load(FromObjects("probe", {kProbeMaps, kProbeProg}), options);
+      warden_->Load(SetOfObjects("probe", {kProbeMaps, kProbeProg}), options);
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_THAT(set->verifier_log, HasSubstr("processed"));
   EXPECT_THAT(set->verifier_log, HasSubstr("probe_sockops"));
@@ -250,7 +195,7 @@ TEST_F(WardenTest, VerifierLogOnRequest) {
 // difference, and its data survives; replace_maps gives a fresh map.
 TEST_F(WardenTest, PinnedMapWithChangedLayout) {
   ASSERT_TRUE(
-      warden_->Load(FromObjects("layout", {"tests/core/layout_v1.bpf.o"}))
+      warden_->Load(SetOfObjects("layout", {"tests/core/layout_v1.bpf.o"}))
           .ok());
   {
     auto map = warden_->OpenMap("layout", "layout");
@@ -265,7 +210,7 @@ TEST_F(WardenTest, PinnedMapWithChangedLayout) {
 
   // Same sizes, different members: libbpf alone would reuse the map.
   auto refused =
-      warden_->Load(FromObjects("layout", {"tests/core/layout_v2.bpf.o"}));
+      warden_->Load(SetOfObjects("layout", {"tests/core/layout_v2.bpf.o"}));
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
       << refused.status();
   EXPECT_THAT(refused.status().message(), HasSubstr("pinned map layout"));
@@ -291,7 +236,7 @@ TEST_F(WardenTest, PinnedMapWithChangedLayout) {
 
   // The unchanged object reuses it.
   auto reused =
-      warden_->Load(FromObjects("layout", {"tests/core/layout_v1.bpf.o"}));
+      warden_->Load(SetOfObjects("layout", {"tests/core/layout_v1.bpf.o"}));
   ASSERT_TRUE(reused.ok()) << reused.status();
   bool layout_reused = false;
   for (const MapInfo& m : reused->maps)
@@ -304,7 +249,7 @@ TEST_F(WardenTest, PinnedMapWithChangedLayout) {
   LoadOptions replace;
   replace.replace_maps = true;
   auto fresh = warden_->Load(
-      FromObjects("layout", {"tests/core/layout_v2.bpf.o"}), replace);
+      SetOfObjects("layout", {"tests/core/layout_v2.bpf.o"}), replace);
   ASSERT_TRUE(fresh.ok()) << fresh.status();
   auto map = warden_->OpenMap("layout", "layout");
   ASSERT_TRUE(map.ok());
@@ -348,15 +293,13 @@ v1::ProgramSet OneFileSet(const std::string& name, const std::string& scratch,
 v1::ProgramSet ProbeWithGlobal(const std::string& global,
                                std::optional<int64_t> value,
                                const std::string& raw = "") {
-  v1::ProgramSet set = FromObjects("globals", {kProbeMaps, kProbeProg});
+  v1::ProgramSet set = SetOfObjects("globals", {kProbeMaps, kProbeProg});
   v1::GlobalValue* g = set.add_globals();
   g->set_name(global);
   if (value.has_value()) g->set_int_value(*value);
   if (!raw.empty()) g->set_raw(raw);
   return set;
 }
-
-v1::ProgramSet Named(const std::string& name) { return Builtin(name); }
 
 const BadLoadCase kBadLoads[] = {
     {"NotElf",
@@ -375,7 +318,7 @@ const BadLoadCase kBadLoads[] = {
      },
      absl::StatusCode::kInvalidArgument, "truncated"},
     {"NoPrograms",
-     [](const std::string&) { return FromObjects("noprogs", {kProbeMaps}); },
+     [](const std::string&) { return SetOfObjects("noprogs", {kProbeMaps}); },
      absl::StatusCode::kInvalidArgument, "has no programs"},
     {"MissingFile",
      [](const std::string& scratch) {
@@ -388,18 +331,18 @@ const BadLoadCase kBadLoads[] = {
     // libbpf's own reason reaches the caller (it cannot read our log).
     {"ConflictingSymbols",
      [](const std::string&) {
-       return FromObjects("twice", {kProbeMaps, kProbeProg, kProbeProg});
+       return SetOfObjects("twice", {kProbeMaps, kProbeProg, kProbeProg});
      },
      absl::StatusCode::kInvalidArgument, "libbpf said: "},
-    {"NameDotDot", [](const std::string&) { return Named(".."); },
+    {"NameDotDot", [](const std::string&) { return BuiltinSet(".."); },
      absl::StatusCode::kInvalidArgument, "set name"},
-    {"NameEscapes", [](const std::string&) { return Named("../escape"); },
+    {"NameEscapes", [](const std::string&) { return BuiltinSet("../escape"); },
      absl::StatusCode::kInvalidArgument, "set name"},
-    {"NameWithSlash", [](const std::string&) { return Named("a/b"); },
+    {"NameWithSlash", [](const std::string&) { return BuiltinSet("a/b"); },
      absl::StatusCode::kInvalidArgument, "set name"},
-    {"NameEmpty", [](const std::string&) { return Named(""); },
+    {"NameEmpty", [](const std::string&) { return BuiltinSet(""); },
      absl::StatusCode::kInvalidArgument, "set name"},
-    {"NameWithDot", [](const std::string&) { return Named("dot.ted"); },
+    {"NameWithDot", [](const std::string&) { return BuiltinSet("dot.ted"); },
      absl::StatusCode::kInvalidArgument, "set name"},
     {"UnknownGlobal",
      [](const std::string&) { return ProbeWithGlobal("no_such_global", 1); },
@@ -439,7 +382,7 @@ INSTANTIATE_TEST_SUITE_P(Cases, BadLoadTest, ::testing::ValuesIn(kBadLoads),
 
 TEST_F(WardenTest, VerifierRejectionCarriesTheLog) {
   absl::Status rejected =
-      warden_->Load(FromObjects("reject", {"tests/core/reject.bpf.o"}))
+      warden_->Load(SetOfObjects("reject", {"tests/core/reject.bpf.o"}))
           .status();
   EXPECT_THAT(rejected,
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -464,7 +407,8 @@ struct BadAttachCase {
 };
 
 v1::Attachment StatsAs(const std::string& cgroup, const std::string& type) {
-  v1::Attachment spec = AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup);
+  v1::Attachment spec =
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup);
   spec.set_attach_type(type);
   return spec;
 }
@@ -472,29 +416,30 @@ v1::Attachment StatsAs(const std::string& cgroup, const std::string& type) {
 const BadAttachCase kBadAttachments[] = {
     {"UnknownProgram",
      [](const std::string& cgroup) {
-       return AttachSpec("bpfwarden", "no_such_program", cgroup);
+       return AttachmentSpec("bpfwarden", "no_such_program", cgroup);
      },
      absl::StatusCode::kNotFound, "has no program named no_such_program"},
     {"UnknownSet",
      [](const std::string& cgroup) {
-       return AttachSpec("nope", "tcp_stats_sockops", cgroup);
+       return AttachmentSpec("nope", "tcp_stats_sockops", cgroup);
      },
      absl::StatusCode::kNotFound, "no program set named nope"},
     {"MissingCgroup",
      [](const std::string& cgroup) {
-       return AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup + "-missing");
+       return AttachmentSpec("bpfwarden", "tcp_stats_sockops",
+                             cgroup + "-missing");
      },
      absl::StatusCode::kNotFound, "-missing"},
     {"OutsideCgroup2",
      [](const std::string&) {
-       return AttachSpec("bpfwarden", "tcp_stats_sockops", "/tmp");
+       return AttachmentSpec("bpfwarden", "tcp_stats_sockops", "/tmp");
      },
      absl::StatusCode::kInvalidArgument, "outside the cgroup v2"},
     {"CgroupV1",
      [](const std::string&) -> std::optional<v1::Attachment> {
        const std::string v1_dir = V1CgroupDir();
        if (v1_dir.empty()) return std::nullopt;
-       return AttachSpec("bpfwarden", "tcp_stats_sockops", v1_dir);
+       return AttachmentSpec("bpfwarden", "tcp_stats_sockops", v1_dir);
      },
      absl::StatusCode::kInvalidArgument, "is a cgroup v1 directory"},
     {"TypeThatDoesNotFit",
@@ -514,7 +459,7 @@ class BadAttachTest : public WardenTest,
 // A refused attachment attaches nothing.
 TEST_P(BadAttachTest, IsRefusedAttachingNothing) {
   const BadAttachCase& c = GetParam();
-  ASSERT_TRUE(warden_->Load(Builtin()).ok());
+  ASSERT_TRUE(warden_->Load(BuiltinSet(kBuiltin)).ok());
   std::optional<v1::Attachment> spec = c.spec(cgroup_->path());
   if (!spec.has_value()) {
     GTEST_SKIP() << "no cgroup v1 hierarchy is mounted on this host";
@@ -530,16 +475,16 @@ INSTANTIATE_TEST_SUITE_P(Cases, BadAttachTest,
 // Unknown names are NotFound, and after refusals a good attachment still
 // counts traffic.
 TEST_F(WardenTest, StillServesAfterRefusals) {
-  ASSERT_TRUE(warden_->Load(Builtin()).ok());
-  EXPECT_THAT(warden_->Attach(
-                  AttachSpec("bpfwarden", "no_such_program", cgroup_->path())),
+  ASSERT_TRUE(warden_->Load(BuiltinSet(kBuiltin)).ok());
+  EXPECT_THAT(warden_->Attach(AttachmentSpec("bpfwarden", "no_such_program",
+                                             cgroup_->path())),
               StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(warden_->OpenMap("bpfwarden", "nope"),
               StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(warden_->Unload("nope"), StatusIs(absl::StatusCode::kNotFound));
   ASSERT_TRUE(warden_
-                  ->Attach(AttachSpec("bpfwarden", "tcp_stats_sockops",
-                                      cgroup_->path()))
+                  ->Attach(AttachmentSpec("bpfwarden", "tcp_stats_sockops",
+                                          cgroup_->path()))
                   .ok());
   Traffic(2);
   auto map = warden_->OpenMap("bpfwarden", "tcp_stats");
@@ -557,13 +502,14 @@ TEST_F(WardenTest, StillServesAfterRefusals) {
 // itself (and refused as connect6).
 TEST_F(WardenTest, OtherCgroupAttachTypes) {
   ASSERT_TRUE(
-      warden_->Load(FromObjects("hooks", {"tests/core/cgroup_hooks.bpf.o"}))
+      warden_->Load(SetOfObjects("hooks", {"tests/core/cgroup_hooks.bpf.o"}))
           .ok());
-  v1::Attachment ingress = AttachSpec("hooks", "count_skb", cgroup_->path());
+  v1::Attachment ingress =
+      AttachmentSpec("hooks", "count_skb", cgroup_->path());
   v1::Attachment egress = ingress;
   egress.set_attach_type("cgroup_inet_egress");
   v1::Attachment connect4 =
-      AttachSpec("hooks", "count_connect4", cgroup_->path());
+      AttachmentSpec("hooks", "count_connect4", cgroup_->path());
   v1::Attachment connect6 = connect4;
   connect6.set_attach_type("cgroup_inet6_connect");
   auto in = warden_->Attach(ingress);
@@ -601,7 +547,7 @@ TEST_F(WardenTest, OtherCgroupAttachTypes) {
 // names it; the listing shows it as foreign.
 TEST_F(WardenTest, ForeignLegacyAttachment) {
   // The other tool: a plain libbpf load of the builtin object.
-  auto other = testing::DefaultObject::Load(*pins_);
+  auto other = testing::DefaultObject::Load(pins());
   ASSERT_TRUE(other.ok()) << other.status();
   auto prog = other->Program("tcp_tune_sockops");
   ASSERT_TRUE(prog.ok());
@@ -612,9 +558,9 @@ TEST_F(WardenTest, ForeignLegacyAttachment) {
   auto info = other->ProgramInfo("tcp_tune_sockops");
   ASSERT_TRUE(info.ok());
 
-  ASSERT_TRUE(warden_->Load(Builtin()).ok());
+  ASSERT_TRUE(warden_->Load(BuiltinSet(kBuiltin)).ok());
   auto refused = warden_->Attach(
-      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(
       refused.status().message(),
@@ -631,20 +577,20 @@ TEST_F(WardenTest, ForeignLegacyAttachment) {
       bpf_prog_detach2(bpf_program__fd(*prog), cg.get(), BPF_CGROUP_SOCK_OPS),
       0);
   EXPECT_TRUE(warden_
-                  ->Attach(AttachSpec("bpfwarden", "tcp_stats_sockops",
-                                      cgroup_->path()))
+                  ->Attach(AttachmentSpec("bpfwarden", "tcp_stats_sockops",
+                                          cgroup_->path()))
                   .ok());
 }
 
 // Callers on several threads: each attach/detach succeeds, readers always
 // see a consistent listing, and nothing is left attached.
 TEST_F(WardenTest, ConcurrentCallers) {
-  ASSERT_TRUE(warden_->Load(Builtin()).ok());
+  ASSERT_TRUE(warden_->Load(BuiltinSet(kBuiltin)).ok());
   constexpr int kRounds = 40;
   auto cycle = [&](const std::string& program, int* failures) {
     for (int i = 0; i < kRounds; ++i) {
-      auto att =
-          warden_->Attach(AttachSpec("bpfwarden", program, cgroup_->path()));
+      auto att = warden_->Attach(
+          AttachmentSpec("bpfwarden", program, cgroup_->path()));
       if (!att.ok() || !warden_->Detach(att->id).ok()) ++*failures;
     }
   };
@@ -676,9 +622,9 @@ TEST_F(WardenTest, ConcurrentCallers) {
 // unchanged attachment alone.
 TEST_F(WardenTest, ReconcileTouchesOnlyChanges) {
   v1::Config config;
-  *config.add_program_sets() = Builtin();
+  *config.add_program_sets() = BuiltinSet(kBuiltin);
   *config.add_attachments() =
-      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
   ASSERT_TRUE(warden_->Start(config).ok());
   auto first = warden_->ListAttachments(cgroup_->path());
   ASSERT_TRUE(first.ok());
@@ -686,7 +632,7 @@ TEST_F(WardenTest, ReconcileTouchesOnlyChanges) {
   const uint32_t stats_link = (*first)[0].link_id;
 
   *config.add_attachments() =
-      AttachSpec("bpfwarden", "tcp_tune_sockops", cgroup_->path());
+      AttachmentSpec("bpfwarden", "tcp_tune_sockops", cgroup_->path());
   ASSERT_TRUE(warden_->Reconcile(config).ok());
   auto second = warden_->ListAttachments(cgroup_->path());
   ASSERT_TRUE(second.ok());
@@ -743,9 +689,9 @@ TEST_F(WardenTest, ReconcileTouchesOnlyChanges) {
 // attached; run-time items beside them still go; Reconcile removes them.
 TEST_F(WardenTest, ConfigItemsAreOwnedByTheConfig) {
   v1::Config config;
-  *config.add_program_sets() = Builtin();
+  *config.add_program_sets() = BuiltinSet(kBuiltin);
   *config.add_attachments() =
-      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
   ASSERT_TRUE(warden_->Start(config).ok());
   auto listed = warden_->ListAttachments(cgroup_->path());
   ASSERT_TRUE(listed.ok()) << listed.status();
@@ -789,11 +735,11 @@ TEST_F(WardenTest, ConfigItemsAreOwnedByTheConfig) {
 
   // Run-time items, also on the config's set, still come and go.
   auto runtime_att = warden_->Attach(
-      AttachSpec("bpfwarden", "tcp_tune_sockops", cgroup_->path()));
+      AttachmentSpec("bpfwarden", "tcp_tune_sockops", cgroup_->path()));
   ASSERT_TRUE(runtime_att.ok()) << runtime_att.status();
   EXPECT_EQ(runtime_att->origin, Origin::kRuntime);
   EXPECT_TRUE(warden_->Detach(runtime_att->id).ok());
-  ASSERT_TRUE(warden_->Load(Builtin("second")).ok());
+  ASSERT_TRUE(warden_->Load(BuiltinSet("second")).ok());
   EXPECT_TRUE(warden_->Unload("second", MapPins::kRemove).ok());
   EXPECT_EQ(warden_->GetSet("second").status().code(),
             absl::StatusCode::kNotFound);
@@ -816,8 +762,8 @@ TEST_F(WardenTest, RuntimeChangesPersist) {
   v1::ProgramSet spec;
   spec.set_name("probe");
   ASSERT_TRUE(warden_->Load(spec, options).ok());
-  auto att =
-      warden_->Attach(AttachSpec("probe", "probe_sockops", cgroup_->path()));
+  auto att = warden_->Attach(
+      AttachmentSpec("probe", "probe_sockops", cgroup_->path()));
   ASSERT_TRUE(att.ok()) << att.status();
   ASSERT_TRUE(warden_->Shutdown().ok());
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
@@ -849,9 +795,9 @@ TEST_F(WardenTest, CorruptStateStartsFromConfig) {
           state, "# bpfwarden state v1 length=99 crc32=0\nprogram_sets {")
           .ok());
   v1::Config config;
-  *config.add_program_sets() = Builtin();
+  *config.add_program_sets() = BuiltinSet(kBuiltin);
   *config.add_attachments() =
-      AttachSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
   absl::Status started = warden_->Start(config);
   EXPECT_EQ(started.code(), absl::StatusCode::kDataLoss) << started;
   EXPECT_THAT(started.message(), HasSubstr("state.textproto"));
