@@ -8,9 +8,12 @@
 #include "daemon/base/log.h"
 #include "daemon/base/unique_fd.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden::api {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 // The log records written while it lives.
 class CapturedLog {
@@ -57,7 +60,7 @@ TEST(AuditedCallTest, FinishRecordsTheOutcomeOnce) {
   {
     AuditedCall audit(Root(), "Maps.Update", {"set", "map"}, "key");
     grpc::Status s = audit.Finish(absl::NotFoundError("gone"));
-    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_THAT(s, StatusIs(grpc::StatusCode::NOT_FOUND));
     EXPECT_EQ(s.error_message(), "gone");
     EXPECT_TRUE(audit.Finish(absl::OkStatus()).ok());
   }

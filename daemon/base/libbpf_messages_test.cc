@@ -8,9 +8,12 @@
 #include "daemon/base/libbpf_ptr.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -34,8 +37,8 @@ TEST_F(LibbpfMessagesTest, CapturesWhatLibbpfSaysDuringTheCall) {
   EXPECT_THAT(messages.text(), HasSubstr("elf"));
   absl::Status annotated =
       messages.Annotate(absl::InvalidArgumentError("open set x"));
-  EXPECT_EQ(annotated.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(annotated.message(), HasSubstr("open set x; libbpf said: "));
+  EXPECT_THAT(annotated, StatusIs(absl::StatusCode::kInvalidArgument,
+                                  "open set x; libbpf said: "));
   EXPECT_THAT(annotated.message(), Not(HasSubstr("\n")));
 }
 

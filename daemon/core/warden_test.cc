@@ -4,9 +4,12 @@
 #include <cstdlib>
 
 #include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 TEST(WardenTest, PinRootMustBeOnBpffs) {
   WardenOptions options;
@@ -14,7 +17,7 @@ TEST(WardenTest, PinRootMustBeOnBpffs) {
   options.state_dir = "";
   options.cgroup2_mount = "/sys/fs/cgroup";
   auto warden = Warden::Create(options);
-  ASSERT_EQ(warden.status().code(), absl::StatusCode::kFailedPrecondition)
+  ASSERT_THAT(warden, StatusIs(absl::StatusCode::kFailedPrecondition))
       << warden.status();
   EXPECT_NE(warden.status().message().find("is not on a bpf filesystem"),
             std::string::npos);

@@ -242,8 +242,8 @@ TEST_F(ApiTest, RootLoadsAttachesDetachesAndUnloads) {
   ASSERT_NE(stats_prog_id, 0u);
   // Loading the same name again is ALREADY_EXISTS.
   v1::LoadResponse again;
-  EXPECT_EQ(programs_->Load(Ctx().get(), load, &again).error_code(),
-            grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_THAT(programs_->Load(Ctx().get(), load, &again),
+              StatusIs(grpc::StatusCode::ALREADY_EXISTS));
 
   v1::AttachResponse attached;
   s = Attach("second", "tcp_stats_sockops", &attached);
@@ -270,8 +270,8 @@ TEST_F(ApiTest, RootLoadsAttachesDetachesAndUnloads) {
   ids = AttachedProgramIds(cgroup_->path(), BPF_CGROUP_SOCK_OPS);
   ASSERT_TRUE(ids.ok());
   EXPECT_TRUE(ids->empty());
-  EXPECT_EQ(attachments_->Detach(Ctx().get(), detach, &detached).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(attachments_->Detach(Ctx().get(), detach, &detached),
+              StatusIs(grpc::StatusCode::NOT_FOUND));
 
   v1::UnloadRequest unload;
   unload.set_name("second");
@@ -323,7 +323,7 @@ TEST_F(ApiTest, ConfigItemsAreRefusedToUnloadAndDetach) {
   unload.set_name(kSet);
   v1::UnloadResponse unloaded;
   grpc::Status s = programs_->Unload(Ctx().get(), unload, &unloaded);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_EQ(
       s.error_message(),
       absl::StrCat("program set ", kSet, " is declared in the configuration (",
@@ -334,7 +334,7 @@ TEST_F(ApiTest, ConfigItemsAreRefusedToUnloadAndDetach) {
   detach.set_id(listed.attachments(0).id());
   v1::DetachResponse detached;
   s = attachments_->Detach(Ctx().get(), detach, &detached);
-  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(s, StatusIs(grpc::StatusCode::FAILED_PRECONDITION));
   EXPECT_NE(s.error_message().find("declared in the configuration (" +
                                    daemon_->config_dir() + ")"),
             std::string::npos)
@@ -764,8 +764,8 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
     auto ninth = maps_->Dump(&ctx, dump);
     v1::DumpResponse page;
     EXPECT_FALSE(ninth->Read(&page));
-    EXPECT_EQ(ninth->Finish().error_code(),
-              grpc::StatusCode::RESOURCE_EXHAUSTED);
+    EXPECT_THAT(ninth->Finish(),
+                StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
   }
   // Everyone else is still served promptly.
   auto start = std::chrono::steady_clock::now();
@@ -783,7 +783,7 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   for (auto& ctx : contexts) ctx->TryCancel();
   for (auto& reader : readers) {
-    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+    EXPECT_THAT(reader->Finish(), StatusIs(grpc::StatusCode::CANCELLED));
   }
 
   // A deadline is honoured while the server waits on a client that does
@@ -803,8 +803,8 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
     short_ctx->set_deadline(deadline);
     reader = maps_->Dump(short_ctx.get(), dump);
     if (reader->Read(&page)) break;
-    ASSERT_EQ(reader->Finish().error_code(),
-              grpc::StatusCode::RESOURCE_EXHAUSTED);
+    ASSERT_THAT(reader->Finish(),
+                StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
     reader.reset();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -812,7 +812,7 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   while (reader->Read(&page)) {
   }
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_THAT(reader->Finish(), StatusIs(grpc::StatusCode::DEADLINE_EXCEEDED));
 }
 
 }  // namespace

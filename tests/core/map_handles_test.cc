@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "tests/core/warden_fixture.h"
 #include "tests/testing/map_fds.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
@@ -111,8 +112,8 @@ TEST_F(MapHandlesTest, AHandleOutlivesItsSet) {
   EXPECT_EQ(CountMapFds(::getpid(), id).value_or(-1), 2);
 
   ASSERT_TRUE(warden_->Unload("fast", MapPins::kRemove).ok());
-  EXPECT_EQ(warden_->OpenMap("fast", "hook_counts").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->OpenMap("fast", "hook_counts"),
+              StatusIs(absl::StatusCode::kNotFound));
   EXPECT_TRUE(ReadSlotZero(**first).ok());
   EXPECT_EQ(CountMapFds(::getpid(), id).value_or(-1), 1);
 

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/core/warden_fixture.h"
+#include "tests/testing/status_matchers.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -34,8 +35,8 @@ TEST_F(NarrowQueriesTest, GetAttachmentAndAuthorizedDetach) {
   EXPECT_EQ(got->cgroup, att->cgroup);
   EXPECT_EQ(got->link_id, att->link_id);
   EXPECT_TRUE(got->ours);
-  EXPECT_EQ(warden_->GetAttachment("att-none").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->GetAttachment("att-none"),
+              StatusIs(absl::StatusCode::kNotFound));
 
   // Refused: the refusal comes back, nothing is detached.
   std::vector<AttachmentInfo> asked;
@@ -44,7 +45,8 @@ TEST_F(NarrowQueriesTest, GetAttachmentAndAuthorizedDetach) {
         asked.push_back(info);
         return Refuse(info);
       });
-  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kPermissionDenied))
+      << refused;
   ASSERT_THAT(asked, SizeIs(1));
   EXPECT_EQ(asked[0].id, att->id);
   EXPECT_THAT(AttachedAnyType(cgroup().path()), SizeIs(1));
@@ -57,7 +59,7 @@ TEST_F(NarrowQueriesTest, GetAttachmentAndAuthorizedDetach) {
         asked.push_back(info);
         return absl::OkStatus();
       });
-  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound) << unknown;
+  EXPECT_THAT(unknown, StatusIs(absl::StatusCode::kNotFound)) << unknown;
   EXPECT_THAT(asked, IsEmpty());
 
   // Allowed: detached.
@@ -67,8 +69,8 @@ TEST_F(NarrowQueriesTest, GetAttachmentAndAuthorizedDetach) {
                    [](const AttachmentInfo&) { return absl::OkStatus(); })
           .ok());
   EXPECT_THAT(AttachedAnyType(cgroup().path()), IsEmpty());
-  EXPECT_EQ(warden_->GetAttachment(att->id).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->GetAttachment(att->id),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 // A caller that may not detach learns that, not that the configuration
@@ -84,9 +86,10 @@ TEST_F(NarrowQueriesTest, AuthorizationComesBeforeTheConfigurationCheck) {
   ASSERT_THAT(*listed, SizeIs(1));
   const std::string id = (*listed)[0].id;
 
-  EXPECT_EQ(warden_->Detach(id, Refuse).code(),
-            absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(warden_->Detach(id).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(warden_->Detach(id, Refuse),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(warden_->Detach(id),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(AttachedAnyType(cgroup().path()), SizeIs(1));
 }
 

@@ -13,6 +13,7 @@
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/map_fds.h"
 #include "tests/testing/scoped_temp_dir.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/test_scope.h"
 
 namespace bpfwarden::testing {
@@ -116,8 +117,8 @@ TEST_F(SighupMapFdsTest, UnloadedSetLeavesNoMapFdOpen) {
   auto left = CountMapFds(daemon_->pid(), info.id());
   ASSERT_TRUE(left.ok()) << left.status();
   EXPECT_EQ(*left, 0) << "FDs on map " << info.id() << " of the unloaded set";
-  EXPECT_EQ(maps->Get(Ctx().get(), get, &info).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(maps->Get(Ctx().get(), get, &info),
+              StatusIs(grpc::StatusCode::NOT_FOUND));
   // The set that stayed is served as before.
   WriteAndRead(*maps, "kept");
 }

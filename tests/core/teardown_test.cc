@@ -27,10 +27,13 @@
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/refused_bpf_command.h"
 #include "tests/testing/scoped_temp_dir.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/wait_for.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::testing::StatusIs;
 
 using ::bpfwarden::testing::AttachedAnyType;
 using ::bpfwarden::testing::AttachedProgramIds;
@@ -118,7 +121,7 @@ TEST_F(TeardownTest, LinkPinReplacedByAnotherObjectIsLeftAndReported) {
   ReplacePinWithMap(att.link_pin_path, MapPin());
 
   const absl::Status s = warden_->Shutdown();
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition)) << s;
   EXPECT_THAT(s.message(), HasSubstr(Describe(att))) << s;
   EXPECT_THAT(s.message(),
               HasSubstr(absl::StrCat("the pin ", att.link_pin_path,
@@ -139,7 +142,7 @@ TEST_F(TeardownTest, KeptPinnedLinkWithoutItsPinIsDetachedAndReported) {
   ASSERT_EQ(::unlink(att.link_pin_path.c_str()), 0);
 
   const absl::Status s = warden_->Shutdown(LinkRelease::kKeepPinned);
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition)) << s;
   EXPECT_THAT(s.message(),
               HasSubstr(absl::StrCat(Describe(att),
                                      ": cannot stay attached through its "
@@ -161,7 +164,7 @@ TEST_F(TeardownTest, RefusedDetachOfALinkHeldElsewhereIsReportedAsAttached) {
   ASSERT_TRUE(testing::RunWithBpfCommandRefused(BPF_LINK_DETACH, EPERM, [&] {
                 s = warden_->Shutdown();
               }).ok());
-  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << s;
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kPermissionDenied)) << s;
   EXPECT_THAT(
       s.message(),
       HasSubstr(absl::StrCat(Describe(att), ": detach (BPF_LINK_DETACH) link ",
@@ -187,7 +190,7 @@ TEST_F(TeardownTest, RefusedDetachOfTheOnlyHolderSaysTheCloseDetachedIt) {
   ASSERT_TRUE(testing::RunWithBpfCommandRefused(BPF_LINK_DETACH, EPERM, [&] {
                 s = warden_->Shutdown();
               }).ok());
-  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << s;
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kPermissionDenied)) << s;
   EXPECT_THAT(s.message(), HasSubstr(Describe(att))) << s;
   EXPECT_THAT(s.message(), HasSubstr("closing its last FD detached it")) << s;
   EXPECT_THAT(AttachedAnyType(cgroup()), IsEmpty());
@@ -201,17 +204,19 @@ TEST_F(TeardownTest, DetachAndUnloadReturnTheRefusal) {
   ASSERT_TRUE(testing::RunWithBpfCommandRefused(BPF_LINK_DETACH, EPERM, [&] {
                 detached = warden_->Detach(first.id);
               }).ok());
-  EXPECT_EQ(detached.code(), absl::StatusCode::kPermissionDenied) << detached;
+  EXPECT_THAT(detached, StatusIs(absl::StatusCode::kPermissionDenied))
+      << detached;
   EXPECT_THAT(detached.message(), HasSubstr(Describe(first))) << detached;
-  EXPECT_EQ(warden_->Detach(first.id).code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->Detach(first.id), StatusIs(absl::StatusCode::kNotFound));
 
   const AttachmentInfo second = Attach(/*pinned=*/false);
   ASSERT_TRUE(testing::RunWithBpfCommandRefused(BPF_LINK_DETACH, EPERM, [&] {
                 unloaded = warden_->Unload(kSet);
               }).ok());
-  EXPECT_EQ(unloaded.code(), absl::StatusCode::kPermissionDenied) << unloaded;
+  EXPECT_THAT(unloaded, StatusIs(absl::StatusCode::kPermissionDenied))
+      << unloaded;
   EXPECT_THAT(unloaded.message(), HasSubstr(Describe(second))) << unloaded;
-  EXPECT_EQ(warden_->GetSet(kSet).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->GetSet(kSet), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(AttachedAnyType(cgroup()), IsEmpty());
 }
 

@@ -119,18 +119,15 @@ TEST_F(WardenTest, TrafficIsCounted) {
 
   ASSERT_TRUE(warden_->Detach(att->id).ok());
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::IsEmpty());
-  EXPECT_EQ(warden_->Detach(att->id).code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->Detach(att->id), StatusIs(absl::StatusCode::kNotFound));
   // The same attachment again gets the same id.
   auto again = warden_->Attach(
       AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->id, att->id);
-  EXPECT_EQ(warden_
-                ->Attach(AttachmentSpec("bpfwarden", "tcp_stats_sockops",
-                                        cgroup_->path()))
-                .status()
-                .code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(warden_->Attach(AttachmentSpec("bpfwarden", "tcp_stats_sockops",
+                                             cgroup_->path())),
+              StatusIs(absl::StatusCode::kAlreadyExists));
 }
 
 // 5 and 6. Two objects linked in the daemon load and work; the kconfig
@@ -211,7 +208,7 @@ TEST_F(WardenTest, PinnedMapWithChangedLayout) {
   // Same sizes, different members: libbpf alone would reuse the map.
   auto refused =
       warden_->Load(SetOfObjects("layout", {"tests/core/layout_v2.bpf.o"}));
-  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition)
+  ASSERT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition))
       << refused.status();
   EXPECT_THAT(refused.status().message(), HasSubstr("pinned map layout"));
   EXPECT_THAT(refused.status().message(), HasSubstr("value layout"));
@@ -219,8 +216,7 @@ TEST_F(WardenTest, PinnedMapWithChangedLayout) {
               HasSubstr("member 0 (packets): named packets in the pinned map, "
                         "bytes in the object"))
       << refused.status();
-  EXPECT_EQ(warden_->GetSet("layout").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->GetSet("layout"), StatusIs(absl::StatusCode::kNotFound));
 
   // The old data is still there, in the same pinned map.
   auto check_data = [&](uint64_t packets, uint64_t bytes) {
@@ -522,8 +518,7 @@ TEST_F(WardenTest, OtherCgroupAttachTypes) {
   ASSERT_TRUE(c4.ok()) << c4.status();
   EXPECT_EQ(c4->attach_type, "cgroup_inet4_connect");
   auto c6 = warden_->Attach(connect6);
-  EXPECT_EQ(c6.status().code(), absl::StatusCode::kInvalidArgument)
-      << c6.status();
+  EXPECT_THAT(c6, StatusIs(absl::StatusCode::kInvalidArgument)) << c6.status();
   EXPECT_THAT(c6.status().message(),
               HasSubstr("loaded for cgroup_inet4_connect"));
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::SizeIs(3));
@@ -561,7 +556,7 @@ TEST_F(WardenTest, ForeignLegacyAttachment) {
   ASSERT_TRUE(warden_->Load(BuiltinSet(kBuiltin)).ok());
   auto refused = warden_->Attach(
       AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path()));
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(
       refused.status().message(),
       HasSubstr(absl::StrCat("program id ", info->id, " (tcp_tune_sockops)")));
@@ -668,7 +663,7 @@ TEST_F(WardenTest, ReconcileTouchesOnlyChanges) {
   const std::vector<std::string> programs_loaded =
       AttachedAnyType(cgroup_->path());
   absl::Status failed = warden_->Reconcile(config);
-  EXPECT_EQ(failed.code(), absl::StatusCode::kInvalidArgument) << failed;
+  EXPECT_THAT(failed, StatusIs(absl::StatusCode::kInvalidArgument)) << failed;
   EXPECT_EQ(AttachedAnyType(cgroup_->path()), programs_loaded);
   config.mutable_program_sets(0)->clear_globals();
 
@@ -702,12 +697,14 @@ TEST_F(WardenTest, ConfigItemsAreOwnedByTheConfig) {
 
   // Without a known config directory the message names it generically.
   absl::Status unload = warden_->Unload("bpfwarden");
-  EXPECT_EQ(unload.code(), absl::StatusCode::kFailedPrecondition) << unload;
+  EXPECT_THAT(unload, StatusIs(absl::StatusCode::kFailedPrecondition))
+      << unload;
   EXPECT_EQ(unload.message(),
             "program set bpfwarden is declared in the configuration "
             "directory; remove it there and reload (SIGHUP)");
   absl::Status detach = warden_->Detach(config_att);
-  EXPECT_EQ(detach.code(), absl::StatusCode::kFailedPrecondition) << detach;
+  EXPECT_THAT(detach, StatusIs(absl::StatusCode::kFailedPrecondition))
+      << detach;
   EXPECT_THAT(detach.message(),
               HasSubstr(absl::StrCat("attachment ", config_att)));
   EXPECT_THAT(detach.message(),
@@ -723,12 +720,14 @@ TEST_F(WardenTest, ConfigItemsAreOwnedByTheConfig) {
   warden_ = *std::move(restarted);
   ASSERT_TRUE(warden_->Start(config).ok());
   unload = warden_->Unload("bpfwarden", MapPins::kRemove);
-  EXPECT_EQ(unload.code(), absl::StatusCode::kFailedPrecondition) << unload;
+  EXPECT_THAT(unload, StatusIs(absl::StatusCode::kFailedPrecondition))
+      << unload;
   EXPECT_EQ(unload.message(),
             "program set bpfwarden is declared in the configuration "
             "(/etc/bpfwarden-test); remove it there and reload (SIGHUP)");
   detach = warden_->Detach(config_att);
-  EXPECT_EQ(detach.code(), absl::StatusCode::kFailedPrecondition) << detach;
+  EXPECT_THAT(detach, StatusIs(absl::StatusCode::kFailedPrecondition))
+      << detach;
   EXPECT_THAT(detach.message(), HasSubstr("(/etc/bpfwarden-test)"));
   EXPECT_TRUE(std::filesystem::exists(SetDir("bpfwarden") + "/tcp_stats"));
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::SizeIs(1));
@@ -741,8 +740,7 @@ TEST_F(WardenTest, ConfigItemsAreOwnedByTheConfig) {
   EXPECT_TRUE(warden_->Detach(runtime_att->id).ok());
   ASSERT_TRUE(warden_->Load(BuiltinSet("second")).ok());
   EXPECT_TRUE(warden_->Unload("second", MapPins::kRemove).ok());
-  EXPECT_EQ(warden_->GetSet("second").status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->GetSet("second"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), ::testing::SizeIs(1));
 
   // Removing them from the configuration removes them.
@@ -799,7 +797,7 @@ TEST_F(WardenTest, CorruptStateStartsFromConfig) {
   *config.add_attachments() =
       AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup_->path());
   absl::Status started = warden_->Start(config);
-  EXPECT_EQ(started.code(), absl::StatusCode::kDataLoss) << started;
+  EXPECT_THAT(started, StatusIs(absl::StatusCode::kDataLoss)) << started;
   EXPECT_THAT(started.message(), HasSubstr("state.textproto"));
   EXPECT_TRUE(std::filesystem::exists(state + ".corrupt"));
   auto listed = warden_->ListAttachments(cgroup_->path());
