@@ -18,10 +18,10 @@
 #include "benchmark/benchmark.h"
 #include "bpf/bpfwarden_embedded.h"
 #include "bpf/include/tcp_stats.h"
-#include "daemon/btf/json.h"
 #include "daemon/base/libbpf_ptr.h"
-#include "daemon/maps/typed_map.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/btf/json.h"
+#include "daemon/maps/typed_map.h"
 
 namespace bpfwarden {
 namespace {

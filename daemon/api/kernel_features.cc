@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "daemon/core/cgroup.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/core/cgroup.h"
 
 namespace bpfwarden::api {
 namespace {

@@ -65,9 +65,8 @@ absl::StatusCode ErrnoToCode(int err) {
 }
 
 absl::Status ErrnoStatus(int err, absl::string_view context) {
-  return absl::Status(
-      ErrnoToCode(err),
-      absl::StrCat(context, ": ", Reason(std::abs(err))));
+  return absl::Status(ErrnoToCode(err),
+                      absl::StrCat(context, ": ", Reason(std::abs(err))));
 }
 
 }  // namespace bpfwarden

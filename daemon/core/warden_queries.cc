@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/core/cgroup.h"
-#include "daemon/core/loaded_set.h"
 #include "daemon/core/attachment.h"
+#include "daemon/core/cgroup.h"
 #include "daemon/core/foreign_attachments.h"
+#include "daemon/core/loaded_set.h"
 #include "daemon/core/warden.h"
 
 namespace bpfwarden {
@@ -85,7 +85,8 @@ absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
     cgroups.insert(*path);
   } else {
     absl::MutexLock lock(&mu_);
-    for (const auto& [id, att] : attachments_) cgroups.insert(att->info().cgroup);
+    for (const auto& [id, att] : attachments_)
+      cgroups.insert(att->info().cgroup);
   }
   // Attachments may come and go while the kernel is asked: what was ours
   // before or is ours after is not foreign, and ours are listed as they are

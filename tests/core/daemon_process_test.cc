@@ -13,8 +13,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "bpf/include/tcp_stats.h"
-#include "daemon/core/cgroup_link.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/core/cgroup_link.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/core/core_testing.h"

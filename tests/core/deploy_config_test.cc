@@ -6,8 +6,8 @@
 #include <set>
 
 #include "bpf/bpfwarden_embedded.h"
-#include "daemon/core/config_dir.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "daemon/core/config_dir.h"
 #include "gtest/gtest.h"
 #include "tests/testing/files.h"
 #include "tests/testing/runfiles.h"

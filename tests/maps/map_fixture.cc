@@ -8,9 +8,9 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/btf/btf_types.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/btf/btf_types.h"
 #include "tests/testing/kernel_env.h"
 
 namespace bpfwarden::testing {

@@ -15,8 +15,8 @@
 namespace bpfwarden::testing {
 
 struct TcpExchange {
-  int family = AF_INET;       // AF_INET (127.0.0.1) or AF_INET6 (::1)
-  int connections = 1;        // connections opened one after another
+  int family = AF_INET;             // AF_INET (127.0.0.1) or AF_INET6 (::1)
+  int connections = 1;              // connections opened one after another
   size_t bytes_per_connection = 0;  // sent client -> server on each
 };
 

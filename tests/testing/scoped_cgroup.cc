@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "daemon/core/cgroup.h"
 #include "daemon/base/errno_status.h"
+#include "daemon/core/cgroup.h"
 
 namespace bpfwarden::testing {
 
