@@ -30,6 +30,9 @@ ABSL_FLAG(int, rounds, 5, "rounds; each runs every case once");
 ABSL_FLAG(int, connections, 30000, "connections per case and round");
 ABSL_FLAG(int, warmup, 1000, "untimed connections before each timed run");
 ABSL_FLAG(int, bulk_mib, 2048, "MiB of the bulk transfer; 0 skips it");
+ABSL_FLAG(std::string, baseline_object, "",
+          "a linked bpfwarden.bpf.o of another build: its tcp_stats and "
+          "tcp_stats+tcp_tune become two more cases");
 
 namespace bpfwarden::bench {
 namespace {
@@ -81,9 +84,9 @@ absl::StatusOr<double> RunCase(
 
 // Runs every case once per round, rotating the order.
 absl::StatusOr<Figures> Measure(
-    const SockOpsPrograms& programs, const ScopedCgroup& cgroup,
+    const SockOpsPrograms& programs, const std::vector<SockOpsCase>& cases,
+    const ScopedCgroup& cgroup,
     const std::function<absl::StatusOr<double>()>& work) {
-  const auto cases = SockOpsCases();
   const int rounds = absl::GetFlag(FLAGS_rounds);
   Figures figures(cases.size(), std::vector<double>(rounds));
   for (int r = 0; r < rounds; ++r) {
@@ -100,10 +103,10 @@ absl::StatusOr<Figures> Measure(
 
 // One row per case: the figure of each round (scaled), the median, and the
 // median over rounds of the ratio to "none" in the same round.
-void PrintTable(const std::string& unit, double scale, const Figures& f) {
-  const auto cases = SockOpsCases();
+void PrintTable(const std::vector<SockOpsCase>& cases, const std::string& unit,
+                double scale, const Figures& f) {
   const size_t rounds = f[0].size();
-  std::string header = absl::StrFormat("| %-18s |", "case (" + unit + ")");
+  std::string header = absl::StrFormat("| %-27s |", "case (" + unit + ")");
   for (size_t r = 0; r < rounds; ++r)
     absl::StrAppend(&header, " round ", r + 1, " |");
   absl::StrAppend(&header, " median | vs none |");
@@ -111,7 +114,7 @@ void PrintTable(const std::string& unit, double scale, const Figures& f) {
   for (size_t i = 0; i < rounds + 3; ++i) rule += "---|";
   std::printf("%s\n%s\n", header.c_str(), rule.c_str());
   for (size_t k = 0; k < cases.size(); ++k) {
-    std::string row = absl::StrFormat("| %-18s |", cases[k].name);
+    std::string row = absl::StrFormat("| %-27s |", cases[k].name);
     std::vector<double> ratios;
     for (size_t r = 0; r < rounds; ++r) {
       absl::StrAppendFormat(&row, " %.1f |", f[k][r] / scale);
@@ -124,7 +127,9 @@ void PrintTable(const std::string& unit, double scale, const Figures& f) {
 }
 
 int Run() {
-  absl::StatusOr<SockOpsPrograms> programs = SockOpsPrograms::Load();
+  const std::string baseline = absl::GetFlag(FLAGS_baseline_object);
+  const std::vector<SockOpsCase> cases = SockOpsCases(!baseline.empty());
+  absl::StatusOr<SockOpsPrograms> programs = SockOpsPrograms::Load(baseline);
   if (!programs.ok()) {
     std::cerr << "sockops_bench: " << programs.status() << "\n";
     return 1;
@@ -142,7 +147,7 @@ int Run() {
       "(after %d untimed)\n\n",
       cgroup->path().c_str(), absl::GetFlag(FLAGS_rounds), connections, warmup);
   absl::StatusOr<Figures> rate =
-      Measure(*programs, *cgroup, [&]() -> absl::StatusOr<double> {
+      Measure(*programs, cases, *cgroup, [&]() -> absl::StatusOr<double> {
         if (absl::StatusOr<double> w = ConnectionRate(warmup); !w.ok()) {
           return w.status();
         }
@@ -152,18 +157,18 @@ int Run() {
     std::cerr << "sockops_bench: connection rate: " << rate.status() << "\n";
     return 1;
   }
-  PrintTable("k conn/s", 1000, *rate);
+  PrintTable(cases, "k conn/s", 1000, *rate);
 
   const size_t bulk = size_t(absl::GetFlag(FLAGS_bulk_mib)) << 20;
   if (bulk > 0) {
-    absl::StatusOr<Figures> throughput =
-        Measure(*programs, *cgroup, [&] { return BulkThroughput(bulk); });
+    absl::StatusOr<Figures> throughput = Measure(
+        *programs, cases, *cgroup, [&] { return BulkThroughput(bulk); });
     if (!throughput.ok()) {
       std::cerr << "sockops_bench: bulk: " << throughput.status() << "\n";
       return 1;
     }
     std::printf("\nbulk transfer of %d MiB\n", absl::GetFlag(FLAGS_bulk_mib));
-    PrintTable("MB/s", 1e6, *throughput);
+    PrintTable(cases, "MB/s", 1e6, *throughput);
   }
   std::printf("\n");
   PrintMachine();

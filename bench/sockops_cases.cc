@@ -3,6 +3,7 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <span>
 
 #include "absl/strings/str_cat.h"
 #include "bench/noop_embedded.h"
@@ -13,17 +14,14 @@
 namespace bpfwarden::bench {
 namespace {
 
-const SockOpsCase kCases[] = {
-    {"none", {}},
-    {"noop", {"noop_sockops"}},
-    {"tcp_stats", {"tcp_stats_sockops"}},
-    {"tcp_stats+tcp_tune", {"tcp_stats_sockops", "tcp_tune_sockops"}},
-};
-
+// Opened from bytes or, with `path`, from that file; loaded unpinned.
 absl::StatusOr<BpfObjectPtr> LoadUnpinned(std::span<const uint8_t> elf,
+                                          const std::string& path,
                                           const char* name) {
   LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = name);
-  BpfObjectPtr obj(bpf_object__open_mem(elf.data(), elf.size(), &opts));
+  BpfObjectPtr obj(path.empty()
+                       ? bpf_object__open_mem(elf.data(), elf.size(), &opts)
+                       : bpf_object__open_file(path.c_str(), &opts));
   if (!obj) return ErrnoStatus(errno, absl::StrCat("open object ", name));
   bpf_map* map;
   bpf_object__for_each_map(map, obj.get()) {
@@ -37,36 +35,63 @@ absl::StatusOr<BpfObjectPtr> LoadUnpinned(std::span<const uint8_t> elf,
 
 }  // namespace
 
-std::span<const SockOpsCase> SockOpsCases() { return kCases; }
-
-absl::StatusOr<SockOpsPrograms> SockOpsPrograms::Load() {
-  absl::StatusOr<BpfObjectPtr> shipped =
-      LoadUnpinned(embedded::BpfwardenObject(), "bpfwarden");
-  if (!shipped.ok()) return shipped.status();
-  absl::StatusOr<BpfObjectPtr> noop =
-      LoadUnpinned(embedded::NoopObject(), "noop");
-  if (!noop.ok()) return noop.status();
-  return SockOpsPrograms(*std::move(shipped), *std::move(noop));
+std::vector<SockOpsCase> SockOpsCases(bool baseline) {
+  std::vector<SockOpsCase> cases = {
+      {"none", "", {}},
+      {"noop", "noop", {"noop_sockops"}},
+      {"tcp_stats", "shipped", {"tcp_stats_sockops"}},
+      {"tcp_stats+tcp_tune",
+       "shipped",
+       {"tcp_stats_sockops", "tcp_tune_sockops"}},
+  };
+  if (baseline) {
+    cases.push_back({"baseline tcp_stats", "baseline", {"tcp_stats_sockops"}});
+    cases.push_back({"baseline tcp_stats+tcp_tune",
+                     "baseline",
+                     {"tcp_stats_sockops", "tcp_tune_sockops"}});
+  }
+  return cases;
 }
 
-bpf_program* SockOpsPrograms::Find(const std::string& name) const {
-  for (bpf_object* obj : {shipped_.get(), noop_.get()}) {
-    if (bpf_program* p = bpf_object__find_program_by_name(obj, name.c_str())) {
-      return p;
-    }
+absl::StatusOr<SockOpsPrograms> SockOpsPrograms::Load(
+    const std::string& baseline_path) {
+  std::map<std::string, BpfObjectPtr> objects;
+  struct Source {
+    const char* name;
+    std::span<const uint8_t> elf;
+    std::string path;
+  };
+  std::vector<Source> sources = {
+      {"shipped", embedded::BpfwardenObject(), ""},
+      {"noop", embedded::NoopObject(), ""},
+  };
+  if (!baseline_path.empty())
+    sources.push_back({"baseline", {}, baseline_path});
+  for (const Source& s : sources) {
+    absl::StatusOr<BpfObjectPtr> obj = LoadUnpinned(s.elf, s.path, s.name);
+    if (!obj.ok()) return obj.status();
+    objects.emplace(s.name, *std::move(obj));
   }
-  return nullptr;
+  return SockOpsPrograms(std::move(objects));
 }
 
 absl::StatusOr<std::vector<BpfLinkPtr>> SockOpsPrograms::Attach(
     const SockOpsCase& c, const std::string& cgroup_path) const {
+  std::vector<BpfLinkPtr> links;
+  if (c.programs.empty()) return links;
+  auto obj = objects_.find(c.object);
+  if (obj == objects_.end())
+    return absl::NotFoundError("no object " + c.object);
   UniqueFd cgroup(
       ::open(cgroup_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!cgroup) return ErrnoStatus(errno, absl::StrCat("open ", cgroup_path));
-  std::vector<BpfLinkPtr> links;
   for (const std::string& name : c.programs) {
-    bpf_program* prog = Find(name);
-    if (prog == nullptr) return absl::NotFoundError("no program " + name);
+    bpf_program* prog =
+        bpf_object__find_program_by_name(obj->second.get(), name.c_str());
+    if (prog == nullptr) {
+      return absl::NotFoundError(
+          absl::StrCat("no program ", name, " in ", c.object, " object"));
+    }
     BpfLinkPtr link(bpf_program__attach_cgroup(prog, cgroup.get()));
     if (!link) {
       return ErrnoStatus(errno,

@@ -1,9 +1,10 @@
 // The cases of the sock_ops benchmark and the programs they attach: the
-// default object's tcp_stats and tcp_tune, and a no-op program as the floor.
+// default object's tcp_stats and tcp_tune, a no-op program as the floor,
+// and optionally the same two programs from an older build of the object.
 #ifndef BPFWARDEN_BENCH_SOCKOPS_CASES_H_
 #define BPFWARDEN_BENCH_SOCKOPS_CASES_H_
 
-#include <span>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,17 +15,20 @@ namespace bpfwarden::bench {
 
 struct SockOpsCase {
   std::string name;                   // as the report shows it
+  std::string object;                 // "shipped", "noop" or "baseline"
   std::vector<std::string> programs;  // attached in this order
 };
 
-// none, noop, tcp_stats, tcp_stats+tcp_tune; "none" first (the anchor).
-std::span<const SockOpsCase> SockOpsCases();
+// none, noop, tcp_stats, tcp_stats+tcp_tune, and with `baseline` the last
+// two again from the baseline object. "none" comes first: the anchor.
+std::vector<SockOpsCase> SockOpsCases(bool baseline);
 
-// Both objects, loaded once for the whole run with no map pinned, so that
+// The objects, loaded once for the whole run with no map pinned, so that
 // nothing is left in bpffs. tcp_tune's rules stay empty, as shipped.
 class SockOpsPrograms {
  public:
-  static absl::StatusOr<SockOpsPrograms> Load();
+  // `baseline_path`: a linked bpfwarden.bpf.o of another build, or "".
+  static absl::StatusOr<SockOpsPrograms> Load(const std::string& baseline_path);
 
   // Attaches the case's programs to the cgroup v2 directory through
   // bpf_link; destroying the links detaches them.
@@ -32,12 +36,10 @@ class SockOpsPrograms {
       const SockOpsCase& c, const std::string& cgroup_path) const;
 
  private:
-  SockOpsPrograms(BpfObjectPtr shipped, BpfObjectPtr noop)
-      : shipped_(std::move(shipped)), noop_(std::move(noop)) {}
-  bpf_program* Find(const std::string& name) const;
+  explicit SockOpsPrograms(std::map<std::string, BpfObjectPtr> objects)
+      : objects_(std::move(objects)) {}
 
-  BpfObjectPtr shipped_;
-  BpfObjectPtr noop_;
+  std::map<std::string, BpfObjectPtr> objects_;
 };
 
 }  // namespace bpfwarden::bench
