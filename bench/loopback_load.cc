@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,6 +24,20 @@ constexpr size_t kChunk = 128 << 10;
 
 double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+// User and system CPU time of the whole process so far, in seconds.
+double CpuSeconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(u.ru_utime) + seconds(u.ru_stime);
+}
+
+// Measures `units` of work done between `start` / `cpu_start` and now.
+LoadFigures Figures(double units, Clock::time_point start, double cpu_start) {
+  return {.per_second = units / Seconds(start),
+          .cpu_us_per_unit = (CpuSeconds() - cpu_start) * 1e6 / units};
 }
 
 struct Listener {
@@ -101,9 +116,10 @@ absl::Status Fill(int fd, size_t bytes) {
 
 }  // namespace
 
-absl::StatusOr<double> ConnectionRate(int connections) {
+absl::StatusOr<LoadFigures> ConnectionRate(int connections) {
   absl::StatusOr<Listener> listener = Listen();
   if (!listener.ok()) return listener.status();
+  const double cpu_start = CpuSeconds();
   const Clock::time_point start = Clock::now();
   for (int i = 0; i < connections; ++i) {
     UniqueFd client, server;
@@ -114,24 +130,25 @@ absl::StatusOr<double> ConnectionRate(int connections) {
     if (!s.ok()) return s;
     client.Reset();  // RST; the server's end closes with it
   }
-  return connections / Seconds(start);
+  return Figures(connections, start, cpu_start);
 }
 
-absl::StatusOr<double> BulkThroughput(size_t bytes) {
+absl::StatusOr<LoadFigures> BulkThroughput(size_t bytes) {
   absl::StatusOr<Listener> listener = Listen();
   if (!listener.ok()) return listener.status();
   UniqueFd client, server;
   if (absl::Status s = Connect(*listener, &client, &server); !s.ok()) return s;
+  const double cpu_start = CpuSeconds();
   const Clock::time_point start = Clock::now();
   absl::Status received;
   std::thread reader([&] { received = Drain(server.get(), bytes); });
   absl::Status sent = Fill(client.get(), bytes);
   if (!sent.ok()) ::shutdown(server.get(), SHUT_RDWR);
   reader.join();
-  const double seconds = Seconds(start);
+  const LoadFigures figures = Figures(bytes / 1e6, start, cpu_start);
   if (!sent.ok()) return sent;
   if (!received.ok()) return received;
-  return bytes / seconds;
+  return figures;
 }
 
 }  // namespace bpfwarden::bench

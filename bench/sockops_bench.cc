@@ -6,6 +6,7 @@
 // also reported as a ratio to "none" in the same round.
 //
 // Needs root. Run: bench/run_sockops (see bench/README.md).
+#include <bpf/bpf.h>
 #include <signal.h>
 #include <sys/utsname.h>
 
@@ -23,6 +24,8 @@
 #include "absl/strings/str_format.h"
 #include "bench/loopback_load.h"
 #include "bench/sockops_cases.h"
+#include "daemon/base/errno_status.h"
+#include "daemon/base/unique_fd.h"
 #include "tests/testing/cgroup_call.h"
 #include "tests/testing/scoped_cgroup.h"
 
@@ -30,6 +33,12 @@ ABSL_FLAG(int, rounds, 5, "rounds; each runs every case once");
 ABSL_FLAG(int, connections, 30000, "connections per case and round");
 ABSL_FLAG(int, warmup, 1000, "untimed connections before each timed run");
 ABSL_FLAG(int, bulk_mib, 2048, "MiB of the bulk transfer; 0 skips it");
+ABSL_FLAG(std::vector<std::string>, cases, {},
+          "only these cases (comma-separated names; none is always run)");
+ABSL_FLAG(bool, prog_stats, false,
+          "enable the kernel's BPF run time statistics (system-wide, while "
+          "the benchmark runs; they slow every BPF program down a little) "
+          "and report each program's runs and ns per run");
 ABSL_FLAG(std::string, baseline_object, "",
           "a linked bpfwarden.bpf.o of another build: its tcp_stats and "
           "tcp_stats+tcp_tune become two more cases");
@@ -44,8 +53,13 @@ std::atomic<bool> stop{false};
 
 void OnSignal(int) { stop = true; }
 
-// figures[case][round]
-using Figures = std::vector<std::vector<double>>;
+// A figure per case and round: table[case][round].
+using Table = std::vector<std::vector<double>>;
+
+struct Tables {
+  Table per_second;
+  Table cpu_us;
+};
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -71,44 +85,48 @@ void PrintMachine() {
               FirstLine("/proc/loadavg", "").c_str());
 }
 
+using Work = std::function<absl::StatusOr<LoadFigures>()>;
+
 // One timed run of `work` for case `c`, in a child inside `cgroup`.
-absl::StatusOr<double> RunCase(
-    const SockOpsPrograms& programs, const SockOpsCase& c,
-    const ScopedCgroup& cgroup,
-    const std::function<absl::StatusOr<double>()>& work) {
+absl::StatusOr<LoadFigures> RunCase(const SockOpsPrograms& programs,
+                                    const SockOpsCase& c,
+                                    const ScopedCgroup& cgroup,
+                                    const Work& work) {
   absl::StatusOr<std::vector<BpfLinkPtr>> links =
       programs.Attach(c, cgroup.path());
   if (!links.ok()) return links.status();
-  return CallInCgroup<double>(cgroup, work);
+  return CallInCgroup<LoadFigures>(cgroup, work);
 }
 
 // Runs every case once per round, rotating the order.
-absl::StatusOr<Figures> Measure(
-    const SockOpsPrograms& programs, const std::vector<SockOpsCase>& cases,
-    const ScopedCgroup& cgroup,
-    const std::function<absl::StatusOr<double>()>& work) {
+absl::StatusOr<Tables> Measure(const SockOpsPrograms& programs,
+                               const std::vector<SockOpsCase>& cases,
+                               const ScopedCgroup& cgroup, const Work& work) {
   const int rounds = absl::GetFlag(FLAGS_rounds);
-  Figures figures(cases.size(), std::vector<double>(rounds));
+  Tables t{.per_second = Table(cases.size(), std::vector<double>(rounds)),
+           .cpu_us = Table(cases.size(), std::vector<double>(rounds))};
   for (int r = 0; r < rounds; ++r) {
     for (size_t i = 0; i < cases.size(); ++i) {
       if (stop) return absl::CancelledError("interrupted");
       const size_t k = (i + r) % cases.size();
-      absl::StatusOr<double> v = RunCase(programs, cases[k], cgroup, work);
+      absl::StatusOr<LoadFigures> v = RunCase(programs, cases[k], cgroup, work);
       if (!v.ok()) return v.status();
-      figures[k][r] = *v;
+      t.per_second[k][r] = v->per_second;
+      t.cpu_us[k][r] = v->cpu_us_per_unit;
     }
   }
-  return figures;
+  return t;
 }
 
 // One row per case: the figure of each round (scaled), the median, and the
 // median over rounds of the ratio to "none" in the same round.
 void PrintTable(const std::vector<SockOpsCase>& cases, const std::string& unit,
-                double scale, const Figures& f) {
+                double scale, const Table& f) {
   const size_t rounds = f[0].size();
-  std::string header = absl::StrFormat("| %-27s |", "case (" + unit + ")");
-  for (size_t r = 0; r < rounds; ++r)
+  std::string header = absl::StrFormat("| %-27s |", unit);
+  for (size_t r = 0; r < rounds; ++r) {
     absl::StrAppend(&header, " round ", r + 1, " |");
+  }
   absl::StrAppend(&header, " median | vs none |");
   std::string rule = "|";
   for (size_t i = 0; i < rounds + 3; ++i) rule += "---|";
@@ -124,11 +142,52 @@ void PrintTable(const std::vector<SockOpsCase>& cases, const std::string& unit,
                           Median(ratios));
     std::printf("%s\n", row.c_str());
   }
+  std::printf("\n");
+}
+
+// Holds the kernel's BPF run time statistics on while it lives.
+absl::StatusOr<UniqueFd> EnableRunTimeStats() {
+  UniqueFd fd(bpf_enable_stats(BPF_STATS_RUN_TIME));
+  if (!fd) return ErrnoStatus(errno, "BPF_ENABLE_STATS");
+  return fd;
+}
+
+void PrintStats(const SockOpsPrograms& programs) {
+  std::printf("| program | runs | ns per run |\n|---|---|---|\n");
+  for (const auto& s : programs.Stats()) {
+    std::printf("| %s | %llu | %.0f |\n", s.name.c_str(),
+                static_cast<unsigned long long>(s.runs),
+                s.runs ? double(s.run_time_ns) / s.runs : 0.0);
+  }
+  std::printf("\n");
+}
+
+// Measures `work` in every case and prints its two tables.
+bool MeasureAndPrint(const SockOpsPrograms& programs,
+                     const std::vector<SockOpsCase>& cases,
+                     const ScopedCgroup& cgroup, const std::string& what,
+                     const std::string& rate_unit, double rate_scale,
+                     const std::string& cpu_unit, const Work& work) {
+  absl::StatusOr<Tables> t = Measure(programs, cases, cgroup, work);
+  if (!t.ok()) {
+    std::cerr << "sockops_bench: " << what << ": " << t.status() << "\n";
+    return false;
+  }
+  std::printf("%s\n\n", what.c_str());
+  PrintTable(cases, rate_unit, rate_scale, t->per_second);
+  PrintTable(cases, cpu_unit, 1, t->cpu_us);
+  return true;
 }
 
 int Run() {
   const std::string baseline = absl::GetFlag(FLAGS_baseline_object);
-  const std::vector<SockOpsCase> cases = SockOpsCases(!baseline.empty());
+  std::vector<SockOpsCase> cases = SockOpsCases(!baseline.empty());
+  if (const auto only = absl::GetFlag(FLAGS_cases); !only.empty()) {
+    std::erase_if(cases, [&](const SockOpsCase& c) {
+      return c.name != "none" &&
+             std::find(only.begin(), only.end(), c.name) == only.end();
+    });
+  }
   absl::StatusOr<SockOpsPrograms> programs = SockOpsPrograms::Load(baseline);
   if (!programs.ok()) {
     std::cerr << "sockops_bench: " << programs.status() << "\n";
@@ -140,37 +199,40 @@ int Run() {
     return 1;
   }
   PrintMachine();
+  absl::StatusOr<UniqueFd> stats;
+  if (absl::GetFlag(FLAGS_prog_stats)) {
+    stats = EnableRunTimeStats();
+    if (!stats.ok()) {
+      std::cerr << "sockops_bench: " << stats.status() << "\n";
+      return 1;
+    }
+  }
   const int connections = absl::GetFlag(FLAGS_connections);
   const int warmup = absl::GetFlag(FLAGS_warmup);
   std::printf(
       "cgroup %s; %d rounds; %d connections a case and round "
       "(after %d untimed)\n\n",
       cgroup->path().c_str(), absl::GetFlag(FLAGS_rounds), connections, warmup);
-  absl::StatusOr<Figures> rate =
-      Measure(*programs, cases, *cgroup, [&]() -> absl::StatusOr<double> {
-        if (absl::StatusOr<double> w = ConnectionRate(warmup); !w.ok()) {
-          return w.status();
-        }
-        return ConnectionRate(connections);
-      });
-  if (!rate.ok()) {
-    std::cerr << "sockops_bench: connection rate: " << rate.status() << "\n";
+  if (!MeasureAndPrint(*programs, cases, *cgroup,
+                       "connection rate (connect, 1 byte each way, RST)",
+                       "k connections/s", 1000, "CPU us/connection",
+                       [&]() -> absl::StatusOr<LoadFigures> {
+                         absl::StatusOr<LoadFigures> w = ConnectionRate(warmup);
+                         if (!w.ok()) return w.status();
+                         return ConnectionRate(connections);
+                       })) {
     return 1;
   }
-  PrintTable(cases, "k conn/s", 1000, *rate);
-
-  const size_t bulk = size_t(absl::GetFlag(FLAGS_bulk_mib)) << 20;
-  if (bulk > 0) {
-    absl::StatusOr<Figures> throughput = Measure(
-        *programs, cases, *cgroup, [&] { return BulkThroughput(bulk); });
-    if (!throughput.ok()) {
-      std::cerr << "sockops_bench: bulk: " << throughput.status() << "\n";
-      return 1;
-    }
-    std::printf("\nbulk transfer of %d MiB\n", absl::GetFlag(FLAGS_bulk_mib));
-    PrintTable(cases, "MB/s", 1e6, *throughput);
+  if (absl::GetFlag(FLAGS_prog_stats)) PrintStats(*programs);
+  const int bulk_mib = absl::GetFlag(FLAGS_bulk_mib);
+  if (bulk_mib > 0 &&
+      !MeasureAndPrint(*programs, cases, *cgroup,
+                       absl::StrCat("bulk transfer of ", bulk_mib, " MiB"),
+                       "MB/s", 1, "CPU us/MB", [&] {
+                         return BulkThroughput(size_t(bulk_mib) << 20);
+                       })) {
+    return 1;
   }
-  std::printf("\n");
   PrintMachine();
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "bench/sockops_cases.h"
 
+#include <bpf/bpf.h>
 #include <fcntl.h>
 
 #include <cerrno>
@@ -73,6 +74,24 @@ absl::StatusOr<SockOpsPrograms> SockOpsPrograms::Load(
     objects.emplace(s.name, *std::move(obj));
   }
   return SockOpsPrograms(std::move(objects));
+}
+
+std::vector<SockOpsPrograms::RunStats> SockOpsPrograms::Stats() const {
+  std::vector<RunStats> out;
+  for (const auto& [object, obj] : objects_) {
+    bpf_program* prog;
+    bpf_object__for_each_program(prog, obj.get()) {
+      bpf_prog_info info{};
+      uint32_t len = sizeof(info);
+      if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) != 0) {
+        continue;
+      }
+      out.push_back({.name = absl::StrCat(object, "/", bpf_program__name(prog)),
+                     .runs = info.run_cnt,
+                     .run_time_ns = info.run_time_ns});
+    }
+  }
+  return out;
 }
 
 absl::StatusOr<std::vector<BpfLinkPtr>> SockOpsPrograms::Attach(

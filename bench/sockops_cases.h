@@ -4,6 +4,7 @@
 #ifndef BPFWARDEN_BENCH_SOCKOPS_CASES_H_
 #define BPFWARDEN_BENCH_SOCKOPS_CASES_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -29,6 +30,15 @@ class SockOpsPrograms {
  public:
   // `baseline_path`: a linked bpfwarden.bpf.o of another build, or "".
   static absl::StatusOr<SockOpsPrograms> Load(const std::string& baseline_path);
+
+  struct RunStats {
+    std::string name;  // "object/program"
+    uint64_t runs = 0;
+    uint64_t run_time_ns = 0;
+  };
+  // The kernel's run counters of every program (non-zero only while run
+  // time statistics are enabled: kernel.bpf_stats_enabled, BPF_ENABLE_STATS).
+  std::vector<RunStats> Stats() const;
 
   // Attaches the case's programs to the cgroup v2 directory through
   // bpf_link; destroying the links detaches them.
