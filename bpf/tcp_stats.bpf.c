@@ -73,18 +73,25 @@ static __always_inline void Add(__u64* counter, __u64 delta) {
   if (delta) __sync_fetch_and_add(counter, delta);
 }
 
-// Adds the connection's opens and what its counters grew by since the last
-// flush to its entry, and sets the next interval flush. When the entry
-// cannot be had, the baselines stay: the next flush adds it all.
+// The opens an event adds to its entry.
+struct opens {
+  __u64 active;
+  __u64 passive;
+  __u64 established;
+};
+
+// Adds the event's opens and what the connection's counters grew by since
+// its last flush to its entry, and sets the next interval flush. When the
+// entry cannot be had, the baselines stay: the next flush adds it all.
 static __always_inline void Flush(struct bpf_sock_ops* skops,
-                                  struct tcp_stats_conn* conn, __u64 active,
-                                  __u64 passive, __u64 established) {
+                                  struct tcp_stats_conn* conn,
+                                  const struct opens* opens) {
   const __u64 now_ms = bpfwarden_now_ms();
   struct tcp_stats_value* value = EntryOf(&conn->key, now_ms);
   if (!value) return;
-  Add(&value->active_opens, active);
-  Add(&value->passive_opens, passive);
-  Add(&value->established, established);
+  Add(&value->active_opens, opens->active);
+  Add(&value->passive_opens, opens->passive);
+  Add(&value->established, opens->established);
 
   const __u64 acked = skops->bytes_acked;
   const __u64 received = skops->bytes_received;
@@ -131,79 +138,92 @@ static __always_inline void Listening(struct bpf_sock_ops* skops) {
   conn->phase = TCP_STATS_LISTENER;
 }
 
+// Each event below returns the socket's state when the event is a flush
+// point (with the opens it adds in *opens), NULL otherwise.
+
 // connect(2), in the connecting task: the owner, and the open.
-static __always_inline void Connecting(struct bpf_sock_ops* skops) {
+static __always_inline struct tcp_stats_conn* Connecting(
+    struct bpf_sock_ops* skops, struct opens* opens) {
   struct tcp_stats_conn* conn = ConnOf(skops, BPF_SK_STORAGE_GET_F_CREATE);
-  if (!conn) return;
+  if (!conn) return NULL;
   if (Track(skops, conn, TCP_STATS_INITIATED, bpf_get_current_cgroup_id())) {
-    return;
+    return NULL;
   }
   conn->phase = TCP_STATS_CONNECTING;
-  Flush(skops, conn, 1, 0, 0);
+  opens->active = 1;
+  return conn;
 }
 
 // Both established callbacks, in softirq context. A socket whose
 // connect(2) or listen(2) came before tcp_stats was attached has no owner
 // here: cgroup 0.
-static __always_inline void Established(struct bpf_sock_ops* skops, __u32 op) {
+static __always_inline struct tcp_stats_conn* Established(
+    struct bpf_sock_ops* skops, __u32 op, struct opens* opens) {
   struct tcp_stats_conn* conn = ConnOf(skops, BPF_SK_STORAGE_GET_F_CREATE);
-  if (!conn) return;
+  if (!conn) return NULL;
   const int accepted = op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB;
   if (accepted) {
     const __u64 owner =
         conn->phase == TCP_STATS_LISTENER ? conn->key.cgroup_id : 0;
-    if (Track(skops, conn, TCP_STATS_ACCEPTED, owner)) return;
+    if (Track(skops, conn, TCP_STATS_ACCEPTED, owner)) return NULL;
   } else if (conn->phase != TCP_STATS_CONNECTING) {
-    if (Track(skops, conn, TCP_STATS_INITIATED, 0)) return;
+    if (Track(skops, conn, TCP_STATS_INITIATED, 0)) return NULL;
   }
   conn->phase = TCP_STATS_OPEN;
-  Flush(skops, conn, 0, accepted, 1);
   EnableCallbacks(skops);
+  opens->passive = accepted;
+  opens->established = 1;
+  return conn;
 }
 
 // Fires at every ACK that yields an RTT sample: kept cheap, it flushes only
 // once the interval ran out.
-static __always_inline void RttSample(struct bpf_sock_ops* skops) {
+static __always_inline struct tcp_stats_conn* RttSample(
+    struct bpf_sock_ops* skops) {
   struct tcp_stats_conn* conn = ConnOf(skops, 0);
-  if (!conn || conn->phase != TCP_STATS_OPEN) return;
+  if (!conn || conn->phase != TCP_STATS_OPEN) return NULL;
   const __u32 srtt_us = skops->srtt_us >> 3;
   if (srtt_us > conn->max_srtt_us) conn->max_srtt_us = srtt_us;
-  if (bpf_jiffies64() >= conn->flush_due_jiffies) Flush(skops, conn, 0, 0, 0);
+  return bpf_jiffies64() >= conn->flush_due_jiffies ? conn : NULL;
 }
 
-// args: old state, new state.
-static __always_inline void StateChanged(struct bpf_sock_ops* skops) {
+// args: old state, new state. The close is the last flush.
+static __always_inline struct tcp_stats_conn* StateChanged(
+    struct bpf_sock_ops* skops) {
   struct tcp_stats_conn* conn = ConnOf(skops, 0);
-  if (!conn || conn->phase != TCP_STATS_OPEN) return;
+  if (!conn || conn->phase != TCP_STATS_OPEN) return NULL;
   conn->state_changes++;
-  if (skops->args[1] != BPF_TCP_CLOSE) return;
-  Flush(skops, conn, 0, 0, 0);
+  if (skops->args[1] != BPF_TCP_CLOSE) return NULL;
   conn->phase = TCP_STATS_CLOSED;
+  return conn;
 }
 
 SEC("sockops")
 int tcp_stats_sockops(struct bpf_sock_ops* skops) {
   const __u32 op = skops->op;
+  struct opens opens = {};
+  struct tcp_stats_conn* flush = NULL;
   switch (op) {
     case BPF_SOCK_OPS_TCP_LISTEN_CB:
       Listening(skops);
       break;
     case BPF_SOCK_OPS_TCP_CONNECT_CB:
-      Connecting(skops);
+      flush = Connecting(skops, &opens);
       break;
     case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
     case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
-      Established(skops, op);
+      flush = Established(skops, op, &opens);
       break;
     case BPF_SOCK_OPS_RTT_CB:
-      RttSample(skops);
+      flush = RttSample(skops);
       break;
     case BPF_SOCK_OPS_STATE_CB:
-      StateChanged(skops);
+      flush = StateChanged(skops);
       break;
     default:
       break;
   }
+  if (flush) Flush(skops, flush, &opens);
   // Always 1: any other value makes tcp_call_bpf() report -EPERM and the
   // kernel ignore reply for every program on the cgroup.
   return 1;

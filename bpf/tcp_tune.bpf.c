@@ -71,26 +71,27 @@ static __always_inline const struct tcp_tune_rule* SearchRules(
   return bpf_map_lookup_elem(&tcp_tune_rules, &key);
 }
 
-// connect(2): keeps a copy of the matching rule with the socket, if any.
-static __always_inline void Connecting(struct bpf_sock_ops* skops) {
-  struct bpf_sock* sk = skops->sk;
-  const struct tcp_tune_rule* rule = SearchRules(skops);
-  if (!sk || !rule) return;
-  struct tcp_tune_rule* kept =
-      bpf_sk_storage_get(&tcp_tune_conn, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-  if (kept) __builtin_memcpy(kept, rule, sizeof(*kept));
-}
-
-// The rule for any other event: a connecting socket's kept one; a request
-// socket's (the accepting side's SYN-ACK) or an accepted socket's from the
-// trie.
+// The rule for the event: the trie's at connect(2), for a request socket
+// (the accepting side's SYN-ACK) and for an accepted socket; the one a
+// connecting socket kept at connect(2) for its later events.
 static __always_inline const struct tcp_tune_rule* RuleOf(
     struct bpf_sock_ops* skops, __u32 op) {
   struct bpf_sock* sk = skops->sk;
-  if (!sk || op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB) {
-    return SearchRules(skops);
+  if (sk && op != BPF_SOCK_OPS_TCP_CONNECT_CB &&
+      op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB) {
+    return bpf_sk_storage_get(&tcp_tune_conn, sk, 0, 0);
   }
-  return bpf_sk_storage_get(&tcp_tune_conn, sk, 0, 0);
+  return SearchRules(skops);
+}
+
+// connect(2): keeps a copy of the matching rule with the socket.
+static __always_inline void Keep(struct bpf_sock_ops* skops,
+                                 const struct tcp_tune_rule* rule) {
+  struct bpf_sock* sk = skops->sk;
+  if (!sk) return;
+  struct tcp_tune_rule* kept =
+      bpf_sk_storage_get(&tcp_tune_conn, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+  if (kept) __builtin_memcpy(kept, rule, sizeof(*kept));
 }
 
 // The counters of rule_id, created on first use; NULL when the map is full.
@@ -126,12 +127,12 @@ SEC("sockops")
 int tcp_tune_sockops(struct bpf_sock_ops* skops) {
   const __u32 op = skops->op;
   if (!Interesting(op)) return 1;
-  if (op == BPF_SOCK_OPS_TCP_CONNECT_CB) {
-    Connecting(skops);
-    return 1;
-  }
   const struct tcp_tune_rule* rule = RuleOf(skops, op);
   if (!rule) return 1;
+  if (op == BPF_SOCK_OPS_TCP_CONNECT_CB) {
+    Keep(skops, rule);
+    return 1;
+  }
   struct tcp_tune_counters* counters = CountersOf(rule->rule_id);
 
   switch (op) {
