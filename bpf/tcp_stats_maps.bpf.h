@@ -19,12 +19,13 @@ struct tcp_stats_map {
 };
 
 // Socket-local storage: no max_entries, one value per socket, freed with
-// the socket; BPF_F_CLONE copies a listener's value to accepted sockets.
+// the socket; BPF_F_CLONE copies a listener's value (its owner) to accepted
+// sockets.
 struct tcp_stats_owner_map {
   __uint(type, BPF_MAP_TYPE_SK_STORAGE);
   __uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
   __type(key, int);
-  __type(value, struct tcp_stats_owner);
+  __type(value, struct tcp_stats_conn);
   __uint(pinning, LIBBPF_PIN_BY_NAME);
 };
 

@@ -6,6 +6,14 @@
 // connection is established, switches its congestion control. Counts what
 // each rule did in tcp_tune_counters. The peer and time helpers come from
 // sock_ops_common.bpf.c through the linker.
+//
+// The trie is searched once per connecting socket, at connect(2); the rule
+// found is kept in the socket's storage (tcp_tune_conn) for its SYN's
+// questions and its established callback, so a rule changed meanwhile does
+// not apply half-way. No storage means no rule. On the accepting side the
+// SYN-ACK's questions are asked of a request socket, which has no storage:
+// each of them, and the accepted socket's established callback, searches
+// the trie itself.
 // linux/bpf.h first: libbpf's headers build on its types.
 // clang-format off
 #include <linux/bpf.h>
@@ -36,10 +44,54 @@ struct {
   __uint(pinning, LIBBPF_PIN_BY_NAME);
 } tcp_tune_counters SEC(".maps");
 
+// The rule of a connecting socket, as found at connect(2). Socket-local,
+// not pinned: it only lives from connect(2) to ESTABLISHED.
+struct {
+  __uint(type, BPF_MAP_TYPE_SK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
+  __type(value, struct tcp_tune_rule);
+} tcp_tune_conn SEC(".maps");
+
 static __always_inline int Interesting(__u32 op) {
-  return op == BPF_SOCK_OPS_TIMEOUT_INIT || op == BPF_SOCK_OPS_RWND_INIT ||
+  return op == BPF_SOCK_OPS_TCP_CONNECT_CB || op == BPF_SOCK_OPS_TIMEOUT_INIT ||
+         op == BPF_SOCK_OPS_RWND_INIT ||
          op == BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB ||
          op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB;
+}
+
+// The longest-prefix rule for the event's peer, or NULL.
+static __always_inline const struct tcp_tune_rule* SearchRules(
+    struct bpf_sock_ops* skops) {
+  struct bpfwarden_peer peer;
+  __builtin_memset(&peer, 0, sizeof(peer));
+  if (bpfwarden_peer_of(skops, &peer) != 0) return NULL;
+  struct tcp_tune_key key = {.prefixlen = 128};
+  __builtin_memcpy(key.addr, peer.addr, sizeof(key.addr));
+  return bpf_map_lookup_elem(&tcp_tune_rules, &key);
+}
+
+// The rule for the event: the trie's at connect(2), for a request socket
+// (the accepting side's SYN-ACK) and for an accepted socket; the one a
+// connecting socket kept at connect(2) for its later events.
+static __always_inline const struct tcp_tune_rule* RuleOf(
+    struct bpf_sock_ops* skops, __u32 op) {
+  struct bpf_sock* sk = skops->sk;
+  if (sk && op != BPF_SOCK_OPS_TCP_CONNECT_CB &&
+      op != BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB) {
+    return bpf_sk_storage_get(&tcp_tune_conn, sk, 0, 0);
+  }
+  return SearchRules(skops);
+}
+
+// connect(2): keeps a copy of the matching rule with the socket.
+static __always_inline void Keep(struct bpf_sock_ops* skops,
+                                 const struct tcp_tune_rule* rule) {
+  struct bpf_sock* sk = skops->sk;
+  if (!sk) return;
+  struct tcp_tune_rule* kept =
+      bpf_sk_storage_get(&tcp_tune_conn, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+  if (kept) __builtin_memcpy(kept, rule, sizeof(*kept));
 }
 
 // The counters of rule_id, created on first use; NULL when the map is full.
@@ -75,14 +127,12 @@ SEC("sockops")
 int tcp_tune_sockops(struct bpf_sock_ops* skops) {
   const __u32 op = skops->op;
   if (!Interesting(op)) return 1;
-
-  struct bpfwarden_peer peer;
-  __builtin_memset(&peer, 0, sizeof(peer));
-  if (bpfwarden_peer_of(skops, &peer) != 0) return 1;
-  struct tcp_tune_key key = {.prefixlen = 128};
-  __builtin_memcpy(key.addr, peer.addr, sizeof(key.addr));
-  const struct tcp_tune_rule* rule = bpf_map_lookup_elem(&tcp_tune_rules, &key);
+  const struct tcp_tune_rule* rule = RuleOf(skops, op);
   if (!rule) return 1;
+  if (op == BPF_SOCK_OPS_TCP_CONNECT_CB) {
+    Keep(skops, rule);
+    return 1;
+  }
   struct tcp_tune_counters* counters = CountersOf(rule->rule_id);
 
   switch (op) {

@@ -1,4 +1,4 @@
-// Map layout of tcp_stats, shared by the BPF programs and the C++ side.
+// Map layouts of tcp_stats, shared by the BPF programs and the C++ side.
 //
 // Fixed-width types only, explicit padding, no pointers: the same bytes mean
 // the same thing on both sides, and BTF describes every field by name.
@@ -11,53 +11,83 @@
 #include "bpf/include/layout.h"
 
 // tcp_stats is a lossy cache, not a ledger. It is an LRU hash: when it is
-// full, inserting a new peer evicts the least recently used one. Worse, the
+// full, inserting a new entry evicts the least recently used one. Worse, the
 // kernel's LRU keeps per-CPU free lists, so an insert can evict while the
 // map still holds far fewer than max_entries (a CPU whose list ran dry takes
-// from the global list and may shrink it), and an evicted peer starts again
-// from zero. Size it well above the number of (peer, port, cgroup) triples
-// expected to be live at once: 16384 entries (key 32 B, value 80 B) cost
-// 2884480 B (2.75 MiB) of kernel memory, as bpftool reports the map's memlock.
-// Readers must treat a missing peer as "not seen recently", never as "never
-// seen", and every count as a lower bound.
+// from the global list and may shrink it). An evicted entry that comes back
+// starts again from zero: it holds only what its connections added after
+// the eviction (their opens and everything flushed before it are gone).
+// Entries aggregate connections (see tcp_stats_key), so a host needs one per
+// (peer, service port, cgroup) and side, not one per connection: 16384
+// entries (key 32 B, value 88 B) cost 3015552 B (2.9 MiB) of kernel memory,
+// as bpftool reports the map's memlock. Readers must treat a missing entry
+// as "not seen recently", never as "never seen", and every count as a lower
+// bound.
 #define TCP_STATS_MAX_ENTRIES 16384
 
+// Which side of the connection this host is.
+enum tcp_stats_direction : __u8 {
+  TCP_STATS_INITIATED = 1,  // a task here called connect(2)
+  TCP_STATS_ACCEPTED = 2,   // a listener here accepted it
+};
+
+// One entry aggregates every connection with the same key:
+//  - initiated: (remote address, remote port, owner cgroup), local_port 0;
+//  - accepted: (remote address, local port, owner cgroup), remote_port 0,
+//    so that all connections from one client to one local service share an
+//    entry whatever ephemeral ports the client picked.
 struct tcp_stats_key {
   __u8 family;  // AF_INET or AF_INET6, of the socket
-  __u8 pad[3];
-  __u32 remote_port;  // host byte order
+  enum tcp_stats_direction direction;
+  __u16 local_port;   // accepted: the port the client connected to; host order
+  __u32 remote_port;  // initiated: the port connected to; host byte order
   // Network byte order; IPv4 peers are stored IPv4-mapped (::ffff:a.b.c.d).
   __u8 remote_addr[16] BPFWARDEN_IP_ADDR;
   // The cgroup v2 id of the task that opened the socket: the task calling
-  // connect(2) for active opens, the task calling listen(2) for passive
-  // ones (accepted sockets inherit it from their listener). 0 when the
-  // opening call happened before tcp_stats was attached (see
-  // tcp_stats_owner below).
+  // connect(2) for initiated connections, the task calling listen(2) for
+  // accepted ones (accepted sockets inherit it from their listener). 0 when
+  // that call happened before tcp_stats was attached (see tcp_stats_conn).
   __u64 cgroup_id;
 };
 BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_key) == 32,
                         "tcp_stats_key layout");
 
-// Counters are sums over every connection with the key's peer; a value
-// lives until LRU eviction (see above).
+// The default of tcp_stats_flush_interval_ms.
+#define TCP_STATS_FLUSH_INTERVAL_MS 1000
+
+// Counters are sums over the entry's connections. A connection adds to its
+// entry only at flush points, not on every callback: when it opens (connect
+// and established), when it closes (TCP_CLOSE), and in between at most once
+// per tcp_stats_flush_interval_ms (a .rodata global of the object, default
+// 1000 ms), at the first RTT sample after the interval ran out; the counters
+// of a live connection that exchanges data are therefore never staler than
+// the interval. A connection that only receives (no RTT samples: it sends
+// nothing to be acknowledged) is flushed at its close.
 struct tcp_stats_value {
-  __u64 active_opens;   // connect(2) calls that sent a SYN
-  __u64 passive_opens;  // connections accepted by a listener
-  __u64 established;    // connections that reached ESTABLISHED, both sides
-  __u32 srtt_us;        // last smoothed RTT, microseconds
-  __u32 min_rtt_us;     // last windowed minimum RTT, microseconds
-  __u64 retransmits;    // segments retransmitted successfully
-  // Taken from the socket when it reaches TCP_CLOSE (RFC 4898 counters):
+  __u64 active_opens;   // initiated: connect(2) calls that sent a SYN
+  __u64 passive_opens;  // accepted: connections accepted by a listener
+  __u64 established;    // connections that reached ESTABLISHED
+  // RTT, microseconds, as the flushing connection saw it at its latest
+  // flush: its smoothed RTT and its windowed minimum RTT (left alone by a
+  // flush before the first RTT sample).
+  __u32 srtt_us;
+  __u32 min_rtt_us;
+  // Segments retransmitted successfully, as the socket counts them
+  // (TCP_INFO's tcpi_total_retrans), SYN and SYN-ACK retransmissions
+  // included; added at each flush since the previous one.
+  __u64 retransmits;
+  // Sequence space counted by the socket (RFC 4898), added at each flush
+  // since the previous one; complete once the connection closed:
   //  - bytes_acked: sequence space of ours the peer acknowledged: payload,
   //    plus 1 for our SYN on the active side (a passive socket starts past
   //    its SYN), plus 1 for our FIN once the peer acknowledged it;
   //  - bytes_received: sequence space received in order: payload plus 1 for
   //    the peer's FIN (never the peer's SYN).
-  // A connection aborted by RST before TCP_CLOSE is seen counts what it had.
+  // A connection aborted by RST counts what it had at TCP_CLOSE.
   __u64 bytes_acked;
   __u64 bytes_received;
-  // TCP state transitions from the established callback on: an active
-  // socket's start after ESTABLISHED, a passive one's include its own
+  // TCP state transitions from the established callback on: an initiated
+  // socket's start after ESTABLISHED, an accepted one's include its own
   // SYN_RECV -> ESTABLISHED. An orderly close adds 3 (active closer:
   // FIN_WAIT1, FIN_WAIT2, CLOSE) or 3 (passive closer: CLOSE_WAIT,
   // LAST_ACK, CLOSE).
@@ -65,23 +95,54 @@ struct tcp_stats_value {
   // Milliseconds since boot on the kernel's jiffies clock:
   // (bpf_jiffies64() - INITIAL_JIFFIES) * 1000 / CONFIG_HZ. Resolution is
   // one jiffy (4 ms at HZ=250); it runs with CLOCK_MONOTONIC, within a
-  // fixed offset of a fraction of a second set at boot.
+  // fixed offset of a fraction of a second set at boot. first_seen_ms is
+  // when the entry was created, last_seen_ms its latest flush.
   __u64 first_seen_ms;
   __u64 last_seen_ms;
+  // The largest smoothed RTT any of the entry's connections had at an RTT
+  // sample or a flush, microseconds; merged at flushes with max (two
+  // flushes racing on two CPUs may keep the smaller of their two values).
+  __u32 max_srtt_us;
+  __u32 pad;
 };
-BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_value) == 80,
+BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_value) == 88,
                         "tcp_stats_value layout");
 
+// Where a socket is in tcp_stats' view (tcp_stats_conn.phase).
+enum tcp_stats_phase : __u8 {
+  TCP_STATS_FRESH = 0,       // storage just created: owner unknown
+  TCP_STATS_LISTENER = 1,    // a listener: key.cgroup_id is its owner
+  TCP_STATS_CONNECTING = 2,  // connect(2) counted, not established yet
+  TCP_STATS_OPEN = 3,        // established: flushed at RTT samples, close
+  TCP_STATS_CLOSED = 4,      // final flush done
+};
+
 // Value of tcp_stats_owner, socket-local storage (BPF_MAP_TYPE_SK_STORAGE,
-// cloned to accepted sockets). Why it exists: most sock_ops callbacks run
-// in softirq context, where the "current task" is whatever the CPU happened
-// to interrupt, so bpf_get_current_cgroup_id() there names an unrelated
+// cloned to accepted sockets): what tcp_stats keeps per socket between
+// flushes. Not readable from user space (it is keyed by socket).
+//
+// The owner is read here because most sock_ops callbacks run in softirq
+// context, where the "current task" is whatever the CPU happened to
+// interrupt, so bpf_get_current_cgroup_id() there names an unrelated
 // cgroup; and bpf_sk_cgroup_id() is not offered to sock_ops programs. So the
 // owner is read with bpf_get_current_cgroup_id() where it is meaningful, in
 // the connect(2) and listen(2) callbacks that run in the opening task, and
 // kept with the socket.
-struct tcp_stats_owner {
-  __u64 cgroup_id;
+struct tcp_stats_conn {
+  // The connection's entry; on a listener only cgroup_id is set.
+  struct tcp_stats_key key;
+  __u64 flush_due_jiffies;  // the next RTT sample at or after it flushes
+  // The socket's own cumulative counters as of the latest flush: the next
+  // flush adds what they grew by since.
+  __u64 bytes_acked;
+  __u64 bytes_received;
+  __u32 retransmits;
+  __u32 state_changes;  // transitions since the latest flush
+  __u32 max_srtt_us;    // over the connection's RTT samples and flushes
+  enum tcp_stats_phase phase;
+  __u8 pad[3];
 };
+BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_conn) == 72,
+                        "tcp_stats_conn layout");
 
 #endif  // BPFWARDEN_BPF_INCLUDE_TCP_STATS_H_

@@ -45,23 +45,29 @@ std::span<const uint8_t> BytesOf(const T& value) {
 TEST_F(DefaultObjectBtfTest, KeyLayoutMatchesTheHeader) {
   TypeLayout layout = Codec("tcp_stats_key", "key").Layout();
   EXPECT_EQ(layout.size, sizeof(tcp_stats_key));
-  ASSERT_EQ(layout.fields.size(), 5u);
+  ASSERT_EQ(layout.fields.size(), 6u);
   EXPECT_EQ(layout.fields[0].name, "family");
   EXPECT_EQ(layout.fields[0].type_name, "__u8");
-  EXPECT_EQ(layout.fields[2].name, "remote_port");
-  EXPECT_EQ(layout.fields[2].offset, offsetof(tcp_stats_key, remote_port));
-  EXPECT_EQ(layout.fields[3].name, "remote_addr");
-  EXPECT_EQ(layout.fields[3].kind, FieldKind::kIpAddr);
-  EXPECT_EQ(layout.fields[3].offset, offsetof(tcp_stats_key, remote_addr));
-  EXPECT_EQ(layout.fields[3].size, 16u);
-  EXPECT_EQ(layout.fields[4].name, "cgroup_id");
-  EXPECT_EQ(layout.fields[4].offset, offsetof(tcp_stats_key, cgroup_id));
-  EXPECT_EQ(layout.fields[4].size, 8u);
+  EXPECT_EQ(layout.fields[1].name, "direction");
+  EXPECT_EQ(layout.fields[1].offset, offsetof(tcp_stats_key, direction));
+  EXPECT_EQ(layout.fields[1].size, 1u);
+  EXPECT_EQ(layout.fields[2].name, "local_port");
+  EXPECT_EQ(layout.fields[2].offset, offsetof(tcp_stats_key, local_port));
+  EXPECT_EQ(layout.fields[3].name, "remote_port");
+  EXPECT_EQ(layout.fields[3].offset, offsetof(tcp_stats_key, remote_port));
+  EXPECT_EQ(layout.fields[4].name, "remote_addr");
+  EXPECT_EQ(layout.fields[4].kind, FieldKind::kIpAddr);
+  EXPECT_EQ(layout.fields[4].offset, offsetof(tcp_stats_key, remote_addr));
+  EXPECT_EQ(layout.fields[4].size, 16u);
+  EXPECT_EQ(layout.fields[5].name, "cgroup_id");
+  EXPECT_EQ(layout.fields[5].offset, offsetof(tcp_stats_key, cgroup_id));
+  EXPECT_EQ(layout.fields[5].size, 8u);
 }
 
 TEST_F(DefaultObjectBtfTest, KeyBytesFromCppReadAsJson) {
   tcp_stats_key key{};
   key.family = AF_INET;
+  key.direction = TCP_STATS_INITIATED;
   key.remote_port = 8080;
   key.remote_addr[10] = 0xff;
   key.remote_addr[11] = 0xff;
@@ -70,7 +76,8 @@ TEST_F(DefaultObjectBtfTest, KeyBytesFromCppReadAsJson) {
   TypeCodec codec = Codec("tcp_stats_key", "key");
   auto json = codec.Encode(BytesOf(key));
   ASSERT_TRUE(json.ok()) << json.status();
-  EXPECT_EQ(*json, Json::parse(R"({"family": 2, "pad": [0, 0, 0],
+  EXPECT_EQ(*json, Json::parse(R"({"family": 2,
+      "direction": "TCP_STATS_INITIATED", "local_port": 0,
       "remote_port": 8080, "remote_addr": "127.0.0.1",
       "cgroup_id": 1311768467294899695})"));
 

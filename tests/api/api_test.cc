@@ -82,7 +82,9 @@ TEST_F(ApiTest, TcpStatsTypedRoundTrip) {
                       {"bytes_received", 8},
                       {"state_changes", 9},
                       {"first_seen_ms", 10},
-                      {"last_seen_ms", 11}};
+                      {"last_seen_ms", 11},
+                      {"max_srtt_us", 12},
+                      {"pad", 0}};
   ASSERT_TRUE(Update("tcp_stats", key, value.dump()).ok());
 
   // The kernel holds exactly the C struct.

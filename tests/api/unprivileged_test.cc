@@ -103,7 +103,8 @@ TEST_F(UnprivilegedTest, ReadAllowedWriteDeniedUntilPolicyGrantsIt) {
   std::vector<std::string> names =
       absl::StrSplit(listed.out, '\n', absl::SkipEmpty());
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"bpfwarden/tcp_tune_counters",
+  EXPECT_EQ(names, (std::vector<std::string>{"bpfwarden/tcp_tune_conn",
+                                             "bpfwarden/tcp_tune_counters",
                                              "bpfwarden/tcp_tune_rules"}));
   RunResult unload = Probe({"unload", kSet});
   EXPECT_EQ(unload.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED));

@@ -21,9 +21,10 @@ class AttachedObjectTestBase : public ::testing::Test {
  protected:
   // Call from SetUp (after BPFWARDEN_REQUIRE_KERNEL()); wrap in
   // ASSERT_NO_FATAL_FAILURE. `tag` names the pin directory and cgroup
-  // (CurrentTestTag() is a good one).
+  // (CurrentTestTag() is a good one); `globals` set read-only globals.
   void LoadAndAttach(const std::string& tag,
-                     const std::vector<std::string>& programs);
+                     const std::vector<std::string>& programs,
+                     const std::vector<v1::GlobalValue>& globals = {});
   void TearDown() override;
 
   // The fd of map `name`; fails the test when absent.

@@ -90,15 +90,17 @@ TEST_F(CoexistenceTest, AcceptedConnectionBelongsToTheListenersCgroup) {
   auto bare = ScopedCgroup::Create(CurrentTestTag() + "-bare");
   ASSERT_TRUE(bare.ok()) << bare.status();
   constexpr size_t kBytes = 5000;
-  auto client_port = CallInCgroup<uint16_t>(
+  auto ports = CallInCgroup<AcceptedPorts>(
       cgroup(), [&] { return AcceptOneFrom(*bare, AF_INET6, kBytes); });
-  ASSERT_TRUE(client_port.ok()) << client_port.status();
+  ASSERT_TRUE(ports.ok()) << ports.status();
 
   auto stats = MapEntries<tcp_stats_key, tcp_stats_value>(MapFd("tcp_stats"));
   ASSERT_EQ(stats.size(), 1u);  // the server's end only
   const auto& [key, value] = stats[0];
   EXPECT_EQ(key.cgroup_id, cgroup().id());
-  EXPECT_EQ(key.remote_port, *client_port);
+  EXPECT_EQ(key.direction, TCP_STATS_ACCEPTED);
+  EXPECT_EQ(key.local_port, ports->server_port);
+  EXPECT_EQ(key.remote_port, 0u);
   EXPECT_EQ(value.passive_opens, 1u);
   EXPECT_EQ(value.active_opens, 0u);
   EXPECT_EQ(value.established, 1u);

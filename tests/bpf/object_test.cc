@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "bpf/include/btf_tags.h"
@@ -17,6 +19,7 @@
 #include "bpf/include/tcp_tune.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "gtest/gtest.h"
+#include "proto/config.pb.h"
 #include "tests/testing/default_object.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/scoped_pin_dir.h"
@@ -52,6 +55,7 @@ struct ExpectedMap {
   const char* value_type;
   uint32_t key_size;
   uint32_t value_size;
+  bool pinned = true;
 };
 
 // The kernel's BTF object for the map, from its btf_id.
@@ -69,13 +73,16 @@ TEST(ObjectTest, EveryMapCarriesKeyAndValueBtf) {
   const std::vector<ExpectedMap> maps = {
       {"tcp_stats", BPF_MAP_TYPE_LRU_HASH, "tcp_stats_key", "tcp_stats_value",
        sizeof(tcp_stats_key), sizeof(tcp_stats_value)},
-      {"tcp_stats_owner", BPF_MAP_TYPE_SK_STORAGE, "int", "tcp_stats_owner",
-       sizeof(int), sizeof(tcp_stats_owner)},
+      {"tcp_stats_owner", BPF_MAP_TYPE_SK_STORAGE, "int", "tcp_stats_conn",
+       sizeof(int), sizeof(tcp_stats_conn)},
       {"tcp_tune_rules", BPF_MAP_TYPE_LPM_TRIE, "tcp_tune_key", "tcp_tune_rule",
        sizeof(tcp_tune_key), sizeof(tcp_tune_rule)},
       {"tcp_tune_counters", BPF_MAP_TYPE_HASH, "tcp_tune_counter_key",
        "tcp_tune_counters", sizeof(tcp_tune_counter_key),
        sizeof(tcp_tune_counters)},
+      // A connecting socket's rule, from connect(2) to ESTABLISHED only.
+      {"tcp_tune_conn", BPF_MAP_TYPE_SK_STORAGE, "int", "tcp_tune_rule",
+       sizeof(int), sizeof(tcp_tune_rule), /*pinned=*/false},
   };
   int seen = 0;
   bpf_map* map;
@@ -95,8 +102,9 @@ TEST(ObjectTest, EveryMapCarriesKeyAndValueBtf) {
     EXPECT_EQ(info.type, static_cast<uint32_t>(want.type));
     EXPECT_EQ(info.key_size, want.key_size);
     EXPECT_EQ(info.value_size, want.value_size);
-    // Pinned by name under the test's pin root.
-    EXPECT_EQ(access((pins->path() + "/" + want.name).c_str(), F_OK), 0);
+    // Pinned by name under the test's pin root, or not at all.
+    EXPECT_EQ(access((pins->path() + "/" + want.name).c_str(), F_OK) == 0,
+              want.pinned);
     ASSERT_NE(info.btf_id, 0u);
     ASSERT_NE(info.btf_key_type_id, 0u);
     ASSERT_NE(info.btf_value_type_id, 0u);
@@ -113,6 +121,59 @@ TEST(ObjectTest, EveryMapCarriesKeyAndValueBtf) {
               want.key_size);
     EXPECT_EQ(btf__resolve_size(btf.get(), info.btf_value_type_id),
               want.value_size);
+  }
+}
+
+// The offset of global `name` in its DATASEC, and that section's name.
+std::pair<std::string, uint32_t> GlobalOffset(const btf* btf,
+                                              const char* name) {
+  const int var = btf__find_by_name_kind(btf, name, BTF_KIND_VAR);
+  for (uint32_t id = 1; var > 0 && id < btf__type_cnt(btf); ++id) {
+    const btf_type* t = btf__type_by_id(btf, id);
+    if (!btf_is_datasec(t)) continue;
+    const btf_var_secinfo* info = btf_var_secinfos(t);
+    for (int i = 0; i < btf_vlen(t); ++i) {
+      if (info[i].type == static_cast<uint32_t>(var)) {
+        return {btf__name_by_offset(btf, t->name_off), info[i].offset};
+      }
+    }
+  }
+  return {"", 0};
+}
+
+// The flush interval is a read-only global (the daemon's `globals` set it):
+// 1000 ms unless the load says otherwise, frozen for the programs.
+TEST(ObjectTest, FlushIntervalIsAReadOnlyGlobal) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  for (const uint32_t interval : {0u, 250u}) {
+    SCOPED_TRACE(interval);
+    auto pins = ScopedPinDir::Create("bpf-object-rodata");
+    ASSERT_TRUE(pins.ok()) << pins.status();
+    std::vector<v1::GlobalValue> globals;
+    if (interval != 0) {
+      globals.emplace_back().set_name("tcp_stats_flush_interval_ms");
+      globals.back().set_uint_value(interval);
+    }
+    auto obj = DefaultObject::Load(*pins, globals);
+    ASSERT_TRUE(obj.ok()) << obj.status();
+    const auto [section, offset] = GlobalOffset(bpf_object__btf(obj->get()),
+                                                "tcp_stats_flush_interval_ms");
+    ASSERT_EQ(section, ".rodata");
+    bpf_map* rodata = nullptr;
+    bpf_map* map;
+    bpf_object__for_each_map(map, obj->get()) {
+      const std::string name = bpf_map__name(map);
+      if (bpf_map__is_internal(map) && name.ends_with(".rodata")) rodata = map;
+    }
+    ASSERT_NE(rodata, nullptr);
+    EXPECT_NE(bpf_map__map_flags(rodata) & BPF_F_RDONLY_PROG, 0u);
+    std::vector<uint8_t> bytes(bpf_map__value_size(rodata));
+    const uint32_t zero = 0;
+    ASSERT_EQ(bpf_map_lookup_elem(bpf_map__fd(rodata), &zero, bytes.data()), 0);
+    uint32_t value;
+    ASSERT_LE(offset + sizeof(value), bytes.size());
+    std::memcpy(&value, bytes.data() + offset, sizeof(value));
+    EXPECT_EQ(value, interval != 0 ? interval : TCP_STATS_FLUSH_INTERVAL_MS);
   }
 }
 

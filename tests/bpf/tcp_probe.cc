@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <linux/bpf.h>  // BPF_TCP_*: the kernel TCP state numbers
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,89 +16,10 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
+#include "tests/bpf/tcp_socket.h"
 #include "tests/testing/socket_io.h"
 
 namespace bpfwarden::testing {
-namespace {
-
-sockaddr_storage Loopback(int family, socklen_t* len) {
-  sockaddr_storage addr{};
-  if (family == AF_INET) {
-    auto* in = reinterpret_cast<sockaddr_in*>(&addr);
-    in->sin_family = AF_INET;
-    in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    *len = sizeof(*in);
-  } else {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&addr);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_addr = in6addr_loopback;
-    *len = sizeof(*in6);
-  }
-  return addr;
-}
-
-uint16_t PortOf(const sockaddr_storage& addr) {
-  return ntohs(addr.ss_family == AF_INET
-                   ? reinterpret_cast<const sockaddr_in&>(addr).sin_port
-                   : reinterpret_cast<const sockaddr_in6&>(addr).sin6_port);
-}
-
-absl::StatusOr<uint16_t> LocalPort(int fd) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof(addr);
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    return ErrnoStatus(errno, "getsockname");
-  }
-  return PortOf(addr);
-}
-
-absl::StatusOr<UniqueFd> Listen(int family, int backlog, sockaddr_storage* addr,
-                                socklen_t* len) {
-  *addr = Loopback(family, len);
-  UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) return ErrnoStatus(errno, "socket");
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(addr), *len) != 0) {
-    return ErrnoStatus(errno, "bind loopback");
-  }
-  if (::listen(fd.get(), backlog) != 0) return ErrnoStatus(errno, "listen");
-  if (::getsockname(fd.get(), reinterpret_cast<sockaddr*>(addr), len) != 0) {
-    return ErrnoStatus(errno, "getsockname");
-  }
-  return fd;
-}
-
-absl::Status Congestion(int fd, char (&name)[16]) {
-  socklen_t len = sizeof(name);
-  if (::getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name, &len) != 0) {
-    return ErrnoStatus(errno, "getsockopt TCP_CONGESTION");
-  }
-  name[sizeof(name) - 1] = '\0';
-  return absl::OkStatus();
-}
-
-absl::Status Info(int fd, tcp_info* info) {
-  socklen_t len = sizeof(*info);
-  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, info, &len) != 0) {
-    return ErrnoStatus(errno, "getsockopt TCP_INFO");
-  }
-  return absl::OkStatus();
-}
-
-// Waits until the socket's TCP state is `state` (the final ACK of a close
-// may still be in flight on another CPU).
-absl::Status AwaitState(int fd, uint8_t state) {
-  for (int i = 0; i < 1000; ++i) {
-    tcp_info info{};
-    absl::Status s = Info(fd, &info);
-    if (!s.ok()) return s;
-    if (info.tcpi_state == state) return absl::OkStatus();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return absl::DeadlineExceededError(
-      absl::StrCat("socket never reached TCP state ", state));
-}
-
-}  // namespace
 
 absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec) {
   ProbeResult result;
@@ -135,23 +57,15 @@ absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec) {
     return s;
   }
 
-  // Client -> server, with the server reading on its own thread so large
-  // payloads cannot stall on full buffers; then server -> client likewise.
-  absl::Status received;
-  std::thread reader(
-      [&] { received = ReceiveAll(server.get(), spec.client_bytes, false); });
-  absl::Status sent = SendAll(client.get(), spec.client_bytes);
-  if (!sent.ok()) ::shutdown(server.get(), SHUT_RDWR);
-  reader.join();
-  if (!sent.ok()) return sent;
-  if (!received.ok()) return received;
-  std::thread back(
-      [&] { received = ReceiveAll(client.get(), spec.server_bytes, false); });
-  sent = SendAll(server.get(), spec.server_bytes);
-  if (!sent.ok()) ::shutdown(client.get(), SHUT_RDWR);
-  back.join();
-  if (!sent.ok()) return sent;
-  if (!received.ok()) return received;
+  // Client -> server, then server -> client.
+  if (absl::Status s = Transfer(client.get(), server.get(), spec.client_bytes);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Transfer(server.get(), client.get(), spec.server_bytes);
+      !s.ok()) {
+    return s;
+  }
 
   if (absl::Status s = Info(client.get(), &result.client_info_before_close);
       !s.ok()) {
@@ -161,15 +75,8 @@ absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec) {
       !s.ok()) {
     return s;
   }
-  // Client FIN; the server sees EOF and answers with its own FIN; the
-  // client sees EOF. The client goes FIN_WAIT2 -> TIME_WAIT (its full socket
-  // closes), the server LAST_ACK -> CLOSE once the last ACK arrives.
-  ::shutdown(client.get(), SHUT_WR);
-  if (absl::Status s = ReceiveAll(server.get(), 0, true); !s.ok()) return s;
-  ::shutdown(server.get(), SHUT_WR);
-  if (absl::Status s = ReceiveAll(client.get(), 0, true); !s.ok()) return s;
-  for (int fd : {client.get(), server.get()}) {
-    if (absl::Status s = AwaitState(fd, BPF_TCP_CLOSE); !s.ok()) return s;
+  if (absl::Status s = CloseInOrder(client.get(), server.get()); !s.ok()) {
+    return s;
   }
   if (absl::Status s = Info(client.get(), &result.client_info_after_close);
       !s.ok()) {
@@ -182,37 +89,98 @@ absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec) {
   return result;
 }
 
-absl::StatusOr<tcp_info> ProbeSynSent(int family) {
+namespace {
+
+// A connecting socket whose SYN the listener dropped, in SYN_SENT.
+struct SynSent {
   sockaddr_storage addr;
   socklen_t len;
-  // Backlog 0: the first connection fills the accept queue, which is never
-  // drained, so the listener drops every later SYN.
-  absl::StatusOr<UniqueFd> listener = Listen(family, 0, &addr, &len);
+  UniqueFd listener;
+  UniqueFd first;  // fills the accept queue
+  UniqueFd probe;  // non-blocking
+};
+
+absl::Status StartSynSent(int family, SynSent* out) {
+  // Backlog 0: the first connection fills the accept queue, so the listener
+  // drops every later SYN until it is accepted.
+  absl::StatusOr<UniqueFd> listener = Listen(family, 0, &out->addr, &out->len);
   if (!listener.ok()) return listener.status();
-  UniqueFd first(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!first) return ErrnoStatus(errno, "socket");
-  if (::connect(first.get(), reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+  out->listener = *std::move(listener);
+  const auto* addr = reinterpret_cast<const sockaddr*>(&out->addr);
+  out->first.Reset(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!out->first) return ErrnoStatus(errno, "socket");
+  if (::connect(out->first.get(), addr, out->len) != 0) {
     return ErrnoStatus(errno, "connect (filling the accept queue)");
   }
-  UniqueFd probe(
+  out->probe.Reset(
       ::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (!probe) return ErrnoStatus(errno, "socket");
-  if (::connect(probe.get(), reinterpret_cast<sockaddr*>(&addr), len) == 0 ||
+  if (!out->probe) return ErrnoStatus(errno, "socket");
+  if (::connect(out->probe.get(), addr, out->len) == 0 ||
       errno != EINPROGRESS) {
     return absl::FailedPreconditionError(
         "second connect did not stay in progress: the SYN was not dropped");
   }
   tcp_info info{};
-  if (absl::Status s = Info(probe.get(), &info); !s.ok()) return s;
+  if (absl::Status s = Info(out->probe.get(), &info); !s.ok()) return s;
   if (info.tcpi_state != BPF_TCP_SYN_SENT) {
     return absl::FailedPreconditionError(absl::StrCat(
         "probe socket in state ", info.tcpi_state, ", not SYN_SENT"));
   }
+  return absl::OkStatus();
+}
+
+// Waits up to 10 s for a non-blocking connect to complete.
+absl::Status AwaitConnected(int fd) {
+  pollfd p{.fd = fd, .events = POLLOUT};
+  int n;
+  while ((n = ::poll(&p, 1, 10000)) < 0 && errno == EINTR) {
+  }
+  if (n < 0) return ErrnoStatus(errno, "poll");
+  if (n == 0) return absl::DeadlineExceededError("connect did not complete");
+  int err = 0;
+  socklen_t len = sizeof(err);
+  if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+    return ErrnoStatus(errno, "getsockopt SO_ERROR");
+  }
+  return err == 0 ? absl::OkStatus() : ErrnoStatus(err, "connect");
+}
+
+}  // namespace
+
+absl::StatusOr<tcp_info> ProbeSynSent(int family) {
+  SynSent syn;
+  if (absl::Status s = StartSynSent(family, &syn); !s.ok()) return s;
+  tcp_info info{};
+  if (absl::Status s = Info(syn.probe.get(), &info); !s.ok()) return s;
   return info;
 }
 
-absl::StatusOr<uint16_t> AcceptOneFrom(const ScopedCgroup& client_cgroup,
-                                       int family, size_t bytes) {
+absl::StatusOr<DelayedConnectResult> ProbeDelayedConnect(
+    int family, const std::function<absl::Status()>& while_syn_sent) {
+  SynSent syn;
+  if (absl::Status s = StartSynSent(family, &syn); !s.ok()) return s;
+  if (absl::Status s = while_syn_sent(); !s.ok()) return s;
+  // Room in the accept queue: the retransmitted SYN gets its SYN-ACK.
+  UniqueFd first(::accept4(syn.listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  if (!first) return ErrnoStatus(errno, "accept (draining the queue)");
+  if (absl::Status s = AwaitConnected(syn.probe.get()); !s.ok()) return s;
+  UniqueFd server(
+      ::accept4(syn.listener.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  if (!server) return ErrnoStatus(errno, "accept");
+  DelayedConnectResult result;
+  if (absl::Status s = Congestion(syn.probe.get(), result.client_congestion);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = Congestion(server.get(), result.server_congestion);
+      !s.ok()) {
+    return s;
+  }
+  return result;
+}
+
+absl::StatusOr<AcceptedPorts> AcceptOneFrom(const ScopedCgroup& client_cgroup,
+                                            int family, size_t bytes) {
   sockaddr_storage addr;
   socklen_t len;
   absl::StatusOr<UniqueFd> listener = Listen(family, 8, &addr, &len);
@@ -247,7 +215,8 @@ absl::StatusOr<uint16_t> AcceptOneFrom(const ScopedCgroup& client_cgroup,
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return absl::InternalError("client child failed");
   }
-  return PortOf(peer);
+  return AcceptedPorts{.server_port = PortOf(addr),
+                       .client_port = PortOf(peer)};
 }
 
 }  // namespace bpfwarden::testing

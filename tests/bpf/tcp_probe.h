@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 #include "absl/status/statusor.h"
 #include "tests/testing/scoped_cgroup.h"
@@ -44,12 +45,28 @@ absl::StatusOr<ProbeResult> ProbeConnection(const ProbeSpec& spec);
 // observed in SYN_SENT: the connecting socket's TCP_INFO.
 absl::StatusOr<tcp_info> ProbeSynSent(int family);
 
+struct DelayedConnectResult {
+  char client_congestion[16] = {};  // of the delayed connecting socket
+  char server_congestion[16] = {};  // of its accepted end
+};
+
+// An active open whose first SYN the listener drops, as ProbeSynSent;
+// `while_syn_sent` runs while the socket waits in SYN_SENT. Then the
+// listener's queue is drained, the retransmitted SYN is answered, and the
+// congestion control of both ends is read once connected.
+absl::StatusOr<DelayedConnectResult> ProbeDelayedConnect(
+    int family, const std::function<absl::Status()>& while_syn_sent);
+
+struct AcceptedPorts {
+  uint16_t server_port = 0;  // the listener's; host byte order
+  uint16_t client_port = 0;
+};
+
 // Listens in the calling process and accepts one connection made by a
 // forked child moved into `client_cgroup`, which sends `bytes` and closes.
-// Returns the client's port (host byte order) once the server side read
-// EOF and closed too.
-absl::StatusOr<uint16_t> AcceptOneFrom(const ScopedCgroup& client_cgroup,
-                                       int family, size_t bytes);
+// Returns once the server side read EOF and closed too.
+absl::StatusOr<AcceptedPorts> AcceptOneFrom(const ScopedCgroup& client_cgroup,
+                                            int family, size_t bytes);
 
 }  // namespace bpfwarden::testing
 

@@ -12,6 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/bpf/attached_object_test_base.h"
+#include "tests/bpf/stats_entries.h"
 #include "tests/bpf/tcp_probe.h"
 #include "tests/testing/cgroup_call.h"
 #include "tests/testing/default_object.h"
@@ -22,27 +23,8 @@
 namespace bpfwarden::testing {
 namespace {
 
-using Entry = std::pair<tcp_stats_key, tcp_stats_value>;
-
-std::vector<uint8_t> LoopbackMapped(int family) {
-  if (family == AF_INET)
-    return {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
-  return {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-}
-
-// The entry for (loopback, port) in `cgroup`, if any.
-const tcp_stats_value* Find(const std::vector<Entry>& entries, int family,
-                            uint16_t port, uint64_t cgroup) {
-  const std::vector<uint8_t> addr = LoopbackMapped(family);
-  for (const auto& [key, value] : entries) {
-    if (key.family == family && key.remote_port == port &&
-        key.cgroup_id == cgroup &&
-        std::memcmp(key.remote_addr, addr.data(), 16) == 0) {
-      return &value;
-    }
-  }
-  return nullptr;
-}
+constexpr tcp_stats_direction kInitiated = TCP_STATS_INITIATED;
+constexpr tcp_stats_direction kAccepted = TCP_STATS_ACCEPTED;
 
 class TcpStatsTest : public AttachedObjectTestBase,
                      public ::testing::WithParamInterface<int> {
@@ -55,8 +37,12 @@ class TcpStatsTest : public AttachedObjectTestBase,
   }
 
   int family() const { return GetParam(); }
-  std::vector<Entry> Entries() const {
-    return MapEntries<tcp_stats_key, tcp_stats_value>(map_fd_);
+  std::vector<StatsEntry> Entries() const { return StatsEntries(map_fd_); }
+  // The entry of loopback connections to `port` from this cgroup.
+  const tcp_stats_value* Find(const std::vector<StatsEntry>& entries,
+                              tcp_stats_direction direction,
+                              uint16_t port) const {
+    return FindLoopback(entries, family(), direction, port, cgroup().id());
   }
 
   int map_fd_ = -1;
@@ -70,29 +56,54 @@ TEST_P(TcpStatsTest, CountsExactOpensFromTheChildCgroup) {
                                              .bytes_per_connection = 100});
   ASSERT_TRUE(exchange.ok()) << exchange.status();
 
-  // Client side: one entry for the server's port with every connect.
-  // Server side: one entry per ephemeral client port. Nothing else: the
-  // program runs only for sockets of this cgroup.
-  const std::vector<Entry> entries = Entries();
+  // One entry a side: the client's for the server's port with every
+  // connect, the server's for its own port with every accept. Nothing else:
+  // the program runs only for sockets of this cgroup.
+  const std::vector<StatsEntry> entries = Entries();
+  EXPECT_EQ(entries.size(), 2u);
   const tcp_stats_value* client =
-      Find(entries, family(), exchange->server_port, cgroup().id());
+      Find(entries, kInitiated, exchange->server_port);
   ASSERT_NE(client, nullptr);
   EXPECT_EQ(client->active_opens, kConnections);
   EXPECT_EQ(client->passive_opens, 0u);
   EXPECT_EQ(client->established, kConnections);
-  uint64_t passive = 0, established = 0;
+  const tcp_stats_value* server =
+      Find(entries, kAccepted, exchange->server_port);
+  ASSERT_NE(server, nullptr);
+  EXPECT_EQ(server->active_opens, 0u);
+  EXPECT_EQ(server->passive_opens, kConnections);
+  EXPECT_EQ(server->established, kConnections);
+}
+
+// Accepted connections aggregate by the local port, whatever ephemeral port
+// each came from: 1,000 connections from one client process to one local
+// port make one entry on each side.
+TEST_P(TcpStatsTest, ThousandAcceptedConnectionsMakeOnePassiveEntry) {
+  constexpr int kConnections = 1000;
+  auto exchange =
+      RunTcpExchangeIn(cgroup(), TcpExchange{.family = family(),
+                                             .connections = kConnections,
+                                             .bytes_per_connection = 1});
+  ASSERT_TRUE(exchange.ok()) << exchange.status();
+
+  const std::vector<StatsEntry> entries = Entries();
+  ASSERT_EQ(entries.size(), 2u);
+  int passive_entries = 0;
   for (const auto& [key, value] : entries) {
+    if (key.direction != kAccepted) continue;
+    ++passive_entries;
+    EXPECT_EQ(key.local_port, exchange->server_port);
+    EXPECT_EQ(key.remote_port, 0u);
     EXPECT_EQ(key.cgroup_id, cgroup().id());
-    EXPECT_EQ(key.family, family());
-    if (key.remote_port == exchange->server_port) continue;
+    EXPECT_EQ(value.passive_opens, kConnections);
+    EXPECT_EQ(value.established, kConnections);
     EXPECT_EQ(value.active_opens, 0u);
-    EXPECT_EQ(value.passive_opens, 1u);
-    passive += value.passive_opens;
-    established += value.established;
   }
-  EXPECT_EQ(entries.size(), 1u + kConnections);
-  EXPECT_EQ(passive, kConnections);
-  EXPECT_EQ(established, kConnections);
+  EXPECT_EQ(passive_entries, 1);
+  const tcp_stats_value* client =
+      Find(entries, kInitiated, exchange->server_port);
+  ASSERT_NE(client, nullptr);
+  EXPECT_EQ(client->active_opens, kConnections);
 }
 
 // Bytes, RTT, state changes of one connection, both ends, against what
@@ -105,11 +116,9 @@ TEST_P(TcpStatsTest, BytesAndRttOfOneConnection) {
   });
   ASSERT_TRUE(probe.ok()) << probe.status();
 
-  const std::vector<Entry> entries = Entries();
-  const tcp_stats_value* client =
-      Find(entries, family(), probe->server_port, cgroup().id());
-  const tcp_stats_value* server =
-      Find(entries, family(), probe->client_port, cgroup().id());
+  const std::vector<StatsEntry> entries = Entries();
+  const tcp_stats_value* client = Find(entries, kInitiated, probe->server_port);
+  const tcp_stats_value* server = Find(entries, kAccepted, probe->server_port);
   ASSERT_NE(client, nullptr);
   ASSERT_NE(server, nullptr);
 
@@ -131,6 +140,9 @@ TEST_P(TcpStatsTest, BytesAndRttOfOneConnection) {
   EXPECT_GT(client->min_rtt_us, 0u);
   EXPECT_LE(client->min_rtt_us, client->srtt_us * 8);
   EXPECT_GT(server->srtt_us, 0u);
+  // The largest smoothed RTT seen covers the last one.
+  EXPECT_GE(client->max_srtt_us, client->srtt_us);
+  EXPECT_GE(server->max_srtt_us, server->srtt_us);
   // The callbacks are on from the established callback. Client (it ran
   // after the move to ESTABLISHED): FIN_WAIT1, FIN_WAIT2, CLOSE (its full
   // socket closes as it enters TIME_WAIT). Server (it ran just before
@@ -138,8 +150,8 @@ TEST_P(TcpStatsTest, BytesAndRttOfOneConnection) {
   EXPECT_EQ(client->state_changes, 3u);
   EXPECT_EQ(server->state_changes, 4u);
   // Loopback loses nothing, yet a busy host can fire a tail loss probe: the
-  // count must match the kernel's own (no SYN was retransmitted here, and
-  // those come before the callbacks are on).
+  // count must match the kernel's own (SYN and SYN-ACK retransmissions
+  // included, on both sides).
   EXPECT_EQ(client->retransmits,
             probe->client_info_after_close.tcpi_total_retrans);
   EXPECT_EQ(server->retransmits,
@@ -173,11 +185,9 @@ TEST_P(TcpStatsTest, TimesAreMonotonicMillisecondsOnTheJiffiesClock) {
   auto after = Jiffies();
   ASSERT_TRUE(after.ok()) << after.status();
 
-  const std::vector<Entry> entries = Entries();
-  const tcp_stats_value* first =
-      Find(entries, family(), ports[0], cgroup().id());
-  const tcp_stats_value* second =
-      Find(entries, family(), ports[1], cgroup().id());
+  const std::vector<StatsEntry> entries = Entries();
+  const tcp_stats_value* first = Find(entries, kInitiated, ports[0]);
+  const tcp_stats_value* second = Find(entries, kInitiated, ports[1]);
   ASSERT_NE(first, nullptr);
   ASSERT_NE(second, nullptr);
   const uint64_t lo = JiffiesToBootMs(*before, *hz);

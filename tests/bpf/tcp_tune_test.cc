@@ -158,6 +158,35 @@ TEST_F(TcpTuneTest, InitialRtoOfAnUnansweredSyn) {
   EXPECT_EQ(counters.congestion_set + counters.congestion_failed, 0u);
 }
 
+// A connecting socket searches the rules once, at connect(2), and keeps
+// what it found: a rule removed while its SYN waits for an answer still
+// applies to it once established, while the accepting end, which searches
+// when it is established, finds none.
+TEST_F(TcpTuneTest, ConnectingSocketKeepsTheRuleFoundAtConnect) {
+  const std::string cc = NonDefaultCongestion();
+  const tcp_tune_key key = Ipv4Prefix("127.0.0.0", 8);
+  // No RTO: the kernel asks for it again whenever the dropped SYN's
+  // retransmission timer fires, as often as scheduling decides.
+  AddRule(key, Rule(11, cc));
+  const int rules_fd = rules_fd_;
+  auto delayed = CallInCgroup<DelayedConnectResult>(cgroup(), [&] {
+    return ProbeDelayedConnect(AF_INET, [&]() -> absl::Status {
+      if (bpf_map_delete_elem(rules_fd, &key) != 0) {
+        return absl::InternalError("cannot remove the rule");
+      }
+      return absl::OkStatus();
+    });
+  });
+  ASSERT_TRUE(delayed.ok()) << delayed.status();
+  EXPECT_EQ(delayed->client_congestion, cc);
+  EXPECT_EQ(delayed->server_congestion, default_cc_);
+  // The connection that filled the queue matched on both ends, the delayed
+  // one on its connecting end only.
+  tcp_tune_counters counters = Counters(11);
+  EXPECT_EQ(counters.matched, 3u);
+  EXPECT_EQ(counters.congestion_set, 3u);
+}
+
 // The initial receive window caps what the connecting socket advertises
 // first: with an MSS of 1000 and a 4-segment rule, 4000 bytes.
 TEST_F(TcpTuneTest, InitialReceiveWindow) {

@@ -9,15 +9,20 @@
 #include "bpf/bpfwarden_embedded.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/core/rodata.h"
 
 namespace bpfwarden::testing {
 
-absl::StatusOr<DefaultObject> DefaultObject::Load(const ScopedPinDir& pins) {
+absl::StatusOr<DefaultObject> DefaultObject::Load(
+    const ScopedPinDir& pins, const std::vector<v1::GlobalValue>& globals) {
   std::span<const uint8_t> elf = embedded::BpfwardenObject();
   LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bpfwarden",
               .pin_root_path = pins.path().c_str());
   BpfObjectPtr obj(bpf_object__open_mem(elf.data(), elf.size(), &opts));
   if (!obj) return ErrnoStatus(errno, "open embedded bpfwarden object");
+  for (const v1::GlobalValue& global : globals) {
+    if (absl::Status s = SetRodataGlobal(obj.get(), global); !s.ok()) return s;
+  }
   if (int err = bpf_object__load(obj.get()); err != 0) {
     return ErrnoStatus(
         err, absl::StrCat("load bpfwarden object with pin root ", pins.path(),

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "proto/config.pb.h"
 #include "tests/testing/scoped_cgroup.h"
 #include "tests/testing/scoped_pin_dir.h"
 
@@ -22,9 +23,12 @@ namespace bpfwarden::testing {
 class DefaultObject {
  public:
   // Opens the embedded object with `pins` as libbpf's pin root (maps pinned
-  // by name land there) and loads it. On a verifier rejection the error
-  // carries libbpf's message; the verifier log goes to stderr.
-  static absl::StatusOr<DefaultObject> Load(const ScopedPinDir& pins);
+  // by name land there), sets `globals` (read-only globals, as the daemon's
+  // `globals` do) and loads it. On a verifier rejection the error carries
+  // libbpf's message; the verifier log goes to stderr.
+  static absl::StatusOr<DefaultObject> Load(
+      const ScopedPinDir& pins,
+      const std::vector<v1::GlobalValue>& globals = {});
 
   bpf_object* get() const { return obj_.get(); }
 
