@@ -164,12 +164,17 @@ std::string Compare(const btf* ob, uint32_t oid, const btf* nb, uint32_t nid,
         return absl::StrCat(at, ": ", label, " in the pinned map, ",
                             Label(nb, nt), " in the object");
       }
+      // Members first, so that a change names its field; then the size
+      // (padding at the end).
+      std::string members =
+          CompareMembers(ob, ot, nb, nt, where.empty() ? label : at, depth);
+      if (!members.empty()) return members;
       if (ot->size != nt->size) {
         return Differs(
             absl::StrCat(at, where.empty() ? "" : " (" + label + ")"), "size",
             ot->size, nt->size);
       }
-      return CompareMembers(ob, ot, nb, nt, where.empty() ? label : at, depth);
+      return "";
     }
     default:
       return "";

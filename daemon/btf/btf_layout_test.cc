@@ -54,12 +54,15 @@ TEST(BtfLayoutTest, RenamedMember) {
 
 TEST(BtfLayoutTest, WiderMember) {
   std::string d = Diff({}, {.b_size = 8});
-  EXPECT_EQ(d, "struct value: size 16 in the pinned map, 20 in the object");
+  EXPECT_EQ(d,
+            "struct value: member 1 (b): size 4 in the pinned map, 8 in the "
+            "object");
 }
 
 TEST(BtfLayoutTest, AddedMember) {
-  EXPECT_EQ(Diff({}, {.extra_member = true}),
-            "struct value: size 16 in the pinned map, 24 in the object");
+  EXPECT_EQ(
+      Diff({}, {.extra_member = true}),
+      "struct value: 3 members in the pinned map, 4 in the object (added: d)");
 }
 
 TEST(BtfLayoutTest, RenamedStruct) {

@@ -94,36 +94,13 @@ class PinRollback {
   std::vector<std::pair<std::string, std::string>> replaced_;
 };
 
-// Checks that the pinned map at `path` can serve as `map`, BTF included.
-absl::Status CheckPinnedMap(const bpf_object* obj, const bpf_map* map,
-                            const std::string& path, int pinned_fd) {
-  bpf_map_info info{};
-  uint32_t len = sizeof(info);
-  if (bpf_obj_get_info_by_fd(pinned_fd, &info, &len) != 0) {
-    return ErrnoStatus(errno, absl::StrCat("info of pinned map ", path));
-  }
+// Compares the key and value BTF layouts of the pinned map (`info`) and
+// the object's `map`, so that a refusal names the field that differs. OK
+// when either side lacks BTF (then sizes alone decide).
+absl::Status CheckPinnedLayout(const bpf_object* obj, const bpf_map* map,
+                               const bpf_map_info& info,
+                               const std::string& path) {
   const std::string name = bpf_map__name(map);
-  auto differs = [&](absl::string_view what, uint64_t pinned, uint64_t wanted) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "pinned map ", name, " (", path, ") does not match the object: ", what,
-        " ", pinned, " in the pinned map, ", wanted,
-        " in the object; load with replace_maps for a fresh map (its data is "
-        "lost) or unload it with its maps unpinned"));
-  };
-  if (info.type != bpf_map__type(map))
-    return differs("type", info.type, bpf_map__type(map));
-  if (info.key_size != bpf_map__key_size(map)) {
-    return differs("key size", info.key_size, bpf_map__key_size(map));
-  }
-  if (info.value_size != bpf_map__value_size(map)) {
-    return differs("value size", info.value_size, bpf_map__value_size(map));
-  }
-  if (info.max_entries != bpf_map__max_entries(map)) {
-    return differs("max_entries", info.max_entries, bpf_map__max_entries(map));
-  }
-  if (info.map_flags != bpf_map__map_flags(map)) {
-    return differs("flags", info.map_flags, bpf_map__map_flags(map));
-  }
   const btf* obj_btf = bpf_object__btf(obj);
   const uint32_t key_id = bpf_map__btf_key_type_id(map);
   const uint32_t value_id = bpf_map__btf_value_type_id(map);
@@ -151,6 +128,43 @@ absl::Status CheckPinnedMap(const bpf_object* obj, const bpf_map* map,
           " layout: ", diff,
           "; load with replace_maps for a fresh map (its data is lost)"));
     }
+  }
+  return absl::OkStatus();
+}
+
+// Checks that the pinned map at `path` can serve as `map`: its type, then
+// its BTF layouts (which name the field), then sizes, max entries and flags.
+absl::Status CheckPinnedMap(const bpf_object* obj, const bpf_map* map,
+                            const std::string& path, int pinned_fd) {
+  bpf_map_info info{};
+  uint32_t len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(pinned_fd, &info, &len) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("info of pinned map ", path));
+  }
+  const std::string name = bpf_map__name(map);
+  auto differs = [&](absl::string_view what, uint64_t pinned, uint64_t wanted) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "pinned map ", name, " (", path, ") does not match the object: ", what,
+        " ", pinned, " in the pinned map, ", wanted,
+        " in the object; load with replace_maps for a fresh map (its data is "
+        "lost) or unload it with its maps unpinned"));
+  };
+  if (info.type != bpf_map__type(map))
+    return differs("type", info.type, bpf_map__type(map));
+  if (absl::Status s = CheckPinnedLayout(obj, map, info, path); !s.ok()) {
+    return s;
+  }
+  if (info.key_size != bpf_map__key_size(map)) {
+    return differs("key size", info.key_size, bpf_map__key_size(map));
+  }
+  if (info.value_size != bpf_map__value_size(map)) {
+    return differs("value size", info.value_size, bpf_map__value_size(map));
+  }
+  if (info.max_entries != bpf_map__max_entries(map)) {
+    return differs("max_entries", info.max_entries, bpf_map__max_entries(map));
+  }
+  if (info.map_flags != bpf_map__map_flags(map)) {
+    return differs("flags", info.map_flags, bpf_map__map_flags(map));
   }
   return absl::OkStatus();
 }

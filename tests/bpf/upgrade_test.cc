@@ -142,12 +142,14 @@ TEST_F(UpgradeTest, OldLayoutIsRefusedThenReplacedByReplaceMaps) {
   auto refused = warden_->Load(Builtin());
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition,
                                 "pinned map tcp_stats ("));
-  // What differs first, and the way out.
+  // The field that differs first, and the way out.
   EXPECT_THAT(refused.status().message(),
-              HasSubstr("value size 80 in the pinned map, 88 in the object"));
+              HasSubstr("has a different key layout: struct tcp_stats_key: "
+                        "member 1 (pad): named pad in the pinned map, "
+                        "direction in the object"));
   EXPECT_THAT(refused.status().message(), HasSubstr("replace_maps"));
   // Nothing was loaded and the old maps, data included, are untouched.
-  EXPECT_EQ(warden_->GetSet(kSet).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->GetSet(kSet), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_EQ(PinnedValueSize("tcp_stats"), 80u);
   EXPECT_EQ(PinnedValueSize("tcp_stats_owner"), 8u);
 
@@ -170,7 +172,7 @@ TEST_F(UpgradeTest, ConfigSetLoadsOnceTheOldPinsAreRemoved) {
   EXPECT_THAT(warden_->Start(config),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        "pinned map tcp_stats ("));
-  EXPECT_EQ(warden_->GetSet(kSet).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(warden_->GetSet(kSet), StatusIs(absl::StatusCode::kNotFound));
   warden_.reset();
 
   ASSERT_EQ(::unlink(Pin("tcp_stats").c_str()), 0);
