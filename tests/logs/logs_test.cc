@@ -187,13 +187,43 @@ TEST_F(LogsTest, UnloadStopsTheReaderAndLeavesNoFd) {
               ElementsAre("level error 1", "level warn 2", "level info 3"));
   EXPECT_GT(CountFds(daemon_->pid(), "eventpoll"), epolls_before);
 
+  // A follower gets the records as they come, and an end at the unload.
+  v1::TailRequest req;
+  req.set_program_set("logs_rt");
+  req.set_follow(true);
+  grpc::ClientContext ctx;
+  auto follower = logs_->Tail(&ctx, req);
+  std::vector<std::string> followed;
+  v1::LogRecord record;
+  for (int i = 0; i < 3 && follower->Read(&record); ++i) {
+    followed.push_back(record.message());  // the backlog
+  }
+  RunBpf("logs_rt", "log_levels");
+  for (int i = 0; i < 3 && follower->Read(&record); ++i) {
+    followed.push_back(record.message());  // the new ones
+  }
+  EXPECT_EQ(followed.size(), 6u);
+
   RunResult unload = Cli({"unload", "logs_rt", "--unpin_maps"});
   ASSERT_EQ(unload.exit_code, 0) << unload.err;
+  EXPECT_FALSE(follower->Read(&record));
+  EXPECT_TRUE(follower->Finish().ok());
   EXPECT_EQ(CountFds(daemon_->pid(), "bpf-map"), maps_before);
   EXPECT_EQ(CountFds(daemon_->pid(), "eventpoll"), epolls_before);
   grpc::Status gone;
   Tail("logs_rt", v1::LOG_LEVEL_UNSPECIFIED, &gone);
   EXPECT_EQ(gone.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(LogsTest, AHintThatDoesNotFitIsRefusedAtLoadNamingTheCall) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("logs-bad-hint", "");
+  RunResult load = Cli({"load", "bad", Runfile("tests/logs/bad_hint.bpf.o")});
+  EXPECT_EQ(load.exit_code, 1);
+  EXPECT_THAT(load.err, HasSubstr("INVALID_ARGUMENT"));
+  EXPECT_THAT(load.err, HasSubstr("tests/logs/bad_hint.bpf.c:12"));
+  EXPECT_THAT(load.err,
+              HasSubstr("hint {:i} does not fit argument 1 of type __u32"));
 }
 
 }  // namespace
