@@ -221,7 +221,7 @@ TEST_F(LogsTest, AHintThatDoesNotFitIsRefusedAtLoadNamingTheCall) {
   RunResult load = Cli({"load", "bad", Runfile("tests/logs/bad_hint.bpf.o")});
   EXPECT_EQ(load.exit_code, 1);
   EXPECT_THAT(load.err, HasSubstr("INVALID_ARGUMENT"));
-  EXPECT_THAT(load.err, HasSubstr("tests/logs/bad_hint.bpf.c:12"));
+  EXPECT_THAT(load.err, HasSubstr("tests/logs/bad_hint.bpf.c:13"));
   EXPECT_THAT(load.err,
               HasSubstr("hint {:i} does not fit argument 1 of type __u32"));
 }
