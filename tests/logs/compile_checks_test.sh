@@ -39,6 +39,10 @@ expect_error() {  # body, message
 if ! compile 'BW_WARN(ctx, "{:i} {:mac} {} {:x} {:X} {:p} {{}}", v4, mac, s, 1u, 2ull, ctx)'; then
   echo "FAIL: a good call does not compile:"; cat "$dir/err"; failures=$((failures + 1))
 fi
+# Fields of a const struct (what a map lookup often returns).
+if ! compile 'const struct { __u32 id; __u8 addr[16]; char cc[16]; } *r = ctx; BW_WARN(ctx, "cc {} for {:i}, rule {}", r->cc, r->addr, r->id)'; then
+  echo "FAIL: const fields do not compile:"; cat "$dir/err"; failures=$((failures + 1))
+fi
 expect_error 'BW_WARN(ctx, "peer {:i}", 7u)' "placeholder 1 is missing, or its hint does not fit"
 expect_error 'BW_WARN(ctx, "{} {:mac}", 1, v4)' "placeholder 2 is missing, or its hint does not fit"
 expect_error 'BW_WARN(ctx, "{:q}", 1)' "placeholder 1 is missing, or its hint does not fit"

@@ -129,18 +129,26 @@ const volatile __u32 bw_log_level __attribute__((weak)) = BW_LEVEL_INFO;
   (__BW_H64(2166136261u, __FILE__, 0) ^ ((__u32)__LINE__ << 8) ^ __COUNTER__)
 
 #define __BW_IS(x, T) __builtin_types_compatible_p(__typeof__(x), T)
-#define __BW_INT_TYPE(x) \
-  _Generic((__typeof__(x)*)0,                                            \
-      _Bool *: BW_ARG_U8, char *: BW_ARG_I8, signed char *: BW_ARG_I8,   \
-      unsigned char *: BW_ARG_U8, short *: BW_ARG_I16,                   \
-      unsigned short *: BW_ARG_U16, int *: BW_ARG_I32,                   \
-      unsigned int *: BW_ARG_U32, long *: BW_ARG_I64,                    \
-      unsigned long *: BW_ARG_U64, long long *: BW_ARG_I64,              \
-      unsigned long long *: BW_ARG_U64,                                  \
-      default: (__builtin_classify_type(x) == 5 &&                       \
-                        __BW_IS(x, __typeof__((x) + 0))                  \
-                    ? BW_ARG_PTR                                         \
-                    : BW_ARG_BAD))
+// _Generic's lvalue conversion drops qualifiers (const fields) and does not
+// promote; arrays decay, and only pointers pass the default's test.
+#define __BW_INT_TYPE(x)                                                    \
+  _Generic(                                                                 \
+      (x), _Bool                                                            \
+      : BW_ARG_U8, char                                                     \
+      : BW_ARG_I8, signed char                                              \
+      : BW_ARG_I8, unsigned char                                            \
+      : BW_ARG_U8, short                                                    \
+      : BW_ARG_I16, unsigned short                                          \
+      : BW_ARG_U16, int                                                     \
+      : BW_ARG_I32, unsigned int                                            \
+      : BW_ARG_U32, long                                                    \
+      : BW_ARG_I64, unsigned long                                           \
+      : BW_ARG_U64, long long                                               \
+      : BW_ARG_I64, unsigned long long                                      \
+      : BW_ARG_U64, default                                                 \
+      : (__builtin_classify_type(x) == 5 && __BW_IS(x, __typeof__((x) + 0)) \
+             ? BW_ARG_PTR                                                   \
+             : BW_ARG_BAD))
 // The argument's type code (enum bw_log_arg_type); BW_ARG_BAD if none fits.
 #define __BW_TYPE(x)                           \
   (__BW_IS(x, __u8[4])           ? BW_ARG_IPV4 \
@@ -180,7 +188,7 @@ const volatile __u32 bw_log_level __attribute__((weak)) = BW_LEVEL_INFO;
 #define __BW_VALUE(i, x) __typeof__((x) + 0) __bw_v##i = (x);
 #define __BW_STORE(i, x)                                                       \
   __builtin_memcpy(                                                            \
-      &__bw_r->a##i,                                                           \
+      (void*)&__bw_r->a##i,                                                    \
       __builtin_choose_expr(__BW_IS_ARRAY(x), (void*)(unsigned long)__bw_v##i, \
                             (void*)&__bw_v##i),                                \
       sizeof(__bw_r->a##i));
