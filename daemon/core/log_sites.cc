@@ -3,8 +3,10 @@
 #include <elf.h>
 
 #include <cstring>
+#include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "bpf/include/bpfwarden/log.h"
 
 namespace bpfwarden {
@@ -84,6 +86,46 @@ std::map<uint64_t, std::string> SiteFunctions(
   return out;
 }
 
+// Site id -> the functions whose code holds it as an immediate (the record
+// writes it): the BPF program a site inlined into, rather than the inline
+// function it is written in.
+std::map<uint32_t, std::vector<std::string>> SiteCallers(
+    const std::vector<Section>& sections, const LogSites& sites) {
+  std::map<uint32_t, std::vector<std::string>> out;
+  for (const Section& s : sections) {
+    if (s.header.sh_type != SHT_SYMTAB || s.header.sh_link >= sections.size()) {
+      continue;
+    }
+    absl::string_view strings = sections[s.header.sh_link].bytes;
+    for (size_t off = 0; off + sizeof(Elf64_Sym) <= s.bytes.size();
+         off += sizeof(Elf64_Sym)) {
+      Elf64_Sym sym;
+      std::memcpy(&sym, s.bytes.data() + off, sizeof(sym));
+      if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC ||
+          sym.st_shndx >= sections.size() ||
+          !(sections[sym.st_shndx].header.sh_flags & SHF_EXECINSTR)) {
+        continue;
+      }
+      absl::string_view code = sections[sym.st_shndx].bytes;
+      if (sym.st_value > code.size() ||
+          code.size() - sym.st_value < sym.st_size) {
+        continue;
+      }
+      std::set<uint32_t> found;
+      for (uint64_t insn = sym.st_value; insn + 8 <= sym.st_value + sym.st_size;
+           insn += 8) {
+        uint32_t imm;
+        std::memcpy(&imm, code.data() + insn + 4, sizeof(imm));
+        if (sites.count(imm)) found.insert(imm);
+      }
+      for (uint32_t id : found) {
+        out[id].push_back(std::string(CString(strings, sym.st_name)));
+      }
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<LogSite> SiteAt(absl::string_view bytes, size_t offset,
                                const bw_log_site& h) {
   LogSite site;
@@ -157,6 +199,9 @@ absl::StatusOr<LogSites> ReadLogSites(absl::string_view elf) {
       }
       offset += (h.size + 3) & ~3u;
     }
+  }
+  for (const auto& [id, callers] : SiteCallers(*sections, sites)) {
+    sites[id].function = absl::StrJoin(callers, ",");
   }
   return sites;
 }

@@ -53,7 +53,10 @@ struct LogSite {
   BpfLogLevel level = BpfLogLevel::kInfo;
   std::string file;  // as the compiler saw it
   uint32_t line = 0;
-  std::string function;  // the enclosing BPF function, "" if unknown
+  // The BPF function(s) whose code writes the site's records (the program
+  // an inline helper went into; ","-joined when several), else the
+  // function the call is written in; "" if unknown.
+  std::string function;
   std::string format;
   uint32_t record_size = 0;
   std::vector<LogArg> args;
