@@ -3,6 +3,7 @@
 #include <elf.h>
 
 #include <cstring>
+#include <functional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -61,11 +62,10 @@ absl::string_view CString(absl::string_view table, uint64_t offset) {
   return rest.substr(0, rest.find('\0'));
 }
 
-// Offset in the sites section -> enclosing function, from the symbols the
-// compiler names "<function>.__bw_site[.N]".
-std::map<uint64_t, std::string> SiteFunctions(
-    const std::vector<Section>& sections, size_t sites_index) {
-  std::map<uint64_t, std::string> out;
+// Calls `fn(symbol, name)` for every symbol of the object.
+void ForEachSymbol(
+    const std::vector<Section>& sections,
+    const std::function<void(const Elf64_Sym&, absl::string_view)>& fn) {
   for (const Section& s : sections) {
     if (s.header.sh_type != SHT_SYMTAB || s.header.sh_link >= sections.size()) {
       continue;
@@ -75,14 +75,22 @@ std::map<uint64_t, std::string> SiteFunctions(
          off += sizeof(Elf64_Sym)) {
       Elf64_Sym sym;
       std::memcpy(&sym, s.bytes.data() + off, sizeof(sym));
-      if (sym.st_shndx != sites_index) continue;
-      absl::string_view name = CString(strings, sym.st_name);
-      const size_t dot = name.find(".__bw_site");
-      if (dot != absl::string_view::npos) {
-        out[sym.st_value] = std::string(name.substr(0, dot));
-      }
+      fn(sym, CString(strings, sym.st_name));
     }
   }
+}
+
+// Offset in the sites section -> enclosing function, from the symbols the
+// compiler names "<function>.__bw_site[.N]".
+std::map<uint64_t, std::string> SiteFunctions(
+    const std::vector<Section>& sections, size_t sites_index) {
+  std::map<uint64_t, std::string> out;
+  ForEachSymbol(sections, [&](const Elf64_Sym& sym, absl::string_view name) {
+    const size_t dot = name.find(".__bw_site");
+    if (sym.st_shndx == sites_index && dot != absl::string_view::npos) {
+      out[sym.st_value] = std::string(name.substr(0, dot));
+    }
+  });
   return out;
 }
 
@@ -92,37 +100,26 @@ std::map<uint64_t, std::string> SiteFunctions(
 std::map<uint32_t, std::vector<std::string>> SiteCallers(
     const std::vector<Section>& sections, const LogSites& sites) {
   std::map<uint32_t, std::vector<std::string>> out;
-  for (const Section& s : sections) {
-    if (s.header.sh_type != SHT_SYMTAB || s.header.sh_link >= sections.size()) {
-      continue;
+  ForEachSymbol(sections, [&](const Elf64_Sym& sym, absl::string_view name) {
+    if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC ||
+        sym.st_shndx >= sections.size() ||
+        !(sections[sym.st_shndx].header.sh_flags & SHF_EXECINSTR)) {
+      return;
     }
-    absl::string_view strings = sections[s.header.sh_link].bytes;
-    for (size_t off = 0; off + sizeof(Elf64_Sym) <= s.bytes.size();
-         off += sizeof(Elf64_Sym)) {
-      Elf64_Sym sym;
-      std::memcpy(&sym, s.bytes.data() + off, sizeof(sym));
-      if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC ||
-          sym.st_shndx >= sections.size() ||
-          !(sections[sym.st_shndx].header.sh_flags & SHF_EXECINSTR)) {
-        continue;
-      }
-      absl::string_view code = sections[sym.st_shndx].bytes;
-      if (sym.st_value > code.size() ||
-          code.size() - sym.st_value < sym.st_size) {
-        continue;
-      }
-      std::set<uint32_t> found;
-      for (uint64_t insn = sym.st_value; insn + 8 <= sym.st_value + sym.st_size;
-           insn += 8) {
-        uint32_t imm;
-        std::memcpy(&imm, code.data() + insn + 4, sizeof(imm));
-        if (sites.count(imm)) found.insert(imm);
-      }
-      for (uint32_t id : found) {
-        out[id].push_back(std::string(CString(strings, sym.st_name)));
-      }
+    absl::string_view code = sections[sym.st_shndx].bytes;
+    if (sym.st_value > code.size() ||
+        code.size() - sym.st_value < sym.st_size) {
+      return;
     }
-  }
+    std::set<uint32_t> found;
+    for (uint64_t insn = sym.st_value; insn + 8 <= sym.st_value + sym.st_size;
+         insn += 8) {
+      uint32_t imm;
+      std::memcpy(&imm, code.data() + insn + 4, sizeof(imm));
+      if (sites.count(imm)) found.insert(imm);
+    }
+    for (uint32_t id : found) out[id].push_back(std::string(name));
+  });
   return out;
 }
 

@@ -10,16 +10,6 @@
 #include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
-namespace {
-
-std::unique_ptr<grpc::ClientContext> Ctx() {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::seconds(20));
-  return ctx;
-}
-
-}  // namespace
 
 std::vector<std::string> Messages(const std::vector<v1::LogRecord>& records) {
   std::vector<std::string> out;
@@ -27,37 +17,18 @@ std::vector<std::string> Messages(const std::vector<v1::LogRecord>& records) {
   return out;
 }
 
-void LogsFixture::StartDaemon(const std::string& tag, const std::string& config,
-                              std::vector<std::string> flags) {
-  auto pins = ScopedPinDir::Create(tag);
-  ASSERT_TRUE(pins.ok()) << pins.status();
-  pins_.emplace(*std::move(pins));
-  auto work = ScopedTempDir::Create(tag);
-  ASSERT_TRUE(work.ok()) << work.status();
-  work_.emplace(*std::move(work));
-  DaemonOptions options;
-  options.pin_root = pins_->path();
-  options.work_dir = work_->path();
-  options.config = absl::StrReplaceAll(
-      config, {{"$PROBE", Runfile("tests/logs/log_probe.bpf.o")}});
-  options.extra_flags = std::move(flags);
-  auto daemon = ApiDaemon::Start(options);
-  ASSERT_TRUE(daemon.ok()) << daemon.status();
-  daemon_ = *std::move(daemon);
-  auto channel = daemon_->Channel();
-  programs_ = v1::Programs::NewStub(channel);
-  status_ = v1::Daemon::NewStub(channel);
-  logs_ = v1::Logs::NewStub(channel);
+void LogsFixture::StartLogsDaemon(const std::string& tag,
+                                  const std::string& config,
+                                  std::vector<std::string> flags) {
+  extra_flags_ = std::move(flags);
+  StartDaemonWithConfig(
+      tag, absl::StrReplaceAll(
+               config, {{"$PROBE", Runfile("tests/logs/log_probe.bpf.o")}}));
+  if (daemon_ == nullptr) return;
+  logs_ = v1::Logs::NewStub(daemon_->Channel());
   cli_ = work_->path() + "/bpfwarden";
   absl::Status s = CopyExecutable(Runfile("client/bpfwarden"), cli_);
   ASSERT_TRUE(s.ok()) << s;
-}
-
-void LogsFixture::TearDown() {
-  if (daemon_ == nullptr) return;
-  auto exit = daemon_->Stop();
-  ASSERT_TRUE(exit.ok()) << exit.status();
-  EXPECT_EQ(*exit, 0) << daemon_->Log();
 }
 
 void LogsFixture::RunBpf(const std::string& set, const std::string& program) {

@@ -11,22 +11,18 @@
 #include <string>
 #include <vector>
 
-#include "gtest/gtest.h"
 #include "proto/api.grpc.pb.h"
-#include "tests/api/api_daemon.h"
+#include "tests/api/api_fixture.h"
 #include "tests/testing/run_as.h"
-#include "tests/testing/scoped_pin_dir.h"
-#include "tests/testing/scoped_temp_dir.h"
 
 namespace bpfwarden::testing {
 
-class LogsFixture : public ::testing::Test {
+class LogsFixture : public ApiFixture {
  protected:
   // Starts the daemon with `config` (the probe object's path is substituted
   // for $PROBE) and the extra flags.
-  void StartDaemon(const std::string& tag, const std::string& config,
-                   std::vector<std::string> flags = {});
-  void TearDown() override;
+  void StartLogsDaemon(const std::string& tag, const std::string& config,
+                       std::vector<std::string> flags = {});
 
   // Runs program `program` of set `set` once (BPF_PROG_TEST_RUN).
   void RunBpf(const std::string& set, const std::string& program);
@@ -45,11 +41,6 @@ class LogsFixture : public ::testing::Test {
   RunResult Cli(std::vector<std::string> args,
                 const std::optional<Credentials>& creds = std::nullopt);
 
-  std::optional<ScopedPinDir> pins_;
-  std::optional<ScopedTempDir> work_;
-  std::unique_ptr<ApiDaemon> daemon_;
-  std::unique_ptr<v1::Programs::Stub> programs_;
-  std::unique_ptr<v1::Daemon::Stub> status_;
   std::unique_ptr<v1::Logs::Stub> logs_;
   std::string cli_;  // a copy nobody can run
 };

@@ -53,7 +53,7 @@ class LogsTest : public LogsFixture {};
 
 TEST_F(LogsTest, EveryHintAndTypeThroughTheStreamAndTheCli) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("logs-hints", kSets);
+  StartLogsDaemon("logs-hints", kSets);
   RunBpf("logs", "log_hints");
   WaitForRecords("logs", kHintLines.size());
 
@@ -88,7 +88,7 @@ TEST_F(LogsTest, EveryHintAndTypeThroughTheStreamAndTheCli) {
 
 TEST_F(LogsTest, LevelsBelowTheSetsAreNotEmittedAndNotVerified) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("logs-levels", kSets);
+  StartLogsDaemon("logs-levels", kSets);
   RunBpf("logs", "log_levels");
   RunBpf("logs_warn", "log_levels");
   WaitForRecords("logs", 5);
@@ -118,7 +118,7 @@ TEST_F(LogsTest, LevelsBelowTheSetsAreNotEmittedAndNotVerified) {
 
 TEST_F(LogsTest, FloodReceivedPlusDroppedIsEmitted) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("logs-flood", kSets, {"--bpf_log_backlog=5000"});
+  StartLogsDaemon("logs-flood", kSets, {"--bpf_log_backlog=5000"});
   constexpr uint64_t kEmitted = 2 * 1024;  // log_flood emits 1024 a run
   RunBpf("logs", "log_flood");
   RunBpf("logs", "log_flood");
@@ -135,7 +135,7 @@ TEST_F(LogsTest, FloodReceivedPlusDroppedIsEmitted) {
 
 TEST_F(LogsTest, TailNeedsReadOnTheSetsBwLog) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("logs-policy", kSets);
+  StartLogsDaemon("logs-policy", kSets);
   RunBpf("logs", "log_levels");
   RunBpf("logs_warn", "log_levels");
   WaitForRecords("logs", 5);
@@ -175,7 +175,7 @@ int CountFds(pid_t pid, absl::string_view kind) {
 
 TEST_F(LogsTest, UnloadStopsTheReaderAndLeavesNoFd) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("logs-unload", "");
+  StartLogsDaemon("logs-unload", "");
   const int maps_before = CountFds(daemon_->pid(), "bpf-map");
   const int epolls_before = CountFds(daemon_->pid(), "eventpoll");
   RunResult load =
@@ -217,7 +217,7 @@ TEST_F(LogsTest, UnloadStopsTheReaderAndLeavesNoFd) {
 
 TEST_F(LogsTest, AHintThatDoesNotFitIsRefusedAtLoadNamingTheCall) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("logs-bad-hint", "");
+  StartLogsDaemon("logs-bad-hint", "");
   RunResult load = Cli({"load", "bad", Runfile("tests/logs/bad_hint.bpf.o")});
   EXPECT_EQ(load.exit_code, 1);
   EXPECT_THAT(load.err, HasSubstr("INVALID_ARGUMENT"));
