@@ -23,6 +23,7 @@ ApiClient::ApiClient(const std::string& target,
   attachments_ = v1::Attachments::NewStub(channel_);
   maps_ = v1::Maps::NewStub(channel_);
   daemon_ = v1::Daemon::NewStub(channel_);
+  logs_ = v1::Logs::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> ApiClient::Context() const {

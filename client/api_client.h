@@ -29,6 +29,7 @@ class ApiClient {
   v1::Attachments::Stub& attachments() { return *attachments_; }
   v1::Maps::Stub& maps() { return *maps_; }
   v1::Daemon::Stub& daemon() { return *daemon_; }
+  v1::Logs::Stub& logs() { return *logs_; }
 
  private:
   std::chrono::milliseconds deadline_;
@@ -37,6 +38,7 @@ class ApiClient {
   std::unique_ptr<v1::Attachments::Stub> attachments_;
   std::unique_ptr<v1::Maps::Stub> maps_;
   std::unique_ptr<v1::Daemon::Stub> daemon_;
+  std::unique_ptr<v1::Logs::Stub> logs_;
 };
 
 }  // namespace bpfwarden

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "client/api_client.h"
+#include "client/logs_command.h"
 #include "client/pinned_maps.h"
 
 ABSL_FLAG(std::string, socket, "/run/bpfwarden/api.sock",
@@ -61,6 +62,8 @@ const char kUsage[] =
     "                                  [--page_size=N]\n"
     "  pins                            maps pinned under --pin_root (local,\n"
     "                                  no daemon needed)\n"
+    "  logs SET                        the set's BPF log records [-f]\n"
+    "                                  [--level=warn] [-o jsonl]\n"
     "\n"
     "KEY and VALUE are JSON typed by the map's BTF, or hex with --raw.\n"
     "Talks to --socket (default /run/bpfwarden/api.sock).\n";
@@ -346,14 +349,27 @@ struct Command {
 
 const std::map<std::string, Command>& Commands() {
   static const auto* commands = new std::map<std::string, Command>{
-      {"status", {0, 0, Status}}, {"sets", {0, 0, Sets}},
-      {"set", {1, 1, Set}},       {"load", {2, SIZE_MAX, Load}},
-      {"unload", {1, 1, Unload}}, {"attach", {3, 3, Attach}},
-      {"detach", {1, 1, Detach}}, {"attachments", {0, 1, AttachmentList}},
-      {"maps", {0, 1, MapList}},  {"map", {2, 2, MapGet}},
-      {"lookup", {3, 3, Lookup}}, {"update", {4, 4, Update}},
-      {"delete", {3, 3, Delete}}, {"dump", {2, 2, Dump}},
+      {"status", {0, 0, Status}},
+      {"sets", {0, 0, Sets}},
+      {"set", {1, 1, Set}},
+      {"load", {2, SIZE_MAX, Load}},
+      {"unload", {1, 1, Unload}},
+      {"attach", {3, 3, Attach}},
+      {"detach", {1, 1, Detach}},
+      {"attachments", {0, 1, AttachmentList}},
+      {"maps", {0, 1, MapList}},
+      {"map", {2, 2, MapGet}},
+      {"lookup", {3, 3, Lookup}},
+      {"update", {4, 4, Update}},
+      {"delete", {3, 3, Delete}},
+      {"dump", {2, 2, Dump}},
       {"pins", {0, 0, Pins}},
+      {"logs",
+       {1, 1,
+        [](const Args& args) {
+          ApiClient client = Client();
+          return Logs(client, args);
+        }}},
   };
   return *commands;
 }

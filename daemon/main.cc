@@ -10,10 +10,12 @@
 #include "daemon/api/server.h"
 #include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
+#include "daemon/core/bpf_log_hub.h"
 #include "daemon/core/config_dir.h"
 #include "daemon/core/warden.h"
 #include "daemon/signals.h"
 #include "daemon/systemd/activation.h"
+#include "daemon/systemd/journal_log_sink.h"
 #include "daemon/systemd/notify.h"
 
 ABSL_FLAG(std::string, pin_root, "/sys/fs/bpf/bpfwarden",
@@ -26,6 +28,12 @@ ABSL_FLAG(std::string, state_dir, "/var/lib/bpfwarden",
 ABSL_FLAG(bool, keep_pinned_links, false,
           "on shutdown, leave pinned links attached (a restart that keeps "
           "them); other attachments are detached regardless");
+
+ABSL_FLAG(int, bpf_log_backlog, 1000,
+          "BPF log records kept per program set for Logs.Tail");
+ABSL_FLAG(std::string, bpf_log_output, "auto",
+          "where BPF log records go besides the API: journald, stderr, or "
+          "auto (journald when stderr is the journal)");
 
 ABSL_FLAG(std::string, api_socket, "/run/bpfwarden/api.sock",
           "Unix socket of the gRPC API; empty: none");
@@ -101,6 +109,20 @@ void Reload(const std::string& config_dir, api::ApiServer& api,
                       << (s.ok() ? "" : " with errors (see above)");
 }
 
+absl::StatusOr<std::unique_ptr<BpfLogHub>> BpfLogHubFromFlags() {
+  const std::string output = absl::GetFlag(FLAGS_bpf_log_output);
+  BpfLogHubOptions options;
+  options.backlog = std::max(1, absl::GetFlag(FLAGS_bpf_log_backlog));
+  if (output == "journald" ||
+      (output == "auto" && systemd::StderrIsJournal())) {
+    options.sink = std::make_unique<systemd::JournalBpfLogSink>();
+  } else if (output != "stderr" && output != "auto") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--bpf_log_output=", output, ": want journald, stderr or auto"));
+  }
+  return BpfLogHub::Create(std::move(options));
+}
+
 int Run() {
   // Before any thread: it edits the environment.
   absl::StatusOr<UniqueFd> activated = systemd::TakeListenSocket();
@@ -133,10 +155,17 @@ int Run() {
     BPFWARDEN_LOG(ERROR) << "api: " << policy.status();
     return 1;
   }
+  absl::StatusOr<std::unique_ptr<BpfLogHub>> logs = BpfLogHubFromFlags();
+  if (!logs.ok()) {
+    BPFWARDEN_LOG(ERROR) << logs.status();
+    return 1;
+  }
+  api_options->logs = logs->get();
   absl::StatusOr<std::unique_ptr<Warden>> warden = Warden::Create({
       .pin_root = absl::GetFlag(FLAGS_pin_root),
       .state_dir = absl::GetFlag(FLAGS_state_dir),
       .config_dir = config_dir,
+      .logs = logs->get(),
   });
   if (!warden.ok()) {
     BPFWARDEN_LOG(ERROR) << warden.status();

@@ -32,6 +32,16 @@ grpc::Status DaemonService::Status(grpc::ServerContext* ctx,
     out->set_detail(f.detail);
   }
   resp->set_caller(who->Describe());
+  if (logs_ != nullptr) {
+    const std::map<std::string, uint64_t> received = logs_->Received();
+    for (const auto& [set, dropped] : logs_->Drops()) {
+      v1::LogCounts* counts = resp->add_logs();
+      counts->set_program_set(set);
+      auto r = received.find(set);
+      counts->set_received(r == received.end() ? 0 : r->second);
+      counts->set_dropped(dropped);
+    }
+  }
   return grpc::Status::OK;
 }
 

@@ -4,6 +4,7 @@
 
 #include "daemon/api/api_context.h"
 #include "daemon/api/kernel_features.h"
+#include "daemon/core/bpf_log_hub.h"
 #include "proto/api.grpc.pb.h"
 
 namespace bpfwarden::api {
@@ -13,8 +14,10 @@ inline constexpr char kVersion[] = "0.1.0";
 
 class DaemonService final : public v1::Daemon::Service {
  public:
-  DaemonService(ApiContext* api, KernelFeatures features)
-      : api_(api), features_(std::move(features)) {}
+  // `logs` (may be null) gives the BPF log counts.
+  DaemonService(ApiContext* api, KernelFeatures features,
+                const BpfLogHub* logs = nullptr)
+      : api_(api), features_(std::move(features)), logs_(logs) {}
 
   // Open to every client that can connect: it reveals only counts, and the
   // caller's own identity as the daemon sees it.
@@ -24,6 +27,7 @@ class DaemonService final : public v1::Daemon::Service {
  private:
   ApiContext* const api_;
   const KernelFeatures features_;
+  const BpfLogHub* const logs_;
 };
 
 }  // namespace bpfwarden::api

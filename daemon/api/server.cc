@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/api/daemon_service.h"
 #include "daemon/api/kernel_features.h"
+#include "daemon/api/logs_service.h"
 #include "daemon/api/maps_service.h"
 #include "daemon/api/programs_service.h"
 #include "daemon/base/log.h"
@@ -63,8 +64,9 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   self->services_.push_back(std::make_unique<ProgramsService>(api));
   self->services_.push_back(std::make_unique<AttachmentsService>(api));
   self->services_.push_back(std::make_unique<MapsService>(api));
-  self->services_.push_back(
-      std::make_unique<DaemonService>(api, ProbeKernelFeatures()));
+  self->services_.push_back(std::make_unique<DaemonService>(
+      api, ProbeKernelFeatures(), options.logs));
+  self->services_.push_back(std::make_unique<LogsService>(api, options.logs));
 
   if (activated_socket.valid()) {
     auto listener = UnixListener::Adopt(std::move(activated_socket));

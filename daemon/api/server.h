@@ -11,6 +11,7 @@
 #include "daemon/api/api_context.h"
 #include "daemon/api/unix_listener.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/core/bpf_log_hub.h"
 #include "daemon/core/warden.h"
 #include "daemon/policy/policy.h"
 #include "grpcpp/server.h"
@@ -33,6 +34,8 @@ struct ApiServerOptions {
   // Threads serving calls at most; a slow client holds one, never more
   // than its calls.
   int max_threads = 64;
+  // The BPF log readers Logs.Tail and Daemon.Status use; may be null.
+  BpfLogHub* logs = nullptr;
 };
 
 class ApiServer {

@@ -5,6 +5,7 @@
 #include <cstdarg>
 #include <cstdio>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
@@ -22,6 +23,11 @@ int Print(enum libbpf_print_level level, const char* format, va_list args) {
   // libbpf starts most of its messages with its own name.
   std::string text(
       absl::StripPrefix(absl::StripTrailingAsciiWhitespace(buf), "libbpf: "));
+  // The BPF log call sites (bpf/include/bpfwarden/log.h): the daemon reads
+  // that section itself, libbpf rightly skips it.
+  if (level == LIBBPF_INFO && absl::StrContains(text, ".bw_log_sites")) {
+    return n;
+  }
   BPFWARDEN_LOG(WARNING) << "libbpf: " << text;
   if (level == LIBBPF_WARN && current != nullptr) {
     current->Add(std::move(text));

@@ -148,6 +148,11 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   if (!inputs.ok()) return inputs.status();
   absl::StatusOr<std::string> elf = LinkObjects(*inputs);
   if (!elf.ok()) return elf.status();
+  absl::StatusOr<LogSites> sites = ReadLogSites(*elf);
+  if (!sites.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("set ", spec.name(), ": ", sites.status().message()));
+  }
 
   SetLoadRequest request;
   request.name = spec.name();
@@ -158,6 +163,7 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   request.pin_all_maps = spec.pin_all_maps();
   request.replace_maps = options.replace_maps;
   request.want_verifier_log = options.want_verifier_log;
+  request.log_level = static_cast<uint32_t>(spec.log_level());
   absl::StatusOr<LoadedObject> loaded = LoadSetObject(request);
   if (!loaded.ok()) return loaded.status();
 
@@ -167,6 +173,7 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
       DescribeSet(spec, options.origin, layout.SetDir(spec.name()), *loaded);
   set->obj = std::move(loaded->obj);
   set->maps = SetMaps::Open(spec.name(), set->obj.get(), set->info.maps);
+  set->log_sites = std::make_shared<const LogSites>(*std::move(sites));
   if (options.origin == Origin::kRuntime && !options.object_blobs.empty() &&
       layout.has_state_dir()) {
     SaveObjectBlobs(options.object_blobs, layout, set->spec);

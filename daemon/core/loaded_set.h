@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/log_sites.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/set_maps.h"
 #include "proto/config.pb.h"
@@ -25,6 +26,8 @@ struct LoadedSet {
   // The maps' handles, opened at load; the Warden publishes them for
   // OpenMap. Requests hold them past an unload, never `obj`.
   std::shared_ptr<const SetMaps> maps;
+  // The object's BW_* log call sites (empty when it logs nothing).
+  std::shared_ptr<const LogSites> log_sites;
 };
 
 // Gathers the spec's objects (builtin, files, `options.object_blobs`),

@@ -230,6 +230,19 @@ absl::Status VerifierError(const std::string& set, int err,
   return status;
 }
 
+// Sets bw_log_level (bpf/include/bpfwarden/log.h) when asked and present.
+absl::Status SetLogLevel(bpf_object* obj, uint32_t level) {
+  const btf* b = bpf_object__btf(obj);
+  if (level == 0 || b == nullptr ||
+      btf__find_by_name_kind(b, "bw_log_level", BTF_KIND_VAR) < 0) {
+    return absl::OkStatus();
+  }
+  v1::GlobalValue value;
+  value.set_name("bw_log_level");
+  value.set_uint_value(level);
+  return SetRodataGlobal(obj, value);
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> KconfigText(
@@ -281,6 +294,7 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
     absl::Status s = SetRodataGlobal(obj, g);
     if (!s.ok()) return s;
   }
+  if (absl::Status s = SetLogLevel(obj, req.log_level); !s.ok()) return s;
   std::vector<ProgramLog> logs;
   const size_t log_size = req.want_verifier_log ? kFullLogSize : kLogSize;
   bpf_program* prog;

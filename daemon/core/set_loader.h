@@ -24,6 +24,9 @@ struct SetLoadRequest {
   bool pin_all_maps = false;
   bool replace_maps = false;
   bool want_verifier_log = false;
+  // BW_LEVEL_* for the object's `bw_log_level` global, when it has one;
+  // 0 leaves the object's default.
+  uint32_t log_level = 0;
 };
 
 struct LoadedObject {

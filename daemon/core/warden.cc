@@ -104,6 +104,7 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
   if (!set.ok()) return set.status();
   ProgramSetInfo result = (*set)->info;
   PublishMaps(spec.name(), (*set)->maps);
+  PublishLogs(**set);
   sets_[spec.name()] = *std::move(set);
   return result;
 }
@@ -144,6 +145,7 @@ absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
     if (!s.ok()) BPFWARDEN_LOG(ERROR) << "reload " << spec.name() << ": " << s;
   }
   PublishMaps(spec.name(), (*fresh)->maps);
+  PublishLogs(**fresh);
   old->second = *std::move(fresh);
   BPFWARDEN_LOG(INFO) << "reloaded set " << spec.name();
   return old->second->info;
@@ -178,6 +180,7 @@ absl::Status Warden::UnloadLocked(const std::string& name, MapPins maps) {
   std::unique_ptr<LoadedSet> set = std::move(it->second);
   sets_.erase(it);
   UnpublishMaps(name);
+  UnpublishLogs(name);
   set->obj.reset();  // closes the programs and this process's map FDs
   const bool unpin = maps == MapPins::kRemove;
   if (unpin) errors.Add(RemoveSetPins(layout_, set->info));
@@ -294,6 +297,7 @@ absl::Status Warden::Shutdown(LinkRelease pinned_links) {
     errors.Add(released);
   }
   CloseMaps();
+  for (const auto& [name, set] : sets_) UnpublishLogs(name);
   sets_.clear();
   shut_down_ = true;
   BPFWARDEN_LOG(INFO) << "shut down: " << ids.size() << " attachments released"

@@ -52,6 +52,8 @@
 
 namespace bpfwarden {
 
+class BpfLogHub;  // daemon/core/bpf_log_hub.h
+
 struct WardenOptions {
   // bpffs directory; each set pins under <pin_root>/<set>/, pinned links
   // under <pin_root>/<set>/pinned-links/.
@@ -64,8 +66,12 @@ struct WardenOptions {
   // The configuration directory, named in the errors that refuse to unload
   // or detach what it declares; empty: "the configuration directory".
   std::string config_dir;
+  // Reads the BPF log records of every loaded set that has a bw_log ring
+  // buffer; it must outlive the Warden. Null: nobody reads them.
+  BpfLogHub* logs = nullptr;
 };
 
+class BpfLogHub;                // daemon/core/bpf_log_hub.h
 struct LoadedSet;               // daemon/core/loaded_set.h
 class Attachment;               // daemon/core/attachment.h
 struct ResolvedAttachment;      // daemon/core/resolve_attachment.h
@@ -208,6 +214,11 @@ class Warden {
       ABSL_LOCKS_EXCLUDED(maps_mu_);
   void CloseMaps() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_)
       ABSL_LOCKS_EXCLUDED(maps_mu_);
+  // The set's reader in options_.logs, started (or replaced, at a reload)
+  // and stopped (warden_maps.cc).
+  void PublishLogs(const LoadedSet& set) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void UnpublishLogs(const std::string& name)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const WardenOptions options_;
   const PinLayout layout_;  // from options_

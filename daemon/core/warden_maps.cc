@@ -1,8 +1,12 @@
 // The Warden's map handles: OpenMap and ListMaps read what Load, Reload,
-// Unload and Shutdown publish, under maps_mu_ alone.
+// Unload and Shutdown publish, under maps_mu_ alone. And the sets' BPF log
+// readers, started and stopped with them.
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/base/log.h"
+#include "daemon/core/bpf_log_hub.h"
+#include "daemon/core/loaded_set.h"
 #include "daemon/core/warden.h"
 
 namespace bpfwarden {
@@ -54,6 +58,19 @@ void Warden::CloseMaps() {
     maps_closed_ = true;
     old.swap(maps_);
   }
+}
+
+void Warden::PublishLogs(const LoadedSet& set) {
+  if (options_.logs == nullptr) return;
+  absl::Status s =
+      options_.logs->Add(set.info.name, set.obj.get(), set.log_sites);
+  if (!s.ok()) {
+    BPFWARDEN_LOG(ERROR) << s << "; its BPF log records are not read";
+  }
+}
+
+void Warden::UnpublishLogs(const std::string& name) {
+  if (options_.logs != nullptr) options_.logs->Remove(name);
 }
 
 }  // namespace bpfwarden

@@ -15,6 +15,11 @@ std::string ConfigWithPolicy(const std::string& policy) {
 
 void ApiFixture::StartDaemon(const std::string& tag,
                              const std::string& policy) {
+  StartDaemonWithConfig(tag, ConfigWithPolicy(policy));
+}
+
+void ApiFixture::StartDaemonWithConfig(const std::string& tag,
+                                       const std::string& config) {
   auto pins = ScopedPinDir::Create(tag);
   ASSERT_TRUE(pins.ok()) << pins.status();
   pins_.emplace(*std::move(pins));
@@ -28,7 +33,7 @@ void ApiFixture::StartDaemon(const std::string& tag,
   DaemonOptions options;
   options.pin_root = pins_->path();
   options.work_dir = work_->path();
-  options.config = ConfigWithPolicy(policy);
+  options.config = config;
   options.extra_flags = extra_flags_;
   auto daemon = ApiDaemon::Start(options);
   ASSERT_TRUE(daemon.ok()) << daemon.status();

@@ -26,6 +26,8 @@ class ApiFixture : public ::testing::Test {
   // Checks the kernel, creates the pin dir, cgroup and work dir, and starts
   // the daemon with ConfigWithPolicy(policy).
   void StartDaemon(const std::string& tag, const std::string& policy = "");
+  // The same with the whole configuration text given.
+  void StartDaemonWithConfig(const std::string& tag, const std::string& config);
   // Stops the daemon (expecting a clean exit) and checks that nothing is
   // left attached to the test cgroup.
   void TearDown() override;

@@ -1,0 +1,27 @@
+// bpfwarden.v1.Logs: the BPF programs' log records, replayed from each
+// set's backlog and followed. READ on the set's bw_log map.
+#ifndef BPFWARDEN_DAEMON_API_LOGS_SERVICE_H_
+#define BPFWARDEN_DAEMON_API_LOGS_SERVICE_H_
+
+#include "daemon/api/api_context.h"
+#include "daemon/core/bpf_log_hub.h"
+#include "proto/api.grpc.pb.h"
+
+namespace bpfwarden::api {
+
+class LogsService final : public v1::Logs::Service {
+ public:
+  // `logs` may be null: every Tail is then NOT_FOUND.
+  LogsService(ApiContext* api, BpfLogHub* logs) : api_(api), logs_(logs) {}
+
+  grpc::Status Tail(grpc::ServerContext* ctx, const v1::TailRequest* req,
+                    grpc::ServerWriter<v1::LogRecord>* writer) override;
+
+ private:
+  ApiContext* const api_;
+  BpfLogHub* const logs_;
+};
+
+}  // namespace bpfwarden::api
+
+#endif  // BPFWARDEN_DAEMON_API_LOGS_SERVICE_H_

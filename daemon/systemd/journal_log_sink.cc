@@ -1,0 +1,51 @@
+#include "daemon/systemd/journal_log_sink.h"
+
+#include <sys/stat.h>
+#include <systemd/sd-journal.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "daemon/base/log.h"
+
+namespace bpfwarden::systemd {
+
+int JournalPriority(BpfLogLevel level) {
+  switch (level) {
+    case BpfLogLevel::kError:
+      return 3;
+    case BpfLogLevel::kWarn:
+      return 4;
+    case BpfLogLevel::kInfo:
+      return 6;
+    case BpfLogLevel::kDebug:
+    case BpfLogLevel::kTrace:
+      return 7;
+  }
+  return 6;
+}
+
+void JournalBpfLogSink::Write(const BpfLogEntry& e) {
+  const int r =
+      sd_journal_send("PRIORITY=%d", JournalPriority(e.level),
+                      "BPFWARDEN_SET=%s", e.set.c_str(), "BPFWARDEN_PROGRAM=%s",
+                      e.program.c_str(), "BPFWARDEN_LOG_SITE=%s",
+                      e.site.c_str(), "MESSAGE=%s", e.message.c_str(), nullptr);
+  if (r < 0) {
+    BPFWARDEN_LOG(WARNING) << "journald refused a BPF log record ("
+                           << std::strerror(-r) << "): " << e.set << "/"
+                           << e.program << " " << e.site << ": " << e.message;
+  }
+}
+
+bool StderrIsJournal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  if (stream == nullptr) return false;
+  unsigned long long dev = 0, ino = 0;
+  if (std::sscanf(stream, "%llu:%llu", &dev, &ino) != 2) return false;
+  struct stat st;
+  return ::fstat(2, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
+}
+
+}  // namespace bpfwarden::systemd
