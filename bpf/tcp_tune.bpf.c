@@ -22,6 +22,7 @@
 
 #include "bpf/include/tcp_tune.h"
 
+#include "bpf/include/bpfwarden/log.h"
 #include "bpf/sock_ops_common.bpf.h"
 
 #define SOL_TCP 6
@@ -118,6 +119,13 @@ static __always_inline void SetCongestion(struct bpf_sock_ops* skops,
   __builtin_memcpy(name, rule->congestion, sizeof(name));
   name[sizeof(name) - 1] = '\0';
   int err = bpf_setsockopt(skops, SOL_TCP, TCP_CONGESTION, name, sizeof(name));
+  if (err != 0) {  // an unknown or unloaded algorithm: say so, with the peer
+    struct bpfwarden_peer peer;
+    __builtin_memset(&peer, 0, sizeof(peer));
+    bpfwarden_peer_of(skops, &peer);
+    BW_WARN(skops, "congestion control {} refused for {:i}, rule {} (error {})",
+            name, peer.addr, rule->rule_id, err);
+  }
   if (counters) {
     Count(err == 0 ? &counters->congestion_set : &counters->congestion_failed);
   }
