@@ -1,12 +1,15 @@
 // bpfwardend: flags and wiring only.
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "daemon/api/server.h"
 #include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
@@ -15,6 +18,7 @@
 #include "daemon/signals.h"
 #include "daemon/systemd/activation.h"
 #include "daemon/systemd/notify.h"
+#include "daemon/systemd/unit_follower.h"
 
 ABSL_FLAG(std::string, pin_root, "/sys/fs/bpf/bpfwarden",
           "bpffs directory under which each program set pins its maps and "
@@ -46,8 +50,20 @@ ABSL_FLAG(int, api_max_threads, 64, "most threads serving API calls");
 ABSL_FLAG(int, api_max_streams_per_caller, 8,
           "most Dump streams one uid or certificate may hold at once");
 
+ABSL_FLAG(std::string, systemd_bus, "system",
+          "the bus on which systemd is asked about units (attachments by "
+          "unit name): system, user, or a D-Bus address");
+
 namespace bpfwarden {
 namespace {
+
+// STATUS= while running: what serves, and the units attachments wait for.
+std::string RunningStatus(const std::string& serving,
+                          const std::vector<std::string>& waiting) {
+  if (waiting.empty()) return serving;
+  return absl::StrCat(serving,
+                      "; waiting for units: ", absl::StrJoin(waiting, ", "));
+}
 
 absl::StatusOr<mode_t> SocketModeFlag() {
   const std::string text = absl::GetFlag(FLAGS_api_socket_mode);
@@ -83,8 +99,8 @@ absl::StatusOr<api::ApiServerOptions> ApiServerOptionsFromFlags() {
 // SIGHUP: the configuration directory read again; the policy and the
 // config-origin sets and attachments made to match it. A directory that
 // does not parse changes nothing.
-void Reload(const std::string& config_dir, api::ApiServer& api,
-            Warden& warden) {
+void Reload(const std::string& config_dir, api::ApiServer& api, Warden& warden,
+            systemd::UnitFollower& units) {
   absl::StatusOr<v1::Config> config = ReadConfigDir(config_dir);
   if (!config.ok()) {
     BPFWARDEN_LOG(ERROR) << "reload refused, keeping the running config: "
@@ -97,6 +113,7 @@ void Reload(const std::string& config_dir, api::ApiServer& api,
                          << s;
   }
   absl::Status s = warden.Reconcile(*config);
+  units.Poke();
   BPFWARDEN_LOG(INFO) << "reloaded " << config_dir
                       << (s.ok() ? "" : " with errors (see above)");
 }
@@ -146,6 +163,17 @@ int Run() {
     BPFWARDEN_LOG(WARNING) << "started with errors (see above)";
   }
 
+  std::string ready = "running";
+  absl::Mutex ready_mu;  // `ready` is read by the follower's thread
+  std::optional<systemd::UnitFollower> units;
+  units.emplace(warden->get(), absl::GetFlag(FLAGS_systemd_bus),
+                [&](const std::vector<std::string>& waiting) {
+                  absl::MutexLock lock(&ready_mu);
+                  systemd::NotifyStatus(RunningStatus(ready, waiting));
+                });
+  api_options->attach_unit = [&units](const v1::Attachment& spec) {
+    return units->Attach(spec);
+  };
   absl::StatusOr<std::unique_ptr<api::ApiServer>> api = api::ApiServer::Start(
       warden->get(), *api_options, *std::move(policy), *std::move(activated));
   if (!api.ok()) {
@@ -157,10 +185,11 @@ int Run() {
   BPFWARDEN_LOG(INFO) << "running; SIGHUP reloads " << config_dir
                       << ", SIGTERM or Ctrl-C stops";
   const std::string socket_path = (*api)->unix_socket_path();
-  const std::string ready = socket_path.empty()
-                                ? "running"
-                                : absl::StrCat("serving on ", socket_path);
-  systemd::NotifyReady(ready);
+  {
+    absl::MutexLock lock(&ready_mu);
+    if (!socket_path.empty()) ready = absl::StrCat("serving on ", socket_path);
+    systemd::NotifyReady(RunningStatus(ready, units->WaitingUnits()));
+  }
   for (;;) {
     absl::StatusOr<ControlSignal> signal = signals->Wait();
     if (!signal.ok()) {
@@ -169,12 +198,14 @@ int Run() {
     }
     if (*signal == ControlSignal::kShutdown) break;
     systemd::NotifyReloading();
-    Reload(config_dir, **api, **warden);
-    systemd::NotifyReady(ready);
+    Reload(config_dir, **api, **warden, *units);
+    absl::MutexLock lock(&ready_mu);
+    systemd::NotifyReady(RunningStatus(ready, units->WaitingUnits()));
   }
 
   systemd::NotifyStopping();
   (*api)->Shutdown();
+  units.reset();  // stops following before the attachments go
   absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links)
                                            ? bpfwarden::LinkRelease::kKeepPinned
                                            : bpfwarden::LinkRelease::kDetach);

@@ -33,6 +33,9 @@ struct ApiServerOptions {
   // Threads serving calls at most; a slow client holds one, never more
   // than its calls.
   int max_threads = 64;
+  // Attaches a spec naming a systemd unit (the systemd adapter's
+  // UnitFollower::Attach); empty: such specs are FAILED_PRECONDITION.
+  UnitAttacher attach_unit;
 };
 
 class ApiServer {
