@@ -19,6 +19,10 @@
 #include "daemon/systemd/activation.h"
 #include "daemon/systemd/notify.h"
 #include "daemon/systemd/unit_follower.h"
+#include "daemon/systemd/watchdog.h"
+#ifdef BPFWARDEN_TEST_HOOKS
+#include "daemon/test_hooks.h"  // only in the testonly bpfwardend_for_tests
+#endif
 
 ABSL_FLAG(std::string, pin_root, "/sys/fs/bpf/bpfwarden",
           "bpffs directory under which each program set pins its maps and "
@@ -182,6 +186,11 @@ int Run() {
     return 1;
   }
 
+  std::optional<systemd::Watchdog> watchdog;
+  watchdog.emplace([w = warden->get()] { return w->Ping(); });
+#ifdef BPFWARDEN_TEST_HOOKS
+  test_hooks::StartStallWatcher(warden->get());
+#endif
   BPFWARDEN_LOG(INFO) << "running; SIGHUP reloads " << config_dir
                       << ", SIGTERM or Ctrl-C stops";
   const std::string socket_path = (*api)->unix_socket_path();
@@ -206,6 +215,7 @@ int Run() {
   systemd::NotifyStopping();
   (*api)->Shutdown();
   units.reset();  // stops following before the attachments go
+  watchdog.reset();
   absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links)
                                            ? bpfwarden::LinkRelease::kKeepPinned
                                            : bpfwarden::LinkRelease::kDetach);

@@ -40,17 +40,20 @@ void RealSystemdTest::TearDown() {
     EXPECT_THAT(container_->PowerOff(), ::testing::IsEmpty());
     container_.reset();
   }
-  if (scope_.has_value()) EXPECT_THAT(scope_->Finish(), ::testing::IsEmpty());
+  if (scope_.has_value()) {
+    EXPECT_THAT(scope_->Finish(), ::testing::IsEmpty());
+  }
 }
 
 void RealSystemdTest::InstallDaemon(const std::string& config,
-                                    const std::string& extra_flags) {
+                                    const std::string& extra_flags,
+                                    const std::string& extra_service) {
   for (const char* dir :
        {"/opt/bpfwarden", "/etc/bpfwarden", "/etc/sysusers.d",
         "/etc/tmpfiles.d", "/etc/systemd/system/bpfwardend.service.d"}) {
     ASSERT_TRUE(container_->Check({"mkdir", "-p", dir}).ok()) << dir;
   }
-  ASSERT_TRUE(CopyExecutable(Runfile("daemon/bpfwardend"),
+  ASSERT_TRUE(CopyExecutable(Runfile(daemon_runfile_),
                              container_->HostPath("/opt/bpfwarden/bpfwardend"))
                   .ok());
   ASSERT_TRUE(CopyExecutable(Runfile("client/bpfwarden"),
@@ -72,7 +75,7 @@ void RealSystemdTest::InstallDaemon(const std::string& config,
                     "/etc/systemd/system/bpfwardend.service.d/test.conf"),
                 absl::StrCat("[Service]\nExecStart=\nExecStart=/opt/bpfwarden/"
                              "bpfwardend ",
-                             extra_flags, "\n"))
+                             extra_flags, "\n", extra_service, "\n"))
           .ok());
   WriteConfig(config);
   ASSERT_TRUE(container_->Check({"systemd-sysusers"}).ok());

@@ -30,8 +30,10 @@ class RealSystemdTest : public ::testing::Test {
   // /opt/bpfwarden/bpfwardend plus `extra_flags`), sysusers and tmpfiles
   // entries and `config` (/etc/bpfwarden/10-test.textproto) into the
   // container, and reloads its systemd.
+  // `extra_service` lines go into the drop-in's [Service] section.
   void InstallDaemon(const std::string& config,
-                     const std::string& extra_flags = "");
+                     const std::string& extra_flags = "",
+                     const std::string& extra_service = "");
   // Replaces the container's /etc/bpfwarden/10-test.textproto.
   void WriteConfig(const std::string& config);
   // `systemctl ARGS...` in the container; fails the test unless it exits 0.
@@ -41,6 +43,9 @@ class RealSystemdTest : public ::testing::Test {
   // The container's cgroup v2 directory of `unit`, on the host.
   std::string UnitCgroup(const std::string& unit) const;
 
+  // The daemon installed: the shipped binary unless a test needs the one
+  // with test hooks (daemon/test_hooks.h).
+  std::string daemon_runfile_ = "daemon/bpfwardend";
   std::optional<TestScope> scope_;
   std::optional<ScopedTempDir> work_;
   std::unique_ptr<NspawnContainer> container_;

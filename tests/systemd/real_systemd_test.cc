@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "bpf/include/tcp_stats.h"
 #include "daemon/base/unique_fd.h"
 #include "daemon/core/cgroup.h"
@@ -21,6 +22,9 @@
 #include "tests/systemd/systemd_fixture.h"
 #include "tests/testing/cgroup_query.h"
 #include "tests/testing/default_object.h"
+#include "tests/testing/files.h"
+#include "tests/testing/run_as.h"
+#include "tests/testing/runfiles.h"
 #include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
@@ -91,6 +95,48 @@ TEST_F(RealSystemdTest, GroupMemberReadsMap) {
        "/opt/bpfwarden/bpfwarden", "map", "bpfwarden", "tcp_stats"});
   ASSERT_TRUE(denied.ok()) << denied.status();
   EXPECT_NE(denied->exit_code, 0) << denied->out;
+}
+
+// 5. The watchdog restarts a daemon whose core stops answering. The stall
+// comes from the testonly bpfwardend_for_tests (daemon/test_hooks.h); the
+// shipped binary does not even know the flag.
+TEST_F(RealSystemdTest, WatchdogRestartsAStalledDaemon) {
+  auto shipped = RunProgram(
+      {Runfile("daemon/bpfwardend"), "--test_stall_file=/nonexistent"});
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  EXPECT_NE(shipped->exit_code, 0);
+  EXPECT_THAT(shipped->err, HasSubstr("test_stall_file"));
+
+  daemon_runfile_ = "daemon/bpfwardend_for_tests";
+  const std::string stall = "/run/bpfwarden/test-stall";
+  // The stall needs an attachment to hold the lock in: one that waits for
+  // a unit that never comes.
+  InstallDaemon(absl::StrCat(kBuiltinSet,
+                             "attachments { program_set: \"bpfwarden\" "
+                             "program: \"tcp_stats_sockops\" "
+                             "unit: \"absent.service\" }\n"),
+                absl::StrCat("--test_stall_file=", stall), "WatchdogSec=2s");
+  Systemctl({"start", kService});
+  EXPECT_EQ(container_->UnitProperty(kService, "WatchdogUSec"), "2s");
+  const std::string first = container_->UnitProperty(kService, "MainPID");
+  // Healthy: three intervals pass without a restart.
+  absl::SleepFor(absl::Seconds(6));
+  EXPECT_EQ(container_->UnitProperty(kService, "NRestarts"), "0");
+  EXPECT_EQ(container_->UnitProperty(kService, "MainPID"), first);
+
+  ASSERT_TRUE(WriteFile(container_->HostPath(stall), "").ok());
+  EXPECT_TRUE(WaitFor(
+      [&] { return container_->UnitProperty(kService, "NRestarts") == "1"; },
+      30));
+  EXPECT_TRUE(WaitFor([&] {
+    return container_->UnitProperty(kService, "ActiveState") == "active";
+  }));
+  EXPECT_NE(container_->UnitProperty(kService, "MainPID"), first);
+  auto journal =
+      container_->Check({"journalctl", "--no-pager", "-u", kService});
+  ASSERT_TRUE(journal.ok());
+  EXPECT_THAT(*journal, HasSubstr("Watchdog timeout"));
+  EXPECT_THAT(*journal, HasSubstr("the core stops answering"));
 }
 
 class UnitAttachTest : public RealSystemdTest {
