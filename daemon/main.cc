@@ -17,6 +17,7 @@
 #include "daemon/core/warden.h"
 #include "daemon/signals.h"
 #include "daemon/systemd/activation.h"
+#include "daemon/systemd/journal.h"
 #include "daemon/systemd/notify.h"
 #include "daemon/systemd/unit_follower.h"
 #include "daemon/systemd/watchdog.h"
@@ -54,6 +55,10 @@ ABSL_FLAG(int, api_max_threads, 64, "most threads serving API calls");
 ABSL_FLAG(int, api_max_streams_per_caller, 8,
           "most Dump streams one uid or certificate may hold at once");
 
+ABSL_FLAG(std::string, log_target, "auto",
+          "where log records go: journal (sd_journal_send, with structured "
+          "BPFWARDEN_* fields), stderr, or auto: the journal when stderr is "
+          "journald's stream (JOURNAL_STREAM), else stderr");
 ABSL_FLAG(std::string, systemd_bus, "system",
           "the bus on which systemd is asked about units (attachments by "
           "unit name): system, user, or a D-Bus address");
@@ -123,6 +128,12 @@ void Reload(const std::string& config_dir, api::ApiServer& api, Warden& warden,
 }
 
 int Run() {
+  if (absl::StatusOr<std::string> target =
+          systemd::ChooseLogTarget(absl::GetFlag(FLAGS_log_target));
+      !target.ok()) {
+    BPFWARDEN_LOG(ERROR) << target.status();
+    return 1;
+  }
   // Before any thread: it edits the environment.
   absl::StatusOr<UniqueFd> activated = systemd::TakeListenSocket();
   if (!activated.ok()) {

@@ -83,9 +83,12 @@ absl::StatusOr<std::unique_ptr<Attachment>> Attachment::Make(
   info.unit = spec.unit();
   if (r.cgroup.empty()) {  // a unit without a cgroup now
     info.waiting = true;
-    BPFWARDEN_LOG(INFO) << spec.program_set() << "/" << spec.program()
-                        << " waits for unit " << spec.unit() << " (" << info.id
-                        << ")";
+    BPFWARDEN_LOG(INFO)
+            .Field("BPFWARDEN_SET", spec.program_set())
+            .Field("BPFWARDEN_PROGRAM", spec.program())
+            .Field("BPFWARDEN_UNIT", spec.unit())
+        << spec.program_set() << "/" << spec.program() << " waits for unit "
+        << spec.unit() << " (" << info.id << ")";
     return std::unique_ptr<Attachment>(
         new Attachment(spec, r.type, UniqueFd(), std::move(info)));
   }
@@ -103,13 +106,16 @@ absl::StatusOr<std::unique_ptr<Attachment>> Attachment::Make(
     info.link_id = li->link_id;
     info.program_id = li->program_id;
   }
-  BPFWARDEN_LOG(INFO) << (link->adopted ? "adopted " : "attached ")
-                      << spec.program_set() << "/" << spec.program() << " to "
-                      << r.cgroup
-                      << (info.unit.empty() ? "" : " of unit " + info.unit)
-                      << " as " << info.attach_type << " (" << info.id
-                      << ", link " << info.link_id
-                      << (info.pinned ? ", pinned" : "") << ")";
+  BPFWARDEN_LOG(INFO)
+          .Field("BPFWARDEN_SET", spec.program_set())
+          .Field("BPFWARDEN_PROGRAM", spec.program())
+          .Field("BPFWARDEN_CGROUP", r.cgroup)
+          .Field("BPFWARDEN_UNIT", spec.unit())
+      << (link->adopted ? "adopted " : "attached ") << spec.program_set() << "/"
+      << spec.program() << " to " << r.cgroup
+      << (info.unit.empty() ? "" : " of unit " + info.unit) << " as "
+      << info.attach_type << " (" << info.id << ", link " << info.link_id
+      << (info.pinned ? ", pinned" : "") << ")";
   return std::unique_ptr<Attachment>(
       new Attachment(spec, r.type, std::move(link->fd), std::move(info)));
 }
@@ -140,9 +146,13 @@ absl::Status Attachment::Detach() {
                               : absl::OkStatus();
   absl::Status detached = DetachAndClose(std::move(link_));
   if (detached.ok()) {
-    BPFWARDEN_LOG(INFO) << "detached " << info_.program_set << "/"
-                        << info_.program << " from " << info_.cgroup << " ("
-                        << info_.id << ")";
+    BPFWARDEN_LOG(INFO)
+            .Field("BPFWARDEN_SET", info_.program_set)
+            .Field("BPFWARDEN_PROGRAM", info_.program)
+            .Field("BPFWARDEN_CGROUP", info_.cgroup)
+            .Field("BPFWARDEN_UNIT", info_.unit)
+        << "detached " << info_.program_set << "/" << info_.program << " from "
+        << info_.cgroup << " (" << info_.id << ")";
   }
   return Both(detached, unpinned);
 }

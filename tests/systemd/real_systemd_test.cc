@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "bpf/include/tcp_stats.h"
 #include "daemon/base/unique_fd.h"
@@ -95,6 +97,58 @@ TEST_F(RealSystemdTest, GroupMemberReadsMap) {
        "/opt/bpfwarden/bpfwarden", "map", "bpfwarden", "tcp_stats"});
   ASSERT_TRUE(denied.ok()) << denied.status();
   EXPECT_NE(denied->exit_code, 0) << denied->out;
+}
+
+// 6. Under journald, AUDIT records carry structured fields: journalctl
+// finds the writes to a map, and the denials, by field.
+TEST_F(RealSystemdTest, JournalFindsAuditRecordsByField) {
+  InstallDaemon(absl::StrCat(kBuiltinSet, kReadPolicy));
+  ASSERT_TRUE(container_
+                  ->Check({"useradd", "--system", "--no-create-home",
+                           "--user-group", "--groups", "bpfwarden", "bpfwtest"})
+                  .ok());
+  const std::string uid =
+      container_->Check({"id", "-u", "bpfwtest"}).value_or("?");
+  Systemctl({"start", kService});
+  const std::vector<std::string> update = {
+      "/opt/bpfwarden/bpfwarden",
+      "update",
+      "bpfwarden",
+      "tcp_tune_rules",
+      R"({"prefixlen": 104, "addr": "10.1.0.0"})",
+      R"({"rule_id": 7, "congestion": "reno"})",
+      "--zero_fill"};
+  ASSERT_TRUE(container_->Check(update).ok());
+  std::vector<std::string> as_user = {"setpriv", "--reuid=bpfwtest",
+                                      "--regid=bpfwtest", "--init-groups"};
+  as_user.insert(as_user.end(), update.begin(), update.end());
+  auto denied = container_->Exec(as_user);
+  ASSERT_TRUE(denied.ok());
+  EXPECT_NE(denied->exit_code, 0);
+
+  const auto journal = [&](const std::vector<std::string>& matches) {
+    std::vector<std::string> argv = {"journalctl", "--no-pager", "-o", "json"};
+    argv.insert(argv.end(), matches.begin(), matches.end());
+    return container_->Check(argv).value_or("");
+  };
+  std::string writes;
+  EXPECT_TRUE(WaitFor([&] {
+    writes = journal(
+        {"BPFWARDEN_MAP=tcp_tune_rules", "BPFWARDEN_METHOD=Maps.Update"});
+    return absl::StrContains(writes, "PERMISSION_DENIED");
+  })) << writes;
+  EXPECT_THAT(writes, HasSubstr(R"("BPFWARDEN_RESULT":"OK")"));
+  EXPECT_THAT(writes, HasSubstr(R"("BPFWARDEN_CALLER_UID":"0")"));
+  EXPECT_THAT(writes, HasSubstr(R"("BPFWARDEN_SET":"bpfwarden")"));
+  EXPECT_THAT(writes, HasSubstr(R"("PRIORITY":"5")"));
+  EXPECT_THAT(writes, HasSubstr(R"("MESSAGE":"AUDIT who=)"));
+  EXPECT_THAT(writes,
+              ::testing::ContainsRegex("BPFWARDEN_CALLER_PID\":\"[1-9]"));
+  const std::string by_user = journal(
+      {absl::StrCat("BPFWARDEN_CALLER_UID=", absl::StripAsciiWhitespace(uid)),
+       "BPFWARDEN_RESULT=PERMISSION_DENIED"});
+  EXPECT_THAT(by_user, HasSubstr("tcp_tune_rules"));
+  EXPECT_THAT(by_user, ::testing::Not(HasSubstr(R"("BPFWARDEN_RESULT":"OK")")));
 }
 
 // 5. The watchdog restarts a daemon whose core stops answering. The stall
