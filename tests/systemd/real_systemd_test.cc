@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -338,6 +339,48 @@ TEST_F(UnitAttachTest, ReloadStopAndKill) {
     }
     return true;
   })) << "the killed daemon's attachments stayed";
+}
+
+// 7. The shipped, hardened unit starts, attaches (by cgroup and by unit)
+// and serves with its capability set alone, and `systemd-analyze security`
+// rates it OK or better.
+TEST_F(UnitAttachTest, HardenedUnitServesWithItsCapabilities) {
+  InstallDaemon(
+      absl::StrCat(kBuiltinSet,
+                   "attachments { program_set: \"bpfwarden\" "
+                   "program: \"tcp_tune_sockops\" cgroup: \"/\" }\n"));
+  StartDemo();
+  Systemctl({"start", kService});
+  const std::string pid = container_->UnitProperty(kService, "MainPID");
+  const std::string status =
+      ReadFile(container_->HostPath(absl::StrCat("/proc/", pid, "/status")));
+  // CAP_SYS_ADMIN (bit 21) and nothing else, bounding and effective.
+  EXPECT_THAT(status, HasSubstr("CapBnd:\t0000000000200000"));
+  EXPECT_THAT(status, HasSubstr("CapEff:\t0000000000200000"));
+  EXPECT_TRUE(SockOpsAttached(container_->payload_cgroup()));
+  auto attached =
+      container_->Check({"/opt/bpfwarden/bpfwarden", "attach", "bpfwarden",
+                         "tcp_stats_sockops", "--unit=demo.service"});
+  ASSERT_TRUE(attached.ok()) << attached.status();
+  EXPECT_TRUE(SockOpsAttached(DemoCgroup()));
+  EXPECT_TRUE(WaitFor([&] { return CountedUnder(DemoCgroupId()); }));
+  auto foreign = container_->Check(
+      {"/opt/bpfwarden/bpfwarden", "attachments", "--foreign"});
+  EXPECT_TRUE(foreign.ok()) << foreign.status();
+
+  auto security = container_->Check(
+      {"systemd-analyze", "security", "--no-pager", kService});
+  ASSERT_TRUE(security.ok()) << security.status();
+  const size_t at = security->find("Overall exposure level");
+  ASSERT_NE(at, std::string::npos) << *security;
+  const std::string overall =
+      security->substr(at, security->find('\n', at) - at);
+  std::cout << "systemd-analyze security: " << overall << std::endl;
+  RecordProperty("systemd_analyze_security", overall);
+  EXPECT_TRUE(absl::StrContains(overall, " OK") ||
+              absl::StrContains(overall, " SAFE") ||
+              absl::StrContains(overall, " PERFECT"))
+      << overall;
 }
 
 }  // namespace
