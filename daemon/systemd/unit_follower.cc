@@ -167,9 +167,10 @@ void UnitFollower::Run() {
   while (!Stopping()) {
     if (warden_->UnitAttachments().empty()) {
       absl::MutexLock lock(&mu_);
-      mu_.AwaitWithTimeout(absl::Condition(
-                               +[](bool* b) { return *b; }, &stop_),
-                           absl::Milliseconds(500));
+      const auto woken = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return stop_ || poked_;
+      };
+      mu_.AwaitWithTimeout(absl::Condition(&woken), absl::Milliseconds(500));
       continue;
     }
     absl::StatusOr<BusPtr> bus = OpenBus(bus_);

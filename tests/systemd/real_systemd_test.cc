@@ -383,5 +383,43 @@ TEST_F(UnitAttachTest, HardenedUnitServesWithItsCapabilities) {
       << overall;
 }
 
+// The bus goes away (dbus-daemon killed): the daemon keeps serving and
+// keeps its attachment, logs the loss once, reconnects when the bus is back
+// and follows the unit again.
+TEST_F(UnitAttachTest, SurvivesTheBusGoingAway) {
+  InstallDaemon(kBuiltinSet);
+  StartDemo();
+  Systemctl({"start", kService});
+  ASSERT_TRUE(container_
+                  ->Check({"/opt/bpfwarden/bpfwarden", "attach", "bpfwarden",
+                           "tcp_stats_sockops", "--unit=demo.service"})
+                  .ok());
+  // Followed once, so the daemon's own bus connection is up.
+  Systemctl({"restart", kDemo});
+  ASSERT_TRUE(WaitFor([&] { return SockOpsAttached(DemoCgroup()); }));
+  const auto log = [&] {
+    return container_
+        ->Check({"journalctl", "--no-pager", "SYSLOG_IDENTIFIER=bpfwardend"})
+        .value_or("");
+  };
+  Systemctl({"kill", "-s", "KILL", "dbus.service"});
+  EXPECT_TRUE(WaitFor([&] {
+    return absl::StrContains(log(), "systemd bus system lost");
+  })) << "the loss was not logged";
+  EXPECT_TRUE(SockOpsAttached(DemoCgroup()));
+  EXPECT_TRUE(StatusOver(ApiSocket()).ok());
+  // dbus.socket starts the bus again on its next use.
+  Systemctl({"restart", kDemo});
+  EXPECT_TRUE(WaitFor([&] { return SockOpsAttached(DemoCgroup()); }, 15))
+      << "not following the unit after the bus came back";
+  const std::string text = log();
+  size_t losses = 0;
+  for (size_t at = text.find(" lost ("); at != std::string::npos;
+       at = text.find(" lost (", at + 1)) {
+    ++losses;
+  }
+  EXPECT_EQ(losses, 1u) << text;
+}
+
 }  // namespace
 }  // namespace bpfwarden::testing
