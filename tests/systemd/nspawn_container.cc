@@ -263,6 +263,15 @@ std::vector<std::string> NspawnContainer::PowerOff() {
     }
   }
   std::ofstream(cgroup2_dir_ + "/cgroup.kill") << "1" << std::flush;
+  // nspawn's own state on the host: removed when it exits cleanly; the
+  // directories above it only when empty (another container may use them).
+  for (const std::string& dir :
+       {absl::StrCat("/run/systemd/nspawn/propagate/", name_),
+        std::string("/run/systemd/nspawn/propagate"),
+        std::string("/run/systemd/nspawn"),
+        std::string("/run/systemd/nspawn-root")}) {
+    ::rmdir(dir.c_str());
+  }
   for (const std::string& root : {cgroup2_dir_, systemd_dir_}) {
     for (const std::string& dir : RemoveTree(root)) {
       residue.push_back("cgroup: " + dir);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "tests/systemd/systemd_fixture.h"
 #include "tests/testing/files.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/run_as.h"
@@ -13,13 +14,8 @@ namespace bpfwarden::testing {
 
 void RealSystemdTest::SetUp() {
   BPFWARDEN_REQUIRE_KERNEL();
-  const std::string tag = "rs-" + CurrentTestTag();
-  auto scope = TestScope::Create(tag);
-  ASSERT_TRUE(scope.ok()) << scope.status();
-  scope_.emplace(*std::move(scope));
-  auto dir = ScopedTempDir::Create(tag);
-  ASSERT_TRUE(dir.ok()) << dir.status();
-  work_.emplace(*std::move(dir));
+  CreateScopeAndWorkDir("rs", scope_, work_);
+  if (HasFatalFailure()) return;
   auto container = NspawnContainer::Boot({
       .cgroup2_parent = scope_->cgroup().path(),
       .bpffs_dir = scope_->pins().path(),
@@ -84,6 +80,15 @@ void RealSystemdTest::InstallDaemon(const std::string& config,
                            "/etc/tmpfiles.d/bpfwarden.conf"})
                   .ok());
   Systemctl({"daemon-reload"});
+}
+
+void RealSystemdTest::AddUser(const std::string& name, bool member) {
+  std::vector<std::string> argv = {"useradd", "--system", "--no-create-home",
+                                   "--user-group"};
+  if (member) argv.insert(argv.end(), {"--groups", "bpfwarden"});
+  argv.push_back(name);
+  absl::StatusOr<std::string> out = container_->Check(argv);
+  ASSERT_TRUE(out.ok()) << out.status();
 }
 
 void RealSystemdTest::WriteConfig(const std::string& config) {

@@ -34,6 +34,9 @@ class RealSystemdTest : public ::testing::Test {
   void InstallDaemon(const std::string& config,
                      const std::string& extra_flags = "",
                      const std::string& extra_service = "");
+  // A system user (and its group) in the container, in group bpfwarden
+  // when `member`.
+  void AddUser(const std::string& name, bool member);
   // Replaces the container's /etc/bpfwarden/10-test.textproto.
   void WriteConfig(const std::string& config);
   // `systemctl ARGS...` in the container; fails the test unless it exits 0.

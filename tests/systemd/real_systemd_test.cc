@@ -72,10 +72,7 @@ TEST_F(RealSystemdTest, SocketActivationThenReady) {
 // 2. A user in group bpfwarden, not root, reads a map through the socket.
 TEST_F(RealSystemdTest, GroupMemberReadsMap) {
   InstallDaemon(absl::StrCat(kBuiltinSet, kReadPolicy));
-  ASSERT_TRUE(container_
-                  ->Check({"useradd", "--system", "--no-create-home",
-                           "--user-group", "--groups", "bpfwarden", "bpfwtest"})
-                  .ok());
+  AddUser("bpfwtest", /*member=*/true);
   Systemctl({"start", kSocket});
   const std::vector<std::string> map_get = {"setpriv",
                                             "--reuid=bpfwtest",
@@ -89,10 +86,7 @@ TEST_F(RealSystemdTest, GroupMemberReadsMap) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_THAT(*out, HasSubstr("tcp_stats"));
   // Not in the group: the socket itself refuses.
-  ASSERT_TRUE(container_
-                  ->Check({"useradd", "--system", "--no-create-home",
-                           "--user-group", "bpfwother"})
-                  .ok());
+  AddUser("bpfwother", /*member=*/false);
   auto denied = container_->Exec(
       {"setpriv", "--reuid=bpfwother", "--regid=bpfwother", "--init-groups",
        "/opt/bpfwarden/bpfwarden", "map", "bpfwarden", "tcp_stats"});
@@ -104,10 +98,7 @@ TEST_F(RealSystemdTest, GroupMemberReadsMap) {
 // finds the writes to a map, and the denials, by field.
 TEST_F(RealSystemdTest, JournalFindsAuditRecordsByField) {
   InstallDaemon(absl::StrCat(kBuiltinSet, kReadPolicy));
-  ASSERT_TRUE(container_
-                  ->Check({"useradd", "--system", "--no-create-home",
-                           "--user-group", "--groups", "bpfwarden", "bpfwtest"})
-                  .ok());
+  AddUser("bpfwtest", /*member=*/true);
   const std::string uid =
       container_->Check({"id", "-u", "bpfwtest"}).value_or("?");
   Systemctl({"start", kService});
