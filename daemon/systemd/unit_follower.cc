@@ -88,9 +88,15 @@ absl::StatusOr<AttachmentInfo> UnitFollower::Attach(
     Poke();
     return info;
   }
-  info = warden_->FollowUnit(info->id, *cgroup);
+  absl::StatusOr<AttachmentInfo> followed =
+      warden_->FollowUnit(info->id, *cgroup);
+  if (!followed.ok()) {
+    // Refused as a whole: a client that gets an error has nothing waiting.
+    warden_->Detach(info->id).IgnoreError();
+    return followed.status();
+  }
   Poke();
-  return info;
+  return followed;
 }
 
 absl::Status UnitFollower::Sync(sd_bus* bus) {

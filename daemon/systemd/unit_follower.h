@@ -37,7 +37,8 @@ class UnitFollower {
 
   // Attachments.Attach for a spec naming a unit: NotFound when systemd has
   // no such unit; otherwise the attachment, on the unit's cgroup when it
-  // has one, waiting when not.
+  // has one, waiting when not. When attaching to the unit's cgroup fails,
+  // nothing is left and the error says why.
   absl::StatusOr<AttachmentInfo> Attach(const v1::Attachment& spec);
 
   // Look at every unit now (after a reload added some).

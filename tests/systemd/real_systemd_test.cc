@@ -301,7 +301,9 @@ TEST_F(UnitAttachTest, FollowsTheUnit) {
 // config appears); `systemctl stop` leaves no attachment anywhere, and
 // neither does `systemctl kill -s KILL`.
 TEST_F(UnitAttachTest, ReloadStopAndKill) {
-  InstallDaemon(kBuiltinSet);
+  // The bus by address (--systemd_bus=ADDRESS), here the system bus's.
+  InstallDaemon(kBuiltinSet,
+                "--systemd_bus=unix:path=/run/dbus/system_bus_socket");
   StartDemo();
   Systemctl({"start", kService});
   EXPECT_FALSE(SockOpsAttached(DemoCgroup()));
