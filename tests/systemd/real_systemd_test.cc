@@ -295,6 +295,14 @@ TEST_F(UnitAttachTest, FollowsTheUnit) {
   EXPECT_TRUE(WaitFor([&] { return CountedUnder(DemoCgroupId()); }));
   EXPECT_THAT(container_->UnitProperty(kService, "StatusText"),
               ::testing::Not(HasSubstr("waiting")));
+  // Following the unit is routine: no warning or error on the way.
+  for (const char* level :
+       {"BPFWARDEN_LEVEL=WARNING", "BPFWARDEN_LEVEL=ERROR"}) {
+    auto records = container_->Check({"journalctl", "-q", "--no-pager",
+                                      "SYSLOG_IDENTIFIER=bpfwardend", level});
+    ASSERT_TRUE(records.ok()) << records.status();
+    EXPECT_EQ(*records, "") << level;
+  }
 }
 
 // 4. `systemctl reload` reconciles (an attachment by unit added in the
