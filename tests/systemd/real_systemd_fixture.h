@@ -22,6 +22,9 @@ class RealSystemdTest : public ::testing::Test {
   static constexpr char kService[] = "bpfwardend.service";
   static constexpr char kSocket[] = "bpfwardend.socket";
   static constexpr char kApiSocket[] = "/run/bpfwarden/api.sock";
+  // A configuration with the builtin set.
+  static constexpr char kBuiltinSet[] =
+      "program_sets { name: \"bpfwarden\" builtin: true }\n";
 
   void SetUp() override;
   void TearDown() override;
