@@ -1,6 +1,6 @@
 // What sd-bus handling can be checked without a systemd: unit names that
 // have no cgroup are refused before the bus is asked, and a bus that is not
-// there is an error. Against a real systemd: //tests/systemd:real_systemd_test.
+// there is an error. Against a real systemd: //tests/systemd:unit_attach_test.
 #include "daemon/systemd/bus.h"
 
 #include "gtest/gtest.h"
