@@ -129,6 +129,13 @@ absl::Status UnitFollower::Sync(sd_bus* bus) {
   return absl::OkStatus();
 }
 
+void UnitFollower::ReportWaiting() {
+  std::vector<std::string> now = WaitingUnits();
+  if (now == waiting_) return;
+  waiting_ = std::move(now);
+  if (on_waiting_) on_waiting_(waiting_);
+}
+
 int UnitFollower::OnSignal(sd_bus_message*, void* self, sd_bus_error*) {
   static_cast<UnitFollower*>(self)->changed_ = true;
   return 0;
@@ -156,10 +163,7 @@ absl::Status UnitFollower::Serve(sd_bus* bus) {
     if (changed_ || poked) {
       changed_ = false;
       if (absl::Status s = Sync(bus); !s.ok()) return s;
-      if (std::vector<std::string> now = WaitingUnits(); now != waiting_) {
-        waiting_ = std::move(now);
-        if (on_waiting_) on_waiting_(waiting_);
-      }
+      ReportWaiting();
     }
     if (warden_->UnitAttachments().empty()) return absl::OkStatus();
     if (const int w = sd_bus_wait(bus, kWaitUsec); w < 0) {
@@ -172,11 +176,13 @@ absl::Status UnitFollower::Serve(sd_bus* bus) {
 void UnitFollower::Run() {
   while (!Stopping()) {
     if (warden_->UnitAttachments().empty()) {
+      ReportWaiting();  // the last one may just have been detached
       absl::MutexLock lock(&mu_);
       const auto woken = [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
         return stop_ || poked_;
       };
       mu_.AwaitWithTimeout(absl::Condition(&woken), absl::Milliseconds(500));
+      poked_ = false;
       continue;
     }
     absl::StatusOr<BusPtr> bus = OpenBus(bus_);

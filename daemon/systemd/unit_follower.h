@@ -58,6 +58,8 @@ class UnitFollower {
   absl::StatusOr<std::string> CurrentCgroup(sd_bus* bus,
                                             const std::string& unit) const;
   bool Stopping() const;
+  // on_waiting_, when the waiting units changed since the last call.
+  void ReportWaiting();
   static int OnSignal(sd_bus_message* m, void* self, sd_bus_error* error);
 
   Warden* const warden_;

@@ -154,6 +154,20 @@ TEST_F(UnitAttachTest, FollowsTheUnit) {
   EXPECT_TRUE(WaitFor([&] { return CountedUnder(DemoCgroupId()); }));
   EXPECT_THAT(container_->UnitProperty(kService, "StatusText"),
               ::testing::Not(HasSubstr("waiting")));
+  // A waiting attachment detached: STATUS= no longer names its unit.
+  Systemctl({"stop", kDemo});
+  ASSERT_TRUE(WaitFor([&] {
+    auto list = Listed();
+    return list.size() == 1 && list[0].waiting();
+  }));
+  ASSERT_TRUE(
+      container_
+          ->Check({"/opt/bpfwarden/bpfwarden", "detach", Listed()[0].id()})
+          .ok());
+  EXPECT_TRUE(WaitFor([&] {
+    return !absl::StrContains(container_->UnitProperty(kService, "StatusText"),
+                              "waiting");
+  }));
   // Following the unit is routine: no warning or error on the way.
   for (const char* level :
        {"BPFWARDEN_LEVEL=WARNING", "BPFWARDEN_LEVEL=ERROR"}) {
