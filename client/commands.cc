@@ -31,6 +31,9 @@ ABSL_FLAG(bool, zero_fill, false, "missing JSON fields become zero");
 ABSL_FLAG(std::string, attach_type, "",
           "attach type (libbpf's name); default: the program's own");
 ABSL_FLAG(bool, pinned, false, "pin the link so it outlives a restart");
+ABSL_FLAG(std::string, unit, "",
+          "attach: the systemd unit whose cgroup to attach to, instead of a "
+          "CGROUP argument; the attachment follows the unit's restarts");
 ABSL_FLAG(bool, foreign, false, "include attachments made by other tools");
 ABSL_FLAG(bool, replace_maps, false, "load with fresh, empty maps");
 ABSL_FLAG(bool, unpin_maps, false, "unload and unpin the set's maps");
@@ -48,6 +51,7 @@ const char kUsage[] =
     "                                  program set [--replace_maps]\n"
     "  unload NAME                     unload a set [--unpin_maps]\n"
     "  attach SET PROGRAM CGROUP       attach through a bpf_link\n"
+    "  attach SET PROGRAM --unit=UNIT  attach to a systemd unit, following it\n"
     "                                  [--attach_type=T] [--pinned]\n"
     "  detach ID                       detach one of the daemon's attachments\n"
     "  attachments [CGROUP]            attachments [--foreign]\n"
@@ -212,7 +216,16 @@ int Attach(const Args& args) {
   v1::Attachment* attachment = request.mutable_attachment();
   attachment->set_program_set(args[0]);
   attachment->set_program(args[1]);
-  attachment->set_cgroup(args[2]);
+  const std::string unit = absl::GetFlag(FLAGS_unit);
+  if (unit.empty() == (args.size() == 2)) {
+    return Fail(absl::InvalidArgumentError(
+        "attach: give either a CGROUP argument or --unit=UNIT"));
+  }
+  if (unit.empty()) {
+    attachment->set_cgroup(args[2]);
+  } else {
+    attachment->set_unit(unit);
+  }
   attachment->set_attach_type(absl::GetFlag(FLAGS_attach_type));
   attachment->set_pinned(absl::GetFlag(FLAGS_pinned));
   return Call<v1::AttachResponse>([&](auto* ctx, auto* out) {
@@ -354,7 +367,7 @@ const std::map<std::string, Command>& Commands() {
       {"set", {1, 1, Set}},
       {"load", {2, SIZE_MAX, Load}},
       {"unload", {1, 1, Unload}},
-      {"attach", {3, 3, Attach}},
+      {"attach", {2, 3, Attach}},
       {"detach", {1, 1, Detach}},
       {"attachments", {0, 1, AttachmentList}},
       {"maps", {0, 1, MapList}},

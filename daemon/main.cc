@@ -1,12 +1,15 @@
 // bpfwardend: flags and wiring only.
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "daemon/api/server.h"
 #include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
@@ -15,8 +18,14 @@
 #include "daemon/core/warden.h"
 #include "daemon/signals.h"
 #include "daemon/systemd/activation.h"
+#include "daemon/systemd/journal.h"
 #include "daemon/systemd/journal_log_sink.h"
 #include "daemon/systemd/notify.h"
+#include "daemon/systemd/unit_follower.h"
+#include "daemon/systemd/watchdog.h"
+#ifdef BPFWARDEN_TEST_HOOKS
+#include "daemon/test_hooks.h"  // only in the testonly bpfwardend_for_tests
+#endif
 
 ABSL_FLAG(std::string, pin_root, "/sys/fs/bpf/bpfwarden",
           "bpffs directory under which each program set pins its maps and "
@@ -31,10 +40,6 @@ ABSL_FLAG(bool, keep_pinned_links, false,
 
 ABSL_FLAG(int, bpf_log_backlog, 1000,
           "BPF log records kept per program set for Logs.Tail");
-ABSL_FLAG(std::string, bpf_log_output, "auto",
-          "where BPF log records go besides the API: journald, stderr, or "
-          "auto (journald when stderr is the journal)");
-
 ABSL_FLAG(std::string, api_socket, "/run/bpfwarden/api.sock",
           "Unix socket of the gRPC API; empty: none");
 ABSL_FLAG(std::string, api_socket_mode, "0660",
@@ -54,8 +59,25 @@ ABSL_FLAG(int, api_max_threads, 64, "most threads serving API calls");
 ABSL_FLAG(int, api_max_streams_per_caller, 8,
           "most Dump streams one uid or certificate may hold at once");
 
+ABSL_FLAG(std::string, log_target, "auto",
+          "where log records go, the daemon's and its BPF programs': journal "
+          "(sd_journal_send, with structured BPFWARDEN_* fields), stderr, or "
+          "auto: the journal when stderr is journald's stream "
+          "(JOURNAL_STREAM), else stderr");
+ABSL_FLAG(std::string, systemd_bus, "system",
+          "the bus on which systemd is asked about units (attachments by "
+          "unit name): system, user, or a D-Bus address");
+
 namespace bpfwarden {
 namespace {
+
+// STATUS= while running: what serves, and the units attachments wait for.
+std::string RunningStatus(const std::string& serving,
+                          const std::vector<std::string>& waiting) {
+  if (waiting.empty()) return serving;
+  return absl::StrCat(serving,
+                      "; waiting for units: ", absl::StrJoin(waiting, ", "));
+}
 
 absl::StatusOr<mode_t> SocketModeFlag() {
   const std::string text = absl::GetFlag(FLAGS_api_socket_mode);
@@ -91,8 +113,8 @@ absl::StatusOr<api::ApiServerOptions> ApiServerOptionsFromFlags() {
 // SIGHUP: the configuration directory read again; the policy and the
 // config-origin sets and attachments made to match it. A directory that
 // does not parse changes nothing.
-void Reload(const std::string& config_dir, api::ApiServer& api,
-            Warden& warden) {
+void Reload(const std::string& config_dir, api::ApiServer& api, Warden& warden,
+            systemd::UnitFollower& units) {
   absl::StatusOr<v1::Config> config = ReadConfigDir(config_dir);
   if (!config.ok()) {
     BPFWARDEN_LOG(ERROR) << "reload refused, keeping the running config: "
@@ -105,25 +127,30 @@ void Reload(const std::string& config_dir, api::ApiServer& api,
                          << s;
   }
   absl::Status s = warden.Reconcile(*config);
+  units.Poke();
   BPFWARDEN_LOG(INFO) << "reloaded " << config_dir
                       << (s.ok() ? "" : " with errors (see above)");
 }
 
-absl::StatusOr<std::unique_ptr<BpfLogHub>> BpfLogHubFromFlags() {
-  const std::string output = absl::GetFlag(FLAGS_bpf_log_output);
+// The BPF log readers; their records go where the daemon's own go
+// (`log_target`: "journal" or "stderr", as ChooseLogTarget chose).
+absl::StatusOr<std::unique_ptr<BpfLogHub>> BpfLogHubFromFlags(
+    const std::string& log_target) {
   BpfLogHubOptions options;
   options.backlog = std::max(1, absl::GetFlag(FLAGS_bpf_log_backlog));
-  if (output == "journald" ||
-      (output == "auto" && systemd::StderrIsJournal())) {
+  if (log_target == "journal") {
     options.sink = std::make_unique<systemd::JournalBpfLogSink>();
-  } else if (output != "stderr" && output != "auto") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--bpf_log_output=", output, ": want journald, stderr or auto"));
   }
   return BpfLogHub::Create(std::move(options));
 }
 
 int Run() {
+  absl::StatusOr<std::string> log_target =
+      systemd::ChooseLogTarget(absl::GetFlag(FLAGS_log_target));
+  if (!log_target.ok()) {
+    BPFWARDEN_LOG(ERROR) << log_target.status();
+    return 1;
+  }
   // Before any thread: it edits the environment.
   absl::StatusOr<UniqueFd> activated = systemd::TakeListenSocket();
   if (!activated.ok()) {
@@ -155,7 +182,8 @@ int Run() {
     BPFWARDEN_LOG(ERROR) << "api: " << policy.status();
     return 1;
   }
-  absl::StatusOr<std::unique_ptr<BpfLogHub>> logs = BpfLogHubFromFlags();
+  absl::StatusOr<std::unique_ptr<BpfLogHub>> logs =
+      BpfLogHubFromFlags(*log_target);
   if (!logs.ok()) {
     BPFWARDEN_LOG(ERROR) << logs.status();
     return 1;
@@ -175,6 +203,17 @@ int Run() {
     BPFWARDEN_LOG(WARNING) << "started with errors (see above)";
   }
 
+  std::string ready = "running";
+  absl::Mutex ready_mu;  // `ready` is read by the follower's thread
+  std::optional<systemd::UnitFollower> units;
+  units.emplace(warden->get(), absl::GetFlag(FLAGS_systemd_bus),
+                [&](const std::vector<std::string>& waiting) {
+                  absl::MutexLock lock(&ready_mu);
+                  systemd::NotifyStatus(RunningStatus(ready, waiting));
+                });
+  api_options->attach_unit = [&units](const v1::Attachment& spec) {
+    return units->Attach(spec);
+  };
   absl::StatusOr<std::unique_ptr<api::ApiServer>> api = api::ApiServer::Start(
       warden->get(), *api_options, *std::move(policy), *std::move(activated));
   if (!api.ok()) {
@@ -183,13 +222,19 @@ int Run() {
     return 1;
   }
 
+  std::optional<systemd::Watchdog> watchdog;
+  watchdog.emplace([w = warden->get()] { return w->Ping(); });
+#ifdef BPFWARDEN_TEST_HOOKS
+  test_hooks::StartStallWatcher(warden->get());
+#endif
   BPFWARDEN_LOG(INFO) << "running; SIGHUP reloads " << config_dir
                       << ", SIGTERM or Ctrl-C stops";
   const std::string socket_path = (*api)->unix_socket_path();
-  const std::string ready = socket_path.empty()
-                                ? "running"
-                                : absl::StrCat("serving on ", socket_path);
-  systemd::NotifyReady(ready);
+  {
+    absl::MutexLock lock(&ready_mu);
+    if (!socket_path.empty()) ready = absl::StrCat("serving on ", socket_path);
+    systemd::NotifyReady(RunningStatus(ready, units->WaitingUnits()));
+  }
   for (;;) {
     absl::StatusOr<ControlSignal> signal = signals->Wait();
     if (!signal.ok()) {
@@ -198,12 +243,15 @@ int Run() {
     }
     if (*signal == ControlSignal::kShutdown) break;
     systemd::NotifyReloading();
-    Reload(config_dir, **api, **warden);
-    systemd::NotifyReady(ready);
+    Reload(config_dir, **api, **warden, *units);
+    absl::MutexLock lock(&ready_mu);
+    systemd::NotifyReady(RunningStatus(ready, units->WaitingUnits()));
   }
 
   systemd::NotifyStopping();
   (*api)->Shutdown();
+  units.reset();  // stops following before the attachments go
+  watchdog.reset();
   absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links)
                                            ? bpfwarden::LinkRelease::kKeepPinned
                                            : bpfwarden::LinkRelease::kDetach);

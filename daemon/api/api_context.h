@@ -4,6 +4,7 @@
 #ifndef BPFWARDEN_DAEMON_API_API_CONTEXT_H_
 #define BPFWARDEN_DAEMON_API_API_CONTEXT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,10 @@ struct ApiLimits {
   size_t max_streams_per_principal = 8;
 };
 
+// Attachments.Attach for a spec that names a systemd unit.
+using UnitAttacher =
+    std::function<absl::StatusOr<AttachmentInfo>(const v1::Attachment&)>;
+
 class ApiContext {
  public:
   ApiContext(Warden* warden, ApiLimits limits, policy::Policy policy);
@@ -42,6 +47,12 @@ class ApiContext {
   StreamSlots& streams() { return streams_; }
   const ApiLimits& limits() const { return limits_; }
   absl::Time started() const { return started_; }
+
+  // Set once, before serving.
+  void SetUnitAttacher(UnitAttacher attach) {
+    attach_unit_ = std::move(attach);
+  }
+  const UnitAttacher& attach_unit() const { return attach_unit_; }
 
   void SetPolicy(policy::Policy policy);
   std::shared_ptr<const policy::Policy> policy() const;
@@ -67,6 +78,7 @@ class ApiContext {
   const absl::Time started_;
   PeerRegistry peers_;
   StreamSlots streams_;
+  UnitAttacher attach_unit_;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const policy::Policy> policy_ ABSL_GUARDED_BY(mu_);

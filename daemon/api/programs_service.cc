@@ -89,13 +89,18 @@ grpc::Status AttachmentsService::Attach(grpc::ServerContext* ctx,
                                         v1::AttachResponse* resp) {
   const v1::Attachment& spec = req->attachment();
   Resource what = SetResource(spec.program_set());
+  const std::string& where = spec.unit().empty() ? spec.cgroup() : spec.unit();
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
-                             "Attachments.Attach", spec.cgroup());
+                             "Attachments.Attach", where);
   if (!who.ok()) return ToGrpc(who.status());
   AuditedCall audit(*std::move(who), "Attachments.Attach", what,
-                    absl::StrCat(spec.program(), " -> ", spec.cgroup()));
+                    absl::StrCat(spec.program(), " -> ", where));
   absl::StatusOr<AttachmentInfo> attached =
-      api_->warden().Attach(spec, Origin::kRuntime);
+      spec.unit().empty() ? api_->warden().Attach(spec, Origin::kRuntime)
+      : api_->attach_unit()
+          ? api_->attach_unit()(spec)
+          : absl::FailedPreconditionError(
+                "attaching by unit needs the systemd bus (--systemd_bus)");
   if (attached.ok()) *resp->mutable_attachment() = ToProto(*attached);
   return audit.Finish(attached.status());
 }

@@ -61,6 +61,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   limits.max_streams = std::max(1, options.max_threads / 2);
   self->api_ = std::make_unique<ApiContext>(warden, limits, std::move(policy));
   ApiContext* api = self->api_.get();
+  api->SetUnitAttacher(options.attach_unit);
   self->services_.push_back(std::make_unique<ProgramsService>(api));
   self->services_.push_back(std::make_unique<AttachmentsService>(api));
   self->services_.push_back(std::make_unique<MapsService>(api));

@@ -36,6 +36,9 @@ struct ApiServerOptions {
   int max_threads = 64;
   // The BPF log readers Logs.Tail and Daemon.Status use; may be null.
   BpfLogHub* logs = nullptr;
+  // Attaches a spec naming a systemd unit (the systemd adapter's
+  // UnitFollower::Attach); empty: such specs are FAILED_PRECONDITION.
+  UnitAttacher attach_unit;
 };
 
 class ApiServer {

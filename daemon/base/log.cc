@@ -12,8 +12,11 @@ namespace bpfwarden {
 namespace {
 
 std::atomic<int> log_fd{2};
+std::atomic<LogSink> log_sink{nullptr};
 
-absl::string_view LevelName(LogLevel level) {
+}  // namespace
+
+absl::string_view LogLevelName(LogLevel level) {
   switch (level) {
     case LogLevel::kInfo:
       return "INFO";
@@ -27,13 +30,18 @@ absl::string_view LevelName(LogLevel level) {
   return "?";
 }
 
-}  // namespace
+void SetLogSink(LogSink sink) { log_sink.store(sink); }
+
+LogRecord& LogRecord::Field(absl::string_view name, absl::string_view value) {
+  if (!value.empty()) fields_.emplace_back(name, value);
+  return *this;
+}
 
 std::string FormatLogLine(LogLevel level, absl::string_view message) {
   std::string line =
       absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
                                     absl::UTCTimeZone()),
-                   " ", LevelName(level), " ", message);
+                   " ", LogLevelName(level), " ", message);
   if (line.empty() || line.back() != '\n') line.push_back('\n');
   return line;
 }
@@ -41,6 +49,10 @@ std::string FormatLogLine(LogLevel level, absl::string_view message) {
 void SetLogFd(int fd) { log_fd.store(fd); }
 
 LogRecord::~LogRecord() {
+  if (LogSink sink = log_sink.load(); sink != nullptr) {
+    sink(level_, stream_.str(), fields_);
+    return;
+  }
   int fd = log_fd.load();
   if (fd < 0) return;
   std::string line = FormatLogLine(level_, stream_.str());

@@ -10,6 +10,8 @@
 
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -17,7 +19,13 @@ namespace bpfwarden {
 
 enum class LogLevel { kInfo, kWarning, kError, kAudit };
 
+// Structured fields of a record, e.g. {"BPFWARDEN_MAP", "tcp_stats"}: kept by
+// a sink that can (journald); the stderr line does not show them.
+using LogFields = std::vector<std::pair<std::string, std::string>>;
+
 // Collects one record and writes it when destroyed.
+//
+//   BPFWARDEN_LOG(INFO).Field("BPFWARDEN_SET", name) << "loaded " << name;
 class LogRecord {
  public:
   explicit LogRecord(LogLevel level) : level_(level) {}
@@ -30,11 +38,23 @@ class LogRecord {
     stream_ << value;
     return *this;
   }
+  // Adds a structured field; an empty value is left out.
+  LogRecord& Field(absl::string_view name, absl::string_view value);
 
  private:
   LogLevel level_;
   std::ostringstream stream_;
+  LogFields fields_;
 };
+
+// Receives every record instead of the log fd (e.g. the journal).
+using LogSink = void (*)(LogLevel level, absl::string_view message,
+                         const LogFields& fields);
+// nullptr: back to the fd.
+void SetLogSink(LogSink sink);
+
+// "INFO", "WARNING", "ERROR", "AUDIT".
+absl::string_view LogLevelName(LogLevel level);
 
 // The formatted line, without writing it (for tests).
 std::string FormatLogLine(LogLevel level, absl::string_view message);

@@ -34,5 +34,30 @@ TEST(LogTest, RecordWritesToConfiguredFd) {
       << buf;
 }
 
+LogLevel sunk_level;
+std::string sunk_message;
+LogFields sunk_fields;
+
+void CaptureSink(LogLevel level, absl::string_view message,
+                 const LogFields& fields) {
+  sunk_level = level;
+  sunk_message = std::string(message);
+  sunk_fields = fields;
+}
+
+TEST(LogTest, SinkGetsTheMessageAndFieldsEmptyOnesLeftOut) {
+  SetLogSink(&CaptureSink);
+  BPFWARDEN_LOG(WARNING)
+          .Field("BPFWARDEN_MAP", "tcp_stats")
+          .Field("BPFWARDEN_UNIT", "")
+      << "map " << 7;
+  SetLogSink(nullptr);
+  EXPECT_EQ(sunk_level, LogLevel::kWarning);
+  EXPECT_EQ(sunk_message, "map 7");
+  ASSERT_EQ(sunk_fields.size(), 1u);
+  EXPECT_EQ(sunk_fields[0].first, "BPFWARDEN_MAP");
+  EXPECT_EQ(sunk_fields[0].second, "tcp_stats");
+}
+
 }  // namespace
 }  // namespace bpfwarden

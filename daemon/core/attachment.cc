@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
+#include "daemon/core/cgroup.h"
 #include "daemon/core/cgroup_link.h"
 #include "daemon/core/names.h"
 #include "daemon/core/pinned_links.h"
@@ -71,12 +72,6 @@ absl::Status Both(const absl::Status& first, const absl::Status& second) {
 absl::StatusOr<std::unique_ptr<Attachment>> Attachment::Make(
     const ResolvedAttachment& r, const v1::Attachment& spec, Origin origin,
     ExistingPin existing, const PinLayout& layout) {
-  const std::string& set = r.set->info.name;
-  const std::string pin_path = layout.LinkPin(set, r.id);
-  absl::StatusOr<NewLink> link =
-      LinkFor(r, spec.pinned(), existing, layout.LinksDir(set), pin_path);
-  if (!link.ok()) return link.status();
-
   AttachmentInfo info;
   info.id = r.id;
   info.ours = true;
@@ -85,17 +80,42 @@ absl::StatusOr<std::unique_ptr<Attachment>> Attachment::Make(
   info.program = spec.program();
   info.cgroup = r.cgroup;
   info.attach_type = AttachTypeName(r.type);
+  info.unit = spec.unit();
+  if (r.cgroup.empty()) {  // a unit without a cgroup now
+    info.waiting = true;
+    BPFWARDEN_LOG(INFO)
+            .Field("BPFWARDEN_SET", spec.program_set())
+            .Field("BPFWARDEN_PROGRAM", spec.program())
+            .Field("BPFWARDEN_UNIT", spec.unit())
+        << spec.program_set() << "/" << spec.program() << " waits for unit "
+        << spec.unit() << " (" << info.id << ")";
+    return std::unique_ptr<Attachment>(
+        new Attachment(spec, r.type, UniqueFd(), std::move(info)));
+  }
+  if (absl::StatusOr<uint64_t> id = CgroupId(r.cgroup); id.ok()) {
+    info.cgroup_id = *id;
+  }
+  const std::string& set = r.set->info.name;
+  const std::string pin_path = layout.LinkPin(set, r.id);
+  absl::StatusOr<NewLink> link =
+      LinkFor(r, spec.pinned(), existing, layout.LinksDir(set), pin_path);
+  if (!link.ok()) return link.status();
   info.pinned = spec.pinned();
   if (spec.pinned()) info.link_pin_path = pin_path;
   if (absl::StatusOr<LinkInfo> li = GetLinkInfo(link->fd.get()); li.ok()) {
     info.link_id = li->link_id;
     info.program_id = li->program_id;
   }
-  BPFWARDEN_LOG(INFO) << (link->adopted ? "adopted " : "attached ")
-                      << spec.program_set() << "/" << spec.program() << " to "
-                      << r.cgroup << " as " << info.attach_type << " ("
-                      << info.id << ", link " << info.link_id
-                      << (info.pinned ? ", pinned" : "") << ")";
+  BPFWARDEN_LOG(INFO)
+          .Field("BPFWARDEN_SET", spec.program_set())
+          .Field("BPFWARDEN_PROGRAM", spec.program())
+          .Field("BPFWARDEN_CGROUP", r.cgroup)
+          .Field("BPFWARDEN_UNIT", spec.unit())
+      << (link->adopted ? "adopted " : "attached ") << spec.program_set() << "/"
+      << spec.program() << " to " << r.cgroup
+      << (info.unit.empty() ? "" : " of unit " + info.unit) << " as "
+      << info.attach_type << " (" << info.id << ", link " << info.link_id
+      << (info.pinned ? ", pinned" : "") << ")";
   return std::unique_ptr<Attachment>(
       new Attachment(spec, r.type, std::move(link->fd), std::move(info)));
 }
@@ -126,9 +146,13 @@ absl::Status Attachment::Detach() {
                               : absl::OkStatus();
   absl::Status detached = DetachAndClose(std::move(link_));
   if (detached.ok()) {
-    BPFWARDEN_LOG(INFO) << "detached " << info_.program_set << "/"
-                        << info_.program << " from " << info_.cgroup << " ("
-                        << info_.id << ")";
+    BPFWARDEN_LOG(INFO)
+            .Field("BPFWARDEN_SET", info_.program_set)
+            .Field("BPFWARDEN_PROGRAM", info_.program)
+            .Field("BPFWARDEN_CGROUP", info_.cgroup)
+            .Field("BPFWARDEN_UNIT", info_.unit)
+        << "detached " << info_.program_set << "/" << info_.program << " from "
+        << info_.cgroup << " (" << info_.id << ")";
   }
   return Both(detached, unpinned);
 }
@@ -149,6 +173,7 @@ absl::Status Attachment::KeepPinned() {
 }
 
 absl::Status Attachment::MoveTo(bpf_object* obj) {
+  if (info_.waiting) return absl::OkStatus();  // attached when the unit starts
   info_.program_id = 0;
   bpf_program* prog =
       bpf_object__find_program_by_name(obj, info_.program.c_str());

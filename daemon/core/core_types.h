@@ -114,6 +114,12 @@ struct AttachmentInfo {
   bool pinned = false;   // ours only
   std::string link_pin_path;  // ours, when pinned
   uint32_t attach_flags = 0;  // foreign: BPF_F_ALLOW_MULTI etc. from query
+  // Ours, by systemd unit: the unit, and whether the attachment waits for
+  // the unit to start (no cgroup, no link). cgroup_id is the attached
+  // cgroup's id, so a follower can tell a unit's new cgroup from its old.
+  std::string unit;
+  bool waiting = false;
+  uint64_t cgroup_id = 0;
 };
 
 }  // namespace bpfwarden

@@ -179,10 +179,10 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     SaveObjectBlobs(options.object_blobs, layout, set->spec);
   }
   const ProgramSetInfo& info = set->info;
-  BPFWARDEN_LOG(INFO) << "loaded set " << info.name << ": "
-                      << info.programs.size() << " programs, "
-                      << info.maps.size() << " maps ("
-                      << loaded->reused_maps.size() << " reused from pins)";
+  BPFWARDEN_LOG(INFO).Field("BPFWARDEN_SET", info.name)
+      << "loaded set " << info.name << ": " << info.programs.size()
+      << " programs, " << info.maps.size() << " maps ("
+      << loaded->reused_maps.size() << " reused from pins)";
   return set;
 }
 

@@ -10,7 +10,13 @@ namespace bpfwarden {
 
 absl::StatusOr<ResolvedAttachment> ResolveAttachment(
     LoadedSet& set, const v1::Attachment& spec,
-    const std::string& cgroup2_mount) {
+    const std::string& cgroup2_mount, const std::string& unit_cgroup) {
+  if (!spec.unit().empty() && (!spec.cgroup().empty() || spec.pinned())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "attachment to unit ", spec.unit(),
+        ": give a unit or a cgroup, not both, and do not pin it (it follows "
+        "the unit's cgroups)"));
+  }
   ResolvedAttachment r;
   r.set = &set;
   r.program =
@@ -35,11 +41,18 @@ absl::StatusOr<ResolvedAttachment> ResolveAttachment(
     return absl::Status(fits.code(), absl::StrCat("program ", spec.program(),
                                                   ": ", fits.message()));
   }
-  absl::StatusOr<std::string> cgroup =
-      ResolveCgroup2Dir(spec.cgroup(), cgroup2_mount);
+  if (!spec.unit().empty()) {
+    r.id = AttachmentId(spec.program_set(), spec.program(),
+                        absl::StrCat("unit:", spec.unit()), r.type);
+    if (unit_cgroup.empty()) return r;  // waiting
+  }
+  absl::StatusOr<std::string> cgroup = ResolveCgroup2Dir(
+      spec.unit().empty() ? spec.cgroup() : unit_cgroup, cgroup2_mount);
   if (!cgroup.ok()) return cgroup.status();
   r.cgroup = *cgroup;
-  r.id = AttachmentId(spec.program_set(), spec.program(), r.cgroup, r.type);
+  if (spec.unit().empty()) {
+    r.id = AttachmentId(spec.program_set(), spec.program(), r.cgroup, r.type);
+  }
   return r;
 }
 

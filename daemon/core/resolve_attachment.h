@@ -26,9 +26,13 @@ struct ResolvedAttachment {
 // Resolves `spec` against `set`, the loaded set it names: NotFound for an
 // unknown program or cgroup, InvalidArgument for an attach type that is
 // unknown or does not fit the program, or a path that is not cgroup v2.
+// A spec naming a unit takes its cgroup from `unit_cgroup` (empty: the unit
+// has none, the attachment waits and `cgroup` stays empty), and its id from
+// the unit; one naming both a unit and a cgroup, or a pinned unit
+// attachment, is InvalidArgument.
 absl::StatusOr<ResolvedAttachment> ResolveAttachment(
     LoadedSet& set, const v1::Attachment& spec,
-    const std::string& cgroup2_mount);
+    const std::string& cgroup2_mount, const std::string& unit_cgroup = "");
 
 }  // namespace bpfwarden
 

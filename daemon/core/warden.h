@@ -159,6 +159,23 @@ class Warden {
   // attached.
   absl::Status Shutdown(LinkRelease pinned_links = LinkRelease::kDetach);
 
+  // For the adapter that follows systemd units (the core knows no units):
+  // points attachment `id`, made for a unit, at `cgroup`, the unit's cgroup
+  // now (absolute or relative to the cgroup v2 mount), or makes it wait
+  // when `cgroup` is empty. Its old link, defunct once the unit's old cgroup
+  // went, is released first. A cgroup that cannot be attached leaves it
+  // waiting, and the error says why. NotFound for an unknown id,
+  // FailedPrecondition for an attachment not made for a unit.
+  absl::StatusOr<AttachmentInfo> FollowUnit(absl::string_view id,
+                                            const std::string& cgroup);
+
+  // The watchdog's check: takes the lock every set and attachment call
+  // takes, and says whether the Warden still runs. Trivial on purpose.
+  absl::Status Ping() const;
+
+  // Ours that were made for a unit, without asking the kernel.
+  std::vector<AttachmentInfo> UnitAttachments() const;
+
   const WardenOptions& options() const { return options_; }
 
  private:

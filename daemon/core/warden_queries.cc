@@ -91,8 +91,10 @@ absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
   // Attachments may come and go while the kernel is asked: what was ours
   // before or is ours after is not foreign, and ours are listed as they are
   // after.
+  std::set<std::string> queried = cgroups;
+  queried.erase("");  // attachments waiting for their unit have no cgroup
   absl::StatusOr<std::vector<AttachmentInfo>> seen =
-      WithForeignAttachments(OursOn(cgroups), cgroups);
+      WithForeignAttachments(OursOn(cgroups), queried);
   if (!seen.ok()) return seen.status();
   return OursThenForeign(OursOn(cgroups), *std::move(seen));
 }

@@ -42,7 +42,21 @@ std::string FormatAudit(const AuditEvent& event) {
 }
 
 void Audit(const AuditEvent& event) {
-  BPFWARDEN_LOG(AUDIT) << FormatAudit(event);
+  LogRecord record(LogLevel::kAudit);
+  if (event.what != nullptr) {
+    record.Field("BPFWARDEN_SET", event.what->program_set);
+    if (event.what->map.has_value()) {
+      record.Field("BPFWARDEN_MAP", *event.what->map);
+    }
+  }
+  if (event.who != nullptr && event.who->kind == Identity::Kind::kUnix) {
+    record.Field("BPFWARDEN_CALLER_UID", absl::StrCat(event.who->uid))
+        .Field("BPFWARDEN_CALLER_PID", absl::StrCat(event.who->pid));
+  }
+  record.Field("BPFWARDEN_METHOD", event.method)
+          .Field("BPFWARDEN_RESULT",
+                 absl::StatusCodeToString(event.outcome.code()))
+      << FormatAudit(event);
 }
 
 std::string HexForAudit(absl::string_view bytes, size_t limit) {

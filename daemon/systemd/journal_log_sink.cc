@@ -39,13 +39,4 @@ void JournalBpfLogSink::Write(const BpfLogEntry& e) {
   }
 }
 
-bool StderrIsJournal() {
-  const char* stream = std::getenv("JOURNAL_STREAM");
-  if (stream == nullptr) return false;
-  unsigned long long dev = 0, ino = 0;
-  if (std::sscanf(stream, "%llu:%llu", &dev, &ino) != 2) return false;
-  struct stat st;
-  return ::fstat(2, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
-}
-
 }  // namespace bpfwarden::systemd

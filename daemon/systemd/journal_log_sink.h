@@ -17,10 +17,6 @@ class JournalBpfLogSink : public BpfLogSink {
 // TRACE 7.
 int JournalPriority(BpfLogLevel level);
 
-// Whether stderr goes to the journal already (systemd set JOURNAL_STREAM to
-// its device and inode).
-bool StderrIsJournal();
-
 }  // namespace bpfwarden::systemd
 
 #endif  // BPFWARDEN_DAEMON_SYSTEMD_JOURNAL_LOG_SINK_H_

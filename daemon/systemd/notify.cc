@@ -39,6 +39,10 @@ void NotifyReloading() {
   Notify(absl::StrCat("RELOADING=1\nMONOTONIC_USEC=", MonotonicMicros()));
 }
 
+void NotifyStatus(absl::string_view status) {
+  Notify(absl::StrCat("STATUS=", status));
+}
+
 void NotifyStopping() { Notify("STOPPING=1"); }
 
 }  // namespace bpfwarden::systemd

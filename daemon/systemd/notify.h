@@ -16,6 +16,9 @@ void NotifyReady(absl::string_view status);
 // begins; NotifyReady() ends it.
 void NotifyReloading();
 
+// STATUS=`status` alone: what the daemon is doing changed.
+void NotifyStatus(absl::string_view status);
+
 // STOPPING=1: shutdown begins.
 void NotifyStopping();
 

@@ -55,15 +55,22 @@ absl::StatusOr<v1::StatusResponse> StatusOver(const std::string& path) {
   return resp;
 }
 
-void SystemdFixture::SetUp() {
-  BPFWARDEN_REQUIRE_KERNEL();
-  const std::string tag = "sd-" + CurrentTestTag();
-  auto scope = TestScope::Create(tag);
-  ASSERT_TRUE(scope.ok()) << scope.status();
-  scope_.emplace(*std::move(scope));
+void CreateScopeAndWorkDir(const std::string& prefix,
+                           std::optional<TestScope>& scope,
+                           std::optional<ScopedTempDir>& work) {
+  const std::string tag = absl::StrCat(prefix, "-", CurrentTestTag());
+  auto made = TestScope::Create(tag);
+  ASSERT_TRUE(made.ok()) << made.status();
+  scope.emplace(*std::move(made));
   auto dir = ScopedTempDir::Create(tag);
   ASSERT_TRUE(dir.ok()) << dir.status();
-  work_.emplace(*std::move(dir));
+  work.emplace(*std::move(dir));
+}
+
+void SystemdFixture::SetUp() {
+  BPFWARDEN_REQUIRE_KERNEL();
+  CreateScopeAndWorkDir("sd", scope_, work_);
+  if (HasFatalFailure()) return;
   ASSERT_EQ(::mkdir((work() + "/config").c_str(), 0755), 0);
   ASSERT_TRUE(
       WriteFile(work() + "/config/10-test.textproto",

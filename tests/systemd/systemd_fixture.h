@@ -25,6 +25,12 @@ absl::StatusOr<UniqueFd> BindUnix(const std::string& path, int type);
 // Daemon.Status over the Unix socket at `path`: one attempt, 5 s deadline.
 absl::StatusOr<v1::StatusResponse> StatusOver(const std::string& path);
 
+// The pin directory, cgroup and work directory of one systemd test, named
+// "<prefix>-<test>"; fails the test (fatally) when one cannot be made.
+void CreateScopeAndWorkDir(const std::string& prefix,
+                           std::optional<TestScope>& scope,
+                           std::optional<ScopedTempDir>& work);
+
 class SystemdFixture : public ::testing::Test {
  protected:
   // Checks the kernel; creates the pin dir, cgroup, work dir and config.
