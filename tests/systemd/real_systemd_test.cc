@@ -119,6 +119,52 @@ TEST_F(RealSystemdTest, JournalFindsAuditRecordsByField) {
   EXPECT_THAT(by_user, ::testing::Not(HasSubstr(R"("BPFWARDEN_RESULT":"OK")")));
 }
 
+// The BPF programs' own log records reach journald with their fields
+// (issue 13): tcp_tune, attached to a unit of the container, warns when a
+// rule names a congestion control the kernel does not have.
+TEST_F(RealSystemdTest, JournalFindsBpfLogRecordsByField) {
+  InstallDaemon(
+      absl::StrCat(kBuiltinSet,
+                   "attachments { program_set: \"bpfwarden\" program: "
+                   "\"tcp_tune_sockops\" unit: \"bwlog.service\" }\n"));
+  Systemctl({"start", kService});
+  ASSERT_TRUE(container_
+                  ->Check({"/opt/bpfwarden/bpfwarden", "update", "bpfwarden",
+                           "tcp_tune_rules",
+                           R"({"prefixlen": 104, "addr": "127.0.0.0"})",
+                           R"({"rule_id": 7, "congestion": "nosuchcc"})",
+                           "--zero_fill"})
+                  .ok());
+  // Loopback connections from the unit, one every 100 ms: both ends reach
+  // ESTABLISHED, where tcp_tune sets the rule's congestion control.
+  ASSERT_TRUE(container_
+                  ->Check({"systemd-run", "--unit", "bwlog.service",
+                           "/usr/bin/python3", "-c",
+                           "import socket, time\n"
+                           "l = socket.create_server(('127.0.0.1', 0))\n"
+                           "while True:\n"
+                           "  c = socket.create_connection(l.getsockname())\n"
+                           "  a, _ = l.accept(); c.close(); a.close()\n"
+                           "  time.sleep(0.1)\n"})
+                  .ok());
+  std::string records;
+  EXPECT_TRUE(WaitFor([&] {
+    records = container_
+                  ->Check({"journalctl", "--no-pager", "-o", "json",
+                           "BPFWARDEN_PROGRAM=tcp_tune_sockops", "PRIORITY=4"})
+                  .value_or("");
+    return absl::StrContains(records, "nosuchcc");
+  })) << records;
+  EXPECT_THAT(records,
+              HasSubstr("congestion control nosuchcc refused for 127.0.0.1, "
+                        "rule 7"));
+  EXPECT_THAT(records, HasSubstr(R"("BPFWARDEN_SET":"bpfwarden")"));
+  EXPECT_THAT(records, HasSubstr(R"("PRIORITY":"4")"));
+  EXPECT_THAT(records,
+              HasSubstr(R"("BPFWARDEN_LOG_SITE":"bpf/tcp_tune.bpf.c:)"));
+  Systemctl({"stop", "bwlog.service"});
+}
+
 // 5. The watchdog restarts a daemon whose core stops answering. The stall
 // comes from the testonly bpfwardend_for_tests (daemon/test_hooks.h); the
 // shipped binary does not even know the flag.
