@@ -37,6 +37,13 @@ struct LoadedObject {
 // call, no FDs. See daemon/warden.h for the error codes.
 absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& request);
 
+// At most this many programs in one set's object.
+inline constexpr size_t kMaxProgramsPerSet = 256;
+
+// Bytes of verifier log buffer per program: 1 MiB, 16 MiB with the full
+// log, and never more than 64 MiB for all `programs` together.
+size_t VerifierLogSize(size_t programs, bool full);
+
 // The kconfig text libbpf takes ("CONFIG_HZ=250\n..."); InvalidArgument for
 // names that are not CONFIG_* or values with a newline.
 absl::StatusOr<std::string> KconfigText(
