@@ -32,6 +32,16 @@ absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
   return api.warden().OpenMap(ref.program_set(), ref.map());
 }
 
+// The same, for element access (Lookup, Update, Delete, Dump): refused for
+// maps whose keys or values are file descriptors.
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMapElements(
+    const ApiContext& api, const v1::MapRef& ref) {
+  auto handle = OpenMap(api, ref);
+  if (!handle.ok()) return handle.status();
+  if (absl::Status s = CheckElementAccess((*handle)->map); !s.ok()) return s;
+  return handle;
+}
+
 // Keys of a request for the audit record, cut after a few.
 template <typename Range, typename KeyOf>
 std::string AuditKeys(const Range& items, KeyOf key_of) {
@@ -119,7 +129,7 @@ grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
                              "Maps.Lookup", DataForAudit(req->key()));
   if (!who.ok()) return ToGrpc(who.status());
-  auto handle = OpenMap(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req->map());
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
   absl::StatusOr<Bytes> key =
@@ -151,7 +161,7 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
       !s.ok()) {
     return audit.Finish(s);
   }
-  auto handle = OpenMap(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req->map());
   if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
   // Every entry is encoded before any is written.
@@ -198,7 +208,7 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
       !s.ok()) {
     return audit.Finish(s);
   }
-  auto handle = OpenMap(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req->map());
   if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
   std::vector<Bytes> encoded;
@@ -244,7 +254,7 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   auto slot = api_->streams().Acquire(who->Principal());
   if (!slot.ok()) return ToGrpc(slot.status());
-  auto handle = OpenMap(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req->map());
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
 
