@@ -45,6 +45,7 @@ v1::AttachmentInfo ToProto(const AttachmentInfo& a) {
   out.set_pinned(a.pinned);
   out.set_link_pin_path(a.link_pin_path);
   out.set_attach_flags(a.attach_flags);
+  out.set_defunct(a.defunct);
   return out;
 }
 

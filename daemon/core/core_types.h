@@ -114,6 +114,9 @@ struct AttachmentInfo {
   bool pinned = false;   // ours only
   std::string link_pin_path;  // ours, when pinned
   uint32_t attach_flags = 0;  // foreign: BPF_F_ALLOW_MULTI etc. from query
+  // Ours, in a listing: the cgroup was removed, so the kernel detached the
+  // program; Detach still releases it.
+  bool defunct = false;
 };
 
 }  // namespace bpfwarden

@@ -1,7 +1,9 @@
 // The Warden's queries on sets and attachments. ListAttachments asks the
 // kernel without holding the Warden's lock.
+#include <filesystem>
 #include <set>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -94,7 +96,13 @@ absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
   absl::StatusOr<std::vector<AttachmentInfo>> seen =
       WithForeignAttachments(OursOn(cgroups), cgroups);
   if (!seen.ok()) return seen.status();
-  return OursThenForeign(OursOn(cgroups), *std::move(seen));
+  std::vector<AttachmentInfo> out =
+      OursThenForeign(OursOn(cgroups), *std::move(seen));
+  for (AttachmentInfo& a : out) {
+    std::error_code ec;
+    a.defunct = a.ours && !std::filesystem::exists(a.cgroup, ec) && !ec;
+  }
+  return out;
 }
 
 }  // namespace bpfwarden
