@@ -134,7 +134,16 @@ grpc::Status AttachmentsService::List(grpc::ServerContext* ctx,
   absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
   if (!who.ok()) return ToGrpc(who.status());
   std::optional<std::string> cgroup;
-  if (!req->cgroup().empty()) cgroup = req->cgroup();
+  if (!req->cgroup().empty()) {
+    // Resolving a path is a look at the host: only for callers the policy
+    // grants some READ, and audited when refused.
+    if (!api_->policy()->GrantsAny(*who, Operation::kRead)) {
+      return ToGrpc(api_->Authorize(*ctx, Operation::kRead, SetResource(""),
+                                    "Attachments.List", req->cgroup())
+                        .status());
+    }
+    cgroup = req->cgroup();
+  }
   absl::StatusOr<std::vector<AttachmentInfo>> all =
       api_->warden().ListAttachments(cgroup);
   if (!all.ok()) return ToGrpc(all.status());

@@ -133,7 +133,8 @@ class Warden {
   // Ours and foreign ones (kernel query over the cgroup attach types) on
   // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
   // ours, plus the foreign ones on every cgroup we have attached to. The
-  // kernel is queried without holding the Warden's lock.
+  // kernel is queried without holding the Warden's lock. `cgroup` is
+  // resolved beneath the cgroup v2 mount (ResolveCgroup2DirBeneath).
   absl::StatusOr<std::vector<AttachmentInfo>> ListAttachments(
       std::optional<std::string> cgroup = std::nullopt) const;
 

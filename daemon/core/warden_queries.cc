@@ -82,7 +82,7 @@ absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
   std::set<std::string> cgroups;
   if (cgroup.has_value()) {
     absl::StatusOr<std::string> path =
-        ResolveCgroup2Dir(*cgroup, options_.cgroup2_mount);
+        ResolveCgroup2DirBeneath(*cgroup, options_.cgroup2_mount);
     if (!path.ok()) return path.status();
     cgroups.insert(*path);
   } else {

@@ -183,6 +183,20 @@ bool Policy::Allows(const Identity& who, Operation op,
   return false;
 }
 
+bool Policy::GrantsAny(const Identity& who, Operation op) const {
+  if (who.IsRoot()) return true;
+  for (const Rule& rule : rules_) {
+    if (std::find(rule.allow.begin(), rule.allow.end(), op) ==
+        rule.allow.end()) {
+      continue;
+    }
+    for (const std::string& principal : rule.principals) {
+      if (PrincipalMatches(principal, who)) return true;
+    }
+  }
+  return false;
+}
+
 absl::Status Policy::Check(const Identity& who, Operation op,
                            const Resource& what,
                            absl::string_view method) const {

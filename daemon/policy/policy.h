@@ -57,6 +57,9 @@ class Policy {
   // unset), any rule for the set grants it, whatever its map glob.
   bool Allows(const Identity& who, Operation op, const Resource& what) const;
 
+  // Whether any rule grants `who` `op` on anything (root: always).
+  bool GrantsAny(const Identity& who, Operation op) const;
+
   // OK, or PERMISSION_DENIED "<method> on <resource>: permission denied".
   absl::Status Check(const Identity& who, Operation op, const Resource& what,
                      absl::string_view method) const;

@@ -19,6 +19,7 @@
 
 namespace {
 
+using bpfwarden::v1::Attachments;
 using bpfwarden::v1::Daemon;
 using bpfwarden::v1::Maps;
 using bpfwarden::v1::Programs;
@@ -56,6 +57,14 @@ int Run(int argc, char** argv) {
     for (const auto& map : resp.maps()) {
       std::cout << map.ref().program_set() << "/" << map.ref().map() << "\n";
     }
+    return Done(s);
+  }
+  if (method == "list-attachments" && argc == 4) {
+    bpfwarden::v1::ListAttachmentsRequest req;
+    req.set_cgroup(argv[3]);
+    bpfwarden::v1::ListAttachmentsResponse resp;
+    grpc::Status s = Attachments::NewStub(channel)->List(&ctx, req, &resp);
+    for (const auto& a : resp.attachments()) std::cout << a.id() << "\n";
     return Done(s);
   }
   if (method == "unload" && argc == 4) {

@@ -208,3 +208,42 @@ TEST_F(UnprivilegedTest, OnlyTheSocketGroupCanConnect) {
 
 }  // namespace
 }  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class PathProbingTest : public UnprivilegedTest {};
+
+// Before the fix, any connected caller had the daemon stat and realpath
+// its string as root and got the error text back ("/root/x: No such file",
+// "/proc/<pid>/fd/N" resolved to another user's file).
+TEST_F(PathProbingTest, AttachmentsListNeverLooksOutsideTheCgroupTree) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-probing");
+  // No grant at all: refused before the path is looked at.
+  RunResult denied = Probe({"list-attachments", "/root"});
+  EXPECT_EQ(denied.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << denied.err;
+  EXPECT_EQ(denied.err.find("root/"), std::string::npos) << denied.err;
+
+  // With a READ grant: only paths beneath the cgroup v2 mount are opened;
+  // the error quotes the caller's own string and nothing else.
+  ASSERT_TRUE(daemon_->Reload(ConfigWithPolicy(kReadCounters)).ok());
+  for (const std::string path :
+       {"/proc/self/fd/0", "/root", "/etc/shadow", "/proc/1/root/etc"}) {
+    RunResult r = Probe({"list-attachments", path});
+    EXPECT_EQ(r.exit_code, Code(grpc::StatusCode::NOT_FOUND)) << r.err;
+    EXPECT_EQ(
+        r.err.rfind(
+            absl::StrCat("cgroup \"", path, "\": no such cgroup under "), 0),
+        0u)
+        << r.err;
+  }
+  RunResult up = Probe({"list-attachments", "../../../etc"});
+  EXPECT_EQ(up.exit_code, Code(grpc::StatusCode::INVALID_ARGUMENT)) << up.err;
+  RunResult ours = Probe({"list-attachments", cgroup_->path()});
+  EXPECT_EQ(ours.exit_code, 0) << ours.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
