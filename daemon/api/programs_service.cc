@@ -2,11 +2,14 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
 #include "daemon/api/grpc_status.h"
+#include "daemon/core/admin_scope.h"
+#include "daemon/core/names.h"
 
 namespace bpfwarden::api {
 namespace {
@@ -16,6 +19,30 @@ using policy::Resource;
 
 Resource SetResource(const std::string& name) {
   return Resource{name, std::nullopt};
+}
+
+// A non-root administrator's limits over `set`, from the policy (whose
+// names were checked when it was loaded); nullopt for root.
+std::optional<std::vector<AdminScope>> ScopesOf(const ApiContext& api,
+                                                const policy::Identity& who,
+                                                const std::string& set) {
+  std::optional<std::vector<policy::AdminLimits>> limits =
+      api.policy()->AdminLimitsFor(who, set);
+  if (!limits.has_value()) return std::nullopt;
+  std::vector<AdminScope> scopes;
+  for (const policy::AdminLimits& l : *limits) {
+    AdminScope& scope = scopes.emplace_back();
+    scope.cgroup_subtree = l.cgroup_subtree;
+    for (const std::string& t : l.program_types) {
+      if (auto type = ParseProgType(t); type.ok())
+        scope.program_types.push_back(*type);
+    }
+    for (const std::string& t : l.attach_types) {
+      if (auto type = ParseCgroupAttachType(t); type.ok())
+        scope.attach_types.push_back(*type);
+    }
+  }
+  return scopes;
 }
 
 }  // namespace
@@ -28,6 +55,8 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Load");
   if (!who.ok()) return ToGrpc(who.status());
   const bool root = who->IsRoot();
+  std::optional<std::vector<AdminScope>> scopes =
+      ScopesOf(*api_, *who, spec.name());
   AuditedCall audit(*std::move(who), "Programs.Load", what);
   // The daemon reads object paths with its own privileges: only root may
   // name files; others upload the object bytes.
@@ -42,6 +71,7 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
   options.object_blobs.assign(req->object_blobs().begin(),
                               req->object_blobs().end());
   options.origin = Origin::kRuntime;
+  options.admin_scopes = std::move(scopes);
   absl::StatusOr<ProgramSetInfo> set = api_->warden().Load(spec, options);
   if (!set.ok()) return audit.Finish(set.status());
   *resp->mutable_program_set() = ToProto(*set);
@@ -92,10 +122,13 @@ grpc::Status AttachmentsService::Attach(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
                              "Attachments.Attach", spec.cgroup());
   if (!who.ok()) return ToGrpc(who.status());
+  std::optional<std::vector<AdminScope>> scopes =
+      ScopesOf(*api_, *who, spec.program_set());
   AuditedCall audit(*std::move(who), "Attachments.Attach", what,
                     absl::StrCat(spec.program(), " -> ", spec.cgroup()));
   absl::StatusOr<AttachmentInfo> attached =
-      api_->warden().Attach(spec, Origin::kRuntime);
+      scopes.has_value() ? api_->warden().AttachScoped(spec, *scopes)
+                         : api_->warden().Attach(spec, Origin::kRuntime);
   if (attached.ok()) *resp->mutable_attachment() = ToProto(*attached);
   return audit.Finish(attached.status());
 }

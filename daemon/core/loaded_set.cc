@@ -158,6 +158,9 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   request.pin_all_maps = spec.pin_all_maps();
   request.replace_maps = options.replace_maps;
   request.want_verifier_log = options.want_verifier_log;
+  if (options.admin_scopes.has_value()) {
+    request.admin_scopes = &*options.admin_scopes;
+  }
   absl::StatusOr<LoadedObject> loaded = LoadSetObject(request);
   if (!loaded.ok()) return loaded.status();
 

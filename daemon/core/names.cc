@@ -116,6 +116,17 @@ std::string ProgTypeName(bpf_prog_type type) {
   return name ? name : absl::StrCat("prog_type_", static_cast<int>(type));
 }
 
+absl::StatusOr<bpf_prog_type> ParseProgType(absl::string_view name) {
+  for (int t = 0;; ++t) {
+    const char* known = libbpf_bpf_prog_type_str(static_cast<bpf_prog_type>(t));
+    if (known == nullptr) break;
+    if (name == known) return static_cast<bpf_prog_type>(t);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown program type \"", absl::CHexEscape(name),
+      "\" (libbpf's names: sock_ops, cgroup_skb, cgroup_sock, ...)"));
+}
+
 absl::StatusOr<bpf_attach_type> ParseCgroupAttachType(absl::string_view name) {
   std::string full(name);
   if (name == "sock_ops") full = "cgroup_sock_ops";

@@ -31,6 +31,10 @@ absl::Status ValidateObjectName(absl::string_view kind, absl::string_view name,
 // supports.
 absl::StatusOr<bpf_attach_type> ParseCgroupAttachType(absl::string_view name);
 
+// A program type by libbpf's name ("sock_ops", "cgroup_skb", ...);
+// InvalidArgument for unknown names.
+absl::StatusOr<bpf_prog_type> ParseProgType(absl::string_view name);
+
 // Every cgroup attach type bpfwarden attaches through bpf_link.
 std::vector<bpf_attach_type> CgroupAttachTypes();
 

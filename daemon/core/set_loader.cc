@@ -310,6 +310,11 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
         absl::StrCat("set ", req.name, ": the object has ", programs,
                      " programs, more than ", kMaxProgramsPerSet));
   }
+  if (req.admin_scopes != nullptr) {
+    if (absl::Status s = CheckProgramTypes(*req.admin_scopes, obj); !s.ok()) {
+      return s;
+    }
+  }
   std::vector<ProgramLog> logs;
   const size_t log_size = VerifierLogSize(programs, req.want_verifier_log);
   bpf_object__for_each_program(prog, obj) {

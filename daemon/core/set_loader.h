@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "daemon/core/admin_scope.h"
 #include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
@@ -24,6 +25,9 @@ struct SetLoadRequest {
   bool pin_all_maps = false;
   bool replace_maps = false;
   bool want_verifier_log = false;
+  // A non-root administrator's limits: the object's program types are
+  // checked against them before anything is loaded. Null: no limits.
+  const std::vector<AdminScope>* admin_scopes = nullptr;
 };
 
 struct LoadedObject {

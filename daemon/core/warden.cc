@@ -209,6 +209,25 @@ absl::StatusOr<AttachmentInfo> Warden::Attach(const v1::Attachment& spec,
   return info;
 }
 
+absl::StatusOr<AttachmentInfo> Warden::AttachScoped(
+    const v1::Attachment& spec, const std::vector<AdminScope>& scopes) {
+  absl::StatusOr<std::string> cgroup =
+      ResolveCgroup2DirBeneath(spec.cgroup(), options_.cgroup2_mount);
+  if (!cgroup.ok()) return cgroup.status();
+  v1::Attachment beneath = spec;
+  beneath.set_cgroup(*cgroup);
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  absl::StatusOr<ResolvedAttachment> r = ResolveLocked(beneath);
+  if (!r.ok()) return r.status();
+  absl::Status allowed =
+      CheckAttachScope(scopes, r->type, r->cgroup, options_.cgroup2_mount);
+  if (!allowed.ok()) return allowed;
+  absl::StatusOr<AttachmentInfo> info = AttachLocked(beneath, Origin::kRuntime);
+  if (info.ok()) PersistOrLogLocked();
+  return info;
+}
+
 absl::StatusOr<AttachmentInfo> Warden::AttachLocked(const v1::Attachment& spec,
                                                     Origin origin) {
   if (absl::Status s = CheckRunning(); !s.ok()) return s;

@@ -116,6 +116,12 @@ class Warden {
   // Attachments. `origin` tells config items from runtime ones.
   absl::StatusOr<AttachmentInfo> Attach(const v1::Attachment& spec,
                                         Origin origin = Origin::kRuntime);
+  // A runtime attachment by a non-root administrator: the cgroup is resolved
+  // beneath the cgroup v2 mount only, and the attach type and cgroup must
+  // fit one of `scopes` (PermissionDenied otherwise), checked before
+  // anything is attached.
+  absl::StatusOr<AttachmentInfo> AttachScoped(
+      const v1::Attachment& spec, const std::vector<AdminScope>& scopes);
   // FailedPrecondition for an attachment from the configuration, as Unload.
   // The attachment is forgotten even when its release fails; the result
   // then says whether its link stayed attached.

@@ -10,7 +10,9 @@
 //   api_probe SOCKET dump SET MAP
 //   api_probe SOCKET list-maps
 //   api_probe SOCKET unload SET
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "grpcpp/create_channel.h"
@@ -57,6 +59,26 @@ int Run(int argc, char** argv) {
     for (const auto& map : resp.maps()) {
       std::cout << map.ref().program_set() << "/" << map.ref().map() << "\n";
     }
+    return Done(s);
+  }
+  if (method == "load" && argc == 5) {  // NAME OBJECT: uploads the bytes
+    std::ifstream in(argv[4], std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    bpfwarden::v1::LoadRequest req;
+    req.mutable_program_set()->set_name(argv[3]);
+    req.add_object_blobs(bytes.str());
+    bpfwarden::v1::LoadResponse resp;
+    return Done(Programs::NewStub(channel)->Load(&ctx, req, &resp));
+  }
+  if (method == "attach" && argc == 6) {  // SET PROGRAM CGROUP
+    bpfwarden::v1::AttachRequest req;
+    req.mutable_attachment()->set_program_set(argv[3]);
+    req.mutable_attachment()->set_program(argv[4]);
+    req.mutable_attachment()->set_cgroup(argv[5]);
+    bpfwarden::v1::AttachResponse resp;
+    grpc::Status s = Attachments::NewStub(channel)->Attach(&ctx, req, &resp);
+    if (s.ok()) std::cout << resp.attachment().id() << "\n";
     return Done(s);
   }
   if (method == "list-attachments" && argc == 4) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -243,6 +244,88 @@ TEST_F(PathProbingTest, AttachmentsListNeverLooksOutsideTheCgroupTree) {
   EXPECT_EQ(up.exit_code, Code(grpc::StatusCode::INVALID_ARGUMENT)) << up.err;
   RunResult ours = Probe({"list-attachments", cgroup_->path()});
   EXPECT_EQ(ours.exit_code, 0) << ours.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class LimitedAdminTest : public UnprivilegedTest {
+ protected:
+  // `runfile` copied where nobody can read it.
+  std::string Readable(const std::string& runfile) {
+    const std::string path = work_->path() + "/" +
+                             std::filesystem::path(runfile).filename().string();
+    std::filesystem::copy_file(
+        Runfile(runfile), path,
+        std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::permissions(path, std::filesystem::perms(0644));
+    return path;
+  }
+};
+
+// Before the fix an ADMIN rule for a non-root principal could not be
+// limited: nobody could load cgroup/connect4 or sysctl programs and attach
+// them to the root cgroup.
+TEST_F(LimitedAdminTest, NonRootAdminStaysWithinItsTypesAndSubtree) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-limited-admin");
+  // Without limits the policy is refused, saying why.
+  const std::string unlimited = R"pb(
+    policy {
+      program_set: "team-*"
+      map: "*"
+      principals: "uid:65534"
+      allow: ADMIN
+    }
+  )pb";
+  ASSERT_TRUE(daemon_
+                  ->Reload(ConfigWithPolicy(unlimited),
+                           "policy reload refused, keeping the running policy")
+                  .ok());
+  EXPECT_NE(daemon_->Log().find("ADMIN for a non-root principal needs "
+                                "program_types, attach_types and "
+                                "cgroup_subtree"),
+            std::string::npos);
+
+  const std::string limited = absl::StrCat(
+      "policy { program_set: \"team-*\" map: \"*\" principals: "
+      "\"uid:65534\" allow: ADMIN program_types: \"sock_ops\" "
+      "attach_types: \"cgroup_sock_ops\" cgroup_subtree: \"",
+      cgroup_->path(), "\" }");
+  ASSERT_TRUE(daemon_->Reload(ConfigWithPolicy(limited)).ok());
+  const std::string sockops = Readable("bpf/bpfwarden.bpf.o");
+  const std::string hooks = Readable("tests/core/core_hooks.bpf.o");
+
+  // Another program type: refused before anything is loaded.
+  RunResult other = Probe({"load", "team-b", hooks});
+  EXPECT_EQ(other.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << other.err;
+  EXPECT_NE(other.err.find("a type the policy does not allow"),
+            std::string::npos)
+      << other.err;
+
+  RunResult load = Probe({"load", "team-a", sockops});
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  // Outside its subtree: the root of the hierarchy, and a way up.
+  RunResult root = Probe({"attach", "team-a", "tcp_stats_sockops", "/"});
+  EXPECT_EQ(root.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << root.err;
+  RunResult up =
+      Probe({"attach", "team-a", "tcp_stats_sockops", cgroup_->path() + "/.."});
+  EXPECT_EQ(up.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED)) << up.err;
+  // A set outside the rule's glob.
+  RunResult foreign =
+      Probe({"attach", kSet, "tcp_stats_sockops", cgroup_->path()});
+  EXPECT_EQ(foreign.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED));
+  // Within: attached.
+  RunResult inside =
+      Probe({"attach", "team-a", "tcp_stats_sockops", cgroup_->path()});
+  EXPECT_EQ(inside.exit_code, 0) << inside.err;
+  RunResult unload = Probe({"unload", "team-a"});
+  EXPECT_EQ(unload.exit_code, 0) << unload.err;
 }
 
 }  // namespace
