@@ -10,10 +10,23 @@
 //   api_probe SOCKET dump SET MAP
 //   api_probe SOCKET list-maps
 //   api_probe SOCKET unload SET
+//   api_probe SOCKET load NAME OBJECT        (uploads the object's bytes)
+//   api_probe SOCKET attach SET PROGRAM CGROUP
+//   api_probe SOCKET list-attachments CGROUP
+//   api_probe SOCKET hold N SECONDS          (N raw connections; prints how
+//                                             many the daemon closed)
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -60,6 +73,30 @@ int Run(int argc, char** argv) {
       std::cout << map.ref().program_set() << "/" << map.ref().map() << "\n";
     }
     return Done(s);
+  }
+  if (method == "hold" && argc == 5) {  // N SECONDS: raw connections
+    std::vector<int> fds;
+    for (int i = 0; i < std::atoi(argv[3]); ++i) {
+      int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", argv[1]);
+      if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+        close(fd);
+        continue;
+      }
+      fds.push_back(fd);
+    }
+    sleep(1);
+    int closed = 0;
+    for (int fd : fds) {
+      pollfd p = {fd, POLLRDHUP, 0};
+      if (poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP))) ++closed;
+    }
+    std::cout << "open=" << fds.size() - closed << " closed=" << closed
+              << std::endl;
+    sleep(std::atoi(argv[4]));
+    return 0;
   }
   if (method == "load" && argc == 5) {  // NAME OBJECT: uploads the bytes
     std::ifstream in(argv[4], std::ios::binary);

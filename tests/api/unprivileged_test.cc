@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/api_fixture.h"
@@ -326,6 +328,46 @@ TEST_F(LimitedAdminTest, NonRootAdminStaysWithinItsTypesAndSubtree) {
   EXPECT_EQ(inside.exit_code, 0) << inside.err;
   RunResult unload = Probe({"unload", "team-a"});
   EXPECT_EQ(unload.exit_code, 0) << unload.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class ConnectionCapsTest : public UnprivilegedTest {};
+
+// Before the fix a member of the socket's group with no grants could hold
+// about 1,000 silent connections and exhaust the daemon's descriptors.
+TEST_F(ConnectionCapsTest, ConnectionsPastTheCapAreRefusedRootStillGetsIn) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  extra_flags_ = {"--api_max_connections_per_uid=4",
+                  "--api_max_connections=64"};
+  StartDaemon("api-conncap", kReadCounters);
+  RunResult held;
+  std::thread hold([&] { held = Probe({"hold", "10", "3"}); });
+  absl::SleepFor(absl::Milliseconds(1500));
+  // Root, on a fresh connection, while nobody holds its cap.
+  auto root = v1::Daemon::NewStub(grpc::CreateChannel(
+      "unix:" + daemon_->socket_path(), grpc::InsecureChannelCredentials()));
+  v1::StatusResponse resp;
+  EXPECT_TRUE(root->Status(Ctx().get(), v1::StatusRequest(), &resp).ok());
+  // Nobody cannot open a fifth.
+  RunResult fifth = Probe({"status"});
+  EXPECT_EQ(fifth.exit_code, Code(grpc::StatusCode::UNAVAILABLE)) << fifth.err;
+  hold.join();
+  EXPECT_EQ(held.out, "open=4 closed=6\n") << held.err;
+  // Once they are closed, nobody is served again; the daemon kept serving.
+  RunResult again;
+  for (int i = 0; i < 50; ++i) {
+    again = Probe({"status"});
+    if (again.exit_code == 0) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(daemon_->Log().find("api: refusing a connection from uid:65534"),
+            std::string::npos);
 }
 
 }  // namespace
