@@ -94,6 +94,12 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
                                                   const LoadOptions& options) {
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   if (absl::Status s = ValidateSetName(spec.name()); !s.ok()) return s;
+  if (options.origin == Origin::kRuntime &&
+      config_set_names_.count(spec.name())) {
+    return DeclaredInConfig(absl::StrCat(
+        "program set ", spec.name(),
+        " (a runtime load may not take the name of a configured set)"));
+  }
   if (sets_.count(spec.name())) {
     return absl::AlreadyExistsError(
         absl::StrCat("program set ", spec.name(),

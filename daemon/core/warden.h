@@ -185,6 +185,9 @@ class Warden {
   absl::StatusOr<ResolvedAttachment> ResolveLocked(
       const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status CheckRunning() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Records the names `config` declares (config_set_names_).
+  void NoteConfigSetsLocked(const v1::Config& config)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   static absl::Status ShuttingDown();
   // FailedPrecondition naming `what` and the configuration directory.
   absl::Status DeclaredInConfig(const std::string& what) const;
@@ -225,6 +228,8 @@ class Warden {
       ABSL_GUARDED_BY(mu_);
   // Pinned links the state file knows (id -> spec), for adoption at Attach.
   std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);
+  // Set names the configuration declares: a runtime load may not take one.
+  std::set<std::string> config_set_names_ ABSL_GUARDED_BY(mu_);
 
   // The map data path's own state: the loaded sets' map handles as
   // published, and whether Shutdown closed them. Never held while waiting

@@ -129,5 +129,29 @@ TEST_F(NarrowQueriesTest, RemovedCgroupLeavesListAndDetachWorking) {
   EXPECT_TRUE(warden_->Detach(kept->id).ok());
 }
 
+// Before the fix, a runtime set loaded while the configured set of that name
+// had failed took its place, and SIGHUP then kept it as if configured.
+TEST_F(NarrowQueriesTest, RuntimeSetCannotTakeAConfiguredName) {
+  v1::Config config;
+  v1::ProgramSet* broken = config.add_program_sets();
+  broken->set_name("configured");
+  broken->add_objects("/nonexistent/x.bpf.o");
+  EXPECT_FALSE(warden_->Start(config).ok());  // the configured set failed
+  EXPECT_THAT(warden_->Load(BuiltinSet("configured")),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "may not take the name of a configured set"));
+  EXPECT_THAT(warden_->GetSet("configured"),
+              StatusIs(absl::StatusCode::kNotFound));
+  // A runtime set whose name the configuration takes later stays runtime,
+  // and the reload says why the configured one is missing.
+  ASSERT_TRUE(warden_->Load(BuiltinSet("later")).ok());
+  config.clear_program_sets();
+  *config.add_program_sets() = BuiltinSet("later");
+  EXPECT_THAT(warden_->Reconcile(config),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "a set loaded at run time holds the name"));
+  EXPECT_TRUE(warden_->Unload("later").ok());
+}
+
 }  // namespace
 }  // namespace bpfwarden::testing
