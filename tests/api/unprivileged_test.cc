@@ -372,3 +372,36 @@ TEST_F(ConnectionCapsTest, ConnectionsPastTheCapAreRefusedRootStillGetsIn) {
 
 }  // namespace
 }  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class PeerGroupsTest : public UnprivilegedTest {};
+
+// Groups come from the peer's live credentials (SO_PEERGROUPS). Before the
+// fix they came from the group database, where nobody is in no group 4242:
+// a process holding 4242 was refused, and one that dropped a group kept
+// its grants.
+TEST_F(PeerGroupsTest, GroupsAreThePeersLiveGroups) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-peergroups", R"pb(
+    policy {
+      program_set: "bpfwarden"
+      map: "tcp_tune_counters"
+      principals: "group:4242"
+      allow: READ
+    }
+  )pb");
+  ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
+  const Credentials with = {kNobody, kNobody, {kNobody, 4242}};
+  RunResult in =
+      Probe({"lookup", kSet, "tcp_tune_counters", R"({"rule_id":1})"}, with);
+  EXPECT_EQ(in.exit_code, 0) << in.err;
+  RunResult out =
+      Probe({"lookup", kSet, "tcp_tune_counters", R"({"rule_id":1})"});
+  EXPECT_EQ(out.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << out.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
