@@ -29,7 +29,15 @@ Resource ResourceOf(const v1::MapRef& ref) {
 // The map's handle as the core holds it (no lock a Load holds).
 absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
     const ApiContext& api, const v1::MapRef& ref) {
-  return api.warden().OpenMap(ref.program_set(), ref.map());
+  auto handle = api.warden().OpenMap(ref.program_set(), ref.map());
+  // The core's message lists the set's maps: not for a caller who may read
+  // only some of them.
+  if (absl::IsNotFound(handle.status())) {
+    return absl::NotFoundError(absl::StrCat("program set ", ref.program_set(),
+                                            " has no map ", ref.map(),
+                                            " (or no such set is loaded)"));
+  }
+  return handle;
 }
 
 // The same, for element access (Lookup, Update, Delete, Dump): refused for

@@ -45,6 +45,26 @@ std::optional<std::vector<AdminScope>> ScopesOf(const ApiContext& api,
   return scopes;
 }
 
+// What `who` may see of `set`: everything with ADMIN on it; otherwise only
+// the maps it may read, and no pin paths, object paths or verifier log.
+ProgramSetInfo VisiblePart(const ApiContext& api, const policy::Identity& who,
+                           ProgramSetInfo set) {
+  if (api.Allows(who, Operation::kAdmin, SetResource(set.name))) return set;
+  std::vector<MapInfo> readable;
+  for (MapInfo& map : set.maps) {
+    if (!api.Allows(who, Operation::kRead, Resource{set.name, map.name})) {
+      continue;
+    }
+    map.pin_path.clear();
+    readable.push_back(std::move(map));
+  }
+  set.maps = std::move(readable);
+  set.pin_dir.clear();
+  set.objects.clear();
+  set.verifier_log.clear();
+  return set;
+}
+
 }  // namespace
 
 grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
@@ -96,7 +116,7 @@ grpc::Status ProgramsService::List(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   for (const ProgramSetInfo& set : api_->warden().ListSets()) {
     if (api_->Allows(*who, Operation::kRead, SetResource(set.name))) {
-      *resp->add_program_sets() = ToProto(set);
+      *resp->add_program_sets() = ToProto(VisiblePart(*api_, *who, set));
     }
   }
   return grpc::Status::OK;
@@ -110,7 +130,7 @@ grpc::Status ProgramsService::Get(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   absl::StatusOr<ProgramSetInfo> set = api_->warden().GetSet(req->name());
   if (!set.ok()) return ToGrpc(set.status());
-  *resp = ToProto(*set);
+  *resp = ToProto(VisiblePart(*api_, *who, *std::move(set)));
   return grpc::Status::OK;
 }
 

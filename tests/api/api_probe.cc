@@ -13,6 +13,7 @@
 //   api_probe SOCKET load NAME OBJECT        (uploads the object's bytes)
 //   api_probe SOCKET attach SET PROGRAM CGROUP
 //   api_probe SOCKET list-attachments CGROUP
+//   api_probe SOCKET get-set SET              (the ProgramSetInfo as text)
 //   api_probe SOCKET hold N SECONDS          (N raw connections; prints how
 //                                             many the daemon closed)
 #include <poll.h>
@@ -72,6 +73,14 @@ int Run(int argc, char** argv) {
     for (const auto& map : resp.maps()) {
       std::cout << map.ref().program_set() << "/" << map.ref().map() << "\n";
     }
+    return Done(s);
+  }
+  if (method == "get-set" && argc == 4) {  // maps and paths, one a line
+    bpfwarden::v1::GetProgramSetRequest req;
+    req.set_name(argv[3]);
+    bpfwarden::v1::ProgramSetInfo resp;
+    grpc::Status s = Programs::NewStub(channel)->Get(&ctx, req, &resp);
+    std::cout << resp.DebugString();
     return Done(s);
   }
   if (method == "hold" && argc == 5) {  // N SECONDS: raw connections

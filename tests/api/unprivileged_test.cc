@@ -405,3 +405,29 @@ TEST_F(PeerGroupsTest, GroupsAreThePeersLiveGroups) {
 
 }  // namespace
 }  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class InformationLeaksTest : public UnprivilegedTest {};
+
+// Before the fix READ on one map showed every map of the set, its pin
+// paths and its verifier log, and a missing map's error listed them all.
+TEST_F(InformationLeaksTest, ACallerSeesOnlyWhatItMayRead) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-leaks", kReadCounters);  // READ on tcp_tune_*
+  RunResult set = Probe({"get-set", kSet});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_NE(set.out.find(R"(maps: "tcp_tune_counters")"), std::string::npos)
+      << set.out;
+  EXPECT_EQ(set.out.find(R"(maps: "tcp_stats")"), std::string::npos) << set.out;
+  EXPECT_EQ(set.out.find("pin_path"), std::string::npos) << set.out;
+  RunResult missing =
+      Probe({"lookup", kSet, "tcp_tune_nope", R"({"rule_id":1})"});
+  EXPECT_EQ(missing.exit_code, Code(grpc::StatusCode::NOT_FOUND))
+      << missing.err;
+  EXPECT_EQ(missing.err.find("tcp_stats"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
