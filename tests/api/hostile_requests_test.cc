@@ -57,9 +57,10 @@ TEST_F(HostileRequestsTest, OversizedJsonIsRefusedBeforeParsing) {
   }
   const int64_t grown = ProcStatusKib(daemon_->pid(), "VmHWM") - before;
   // The stated bound: 4 requests of 15 MiB, each held by gRPC and
-  // protobuf, and nothing more.
+  // protobuf (about 210 MiB measured), and nothing more. Parsed, they took
+  // 1.2 GiB.
   std::cout << "peak RSS grew by " << grown << " KiB\n";
-  EXPECT_LT(grown, 256 << 10) << "peak RSS grew by " << grown << " KiB";
+  EXPECT_LT(grown, 512 << 10) << "peak RSS grew by " << grown << " KiB";
   std::string value;
   EXPECT_TRUE(
       Update("tcp_tune_counters", R"({"rule_id":1})", R"({"matched":1})").ok());
