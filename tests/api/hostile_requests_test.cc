@@ -11,6 +11,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "tests/api/api_fixture.h"
 #include "tests/testing/status_matchers.h"
 
@@ -92,6 +95,34 @@ TEST_F(HostileRequestsTest, FdMapElementsAreRefused) {
   *get.mutable_map() = req.map();
   v1::MapInfo info;
   EXPECT_TRUE(maps_->Get(Ctx().get(), get, &info).ok());
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+// Before the fix a connection, and the identity taken at its accept, lived
+// for ever. Now the daemon closes it politely at --api_max_connection_age:
+// the client's channel goes idle and reconnects (a fresh identity) on the
+// next call.
+TEST_F(HostileRequestsTest, ConnectionsAreClosedAtTheirMaximumAge) {
+  extra_flags_ = {"--api_max_connection_age=1s"};
+  StartDaemon("api-conn-age");
+  auto channel = grpc::CreateChannel("unix:" + daemon_->socket_path(),
+                                     grpc::InsecureChannelCredentials());
+  auto stub = v1::Daemon::NewStub(channel);
+  v1::StatusResponse resp;
+  ASSERT_TRUE(stub->Status(Ctx().get(), v1::StatusRequest(), &resp).ok());
+  EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
+  bool closed = false;
+  for (int i = 0; i < 100 && !closed; ++i) {  // age 1 s, grace: none needed
+    absl::SleepFor(absl::Milliseconds(100));
+    closed = channel->GetState(false) != GRPC_CHANNEL_READY;
+  }
+  EXPECT_TRUE(closed) << "the connection outlived its maximum age";
+  EXPECT_TRUE(stub->Status(Ctx().get(), v1::StatusRequest(), &resp).ok());
 }
 
 }  // namespace
