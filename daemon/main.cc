@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "daemon/api/server.h"
 #include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
@@ -56,6 +57,15 @@ ABSL_FLAG(int, api_max_message_bytes, 16 << 20,
           "largest API request or response");
 ABSL_FLAG(int, api_max_batch, 1024, "most entries in one Update or Delete");
 ABSL_FLAG(int, api_max_threads, 64, "most threads serving API calls");
+ABSL_FLAG(int, api_max_connections, 512,
+          "most open API connections of non-root callers together");
+ABSL_FLAG(int, api_max_connections_per_uid, 32,
+          "most open API connections of one non-root uid");
+ABSL_FLAG(absl::Duration, api_max_connection_age, absl::Hours(1),
+          "connections are closed politely at this age (the caller's "
+          "identity is taken again on reconnect)");
+ABSL_FLAG(absl::Duration, api_max_connection_idle, absl::Minutes(5),
+          "idle connections are closed after this long");
 ABSL_FLAG(int, api_max_streams_per_caller, 8,
           "most Dump streams one uid or certificate may hold at once");
 
@@ -107,6 +117,14 @@ absl::StatusOr<api::ApiServerOptions> ApiServerOptionsFromFlags() {
   options.limits.max_streams_per_principal =
       std::max(1, absl::GetFlag(FLAGS_api_max_streams_per_caller));
   options.max_threads = std::max(4, absl::GetFlag(FLAGS_api_max_threads));
+  options.connections.total =
+      std::max(1, absl::GetFlag(FLAGS_api_max_connections));
+  options.connections.per_uid =
+      std::max(1, absl::GetFlag(FLAGS_api_max_connections_per_uid));
+  options.max_connection_age =
+      std::max(absl::Seconds(1), absl::GetFlag(FLAGS_api_max_connection_age));
+  options.max_connection_idle =
+      std::max(absl::Seconds(1), absl::GetFlag(FLAGS_api_max_connection_idle));
   return options;
 }
 

@@ -1,5 +1,7 @@
 #include "daemon/api/api_context.h"
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "daemon/api/caller.h"
 
 namespace bpfwarden::api {
@@ -44,7 +46,18 @@ absl::StatusOr<policy::Identity> ApiContext::Authorize(
   }
   absl::Status allowed = policy()->Check(*who, op, what, method);
   if (!allowed.ok()) {
-    policy::Audit({&*who, method, &what, keys, allowed});
+    uint64_t suppressed = 0;
+    if (denials_.Admit(who->Principal(), absl::Now(), &suppressed)) {
+      // The record's own result stays the caller's; the count rides along.
+      absl::Status recorded = allowed;
+      if (suppressed > 0) {
+        recorded = absl::Status(
+            allowed.code(),
+            absl::StrCat(allowed.message(), " (", suppressed,
+                         " more denials of this principal suppressed)"));
+      }
+      policy::Audit({&*who, method, &what, keys, recorded});
+    }
     return allowed;
   }
   return who;

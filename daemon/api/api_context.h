@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "daemon/api/denial_limit.h"
 #include "daemon/api/peer_registry.h"
 #include "daemon/api/stream_slots.h"
 #include "daemon/core/warden.h"
@@ -77,6 +78,9 @@ class ApiContext {
   const ApiLimits limits_;
   const absl::Time started_;
   PeerRegistry peers_;
+  // Denial records per principal (Authorize is const: the limit is not
+  // part of the context's state).
+  mutable DenialLimit denials_;
   StreamSlots streams_;
   UnitAttacher attach_unit_;
 

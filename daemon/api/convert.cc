@@ -47,6 +47,7 @@ v1::AttachmentInfo ToProto(const AttachmentInfo& a) {
   out.set_attach_flags(a.attach_flags);
   out.set_unit(a.unit);
   out.set_waiting(a.waiting);
+  out.set_defunct(a.defunct);
   return out;
 }
 

@@ -1,5 +1,8 @@
 #include "daemon/api/map_data.h"
 
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
 #include "absl/strings/str_cat.h"
 #include "daemon/btf/json.h"
 #include "daemon/policy/audit.h"
@@ -27,7 +30,40 @@ absl::Status WithPath(const absl::Status& status, Side side,
   return absl::Status(status.code(), absl::StrCat(path, message));
 }
 
+bool HoldsFileDescriptors(uint32_t type) {
+  switch (type) {
+    case BPF_MAP_TYPE_PROG_ARRAY:
+    case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+    case BPF_MAP_TYPE_CGROUP_ARRAY:
+    case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+    case BPF_MAP_TYPE_HASH_OF_MAPS:
+    case BPF_MAP_TYPE_SOCKMAP:
+    case BPF_MAP_TYPE_SOCKHASH:
+    case BPF_MAP_TYPE_XSKMAP:
+    case BPF_MAP_TYPE_REUSEPORT_SOCKARRAY:
+    case BPF_MAP_TYPE_SK_STORAGE:
+    case BPF_MAP_TYPE_INODE_STORAGE:
+    case BPF_MAP_TYPE_TASK_STORAGE:
+    case 32:  // BPF_MAP_TYPE_CGRP_STORAGE (6.2)
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+absl::Status CheckElementAccess(const TypedMap& map) {
+  if (!HoldsFileDescriptors(map.info().type)) return absl::OkStatus();
+  const char* type =
+      libbpf_bpf_map_type_str(static_cast<bpf_map_type>(map.info().type));
+  return absl::FailedPreconditionError(absl::StrCat(
+      "map ", map.label(), " is a ", type ? type : "file descriptor",
+      " map: its keys or values are file descriptors, which would be the "
+      "daemon's own; the API does not read or write its elements"));
+}
+
+size_t MaxJsonBytes(size_t raw_size) { return 64 * raw_size + 4096; }
 
 absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
                                   Side side, bool zero_fill,
@@ -43,6 +79,15 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
       return Bytes(raw.begin(), raw.end());
     }
     case v1::Data::kJson: {
+      // Checked before parsing: a hostile request costs no more memory than
+      // the map's own layout justifies.
+      const size_t bound = MaxJsonBytes(SideSize(map, side));
+      if (data.json().size() > bound) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            path, ": ", data.json().size(), " bytes of JSON for a ",
+            SideName(side), " of ", SideSize(map, side), " bytes; at most ",
+            bound, " are accepted"));
+      }
       absl::StatusOr<Json> json = ParseJson(data.json(), path);
       if (!json.ok()) return json.status();
       DecodeOptions options;

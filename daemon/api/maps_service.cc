@@ -29,7 +29,25 @@ Resource ResourceOf(const v1::MapRef& ref) {
 // The map's handle as the core holds it (no lock a Load holds).
 absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
     const ApiContext& api, const v1::MapRef& ref) {
-  return api.warden().OpenMap(ref.program_set(), ref.map());
+  auto handle = api.warden().OpenMap(ref.program_set(), ref.map());
+  // The core's message lists the set's maps: not for a caller who may read
+  // only some of them.
+  if (absl::IsNotFound(handle.status())) {
+    return absl::NotFoundError(absl::StrCat("program set ", ref.program_set(),
+                                            " has no map ", ref.map(),
+                                            " (or no such set is loaded)"));
+  }
+  return handle;
+}
+
+// The same, for element access (Lookup, Update, Delete, Dump): refused for
+// maps whose keys or values are file descriptors.
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMapElements(
+    const ApiContext& api, const v1::MapRef& ref) {
+  auto handle = OpenMap(api, ref);
+  if (!handle.ok()) return handle.status();
+  if (absl::Status s = CheckElementAccess((*handle)->map); !s.ok()) return s;
+  return handle;
 }
 
 // Keys of a request for the audit record, cut after a few.
@@ -119,7 +137,7 @@ grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
                              "Maps.Lookup", DataForAudit(req->key()));
   if (!who.ok()) return ToGrpc(who.status());
-  auto handle = OpenMap(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req->map());
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
   absl::StatusOr<Bytes> key =
@@ -151,7 +169,7 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
       !s.ok()) {
     return audit.Finish(s);
   }
-  auto handle = OpenMap(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req->map());
   if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
   // Every entry is encoded before any is written.
@@ -198,7 +216,7 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
       !s.ok()) {
     return audit.Finish(s);
   }
-  auto handle = OpenMap(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req->map());
   if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
   std::vector<Bytes> encoded;
@@ -244,7 +262,7 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   auto slot = api_->streams().Acquire(who->Principal());
   if (!slot.ok()) return ToGrpc(slot.status());
-  auto handle = OpenMap(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req->map());
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
 

@@ -24,6 +24,26 @@ std::optional<policy::Identity> PeerRegistry::Lookup(int fd) const {
   return it->second.who;
 }
 
+PeerRegistry::Live PeerRegistry::CountLive(uid_t uid) {
+  Live live;
+  absl::MutexLock lock(&mu_);
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    struct stat st {};
+    if (fstat(it->first, &st) != 0 || st.st_dev != it->second.dev ||
+        st.st_ino != it->second.ino) {
+      it = entries_.erase(it);
+      continue;
+    }
+    ++live.total;
+    const policy::Identity& who = it->second.who;
+    if (who.kind == policy::Identity::Kind::kUnix && who.uid == uid) {
+      ++live.of_uid;
+    }
+    ++it;
+  }
+  return live;
+}
+
 size_t PeerRegistry::size() const {
   absl::MutexLock lock(&mu_);
   return entries_.size();

@@ -31,6 +31,13 @@ class PeerRegistry {
   // Fails closed (returns false) if fstat fails.
   bool Register(int fd, policy::Identity who);
   std::optional<policy::Identity> Lookup(int fd) const;
+  // Connections still open: all of them, and those of `uid`. Entries whose
+  // fd no longer is the registered socket are dropped on the way.
+  struct Live {
+    size_t total = 0;
+    size_t of_uid = 0;
+  };
+  Live CountLive(uid_t uid);
   size_t size() const;
 
  private:

@@ -2,11 +2,14 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
 #include "daemon/api/grpc_status.h"
+#include "daemon/core/admin_scope.h"
+#include "daemon/core/names.h"
 
 namespace bpfwarden::api {
 namespace {
@@ -16,6 +19,68 @@ using policy::Resource;
 
 Resource SetResource(const std::string& name) {
   return Resource{name, std::nullopt};
+}
+
+// A non-root administrator's limits over `set`, from the policy (whose
+// names were checked when it was loaded); nullopt for root.
+std::optional<std::vector<AdminScope>> ScopesOf(const ApiContext& api,
+                                                const policy::Identity& who,
+                                                const std::string& set) {
+  std::optional<std::vector<policy::AdminLimits>> limits =
+      api.policy()->AdminLimitsFor(who, set);
+  if (!limits.has_value()) return std::nullopt;
+  std::vector<AdminScope> scopes;
+  for (const policy::AdminLimits& l : *limits) {
+    AdminScope& scope = scopes.emplace_back();
+    scope.cgroup_subtree = l.cgroup_subtree;
+    for (const std::string& t : l.program_types) {
+      if (auto type = ParseProgType(t); type.ok())
+        scope.program_types.push_back(*type);
+    }
+    for (const std::string& t : l.attach_types) {
+      if (auto type = ParseCgroupAttachType(t); type.ok())
+        scope.attach_types.push_back(*type);
+    }
+  }
+  return scopes;
+}
+
+// What `who` may see of `set`: everything with ADMIN on it; otherwise only
+// the maps it may read, and no pin paths, object paths or verifier log.
+ProgramSetInfo VisiblePart(const ApiContext& api, const policy::Identity& who,
+                           ProgramSetInfo set) {
+  if (api.Allows(who, Operation::kAdmin, SetResource(set.name))) return set;
+  std::vector<MapInfo> readable;
+  for (MapInfo& map : set.maps) {
+    if (!api.Allows(who, Operation::kRead, Resource{set.name, map.name})) {
+      continue;
+    }
+    map.pin_path.clear();
+    readable.push_back(std::move(map));
+  }
+  set.maps = std::move(readable);
+  set.pin_dir.clear();
+  set.objects.clear();
+  set.verifier_log.clear();
+  return set;
+}
+
+// An attachment by systemd unit, through the systemd adapter. A unit's
+// cgroup is known only once it runs, so an administrator limited to a
+// cgroup subtree may not attach by unit.
+absl::StatusOr<AttachmentInfo> AttachUnit(ApiContext& api,
+                                          const v1::Attachment& spec,
+                                          bool scoped) {
+  if (scoped) {
+    return absl::PermissionDeniedError(
+        "Attachments.Attach: an ADMIN rule limited to a cgroup subtree does "
+        "not cover attaching by systemd unit");
+  }
+  if (!api.attach_unit()) {
+    return absl::FailedPreconditionError(
+        "attaching by unit needs the systemd bus (--systemd_bus)");
+  }
+  return api.attach_unit()(spec);
 }
 
 }  // namespace
@@ -28,6 +93,8 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Load");
   if (!who.ok()) return ToGrpc(who.status());
   const bool root = who->IsRoot();
+  std::optional<std::vector<AdminScope>> scopes =
+      ScopesOf(*api_, *who, spec.name());
   AuditedCall audit(*std::move(who), "Programs.Load", what);
   // The daemon reads object paths with its own privileges: only root may
   // name files; others upload the object bytes.
@@ -42,6 +109,7 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
   options.object_blobs.assign(req->object_blobs().begin(),
                               req->object_blobs().end());
   options.origin = Origin::kRuntime;
+  options.admin_scopes = std::move(scopes);
   absl::StatusOr<ProgramSetInfo> set = api_->warden().Load(spec, options);
   if (!set.ok()) return audit.Finish(set.status());
   *resp->mutable_program_set() = ToProto(*set);
@@ -66,7 +134,7 @@ grpc::Status ProgramsService::List(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   for (const ProgramSetInfo& set : api_->warden().ListSets()) {
     if (api_->Allows(*who, Operation::kRead, SetResource(set.name))) {
-      *resp->add_program_sets() = ToProto(set);
+      *resp->add_program_sets() = ToProto(VisiblePart(*api_, *who, set));
     }
   }
   return grpc::Status::OK;
@@ -80,7 +148,7 @@ grpc::Status ProgramsService::Get(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   absl::StatusOr<ProgramSetInfo> set = api_->warden().GetSet(req->name());
   if (!set.ok()) return ToGrpc(set.status());
-  *resp = ToProto(*set);
+  *resp = ToProto(VisiblePart(*api_, *who, *std::move(set)));
   return grpc::Status::OK;
 }
 
@@ -93,14 +161,14 @@ grpc::Status AttachmentsService::Attach(grpc::ServerContext* ctx,
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
                              "Attachments.Attach", where);
   if (!who.ok()) return ToGrpc(who.status());
+  std::optional<std::vector<AdminScope>> scopes =
+      ScopesOf(*api_, *who, spec.program_set());
   AuditedCall audit(*std::move(who), "Attachments.Attach", what,
                     absl::StrCat(spec.program(), " -> ", where));
   absl::StatusOr<AttachmentInfo> attached =
-      spec.unit().empty() ? api_->warden().Attach(spec, Origin::kRuntime)
-      : api_->attach_unit()
-          ? api_->attach_unit()(spec)
-          : absl::FailedPreconditionError(
-                "attaching by unit needs the systemd bus (--systemd_bus)");
+      !spec.unit().empty() ? AttachUnit(*api_, spec, scopes.has_value())
+      : scopes.has_value() ? api_->warden().AttachScoped(spec, *scopes)
+                           : api_->warden().Attach(spec, Origin::kRuntime);
   if (attached.ok()) *resp->mutable_attachment() = ToProto(*attached);
   return audit.Finish(attached.status());
 }
@@ -139,7 +207,16 @@ grpc::Status AttachmentsService::List(grpc::ServerContext* ctx,
   absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
   if (!who.ok()) return ToGrpc(who.status());
   std::optional<std::string> cgroup;
-  if (!req->cgroup().empty()) cgroup = req->cgroup();
+  if (!req->cgroup().empty()) {
+    // Resolving a path is a look at the host: only for callers the policy
+    // grants some READ, and audited when refused.
+    if (!api_->policy()->GrantsAny(*who, Operation::kRead)) {
+      return ToGrpc(api_->Authorize(*ctx, Operation::kRead, SetResource(""),
+                                    "Attachments.List", req->cgroup())
+                        .status());
+    }
+    cgroup = req->cgroup();
+  }
   absl::StatusOr<std::vector<AttachmentInfo>> all =
       api_->warden().ListAttachments(cgroup);
   if (!all.ok()) return ToGrpc(all.status());

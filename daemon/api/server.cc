@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -88,7 +89,20 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   builder.SetMaxSendMessageSize(max_message);
   grpc::ResourceQuota quota("bpfwarden-api");
   quota.SetMaxThreads(options.max_threads);
+  quota.Resize(options.memory_quota_bytes);
   builder.SetResourceQuota(quota);
+  auto ms = [](absl::Duration d) {
+    return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(d),
+                                              std::numeric_limits<int>::max()));
+  };
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             ms(options.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             ms(options.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             ms(options.max_connection_age_grace));
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             ms(options.handshake_timeout));
   builder.SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, 4);
   // One connection cannot occupy every thread with streams.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 16);
@@ -112,7 +126,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
         absl::StrCat("cannot listen on ", options.tls_address));
   }
   if (self->listener_ != nullptr) {
-    absl::Status s = self->listener_->Start(self->server_.get(), &api->peers());
+    absl::Status s = self->listener_->Start(self->server_.get(), &api->peers(),
+                                            options.connections);
     if (!s.ok()) return s;
     BPFWARDEN_LOG(INFO) << "api: serving on " << self->listener_->path();
   }

@@ -39,6 +39,18 @@ struct ApiServerOptions {
   // Attaches a spec naming a systemd unit (the systemd adapter's
   // UnitFollower::Attach); empty: such specs are FAILED_PRECONDITION.
   UnitAttacher attach_unit;
+  // Unix-socket connections at accept (root is never refused).
+  ConnectionCaps connections;
+  // A connection idle this long is closed; any connection is closed
+  // politely (GOAWAY, calls in flight get `max_connection_age_grace` to
+  // finish) at this age, so an identity taken at accept is not kept for
+  // ever. TLS handshakes must finish within `handshake_timeout`.
+  absl::Duration max_connection_idle = absl::Minutes(5);
+  absl::Duration max_connection_age = absl::Hours(1);
+  absl::Duration max_connection_age_grace = absl::Minutes(1);
+  absl::Duration handshake_timeout = absl::Seconds(5);
+  // Memory gRPC may use for buffers, all connections together.
+  size_t memory_quota_bytes = size_t{512} << 20;
 };
 
 class ApiServer {

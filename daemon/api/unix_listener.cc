@@ -161,11 +161,13 @@ absl::StatusOr<std::unique_ptr<UnixListener>> UnixListener::Adopt(
 
 UnixListener::~UnixListener() { Stop(); }
 
-absl::Status UnixListener::Start(grpc::Server* server, PeerRegistry* peers) {
+absl::Status UnixListener::Start(grpc::Server* server, PeerRegistry* peers,
+                                 ConnectionCaps caps) {
   if (thread_.joinable()) {
     return absl::FailedPreconditionError("listener already started");
   }
-  thread_ = std::thread([this, server, peers] { AcceptLoop(server, peers); });
+  thread_ = std::thread(
+      [this, server, peers, caps] { AcceptLoop(server, peers, caps); });
   return absl::OkStatus();
 }
 
@@ -184,7 +186,27 @@ void UnixListener::Stop() {
   }
 }
 
-void UnixListener::AcceptLoop(grpc::Server* server, PeerRegistry* peers) {
+bool UnixListener::WithinCaps(const policy::Identity& who, PeerRegistry* peers,
+                              const ConnectionCaps& caps) {
+  if (who.IsRoot()) return true;
+  const PeerRegistry::Live live = peers->CountLive(who.uid);
+  if (live.of_uid < caps.per_uid && live.total < caps.total) return true;
+  // The 1st, 2nd, 4th, 8th... refusal is logged: a flood cannot flood the
+  // log.
+  ++refused_;
+  if ((refused_ & (refused_ - 1)) == 0) {
+    BPFWARDEN_LOG(WARNING) << "api: refusing a connection from "
+                           << who.Describe() << ": " << live.of_uid
+                           << " open of at most " << caps.per_uid
+                           << " per uid, " << live.total << " of at most "
+                           << caps.total << " in all (" << refused_
+                           << " refused so far)";
+  }
+  return false;
+}
+
+void UnixListener::AcceptLoop(grpc::Server* server, PeerRegistry* peers,
+                              ConnectionCaps caps) {
   pollfd fds[2] = {{listen_fd_.get(), POLLIN, 0}, {stop_fd_.get(), POLLIN, 0}};
   for (;;) {
     if (poll(fds, 2, -1) < 0) {
@@ -210,6 +232,7 @@ void UnixListener::AcceptLoop(grpc::Server* server, PeerRegistry* peers) {
       BPFWARDEN_LOG(WARNING) << "api: dropping a connection: " << who.status();
       continue;
     }
+    if (!WithinCaps(*who, peers, caps)) continue;  // closes conn
     if (!peers->Register(conn.get(), *who)) {
       BPFWARDEN_LOG(WARNING) << "api: dropping a connection from "
                              << who->Describe() << ": cannot register it";

@@ -24,6 +24,14 @@ struct UnixListenerOptions {
   std::string group = "bpfwarden";
 };
 
+// Open connections a non-root uid may hold, and all non-root callers
+// together; beyond them a new connection is closed at accept. Root is never
+// refused, so an operator can always get in.
+struct ConnectionCaps {
+  size_t total = 512;
+  size_t per_uid = 32;
+};
+
 class UnixListener {
  public:
   // Creates the parent directory (0755) if missing, removes a stale socket
@@ -39,7 +47,8 @@ class UnixListener {
 
   // Starts the accept thread: every connection is registered in `peers`
   // and handed to `server` (which must outlive Stop()).
-  absl::Status Start(grpc::Server* server, PeerRegistry* peers);
+  absl::Status Start(grpc::Server* server, PeerRegistry* peers,
+                     ConnectionCaps caps = {});
   // Stops accepting and removes the socket file. Idempotent.
   void Stop();
 
@@ -52,13 +61,18 @@ class UnixListener {
         listen_fd_(std::move(listen_fd)),
         stop_fd_(std::move(stop_fd)),
         owns_file_(owns_file) {}
-  void AcceptLoop(grpc::Server* server, PeerRegistry* peers);
+  void AcceptLoop(grpc::Server* server, PeerRegistry* peers,
+                  ConnectionCaps caps);
+  // Whether `who` may open one more connection; logs refusals (a few).
+  bool WithinCaps(const policy::Identity& who, PeerRegistry* peers,
+                  const ConnectionCaps& caps);
 
   std::string path_;
   UniqueFd listen_fd_;
   UniqueFd stop_fd_;  // eventfd: written by Stop()
   bool owns_file_;    // bound here: Stop() removes the socket file
   std::thread thread_;
+  uint64_t refused_ = 0;  // accept thread only
 };
 
 }  // namespace bpfwarden::api

@@ -5,6 +5,7 @@
 #include <atomic>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -37,13 +38,29 @@ LogRecord& LogRecord::Field(absl::string_view name, absl::string_view value) {
   return *this;
 }
 
+std::string EscapeControl(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c < 0x20 || c == 0x7f) {
+      absl::StrAppend(&out, "\\x", absl::Hex(c, absl::kZeroPad2));
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
 std::string FormatLogLine(LogLevel level, absl::string_view message) {
-  std::string line =
-      absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                                    absl::UTCTimeZone()),
-                   " ", LogLevelName(level), " ", message);
-  if (line.empty() || line.back() != '\n') line.push_back('\n');
-  return line;
+  // One record, one line: names from objects, libbpf's messages and
+  // callers' strings cannot forge another line.
+  absl::ConsumeSuffix(&message, "\n");
+  return absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                       absl::UTCTimeZone()),
+                      " ", LogLevelName(level), " ", EscapeControl(message),
+                      "\n");
 }
 
 void SetLogFd(int fd) { log_fd.store(fd); }

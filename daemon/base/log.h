@@ -59,6 +59,10 @@ absl::string_view LogLevelName(LogLevel level);
 // The formatted line, without writing it (for tests).
 std::string FormatLogLine(LogLevel level, absl::string_view message);
 
+// `text` with control characters escaped ("\n", "\x1b"), so that it stays
+// on one line; FormatLogLine applies it to every message.
+std::string EscapeControl(absl::string_view text);
+
 // Where records go; -1 silences them. Default 2 (stderr).
 void SetLogFd(int fd);
 

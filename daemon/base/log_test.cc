@@ -61,3 +61,22 @@ TEST(LogTest, SinkGetsTheMessageAndFieldsEmptyOnesLeftOut) {
 
 }  // namespace
 }  // namespace bpfwarden
+
+namespace bpfwarden {
+namespace {
+
+// A program named "x\n2026-01-01T00:00:00.000Z AUDIT uid=0 ..." once wrote
+// a second, forged line.
+TEST(LogTest, ControlCharactersCannotForgeALine) {
+  std::string line =
+      FormatLogLine(LogLevel::kInfo,
+                    "loaded x\n2026-01-01T00:00:00.000Z AUDIT forged\x1b[0m");
+  EXPECT_EQ(line.find('\n'), line.size() - 1) << line;
+  EXPECT_NE(
+      line.find("loaded x\\n2026-01-01T00:00:00.000Z AUDIT forged\\x1b[0m"),
+      std::string::npos)
+      << line;
+}
+
+}  // namespace
+}  // namespace bpfwarden

@@ -1,21 +1,28 @@
 #include "daemon/core/cgroup.h"
 
+#include <fcntl.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "daemon/base/errno_status.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden {
 
@@ -93,6 +100,57 @@ absl::StatusOr<std::string> ResolveCgroup2Dir(const std::string& path,
         resolved, " is outside the cgroup v2 hierarchy mounted at ", root));
   }
   return resolved;
+}
+
+absl::StatusOr<std::string> ResolveCgroup2DirBeneath(const std::string& path,
+                                                     const std::string& mount) {
+  absl::string_view rel = path;
+  if (!absl::ConsumePrefix(&rel, mount + "/") && rel != mount) {
+    absl::ConsumePrefix(&rel, "/");
+  } else if (rel == mount) {
+    rel = "";
+  }
+  const std::string quoted =
+      absl::StrCat("cgroup \"", absl::CHexEscape(path), "\"");
+  const std::filesystem::path normal =
+      std::filesystem::path(rel.empty() ? "." : std::string(rel))
+          .lexically_normal();
+  if (normal.empty() || *normal.begin() == "..") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        quoted, " leaves the cgroup v2 hierarchy mounted at ", mount));
+  }
+  char real_mount[PATH_MAX];
+  if (::realpath(mount.c_str(), real_mount) == nullptr) {
+    return ErrnoStatus(errno, absl::StrCat("cgroup v2 mount ", mount));
+  }
+  UniqueFd root(::open(real_mount, O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root) return ErrnoStatus(errno, absl::StrCat("open ", real_mount));
+  open_how how{};
+  how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+                RESOLVE_NO_XDEV;
+  UniqueFd dir(static_cast<int>(
+      ::syscall(SYS_openat2, root.get(), normal.c_str(), &how, sizeof(how))));
+  if (!dir) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) {
+      return absl::NotFoundError(
+          absl::StrCat(quoted, ": no such cgroup under ", mount));
+    }
+    if (err == EXDEV || err == ELOOP) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          quoted, " leaves the cgroup v2 hierarchy mounted at ", mount));
+    }
+    return ErrnoStatus(err, quoted);
+  }
+  struct statfs fs;
+  if (::fstatfs(dir.get(), &fs) != 0 ||
+      static_cast<unsigned long>(fs.f_type) != CGROUP2_SUPER_MAGIC) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(quoted, " is not a cgroup v2 directory"));
+  }
+  const std::string real = real_mount;
+  return normal == "." ? real : absl::StrCat(real, "/", normal.string());
 }
 
 }  // namespace bpfwarden

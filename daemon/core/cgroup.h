@@ -29,6 +29,16 @@ absl::StatusOr<uint64_t> CgroupId(const std::string& path);
 absl::StatusOr<std::string> ResolveCgroup2Dir(const std::string& path,
                                               const std::string& mount);
 
+// The same for a path a caller names, without probing the host: the path
+// is taken relative to `mount` (a leading `mount` or "/" is dropped) and
+// opened with openat2(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+// RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV) from the mount's directory, so
+// nothing outside the hierarchy is looked at. Errors quote only `path` as
+// given: NotFound when no such cgroup exists, InvalidArgument when the path
+// leaves the hierarchy.
+absl::StatusOr<std::string> ResolveCgroup2DirBeneath(const std::string& path,
+                                                     const std::string& mount);
+
 }  // namespace bpfwarden
 
 #endif  // BPFWARDEN_DAEMON_CORE_CGROUP_H_

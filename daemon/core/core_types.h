@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "daemon/core/admin_scope.h"
 
 namespace bpfwarden {
 
@@ -48,6 +49,9 @@ struct LoadOptions {
   // configured, a runtime load copies them there so a restart can reload.
   std::vector<std::string> object_blobs;
   Origin origin = Origin::kRuntime;
+  // A non-root administrator's limits (daemon/core/admin_scope.h); nullopt:
+  // none (root, the configuration).
+  std::optional<std::vector<AdminScope>> admin_scopes;
 };
 
 // The status payload (absl::Status::GetPayload) that carries the full
@@ -120,6 +124,9 @@ struct AttachmentInfo {
   std::string unit;
   bool waiting = false;
   uint64_t cgroup_id = 0;
+  // Ours, in a listing: the cgroup was removed, so the kernel detached the
+  // program; Detach still releases it.
+  bool defunct = false;
 };
 
 }  // namespace bpfwarden

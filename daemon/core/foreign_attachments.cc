@@ -17,6 +17,9 @@ absl::StatusOr<std::vector<AttachmentInfo>> WithForeignAttachments(
   std::vector<AttachmentInfo> out = std::move(ours);
   for (const std::string& path : cgroups) {
     absl::StatusOr<std::vector<CgroupProgram>> attached = QueryCgroup(path);
+    // A cgroup removed since (services and containers come and go): nothing
+    // is attached to it any more; ours on it are defunct.
+    if (absl::IsNotFound(attached.status())) continue;
     if (!attached.ok()) return attached.status();
     for (const CgroupProgram& p : *attached) {
       const std::string type = AttachTypeName(p.type);

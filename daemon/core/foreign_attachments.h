@@ -13,7 +13,8 @@
 namespace bpfwarden {
 
 // `ours` (the daemon's attachments on `cgroups`) followed by the programs
-// the kernel shows attached to `cgroups` that are not ours.
+// the kernel shows attached to `cgroups` that are not ours. A cgroup that
+// no longer exists is skipped.
 absl::StatusOr<std::vector<AttachmentInfo>> WithForeignAttachments(
     std::vector<AttachmentInfo> ours, const std::set<std::string>& cgroups);
 

@@ -164,6 +164,9 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   request.replace_maps = options.replace_maps;
   request.want_verifier_log = options.want_verifier_log;
   request.log_level = static_cast<uint32_t>(spec.log_level());
+  if (options.admin_scopes.has_value()) {
+    request.admin_scopes = &*options.admin_scopes;
+  }
   absl::StatusOr<LoadedObject> loaded = LoadSetObject(request);
   if (!loaded.ok()) return loaded.status();
 

@@ -81,6 +81,25 @@ absl::Status ValidateSetName(absl::string_view name) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateObjectName(absl::string_view kind, absl::string_view name,
+                                bool pinned) {
+  if (name.empty() || name.size() > 255) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the object has a ", kind, " whose name is empty or longer than 255"));
+  }
+  for (char c : name) {
+    const bool dot_ok = c == '.' && !pinned;
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' &&
+        !dot_ok) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the object's ", kind, " name \"", absl::CHexEscape(name),
+          "\" may only hold [A-Za-z0-9_", pinned ? "" : ".", "]",
+          pinned ? " (it names a file in the set's pin directory)" : ""));
+    }
+  }
+  return absl::OkStatus();
+}
+
 std::vector<bpf_attach_type> CgroupAttachTypes() {
   std::vector<bpf_attach_type> types;
   for (const CgroupAttach& a : kCgroupAttach) types.push_back(a.type);
@@ -95,6 +114,17 @@ std::string AttachTypeName(bpf_attach_type type) {
 std::string ProgTypeName(bpf_prog_type type) {
   const char* name = libbpf_bpf_prog_type_str(type);
   return name ? name : absl::StrCat("prog_type_", static_cast<int>(type));
+}
+
+absl::StatusOr<bpf_prog_type> ParseProgType(absl::string_view name) {
+  for (int t = 0;; ++t) {
+    const char* known = libbpf_bpf_prog_type_str(static_cast<bpf_prog_type>(t));
+    if (known == nullptr) break;
+    if (name == known) return static_cast<bpf_prog_type>(t);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown program type \"", absl::CHexEscape(name),
+      "\" (libbpf's names: sock_ops, cgroup_skb, cgroup_sock, ...)"));
 }
 
 absl::StatusOr<bpf_attach_type> ParseCgroupAttachType(absl::string_view name) {

@@ -17,12 +17,23 @@ namespace bpfwarden {
 // characters of [A-Za-z0-9_-], so "..", "/" and the like are refused.
 absl::Status ValidateSetName(absl::string_view name);
 
+// A map or program name taken from an object (`kind` is "map" or
+// "program"): 1-255 characters of [A-Za-z0-9_.] (the dot for libbpf's
+// internal maps such as ".rodata"), so "/" and control characters are
+// refused. With `pinned`, also no dot: the name becomes a bpffs file.
+absl::Status ValidateObjectName(absl::string_view kind, absl::string_view name,
+                                bool pinned = false);
+
 // A cgroup attach type by libbpf's name ("cgroup_sock_ops",
 // "cgroup_inet_ingress",
 // ...); also accepts the short aliases "sock_ops", "ingress", "egress".
 // InvalidArgument for names that are not cgroup attach types bpf_link
 // supports.
 absl::StatusOr<bpf_attach_type> ParseCgroupAttachType(absl::string_view name);
+
+// A program type by libbpf's name ("sock_ops", "cgroup_skb", ...);
+// InvalidArgument for unknown names.
+absl::StatusOr<bpf_prog_type> ParseProgType(absl::string_view name);
 
 // Every cgroup attach type bpfwarden attaches through bpf_link.
 std::vector<bpf_attach_type> CgroupAttachTypes();

@@ -60,3 +60,25 @@ TEST(NamesTest, AttachmentIdsAreStableAndDistinct) {
 
 }  // namespace
 }  // namespace bpfwarden
+
+namespace bpfwarden {
+namespace {
+
+TEST(NamesTest, ObjectNames) {
+  EXPECT_TRUE(ValidateObjectName("map", "tcp_stats").ok());
+  EXPECT_TRUE(ValidateObjectName("map", ".rodata").ok());
+  EXPECT_TRUE(ValidateObjectName("map", "tcp_stats", true).ok());
+  for (const char* bad : {"", "../v/tcp_stats", "a/b", "x\ny", "x\x1b[0m"}) {
+    EXPECT_THAT(ValidateObjectName("map", bad),
+                testing::StatusIs(absl::StatusCode::kInvalidArgument))
+        << bad;
+  }
+  // A pinned map names a bpffs file: no dot (bpffs refuses it, and ".."
+  // would leave the directory).
+  EXPECT_THAT(ValidateObjectName("map", "..", true),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument, "pin"));
+  EXPECT_FALSE(ValidateObjectName("program", std::string(256, 'a')).ok());
+}
+
+}  // namespace
+}  // namespace bpfwarden

@@ -86,21 +86,25 @@ absl::Status CheckBpfElf(const ObjectInput& input) {
   if (eh.e_type != ET_REL) return bad("not a relocatable ELF object");
   if (eh.e_shentsize != sizeof(Elf64_Shdr))
     return bad("bad section header size");
-  const uint64_t table_end =
-      eh.e_shoff + static_cast<uint64_t>(eh.e_shnum) * sizeof(Elf64_Shdr);
-  if (eh.e_shoff == 0 || table_end > b.size()) {
-    return bad(absl::StrCat("truncated: section headers end at byte ",
-                            table_end, ", the file has ", b.size()));
+  // Every sum below is checked against the file size before it is formed,
+  // so offsets near 2^64 cannot wrap into the file.
+  const uint64_t size = b.size();
+  const uint64_t table_size =
+      static_cast<uint64_t>(eh.e_shnum) * sizeof(Elf64_Shdr);
+  if (eh.e_shoff == 0 || eh.e_shoff > size || table_size > size - eh.e_shoff) {
+    return bad(absl::StrCat("truncated: section headers at byte ", eh.e_shoff,
+                            " (", table_size, " bytes) do not fit the file of ",
+                            size, " bytes"));
   }
-  for (int i = 0; i < eh.e_shnum; ++i) {
+  for (uint64_t i = 0; i < eh.e_shnum; ++i) {
     Elf64_Shdr sh;
     std::memcpy(&sh, b.data() + eh.e_shoff + i * sizeof(Elf64_Shdr),
                 sizeof(sh));
     if (sh.sh_type == SHT_NOBITS) continue;
-    if (sh.sh_offset + sh.sh_size > b.size()) {
-      return bad(absl::StrCat("truncated: section ", i, " ends at byte ",
-                              sh.sh_offset + sh.sh_size, ", the file has ",
-                              b.size()));
+    if (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset) {
+      return bad(absl::StrCat(
+          "truncated: section ", i, " (byte ", sh.sh_offset, ", ", sh.sh_size,
+          " bytes) does not fit the file of ", size, " bytes"));
     }
   }
   return absl::OkStatus();

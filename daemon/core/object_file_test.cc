@@ -1,6 +1,10 @@
 #include "daemon/core/object_file.h"
 
+#include <elf.h>
+
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -63,6 +67,44 @@ TEST(ObjectFileTest, RefusesTruncatedRealObject) {
   ObjectInput half{"half.o", prog->bytes.substr(0, prog->bytes.size() / 2)};
   absl::Status s = CheckBpfElf(half);
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, "truncated"));
+}
+
+}  // namespace
+}  // namespace bpfwarden
+
+namespace bpfwarden {
+namespace {
+
+// A minimal BPF ELF header whose section table sits at `shoff`.
+std::string HeaderWithTableAt(uint64_t shoff, uint16_t shnum) {
+  Elf64_Ehdr eh{};
+  std::memcpy(eh.e_ident, ELFMAG, SELFMAG);
+  eh.e_ident[EI_CLASS] = ELFCLASS64;
+  eh.e_ident[EI_DATA] = ELFDATA2LSB;
+  eh.e_type = ET_REL;
+  eh.e_machine = 247;
+  eh.e_shentsize = sizeof(Elf64_Shdr);
+  eh.e_shoff = shoff;
+  eh.e_shnum = shnum;
+  return std::string(reinterpret_cast<const char*>(&eh), sizeof(eh));
+}
+
+TEST(ObjectFileTest, SectionTableOffsetNearTwoToThe64DoesNotWrap) {
+  // shoff + 4 * 64 wraps to 8 in 64 bits.
+  std::string elf = HeaderWithTableAt(~uint64_t{0} - 4 * 64 + 9, 4);
+  EXPECT_THAT(CheckBpfElf({"wrap.o", elf}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "do not fit"));
+}
+
+TEST(ObjectFileTest, SectionOffsetNearTwoToThe64DoesNotWrap) {
+  std::string elf = HeaderWithTableAt(sizeof(Elf64_Ehdr), 1);
+  Elf64_Shdr sh{};
+  sh.sh_type = SHT_PROGBITS;
+  sh.sh_offset = ~uint64_t{0} - 15;  // + 32 wraps to 16
+  sh.sh_size = 32;
+  elf.append(reinterpret_cast<const char*>(&sh), sizeof(sh));
+  EXPECT_THAT(CheckBpfElf({"wrap.o", elf}),
+              StatusIs(absl::StatusCode::kInvalidArgument, "does not fit"));
 }
 
 }  // namespace

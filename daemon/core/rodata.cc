@@ -67,7 +67,8 @@ absl::Status Encode(const v1::GlobalValue& value, const Variable& var,
     return absl::OkStatus();
   }
   bool is_signed = false, is_bool = false;
-  if (!IntegerKind(b, var.type_id, &is_signed, &is_bool) || var.size > 8) {
+  if (!IntegerKind(b, var.type_id, &is_signed, &is_bool) || var.size > 8 ||
+      var.size == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("global ", name, " is not an integer, enum or bool (",
                      var.size, " bytes): give its value as raw bytes"));
@@ -140,8 +141,15 @@ absl::Status SetRodataGlobal(bpf_object* obj, const v1::GlobalValue& value) {
   size_t size = 0;
   const void* initial =
       rodata ? bpf_map__initial_value(rodata, &size) : nullptr;
-  if (initial == nullptr || var.offset + var.size > size) {
+  if (initial == nullptr) {
     return absl::InternalError("the object's .rodata map is missing");
+  }
+  // 64-bit and checked piecewise: offset + size in 32 bits could wrap.
+  if (var.offset > size || uint64_t{var.size} > size - var.offset ||
+      bytes.size() != var.size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "global ", value.name(), " (", var.size, " bytes at offset ",
+        var.offset, ") lies outside the object's .rodata of ", size, " bytes"));
   }
   std::string data(static_cast<const char*>(initial), size);
   std::memcpy(data.data() + var.offset, bytes.data(), bytes.size());

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include "daemon/base/unique_fd.h"
 #include "daemon/btf/btf_layout.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/names.h"
 #include "daemon/core/rodata.h"
 
 namespace bpfwarden {
@@ -30,6 +32,7 @@ namespace {
 
 constexpr size_t kLogSize = 1 << 20;
 constexpr size_t kFullLogSize = 16 << 20;
+constexpr size_t kMaxTotalLog = 64 << 20;  // all programs' buffers together
 
 std::string NameOf(const std::filesystem::path& path) {
   return path.filename().string();
@@ -169,6 +172,25 @@ absl::Status CheckPinnedMap(const bpf_object* obj, const bpf_map* map,
   return absl::OkStatus();
 }
 
+// The pin path of `map`, built here (never libbpf's "<dir>/<name>") and
+// checked to lie directly in the set's directory.
+absl::StatusOr<std::string> MapPinPath(const SetLoadRequest& req,
+                                       const bpf_map* map) {
+  const std::string name = bpf_map__name(map);
+  if (absl::Status s = ValidateObjectName("map", name, /*pinned=*/true);
+      !s.ok()) {
+    return s;
+  }
+  const std::filesystem::path path = req.layout->MapPin(req.name, name);
+  if (path.parent_path() !=
+          std::filesystem::path(req.layout->SetDir(req.name)) ||
+      path.filename() != name) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "map ", name, " would pin outside the set's pin directory"));
+  }
+  return path.string();
+}
+
 // Sets pin paths and checks or moves aside existing pins. Fills `reused`.
 absl::Status PrepareMaps(const SetLoadRequest& req, bpf_object* obj,
                          PinRollback* rollback,
@@ -179,28 +201,30 @@ absl::Status PrepareMaps(const SetLoadRequest& req, bpf_object* obj,
       bpf_map__set_pin_path(map, nullptr);  // .rodata/.data/.bss/.kconfig
       continue;
     }
-    const std::string path = req.layout->MapPin(req.name, bpf_map__name(map));
-    if (bpf_map__pin_path(map) == nullptr) {
-      if (!req.pin_all_maps) continue;
-      if (int err = bpf_map__set_pin_path(map, path.c_str()); err != 0) {
-        return ErrnoStatus(err, absl::StrCat("pin path for map ", path));
+    if (bpf_map__pin_path(map) == nullptr && !req.pin_all_maps) {
+      if (absl::Status s = ValidateObjectName("map", bpf_map__name(map));
+          !s.ok()) {
+        return s;
       }
+      continue;
     }
-    UniqueFd pinned(bpf_obj_get(bpf_map__pin_path(map)));
+    absl::StatusOr<std::string> path = MapPinPath(req, map);
+    if (!path.ok()) return path.status();
+    if (int err = bpf_map__set_pin_path(map, path->c_str()); err != 0) {
+      return ErrnoStatus(err, absl::StrCat("pin path for map ", *path));
+    }
+    UniqueFd pinned(bpf_obj_get(path->c_str()));
     if (!pinned) {
       if (errno == ENOENT) continue;
-      return ErrnoStatus(
-          errno, absl::StrCat("open pinned map ", bpf_map__pin_path(map)));
+      return ErrnoStatus(errno, absl::StrCat("open pinned map ", *path));
     }
     if (req.replace_maps) {
       absl::Status s = rollback->Replace(
-          bpf_map__pin_path(map),
-          req.layout->ReplacedMapPin(req.name, bpf_map__name(map)));
+          *path, req.layout->ReplacedMapPin(req.name, bpf_map__name(map)));
       if (!s.ok()) return s;
       continue;
     }
-    absl::Status s =
-        CheckPinnedMap(obj, map, bpf_map__pin_path(map), pinned.get());
+    absl::Status s = CheckPinnedMap(obj, map, *path, pinned.get());
     if (!s.ok()) return s;
     reused->push_back(bpf_map__name(map));
   }
@@ -270,6 +294,11 @@ std::string LogTail(const std::string& log, int max_lines) {
   return absl::StrJoin(lines, "\n");
 }
 
+size_t VerifierLogSize(size_t programs, bool full) {
+  const size_t each = full ? kFullLogSize : kLogSize;
+  return programs == 0 ? each : std::min(each, kMaxTotalLog / programs);
+}
+
 absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
   absl::StatusOr<std::string> kconfig = KconfigText(req.kconfig);
   if (!kconfig.ok()) return kconfig.status();
@@ -295,9 +324,27 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
     if (!s.ok()) return s;
   }
   if (absl::Status s = SetLogLevel(obj, req.log_level); !s.ok()) return s;
-  std::vector<ProgramLog> logs;
-  const size_t log_size = req.want_verifier_log ? kFullLogSize : kLogSize;
+  size_t programs = 0;
   bpf_program* prog;
+  bpf_object__for_each_program(prog, obj) {
+    if (absl::Status s = ValidateObjectName("program", bpf_program__name(prog));
+        !s.ok()) {
+      return s;
+    }
+    ++programs;
+  }
+  if (programs > kMaxProgramsPerSet) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("set ", req.name, ": the object has ", programs,
+                     " programs, more than ", kMaxProgramsPerSet));
+  }
+  if (req.admin_scopes != nullptr) {
+    if (absl::Status s = CheckProgramTypes(*req.admin_scopes, obj); !s.ok()) {
+      return s;
+    }
+  }
+  std::vector<ProgramLog> logs;
+  const size_t log_size = VerifierLogSize(programs, req.want_verifier_log);
   bpf_object__for_each_program(prog, obj) {
     logs.push_back(
         {bpf_program__name(prog), std::make_unique<char[]>(log_size)});

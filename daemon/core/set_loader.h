@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "daemon/core/admin_scope.h"
 #include "daemon/core/pin_layout.h"
 #include "proto/config.pb.h"
 
@@ -27,6 +28,9 @@ struct SetLoadRequest {
   // BW_LEVEL_* for the object's `bw_log_level` global, when it has one;
   // 0 leaves the object's default.
   uint32_t log_level = 0;
+  // A non-root administrator's limits: the object's program types are
+  // checked against them before anything is loaded. Null: no limits.
+  const std::vector<AdminScope>* admin_scopes = nullptr;
 };
 
 struct LoadedObject {
@@ -39,6 +43,13 @@ struct LoadedObject {
 // before (and replaced pins restored), no pin directory created by this
 // call, no FDs. See daemon/warden.h for the error codes.
 absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& request);
+
+// At most this many programs in one set's object.
+inline constexpr size_t kMaxProgramsPerSet = 256;
+
+// Bytes of verifier log buffer per program: 1 MiB, 16 MiB with the full
+// log, and never more than 64 MiB for all `programs` together.
+size_t VerifierLogSize(size_t programs, bool full);
 
 // The kconfig text libbpf takes ("CONFIG_HZ=250\n..."); InvalidArgument for
 // names that are not CONFIG_* or values with a newline.

@@ -35,3 +35,17 @@ TEST(SetLoaderTest, LogTailKeepsLastLines) {
 
 }  // namespace
 }  // namespace bpfwarden
+
+namespace bpfwarden {
+namespace {
+
+TEST(SetLoaderTest, LogBuffersAreCappedInTotal) {
+  EXPECT_EQ(VerifierLogSize(1, false), size_t{1} << 20);
+  EXPECT_EQ(VerifierLogSize(1, true), size_t{16} << 20);
+  // 256 programs with the full log: 64 MiB in all, not 4 GiB.
+  EXPECT_EQ(VerifierLogSize(kMaxProgramsPerSet, true) * kMaxProgramsPerSet,
+            size_t{64} << 20);
+}
+
+}  // namespace
+}  // namespace bpfwarden

@@ -94,6 +94,12 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
                                                   const LoadOptions& options) {
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   if (absl::Status s = ValidateSetName(spec.name()); !s.ok()) return s;
+  if (options.origin == Origin::kRuntime &&
+      config_set_names_.count(spec.name())) {
+    return DeclaredInConfig(absl::StrCat(
+        "program set ", spec.name(),
+        " (a runtime load may not take the name of a configured set)"));
+  }
   if (sets_.count(spec.name())) {
     return absl::AlreadyExistsError(
         absl::StrCat("program set ", spec.name(),
@@ -209,6 +215,25 @@ absl::StatusOr<AttachmentInfo> Warden::Attach(const v1::Attachment& spec,
   if (info.ok() && (origin == Origin::kRuntime || spec.pinned())) {
     PersistOrLogLocked();
   }
+  return info;
+}
+
+absl::StatusOr<AttachmentInfo> Warden::AttachScoped(
+    const v1::Attachment& spec, const std::vector<AdminScope>& scopes) {
+  absl::StatusOr<std::string> cgroup =
+      ResolveCgroup2DirBeneath(spec.cgroup(), options_.cgroup2_mount);
+  if (!cgroup.ok()) return cgroup.status();
+  v1::Attachment beneath = spec;
+  beneath.set_cgroup(*cgroup);
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  absl::StatusOr<ResolvedAttachment> r = ResolveLocked(beneath);
+  if (!r.ok()) return r.status();
+  absl::Status allowed =
+      CheckAttachScope(scopes, r->type, r->cgroup, options_.cgroup2_mount);
+  if (!allowed.ok()) return allowed;
+  absl::StatusOr<AttachmentInfo> info = AttachLocked(beneath, Origin::kRuntime);
+  if (info.ok()) PersistOrLogLocked();
   return info;
 }
 

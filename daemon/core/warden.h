@@ -122,6 +122,12 @@ class Warden {
   // Attachments. `origin` tells config items from runtime ones.
   absl::StatusOr<AttachmentInfo> Attach(const v1::Attachment& spec,
                                         Origin origin = Origin::kRuntime);
+  // A runtime attachment by a non-root administrator: the cgroup is resolved
+  // beneath the cgroup v2 mount only, and the attach type and cgroup must
+  // fit one of `scopes` (PermissionDenied otherwise), checked before
+  // anything is attached.
+  absl::StatusOr<AttachmentInfo> AttachScoped(
+      const v1::Attachment& spec, const std::vector<AdminScope>& scopes);
   // FailedPrecondition for an attachment from the configuration, as Unload.
   // The attachment is forgotten even when its release fails; the result
   // then says whether its link stayed attached.
@@ -139,7 +145,8 @@ class Warden {
   // Ours and foreign ones (kernel query over the cgroup attach types) on
   // `cgroup` (absolute or relative to the cgroup v2 mount); without a cgroup:
   // ours, plus the foreign ones on every cgroup we have attached to. The
-  // kernel is queried without holding the Warden's lock.
+  // kernel is queried without holding the Warden's lock. `cgroup` is
+  // resolved beneath the cgroup v2 mount (ResolveCgroup2DirBeneath).
   absl::StatusOr<std::vector<AttachmentInfo>> ListAttachments(
       std::optional<std::string> cgroup = std::nullopt) const;
 
@@ -201,6 +208,9 @@ class Warden {
   absl::StatusOr<ResolvedAttachment> ResolveLocked(
       const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status CheckRunning() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // Records the names `config` declares (config_set_names_).
+  void NoteConfigSetsLocked(const v1::Config& config)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   static absl::Status ShuttingDown();
   // FailedPrecondition naming `what` and the configuration directory.
   absl::Status DeclaredInConfig(const std::string& what) const;
@@ -246,6 +256,8 @@ class Warden {
       ABSL_GUARDED_BY(mu_);
   // Pinned links the state file knows (id -> spec), for adoption at Attach.
   std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);
+  // Set names the configuration declares: a runtime load may not take one.
+  std::set<std::string> config_set_names_ ABSL_GUARDED_BY(mu_);
 
   // The map data path's own state: the loaded sets' map handles as
   // published, and whether Shutdown closed them. Never held while waiting

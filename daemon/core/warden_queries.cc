@@ -1,7 +1,9 @@
 // The Warden's queries on sets and attachments. ListAttachments asks the
 // kernel without holding the Warden's lock.
+#include <filesystem>
 #include <set>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -80,7 +82,7 @@ absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
   std::set<std::string> cgroups;
   if (cgroup.has_value()) {
     absl::StatusOr<std::string> path =
-        ResolveCgroup2Dir(*cgroup, options_.cgroup2_mount);
+        ResolveCgroup2DirBeneath(*cgroup, options_.cgroup2_mount);
     if (!path.ok()) return path.status();
     cgroups.insert(*path);
   } else {
@@ -96,7 +98,13 @@ absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
   absl::StatusOr<std::vector<AttachmentInfo>> seen =
       WithForeignAttachments(OursOn(cgroups), queried);
   if (!seen.ok()) return seen.status();
-  return OursThenForeign(OursOn(cgroups), *std::move(seen));
+  std::vector<AttachmentInfo> out =
+      OursThenForeign(OursOn(cgroups), *std::move(seen));
+  for (AttachmentInfo& a : out) {
+    std::error_code ec;
+    a.defunct = a.ours && !std::filesystem::exists(a.cgroup, ec) && !ec;
+  }
+  return out;
 }
 
 }  // namespace bpfwarden

@@ -31,6 +31,7 @@ absl::Status Warden::Start(const v1::Config& config) {
   for (const v1::PinnedLink& link : state.pinned_links()) {
     known_pinned_[link.id()] = link.attachment();
   }
+  NoteConfigSetsLocked(config);
   for (const v1::ProgramSet& set : config.program_sets()) {
     errors.Note(LoadLocked(set, {.origin = Origin::kConfig}).status(),
                 absl::StrCat("config set ", set.name()));
@@ -67,10 +68,18 @@ absl::Status Warden::Reconcile(const v1::Config& config) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   StatusList errors;
+  NoteConfigSetsLocked(config);
   ReconcileSetsLocked(config, errors);
   ReconcileAttachmentsLocked(config, errors);
   errors.Note(PersistLocked(PinnedLinksInState::kRecord), "persist state");
   return errors.Joined();
+}
+
+void Warden::NoteConfigSetsLocked(const v1::Config& config) {
+  config_set_names_.clear();
+  for (const v1::ProgramSet& set : config.program_sets()) {
+    config_set_names_.insert(set.name());
+  }
 }
 
 void Warden::ReconcileSetsLocked(const v1::Config& config, StatusList& errors) {
@@ -100,7 +109,16 @@ void Warden::ReconcileSetsLocked(const v1::Config& config, StatusList& errors) {
         absl::StrCat("reload ", name));
   }
   for (const auto& [name, spec] : desired) {
-    if (!sets_.count(name)) {
+    auto loaded = sets_.find(name);
+    if (loaded != sets_.end() &&
+        loaded->second->info.origin != Origin::kConfig) {
+      errors.Add(absl::FailedPreconditionError(absl::StrCat(
+          "config set ", name,
+          " is not loaded: a set loaded at run time "
+          "holds the name; unload it and reload the configuration")));
+      continue;
+    }
+    if (loaded == sets_.end()) {
       errors.Note(LoadLocked(*spec, {.origin = Origin::kConfig}).status(),
                   absl::StrCat("load ", name));
     }

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "daemon/core/names.h"
 
 namespace bpfwarden::policy {
 namespace {
@@ -67,6 +68,41 @@ absl::Status CheckPrincipal(absl::string_view principal) {
   return absl::OkStatus();
 }
 
+bool RootOnly(const std::vector<std::string>& principals) {
+  for (const std::string& p : principals) {
+    if (p != "uid:0" && p != "user:root") return false;
+  }
+  return true;
+}
+
+absl::Status CheckAdminLimits(const Rule& rule) {
+  const AdminLimits& l = rule.limits;
+  const bool admin = std::find(rule.allow.begin(), rule.allow.end(),
+                               Operation::kAdmin) != rule.allow.end();
+  if (!admin || RootOnly(rule.principals)) return absl::OkStatus();
+  if (l.program_types.empty() || l.attach_types.empty() ||
+      l.cgroup_subtree.empty()) {
+    return absl::InvalidArgumentError(
+        "ADMIN for a non-root principal needs program_types, attach_types "
+        "and cgroup_subtree: without them it can load any program type "
+        "(cgroup/connect4, sysctl, device) and attach it to any cgroup, the "
+        "root included, which is root's power");
+  }
+  for (const std::string& t : l.program_types) {
+    if (absl::Status s = ParseProgType(t).status(); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("program_types: ", s.message()));
+    }
+  }
+  for (const std::string& t : l.attach_types) {
+    if (absl::Status s = ParseCgroupAttachType(t).status(); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("attach_types: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckRule(const Rule& rule) {
   if (rule.program_set_glob.empty()) {
     return absl::InvalidArgumentError("program_set: empty (use \"*\")");
@@ -84,7 +120,7 @@ absl::Status CheckRule(const Rule& rule) {
     return absl::InvalidArgumentError(
         "allow: no operation (READ, WRITE, ADMIN)");
   }
-  return absl::OkStatus();
+  return CheckAdminLimits(rule);
 }
 
 }  // namespace
@@ -144,7 +180,10 @@ absl::StatusOr<Policy> Policy::FromConfig(
     Rule rule{p.program_set(),
               p.map(),
               {p.principals().begin(), p.principals().end()},
-              {}};
+              {},
+              {{p.program_types().begin(), p.program_types().end()},
+               {p.attach_types().begin(), p.attach_types().end()},
+               p.cgroup_subtree()}};
     for (int op : p.allow()) {
       switch (op) {
         case Proto::READ:
@@ -176,6 +215,40 @@ bool Policy::Allows(const Identity& who, Operation op,
     }
     if (!Glob(rule.program_set_glob, what.program_set)) continue;
     if (what.map.has_value() && !Glob(rule.map_glob, *what.map)) continue;
+    for (const std::string& principal : rule.principals) {
+      if (PrincipalMatches(principal, who)) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::vector<AdminLimits>> Policy::AdminLimitsFor(
+    const Identity& who, absl::string_view set) const {
+  if (who.IsRoot()) return std::nullopt;
+  std::vector<AdminLimits> out;
+  for (const Rule& rule : rules_) {
+    if (std::find(rule.allow.begin(), rule.allow.end(), Operation::kAdmin) ==
+            rule.allow.end() ||
+        !Glob(rule.program_set_glob, std::string(set))) {
+      continue;
+    }
+    for (const std::string& principal : rule.principals) {
+      if (PrincipalMatches(principal, who)) {
+        out.push_back(rule.limits);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+bool Policy::GrantsAny(const Identity& who, Operation op) const {
+  if (who.IsRoot()) return true;
+  for (const Rule& rule : rules_) {
+    if (std::find(rule.allow.begin(), rule.allow.end(), op) ==
+        rule.allow.end()) {
+      continue;
+    }
     for (const std::string& principal : rule.principals) {
       if (PrincipalMatches(principal, who)) return true;
     }

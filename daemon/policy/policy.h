@@ -30,6 +30,15 @@ struct Resource {
   std::string Describe() const;
 };
 
+// What ADMIN lets a non-root principal do: load objects whose programs are
+// all of `program_types`, attach as `attach_types` only, under
+// `cgroup_subtree` only. libbpf's names, checked by Policy::Create.
+struct AdminLimits {
+  std::vector<std::string> program_types;
+  std::vector<std::string> attach_types;
+  std::string cgroup_subtree;
+};
+
 // One rule: principals matching any of `principals` may perform `allow` on
 // maps matching both globs (fnmatch(3) patterns).
 struct Rule {
@@ -38,6 +47,9 @@ struct Rule {
   std::vector<std::string> principals;  // uid:N, user:NAME, group:NAME|GID,
                                         // cert:SUBJECT|CN=NAME|SAN
   std::vector<Operation> allow;
+  // Required (all three) when `allow` has ADMIN and a principal other than
+  // uid:0 or user:root.
+  AdminLimits limits = {};
 };
 
 class Policy {
@@ -46,7 +58,8 @@ class Policy {
   Policy() = default;
 
   // Checks every rule: globs present, principals of a known kind with a
-  // value, numeric uids and gids, at least one known operation. The error
+  // value, numeric uids and gids, at least one known operation, and ADMIN
+  // for non-root principals only with its limits. The error
   // names the rule by its index and the offending field.
   static absl::StatusOr<Policy> Create(std::vector<Rule> rules);
   static absl::StatusOr<Policy> FromConfig(
@@ -56,6 +69,15 @@ class Policy {
   // Whether `who` may perform `op` on `what`. For a whole program set (map
   // unset), any rule for the set grants it, whatever its map glob.
   bool Allows(const Identity& who, Operation op, const Resource& what) const;
+
+  // The limits on `who`'s ADMIN over program set `set`: nullopt for root
+  // (no limits); otherwise those of each rule granting it (an action is
+  // allowed when one rule's limits allow it all).
+  std::optional<std::vector<AdminLimits>> AdminLimitsFor(
+      const Identity& who, absl::string_view set) const;
+
+  // Whether any rule grants `who` `op` on anything (root: always).
+  bool GrantsAny(const Identity& who, Operation op) const;
 
   // OK, or PERMISSION_DENIED "<method> on <resource>: permission denied".
   absl::Status Check(const Identity& who, Operation op, const Resource& what,

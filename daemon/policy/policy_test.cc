@@ -81,7 +81,11 @@ TEST(PolicyTest, GlobsSelectSetAndMap) {
 
 TEST(PolicyTest, OperationsDoNotImplyEachOther) {
   Policy policy = MustCreate({{"*", "*", {"uid:7"}, {Operation::kWrite}},
-                              {"*", "*", {"uid:8"}, {Operation::kAdmin}}});
+                              {"*",
+                               "*",
+                               {"uid:8"},
+                               {Operation::kAdmin},
+                               {{"sock_ops"}, {"sock_ops"}, "/"}}});
   EXPECT_TRUE(policy.Allows(Unix(7, 7), Operation::kWrite, Map("s", "m")));
   EXPECT_FALSE(policy.Allows(Unix(7, 7), Operation::kRead, Map("s", "m")));
   EXPECT_FALSE(policy.Allows(Unix(8, 8), Operation::kRead, Map("s", "m")));
@@ -216,6 +220,55 @@ TEST(PolicyTest, FromConfig) {
       bpfwarden::v1::PolicyRule::OPERATION_UNSPECIFIED);
   auto rejected = Policy::FromConfig(bad.policy());
   EXPECT_THAT(rejected, StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+}  // namespace
+}  // namespace bpfwarden::policy
+
+namespace bpfwarden::policy {
+namespace {
+
+TEST(PolicyTest, NonRootAdminNeedsItsLimits) {
+  Rule bare{"team-*", "*", {"group:ops"}, {Operation::kAdmin}};
+  absl::StatusOr<Policy> refused = Policy::Create({bare});
+  EXPECT_THAT(refused.status(),
+              testing::StatusIs(absl::StatusCode::kInvalidArgument,
+                                "ADMIN for a non-root principal needs"));
+  // Root alone needs none.
+  EXPECT_TRUE(
+      Policy::Create({{"*", "*", {"uid:0", "user:root"}, {Operation::kAdmin}}})
+          .ok());
+  Rule limited = bare;
+  limited.limits = {{"sock_ops"}, {"sock_ops"}, "/team"};
+  EXPECT_TRUE(Policy::Create({limited}).ok());
+  Rule bad_type = limited;
+  bad_type.limits.program_types = {"socket_filterx"};
+  EXPECT_THAT(
+      Policy::Create({bad_type}).status(),
+      testing::StatusIs(absl::StatusCode::kInvalidArgument, "program_types"));
+  Rule bad_attach = limited;
+  bad_attach.limits.attach_types = {"xdp"};
+  EXPECT_THAT(
+      Policy::Create({bad_attach}).status(),
+      testing::StatusIs(absl::StatusCode::kInvalidArgument, "attach_types"));
+}
+
+TEST(PolicyTest, AdminLimitsFor) {
+  Rule limited{"team-*", "*", {"uid:5"}, {Operation::kAdmin}};
+  limited.limits = {{"sock_ops"}, {"sock_ops"}, "/team"};
+  Policy policy = *Policy::Create({limited});
+  Identity five;
+  five.kind = Identity::Kind::kUnix;
+  five.uid = 5;
+  auto limits = policy.AdminLimitsFor(five, "team-a");
+  ASSERT_TRUE(limits.has_value());
+  ASSERT_EQ(limits->size(), 1u);
+  EXPECT_EQ((*limits)[0].cgroup_subtree, "/team");
+  EXPECT_TRUE(policy.AdminLimitsFor(five, "other")->empty());
+  Identity root;
+  root.kind = Identity::Kind::kUnix;
+  root.uid = 0;
+  EXPECT_FALSE(policy.AdminLimitsFor(root, "team-a").has_value());
 }
 
 }  // namespace

@@ -62,14 +62,24 @@ std::vector<gid_t> Groups(const std::string& user, gid_t gid) {
 
 }  // namespace
 
-Identity UnixIdentity(uid_t uid, gid_t gid, pid_t pid) {
+Identity UnixIdentity(uid_t uid, gid_t gid, pid_t pid,
+                      const std::vector<gid_t>* live_groups) {
   Identity id;
   id.kind = Identity::Kind::kUnix;
   id.uid = uid;
   id.gid = gid;
   id.pid = pid;
   id.user = UserName(uid);
-  id.groups = Groups(id.user, gid);
+  if (live_groups == nullptr) {
+    id.groups = Groups(id.user, gid);
+  } else {
+    id.groups = {gid};
+    for (gid_t g : *live_groups) {
+      if (std::find(id.groups.begin(), id.groups.end(), g) == id.groups.end()) {
+        id.groups.push_back(g);
+      }
+    }
+  }
   for (gid_t g : id.groups) {
     std::string name = GroupName(g);
     if (!name.empty()) id.group_names.push_back(std::move(name));
@@ -83,7 +93,20 @@ absl::StatusOr<Identity> PeerIdentity(int socket_fd) {
   if (getsockopt(socket_fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
     return ErrnoStatus(errno, "getsockopt(SO_PEERCRED)");
   }
-  return UnixIdentity(cred.uid, cred.gid, cred.pid);
+  // The peer's groups as the kernel had them at connect (SO_PEERGROUPS),
+  // not as the group database says now.
+  std::vector<gid_t> groups(64);
+  for (;;) {
+    socklen_t size = groups.size() * sizeof(gid_t);
+    if (getsockopt(socket_fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(),
+                   &size) == 0) {
+      groups.resize(size / sizeof(gid_t));
+      break;
+    }
+    if (errno != ERANGE) return ErrnoStatus(errno, "getsockopt(SO_PEERGROUPS)");
+    groups.resize(size / sizeof(gid_t) + 1);
+  }
+  return UnixIdentity(cred.uid, cred.gid, cred.pid, &groups);
 }
 
 }  // namespace bpfwarden::policy

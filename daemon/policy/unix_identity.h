@@ -4,6 +4,8 @@
 
 #include <sys/types.h>
 
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "daemon/policy/identity.h"
 
@@ -11,7 +13,10 @@ namespace bpfwarden::policy {
 
 // The identity of uid/gid/pid as SO_PEERCRED reports them, with the uid's
 // supplementary groups (getgrouplist) and the user and group names.
-Identity UnixIdentity(uid_t uid, gid_t gid, pid_t pid);
+// With `live_groups` (the peer's groups from SO_PEERGROUPS), those are its
+// supplementary groups instead of the group database's.
+Identity UnixIdentity(uid_t uid, gid_t gid, pid_t pid,
+                      const std::vector<gid_t>* live_groups = nullptr);
 
 // The identity of the peer of a connected Unix stream socket, from
 // SO_PEERCRED.

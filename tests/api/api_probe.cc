@@ -10,8 +10,24 @@
 //   api_probe SOCKET dump SET MAP
 //   api_probe SOCKET list-maps
 //   api_probe SOCKET unload SET
+//   api_probe SOCKET load NAME OBJECT        (uploads the object's bytes)
+//   api_probe SOCKET attach SET PROGRAM CGROUP
+//   api_probe SOCKET list-attachments CGROUP
+//   api_probe SOCKET get-set SET              (the ProgramSetInfo as text)
+//   api_probe SOCKET hold N SECONDS          (N raw connections; prints how
+//                                             many the daemon closed)
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -19,6 +35,7 @@
 
 namespace {
 
+using bpfwarden::v1::Attachments;
 using bpfwarden::v1::Daemon;
 using bpfwarden::v1::Maps;
 using bpfwarden::v1::Programs;
@@ -56,6 +73,66 @@ int Run(int argc, char** argv) {
     for (const auto& map : resp.maps()) {
       std::cout << map.ref().program_set() << "/" << map.ref().map() << "\n";
     }
+    return Done(s);
+  }
+  if (method == "get-set" && argc == 4) {  // maps and paths, one a line
+    bpfwarden::v1::GetProgramSetRequest req;
+    req.set_name(argv[3]);
+    bpfwarden::v1::ProgramSetInfo resp;
+    grpc::Status s = Programs::NewStub(channel)->Get(&ctx, req, &resp);
+    std::cout << resp.DebugString();
+    return Done(s);
+  }
+  if (method == "hold" && argc == 5) {  // N SECONDS: raw connections
+    std::vector<int> fds;
+    for (int i = 0; i < std::atoi(argv[3]); ++i) {
+      int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      std::snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", argv[1]);
+      if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+        close(fd);
+        continue;
+      }
+      fds.push_back(fd);
+    }
+    sleep(1);
+    int closed = 0;
+    for (int fd : fds) {
+      pollfd p = {fd, POLLRDHUP, 0};
+      if (poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP))) ++closed;
+    }
+    std::cout << "open=" << fds.size() - closed << " closed=" << closed
+              << std::endl;
+    sleep(std::atoi(argv[4]));
+    return 0;
+  }
+  if (method == "load" && argc == 5) {  // NAME OBJECT: uploads the bytes
+    std::ifstream in(argv[4], std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    bpfwarden::v1::LoadRequest req;
+    req.mutable_program_set()->set_name(argv[3]);
+    req.add_object_blobs(bytes.str());
+    bpfwarden::v1::LoadResponse resp;
+    return Done(Programs::NewStub(channel)->Load(&ctx, req, &resp));
+  }
+  if (method == "attach" && argc == 6) {  // SET PROGRAM CGROUP
+    bpfwarden::v1::AttachRequest req;
+    req.mutable_attachment()->set_program_set(argv[3]);
+    req.mutable_attachment()->set_program(argv[4]);
+    req.mutable_attachment()->set_cgroup(argv[5]);
+    bpfwarden::v1::AttachResponse resp;
+    grpc::Status s = Attachments::NewStub(channel)->Attach(&ctx, req, &resp);
+    if (s.ok()) std::cout << resp.attachment().id() << "\n";
+    return Done(s);
+  }
+  if (method == "list-attachments" && argc == 4) {
+    bpfwarden::v1::ListAttachmentsRequest req;
+    req.set_cgroup(argv[3]);
+    bpfwarden::v1::ListAttachmentsResponse resp;
+    grpc::Status s = Attachments::NewStub(channel)->List(&ctx, req, &resp);
+    for (const auto& a : resp.attachments()) std::cout << a.id() << "\n";
     return Done(s);
   }
   if (method == "unload" && argc == 4) {

@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/api_fixture.h"
@@ -205,6 +208,226 @@ TEST_F(UnprivilegedTest, OnlyTheSocketGroupCanConnect) {
   // A member (the primary group) can.
   RunResult member = Probe({"status"});
   EXPECT_EQ(member.exit_code, 0) << member.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class PathProbingTest : public UnprivilegedTest {};
+
+// Before the fix, any connected caller had the daemon stat and realpath
+// its string as root and got the error text back ("/root/x: No such file",
+// "/proc/<pid>/fd/N" resolved to another user's file).
+TEST_F(PathProbingTest, AttachmentsListNeverLooksOutsideTheCgroupTree) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-probing");
+  // No grant at all: refused before the path is looked at.
+  RunResult denied = Probe({"list-attachments", "/root"});
+  EXPECT_EQ(denied.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << denied.err;
+  EXPECT_EQ(denied.err.find("root/"), std::string::npos) << denied.err;
+
+  // With a READ grant: only paths beneath the cgroup v2 mount are opened;
+  // the error quotes the caller's own string and nothing else.
+  ASSERT_TRUE(daemon_->Reload(ConfigWithPolicy(kReadCounters)).ok());
+  for (const std::string path :
+       {"/proc/self/fd/0", "/root", "/etc/shadow", "/proc/1/root/etc"}) {
+    RunResult r = Probe({"list-attachments", path});
+    EXPECT_EQ(r.exit_code, Code(grpc::StatusCode::NOT_FOUND)) << r.err;
+    EXPECT_EQ(
+        r.err.rfind(
+            absl::StrCat("cgroup \"", path, "\": no such cgroup under "), 0),
+        0u)
+        << r.err;
+  }
+  RunResult up = Probe({"list-attachments", "../../../etc"});
+  EXPECT_EQ(up.exit_code, Code(grpc::StatusCode::INVALID_ARGUMENT)) << up.err;
+  RunResult ours = Probe({"list-attachments", cgroup_->path()});
+  EXPECT_EQ(ours.exit_code, 0) << ours.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class LimitedAdminTest : public UnprivilegedTest {
+ protected:
+  // `runfile` copied where nobody can read it.
+  std::string Readable(const std::string& runfile) {
+    const std::string path = work_->path() + "/" +
+                             std::filesystem::path(runfile).filename().string();
+    std::filesystem::copy_file(
+        Runfile(runfile), path,
+        std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::permissions(path, std::filesystem::perms(0644));
+    return path;
+  }
+};
+
+// Before the fix an ADMIN rule for a non-root principal could not be
+// limited: nobody could load cgroup/connect4 or sysctl programs and attach
+// them to the root cgroup.
+TEST_F(LimitedAdminTest, NonRootAdminStaysWithinItsTypesAndSubtree) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-limited-admin");
+  // Without limits the policy is refused, saying why.
+  const std::string unlimited = R"pb(
+    policy {
+      program_set: "team-*"
+      map: "*"
+      principals: "uid:65534"
+      allow: ADMIN
+    }
+  )pb";
+  ASSERT_TRUE(daemon_
+                  ->Reload(ConfigWithPolicy(unlimited),
+                           "policy reload refused, keeping the running policy")
+                  .ok());
+  EXPECT_NE(daemon_->Log().find("ADMIN for a non-root principal needs "
+                                "program_types, attach_types and "
+                                "cgroup_subtree"),
+            std::string::npos);
+
+  const std::string limited = absl::StrCat(
+      "policy { program_set: \"team-*\" map: \"*\" principals: "
+      "\"uid:65534\" allow: ADMIN program_types: \"sock_ops\" "
+      "attach_types: \"cgroup_sock_ops\" cgroup_subtree: \"",
+      cgroup_->path(), "\" }");
+  ASSERT_TRUE(daemon_->Reload(ConfigWithPolicy(limited)).ok());
+  const std::string sockops = Readable("bpf/bpfwarden.bpf.o");
+  const std::string hooks = Readable("tests/core/core_hooks.bpf.o");
+
+  // Another program type: refused before anything is loaded.
+  RunResult other = Probe({"load", "team-b", hooks});
+  EXPECT_EQ(other.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << other.err;
+  EXPECT_NE(other.err.find("a type the policy does not allow"),
+            std::string::npos)
+      << other.err;
+
+  RunResult load = Probe({"load", "team-a", sockops});
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  // Outside its subtree: the root of the hierarchy, and a way up.
+  RunResult root = Probe({"attach", "team-a", "tcp_stats_sockops", "/"});
+  EXPECT_EQ(root.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << root.err;
+  RunResult up =
+      Probe({"attach", "team-a", "tcp_stats_sockops", cgroup_->path() + "/.."});
+  EXPECT_EQ(up.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED)) << up.err;
+  // A set outside the rule's glob.
+  RunResult foreign =
+      Probe({"attach", kSet, "tcp_stats_sockops", cgroup_->path()});
+  EXPECT_EQ(foreign.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED));
+  // Within: attached.
+  RunResult inside =
+      Probe({"attach", "team-a", "tcp_stats_sockops", cgroup_->path()});
+  EXPECT_EQ(inside.exit_code, 0) << inside.err;
+  RunResult unload = Probe({"unload", "team-a"});
+  EXPECT_EQ(unload.exit_code, 0) << unload.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class ConnectionCapsTest : public UnprivilegedTest {};
+
+// Before the fix a member of the socket's group with no grants could hold
+// about 1,000 silent connections and exhaust the daemon's descriptors.
+TEST_F(ConnectionCapsTest, ConnectionsPastTheCapAreRefusedRootStillGetsIn) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  extra_flags_ = {"--api_max_connections_per_uid=4",
+                  "--api_max_connections=64"};
+  StartDaemon("api-conncap", kReadCounters);
+  RunResult held;
+  std::thread hold([&] { held = Probe({"hold", "10", "3"}); });
+  absl::SleepFor(absl::Milliseconds(1500));
+  // Root, on a fresh connection, while nobody holds its cap.
+  auto root = v1::Daemon::NewStub(grpc::CreateChannel(
+      "unix:" + daemon_->socket_path(), grpc::InsecureChannelCredentials()));
+  v1::StatusResponse resp;
+  EXPECT_TRUE(root->Status(Ctx().get(), v1::StatusRequest(), &resp).ok());
+  // Nobody cannot open a fifth.
+  RunResult fifth = Probe({"status"});
+  EXPECT_EQ(fifth.exit_code, Code(grpc::StatusCode::UNAVAILABLE)) << fifth.err;
+  hold.join();
+  EXPECT_EQ(held.out, "open=4 closed=6\n") << held.err;
+  // Once they are closed, nobody is served again; the daemon kept serving.
+  RunResult again;
+  for (int i = 0; i < 50; ++i) {
+    again = Probe({"status"});
+    if (again.exit_code == 0) break;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(daemon_->Log().find("api: refusing a connection from uid:65534"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class PeerGroupsTest : public UnprivilegedTest {};
+
+// Groups come from the peer's live credentials (SO_PEERGROUPS). Before the
+// fix they came from the group database, where nobody is in no group 4242:
+// a process holding 4242 was refused, and one that dropped a group kept
+// its grants.
+TEST_F(PeerGroupsTest, GroupsAreThePeersLiveGroups) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-peergroups", R"pb(
+    policy {
+      program_set: "bpfwarden"
+      map: "tcp_tune_counters"
+      principals: "group:4242"
+      allow: READ
+    }
+  )pb");
+  ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
+  const Credentials with = {kNobody, kNobody, {kNobody, 4242}};
+  RunResult in =
+      Probe({"lookup", kSet, "tcp_tune_counters", R"({"rule_id":1})"}, with);
+  EXPECT_EQ(in.exit_code, 0) << in.err;
+  RunResult out =
+      Probe({"lookup", kSet, "tcp_tune_counters", R"({"rule_id":1})"});
+  EXPECT_EQ(out.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
+      << out.err;
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
+
+namespace bpfwarden::testing {
+namespace {
+
+class InformationLeaksTest : public UnprivilegedTest {};
+
+// Before the fix READ on one map showed every map of the set, its pin
+// paths and its verifier log, and a missing map's error listed them all.
+TEST_F(InformationLeaksTest, ACallerSeesOnlyWhatItMayRead) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("api-leaks", kReadCounters);  // READ on tcp_tune_*
+  RunResult set = Probe({"get-set", kSet});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_NE(set.out.find(R"(maps: "tcp_tune_counters")"), std::string::npos)
+      << set.out;
+  EXPECT_EQ(set.out.find(R"(maps: "tcp_stats")"), std::string::npos) << set.out;
+  EXPECT_EQ(set.out.find("pin_path"), std::string::npos) << set.out;
+  RunResult missing =
+      Probe({"lookup", kSet, "tcp_tune_nope", R"({"rule_id":1})"});
+  EXPECT_EQ(missing.exit_code, Code(grpc::StatusCode::NOT_FOUND))
+      << missing.err;
+  EXPECT_EQ(missing.err.find("tcp_stats"), std::string::npos) << missing.err;
 }
 
 }  // namespace

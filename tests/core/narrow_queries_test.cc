@@ -1,9 +1,15 @@
 // The Warden's narrow queries on a real kernel: GetAttachment answers from
 // the daemon's own records, and Detach asks its caller's authorization
 // under the lock hold that detaches, before anything else is decided.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -91,6 +97,60 @@ TEST_F(NarrowQueriesTest, AuthorizationComesBeforeTheConfigurationCheck) {
   EXPECT_THAT(warden_->Detach(id),
               StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_THAT(AttachedAnyType(cgroup().path()), SizeIs(1));
+}
+
+// Services and containers remove their cgroups all the time. Before the fix,
+// one removed cgroup made every ListAttachments fail (ENOENT from the
+// query).
+TEST_F(NarrowQueriesTest, RemovedCgroupLeavesListAndDetachWorking) {
+  ASSERT_TRUE(warden_->Load(BuiltinSet("bpfwarden")).ok());
+  const std::string doomed = cgroup().path() + "/doomed";
+  ASSERT_EQ(::mkdir(doomed.c_str(), 0755), 0) << std::strerror(errno);
+  absl::Cleanup remove = [&] { ::rmdir(doomed.c_str()); };
+  auto att =
+      warden_->Attach(AttachmentSpec("bpfwarden", "tcp_stats_sockops", doomed));
+  ASSERT_TRUE(att.ok()) << att.status();
+  auto kept = warden_->Attach(
+      AttachmentSpec("bpfwarden", "tcp_stats_sockops", cgroup().path()));
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  ASSERT_EQ(::rmdir(doomed.c_str()), 0) << std::strerror(errno);
+
+  auto listed = warden_->ListAttachments();
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_THAT(*listed, SizeIs(2));
+  for (const AttachmentInfo& a : *listed) {
+    EXPECT_EQ(a.defunct, a.id == att->id) << a.id;
+  }
+  EXPECT_TRUE(warden_->Detach(att->id).ok());
+  listed = warden_->ListAttachments();
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_THAT(*listed, SizeIs(1));
+  EXPECT_EQ((*listed)[0].id, kept->id);
+  EXPECT_TRUE(warden_->Detach(kept->id).ok());
+}
+
+// Before the fix, a runtime set loaded while the configured set of that name
+// had failed took its place, and SIGHUP then kept it as if configured.
+TEST_F(NarrowQueriesTest, RuntimeSetCannotTakeAConfiguredName) {
+  v1::Config config;
+  v1::ProgramSet* broken = config.add_program_sets();
+  broken->set_name("configured");
+  broken->add_objects("/nonexistent/x.bpf.o");
+  EXPECT_FALSE(warden_->Start(config).ok());  // the configured set failed
+  EXPECT_THAT(warden_->Load(BuiltinSet("configured")),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "may not take the name of a configured set"));
+  EXPECT_THAT(warden_->GetSet("configured"),
+              StatusIs(absl::StatusCode::kNotFound));
+  // A runtime set whose name the configuration takes later stays runtime,
+  // and the reload says why the configured one is missing.
+  ASSERT_TRUE(warden_->Load(BuiltinSet("later")).ok());
+  config.clear_program_sets();
+  *config.add_program_sets() = BuiltinSet("later");
+  EXPECT_THAT(warden_->Reconcile(config),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "a set loaded at run time holds the name"));
+  EXPECT_TRUE(warden_->Unload("later").ok());
 }
 
 }  // namespace

@@ -1,0 +1,66 @@
+#include "daemon/core/admin_scope.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "daemon/core/cgroup.h"
+#include "daemon/core/names.h"
+
+namespace bpfwarden {
+namespace {
+
+template <typename T>
+bool Has(const std::vector<T>& items, T item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+bool AllowsPrograms(const AdminScope& scope, const bpf_object* obj,
+                    const bpf_program** refused) {
+  bpf_program* prog = nullptr;
+  while ((prog = bpf_object__next_program(obj, prog)) != nullptr) {
+    if (!Has(scope.program_types, bpf_program__type(prog))) {
+      *refused = prog;
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Beneath(const std::string& path, const std::string& root) {
+  return path == root || absl::StartsWith(path, root + "/");
+}
+
+}  // namespace
+
+absl::Status CheckProgramTypes(const std::vector<AdminScope>& scopes,
+                               const bpf_object* obj) {
+  const bpf_program* refused = nullptr;
+  for (const AdminScope& scope : scopes) {
+    if (AllowsPrograms(scope, obj, &refused)) return absl::OkStatus();
+  }
+  if (refused == nullptr) {
+    return absl::PermissionDeniedError("the policy allows this caller no load");
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "program ", bpf_program__name(refused), " is a ",
+      ProgTypeName(bpf_program__type(refused)),
+      " program, a type the policy does not allow this caller to load"));
+}
+
+absl::Status CheckAttachScope(const std::vector<AdminScope>& scopes,
+                              bpf_attach_type type, const std::string& cgroup,
+                              const std::string& mount) {
+  for (const AdminScope& scope : scopes) {
+    if (!Has(scope.attach_types, type)) continue;
+    absl::StatusOr<std::string> root =
+        ResolveCgroup2DirBeneath(scope.cgroup_subtree, mount);
+    if (root.ok() && Beneath(cgroup, *root)) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "attaching as ", AttachTypeName(type), " to ", cgroup,
+      " is outside what the policy allows this caller (its attach types "
+      "and cgroup subtree)"));
+}
+
+}  // namespace bpfwarden
