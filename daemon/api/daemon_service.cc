@@ -1,6 +1,7 @@
 #include "daemon/api/daemon_service.h"
 
 #include "daemon/api/grpc_status.h"
+#include "daemon/base/build_info.h"
 
 namespace bpfwarden::api {
 
@@ -32,6 +33,7 @@ grpc::Status DaemonService::Status(grpc::ServerContext* ctx,
     out->set_detail(f.detail);
   }
   resp->set_caller(who->Describe());
+  resp->set_build_mode(BuildMode());
   return grpc::Status::OK;
 }
 
