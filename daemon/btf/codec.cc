@@ -2,10 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/btf/codec_walker.h"
+#include "daemon/btf/encode_plan.h"
 #include "daemon/btf/type_info.h"
 
 namespace bpfwarden {
 
+using btf_internal::EncodePlan;
 using btf_internal::TypeName;
 using btf_internal::Walker;
 
@@ -24,17 +26,34 @@ absl::StatusOr<TypeCodec> TypeCodec::Create(
     return absl::InvalidArgumentError(
         absl::StrCat(root, ": cannot size ", TypeName(b, type_id)));
   }
+  auto plan =
+      std::make_shared<const EncodePlan>(EncodePlan::Compile(*types, type_id));
   return TypeCodec(std::move(types), type_id, static_cast<size_t>(size),
-                   std::move(root));
+                   std::move(root), std::move(plan));
+}
+
+absl::Status TypeCodec::CheckSize(absl::Span<const uint8_t> bytes) const {
+  if (bytes.size() == size_) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(root_, ": expected ", size_, " bytes for ",
+                   TypeName(types_->get(), type_id_), ", got ", bytes.size()));
 }
 
 absl::StatusOr<Json> TypeCodec::Encode(absl::Span<const uint8_t> bytes) const {
-  if (bytes.size() != size_) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        root_, ": expected ", size_, " bytes for ",
-        TypeName(types_->get(), type_id_), ", got ", bytes.size()));
-  }
+  if (absl::Status s = CheckSize(bytes); !s.ok()) return s;
   return Walker(*types_).Encode(type_id_, bytes, false);
+}
+
+absl::Status TypeCodec::EncodeText(absl::Span<const uint8_t> bytes,
+                                   std::string& out) const {
+  if (absl::Status s = CheckSize(bytes); !s.ok()) return s;
+  plan_->Encode(bytes.data(), out);
+  return absl::OkStatus();
+}
+
+void TypeCodec::EncodeTextUnchecked(const uint8_t* bytes,
+                                    std::string& out) const {
+  plan_->Encode(bytes, out);
 }
 
 absl::StatusOr<std::vector<uint8_t>> TypeCodec::Decode(

@@ -15,6 +15,9 @@
 #include "daemon/btf/type_layout.h"
 
 namespace bpfwarden {
+namespace btf_internal {
+class EncodePlan;
+}  // namespace btf_internal
 
 struct DecodeOptions {
   // Missing struct fields (and a union with no member given) become zero
@@ -67,6 +70,12 @@ class TypeCodec {
 
   // `bytes` must be exactly size() long (InvalidArgument otherwise).
   absl::StatusOr<Json> Encode(absl::Span<const uint8_t> bytes) const;
+  // The same value as compact JSON text (exactly DumpJson(*Encode(bytes))),
+  // appended to `out` by the plan compiled at Create: no JSON DOM.
+  absl::Status EncodeText(absl::Span<const uint8_t> bytes,
+                          std::string& out) const;
+  // EncodeText without the size check: `bytes` holds at least size() bytes.
+  void EncodeTextUnchecked(const uint8_t* bytes, std::string& out) const;
   absl::StatusOr<std::vector<uint8_t>> Decode(
       const Json& value, const DecodeOptions& options = {}) const;
 
@@ -75,16 +84,21 @@ class TypeCodec {
 
  private:
   TypeCodec(std::shared_ptr<const BtfTypes> types, uint32_t type_id,
-            size_t size, std::string root)
+            size_t size, std::string root,
+            std::shared_ptr<const btf_internal::EncodePlan> plan)
       : types_(std::move(types)),
         type_id_(type_id),
         size_(size),
-        root_(std::move(root)) {}
+        root_(std::move(root)),
+        plan_(std::move(plan)) {}
+
+  absl::Status CheckSize(absl::Span<const uint8_t> bytes) const;
 
   std::shared_ptr<const BtfTypes> types_;
   uint32_t type_id_ = 0;
   size_t size_ = 0;
   std::string root_;
+  std::shared_ptr<const btf_internal::EncodePlan> plan_;
 };
 
 }  // namespace bpfwarden
