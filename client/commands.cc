@@ -137,8 +137,31 @@ std::string Render(const v1::Data& data) {
 }
 
 void PrintEntry(const v1::Entry& entry) {
-  std::cout << "{\"key\": " << Render(entry.key())
-            << ", \"value\": " << Render(entry.value()) << "}\n";
+  std::cout << "{\"key\":" << Render(entry.key())
+            << ",\"value\":" << Render(entry.value()) << "}\n";
+}
+
+// A packed page to stdout, one {"key":...,"value":...} line an entry: the
+// daemon's JSON text as is, or raw keys and values in hex.
+void PrintPackedPage(const v1::DumpResponse& page) {
+  if (!page.json_lines().empty()) {
+    std::fwrite(page.json_lines().data(), 1, page.json_lines().size(), stdout);
+    return;
+  }
+  if (page.count() == 0) return;
+  const size_t key_size = page.keys().size() / page.count();
+  const size_t value_size = page.values().size() / page.count();
+  std::string text;
+  for (size_t i = 0; i < page.count(); ++i) {
+    absl::StrAppend(
+        &text, "{\"key\":\"",
+        absl::BytesToHexString(page.keys().substr(i * key_size, key_size)),
+        "\",\"value\":\"",
+        absl::BytesToHexString(
+            page.values().substr(i * value_size, value_size)),
+        "\"}\n");
+  }
+  std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 v1::MapRef Ref(const Args& args) {
@@ -314,13 +337,13 @@ int Dump(const Args& args) {
   *request.mutable_map() = Ref(args);
   request.set_page_size(absl::GetFlag(FLAGS_page_size));
   request.set_encoding(OutputEncoding());
+  request.set_packed(true);
   ApiClient client = Client();
   auto context = client.Context();
   auto reader = client.maps().Dump(context.get(), request);
   v1::DumpResponse page;
-  while (reader->Read(&page)) {
-    for (const v1::Entry& entry : page.entries()) PrintEntry(entry);
-  }
+  while (reader->Read(&page)) PrintPackedPage(page);
+  std::fflush(stdout);
   grpc::Status status = reader->Finish();
   return status.ok() ? 0 : Fail(FromGrpc(status));
 }

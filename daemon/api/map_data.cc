@@ -27,6 +27,10 @@ absl::Status WithPath(const absl::Status& status, Side side,
   return absl::Status(status.code(), absl::StrCat(path, message));
 }
 
+bool HasCodec(const TypedMap& map, Side side) {
+  return side == Side::kKey ? map.key_codec().ok() : map.value_codec().ok();
+}
+
 }  // namespace
 
 absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
@@ -60,21 +64,37 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
       absl::StrCat(path, ": missing (give raw or json)"));
 }
 
-absl::StatusOr<v1::Data> BytesToData(const TypedMap& map, const Bytes& bytes,
-                                     Side side, v1::Encoding encoding) {
+absl::StatusOr<v1::Data> BytesToData(const TypedMap& map,
+                                     absl::Span<const uint8_t> bytes, Side side,
+                                     v1::Encoding encoding) {
   v1::Data data;
-  bool has_codec =
-      side == Side::kKey ? map.key_codec().ok() : map.value_codec().ok();
   if (encoding == v1::ENCODING_RAW ||
-      (encoding == v1::ENCODING_UNSPECIFIED && !has_codec)) {
+      (encoding == v1::ENCODING_UNSPECIFIED && !HasCodec(map, side))) {
     data.set_raw(bytes.data(), bytes.size());
     return data;
   }
-  absl::StatusOr<Json> json =
-      side == Side::kKey ? map.KeyToJson(bytes) : map.ValueToJson(bytes);
-  if (!json.ok()) return json.status();
-  data.set_json(DumpJson(*json));
+  absl::Status s = side == Side::kKey
+                       ? map.KeyToText(bytes, *data.mutable_json())
+                       : map.ValueToText(bytes, *data.mutable_json());
+  if (!s.ok()) return s;
   return data;
+}
+
+absl::Status AppendJsonText(const TypedMap& map,
+                            absl::Span<const uint8_t> bytes, Side side,
+                            v1::Encoding encoding, std::string& out) {
+  if (encoding == v1::ENCODING_UNSPECIFIED && !HasCodec(map, side)) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (uint8_t b : bytes) {
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 15]);
+    }
+    out.push_back('"');
+    return absl::OkStatus();
+  }
+  return side == Side::kKey ? map.KeyToText(bytes, out)
+                            : map.ValueToText(bytes, out);
 }
 
 std::string DataForAudit(const v1::Data& data) {

@@ -23,8 +23,16 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
 
 // `bytes` as Data in `encoding` (UNSPECIFIED: JSON when the side has BTF,
 // raw otherwise).
-absl::StatusOr<v1::Data> BytesToData(const TypedMap& map, const Bytes& bytes,
-                                     Side side, v1::Encoding encoding);
+absl::StatusOr<v1::Data> BytesToData(const TypedMap& map,
+                                     absl::Span<const uint8_t> bytes, Side side,
+                                     v1::Encoding encoding);
+
+// Appends `bytes` as JSON text to `out`: the side's codec, or (encoding
+// UNSPECIFIED, no BTF) the bytes in hex as a JSON string. ENCODING_JSON on a
+// side without a codec is the codec's FailedPrecondition.
+absl::Status AppendJsonText(const TypedMap& map,
+                            absl::Span<const uint8_t> bytes, Side side,
+                            v1::Encoding encoding, std::string& out);
 
 // The key as the client sent it, for audit records: JSON text or hex.
 std::string DataForAudit(const v1::Data& data);

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
+#include "daemon/api/dump_pages.h"
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
 
@@ -267,13 +268,11 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: cancelled or past its deadline");
     }
-    absl::StatusOr<DumpPage> page = map.Dump(token, options);
+    absl::StatusOr<PackedPage> page = map.DumpPacked(token, options);
     if (!page.ok()) return ToGrpc(page.status());
     v1::DumpResponse resp;
-    for (const MapEntry& entry : page->entries) {
-      absl::StatusOr<v1::Entry> out = ToEntry(map, entry, req->encoding());
-      if (!out.ok()) return ToGrpc(out.status());
-      *resp.add_entries() = *std::move(out);
+    if (absl::Status s = FillDumpPage(map, *req, *page, resp); !s.ok()) {
+      return ToGrpc(s);
     }
     resp.set_resume_token(page->next_token);
     resp.set_done(page->next_token.empty());

@@ -213,6 +213,31 @@ absl::StatusOr<Json> TypedMap::ValueToJson(
   return (*codec)->Encode(value);
 }
 
+absl::Status TypedMap::KeyToText(absl::Span<const uint8_t> key,
+                                 std::string& out) const {
+  if (!key_codec_.ok()) return key_codec_.status();
+  return key_codec_->EncodeText(key, out);
+}
+
+absl::Status TypedMap::ValueToText(absl::Span<const uint8_t> value,
+                                   std::string& out) const {
+  if (!value_codec_.ok()) return value_codec_.status();
+  if (!per_cpu_) return value_codec_->EncodeText(value, out);
+  if (value.size() != value_bytes_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "value: expected ", value_bytes_, " bytes (", num_cpus_, " CPUs x ",
+        PerCpuStride(info_.value_size), "), got ", value.size()));
+  }
+  const size_t stride = PerCpuStride(info_.value_size);
+  out.push_back('[');
+  for (int cpu = 0; cpu < num_cpus_; ++cpu) {
+    if (cpu > 0) out.push_back(',');
+    value_codec_->EncodeTextUnchecked(value.data() + cpu * stride, out);
+  }
+  out.push_back(']');
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Json> TypedMap::LookupJson(const Json& key) const {
   absl::StatusOr<Bytes> raw_key = KeyFromJson(key);
   if (!raw_key.ok()) return raw_key.status();

@@ -79,6 +79,15 @@ struct DumpPage {
   std::string next_token;
 };
 
+// A page as two contiguous byte strings: `count` keys of key_size() bytes,
+// and `count` values of value_bytes() bytes, in the same order.
+struct PackedPage {
+  std::string keys;
+  std::string values;
+  size_t count = 0;
+  std::string next_token;  // as in DumpPage
+};
+
 // Opened from an FD of a map (TypedMap owns it). Reads bpf_map_info, loads
 // the map's BTF from the kernel (through a BtfCache when several maps are
 // opened together) and builds codecs for its key and value.
@@ -148,6 +157,9 @@ class TypedMap {
   // `resume_token` empty starts from the beginning.
   absl::StatusOr<DumpPage> Dump(absl::string_view resume_token,
                                 const DumpOptions& options) const;
+  // The same page, packed: no allocation per entry.
+  absl::StatusOr<PackedPage> DumpPacked(absl::string_view resume_token,
+                                        const DumpOptions& options) const;
 
   // Conversions by BTF (per-CPU values through EncodePerCpu/DecodePerCpu).
   absl::StatusOr<Bytes> KeyFromJson(const Json& key,
@@ -156,6 +168,11 @@ class TypedMap {
                                       const DecodeOptions& options = {}) const;
   absl::StatusOr<Json> KeyToJson(absl::Span<const uint8_t> key) const;
   absl::StatusOr<Json> ValueToJson(absl::Span<const uint8_t> value) const;
+  // The same as compact JSON text appended to `out` (the codec's compiled
+  // plan, no DOM); per-CPU values are "[v0,v1,...]".
+  absl::Status KeyToText(absl::Span<const uint8_t> key, std::string& out) const;
+  absl::Status ValueToText(absl::Span<const uint8_t> value,
+                           std::string& out) const;
 
   // JSON conveniences over the raw operations.
   absl::StatusOr<Json> LookupJson(const Json& key) const;
@@ -178,10 +195,10 @@ class TypedMap {
   absl::Status CheckValue(absl::Span<const uint8_t> value,
                           absl::string_view op) const;
   absl::Status Errno(int err, MapAccess access, absl::string_view op) const;
-  absl::StatusOr<DumpPage> DumpBatch(const std::vector<uint8_t>* cursor,
-                                     size_t page_size) const;
-  absl::StatusOr<DumpPage> DumpNextKey(const std::vector<uint8_t>* last_key,
+  absl::StatusOr<PackedPage> DumpBatch(const std::vector<uint8_t>* cursor,
                                        size_t page_size) const;
+  absl::StatusOr<PackedPage> DumpNextKey(const std::vector<uint8_t>* last_key,
+                                         size_t page_size) const;
 
   UniqueFd fd_;
   std::string label_;
