@@ -52,7 +52,7 @@ const char kUsage[] =
     "  attachments [CGROUP]            attachments [--foreign]\n"
     "  maps [SET]                      maps of loaded sets\n"
     "  map SET MAP                     a map, with its key and value layout\n"
-    "  lookup SET MAP KEY              one entry\n"
+    "  lookup SET MAP [KEY]            one entry (no KEY: global variables)\n"
     "  update SET MAP KEY VALUE        write an entry "
     "[--flag=any|noexist|exist]\n"
     "                                  [--zero_fill]\n"
@@ -63,6 +63,7 @@ const char kUsage[] =
     "                                  no daemon needed)\n"
     "\n"
     "KEY and VALUE are JSON typed by the map's BTF, or hex with --raw.\n"
+    "Global variables (.bss, .data, .rodata maps) have no key: give null.\n"
     "Talks to --socket (default /run/bpfwarden/api.sock).\n";
 
 namespace {
@@ -130,6 +131,7 @@ v1::Encoding OutputEncoding() {
 }
 
 std::string Render(const v1::Data& data) {
+  if (data.form_case() == v1::Data::FORM_NOT_SET) return "null";
   if (data.has_raw()) {
     return absl::StrCat("\"", absl::BytesToHexString(data.raw()), "\"");
   }
@@ -276,9 +278,11 @@ int MapGet(const Args& args) {
 int Lookup(const Args& args) {
   v1::LookupRequest request;
   *request.mutable_map() = Ref(args);
-  absl::StatusOr<v1::Data> key = ParseData(args[2]);
-  if (!key.ok()) return Fail(key.status());
-  *request.mutable_key() = *key;
+  if (args.size() > 2) {  // none: the implicit key of global variables
+    absl::StatusOr<v1::Data> key = ParseData(args[2]);
+    if (!key.ok()) return Fail(key.status());
+    *request.mutable_key() = *key;
+  }
   request.set_encoding(OutputEncoding());
   request.set_zero_fill(absl::GetFlag(FLAGS_zero_fill));
   ApiClient client = Client();
@@ -374,7 +378,7 @@ const std::map<std::string, Command>& Commands() {
       {"unload", {1, 1, Unload}}, {"attach", {3, 3, Attach}},
       {"detach", {1, 1, Detach}}, {"attachments", {0, 1, AttachmentList}},
       {"maps", {0, 1, MapList}},  {"map", {2, 2, MapGet}},
-      {"lookup", {3, 3, Lookup}}, {"update", {4, 4, Update}},
+      {"lookup", {2, 3, Lookup}}, {"update", {4, 4, Update}},
       {"delete", {3, 3, Delete}}, {"dump", {2, 2, Dump}},
       {"pins", {0, 0, Pins}},
   };

@@ -1,5 +1,6 @@
 #include "daemon/api/map_data.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/btf/json.h"
 #include "daemon/policy/audit.h"
@@ -47,6 +48,10 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
       return Bytes(raw.begin(), raw.end());
     }
     case v1::Data::kJson: {
+      if (side == Side::kKey && map.implicit_key() &&
+          absl::StripAsciiWhitespace(data.json()) == "null") {
+        return Bytes(map.key_size(), 0);  // global variables
+      }
       absl::StatusOr<Json> json = ParseJson(data.json(), path);
       if (!json.ok()) return json.status();
       DecodeOptions options;
@@ -58,6 +63,10 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
       return bytes;
     }
     case v1::Data::FORM_NOT_SET:
+      // Global variables: the one entry, index 0.
+      if (side == Side::kKey && map.implicit_key()) {
+        return Bytes(map.key_size(), 0);
+      }
       break;
   }
   return absl::InvalidArgumentError(
@@ -68,6 +77,11 @@ absl::StatusOr<v1::Data> BytesToData(const TypedMap& map,
                                      absl::Span<const uint8_t> bytes, Side side,
                                      v1::Encoding encoding) {
   v1::Data data;
+  // Global variables: the implicit key is left out unless raw is asked.
+  if (side == Side::kKey && map.implicit_key() &&
+      encoding != v1::ENCODING_RAW) {
+    return data;
+  }
   if (encoding == v1::ENCODING_RAW ||
       (encoding == v1::ENCODING_UNSPECIFIED && !HasCodec(map, side))) {
     data.set_raw(bytes.data(), bytes.size());
@@ -83,6 +97,10 @@ absl::StatusOr<v1::Data> BytesToData(const TypedMap& map,
 absl::Status AppendJsonText(const TypedMap& map,
                             absl::Span<const uint8_t> bytes, Side side,
                             v1::Encoding encoding, std::string& out) {
+  if (side == Side::kKey && map.implicit_key()) {
+    out.append("null");  // global variables: the key is implicit
+    return absl::OkStatus();
+  }
   if (encoding == v1::ENCODING_UNSPECIFIED && !HasCodec(map, side)) {
     static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');

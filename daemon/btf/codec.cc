@@ -19,6 +19,10 @@ absl::StatusOr<TypeCodec> TypeCodec::Create(
     return absl::InvalidArgumentError(
         absl::StrCat(root, ": BTF type id ", type_id, " does not exist"));
   }
+  const btf_type* t = btf__type_by_id(b, btf_internal::Resolve(b, type_id));
+  if (t != nullptr && btf_is_datasec(t)) {
+    return CreateSection(std::move(types), type_id, std::move(root));
+  }
   absl::Status valid = Walker(*types).Validate(type_id, root, false, 0);
   if (!valid.ok()) return valid;
   const int64_t size = btf__resolve_size(b, type_id);
@@ -41,26 +45,34 @@ absl::Status TypeCodec::CheckSize(absl::Span<const uint8_t> bytes) const {
 
 absl::StatusOr<Json> TypeCodec::Encode(absl::Span<const uint8_t> bytes) const {
   if (absl::Status s = CheckSize(bytes); !s.ok()) return s;
+  if (section_ != nullptr) return EncodeSection(bytes);
   return Walker(*types_).Encode(type_id_, bytes, false);
 }
 
 absl::Status TypeCodec::EncodeText(absl::Span<const uint8_t> bytes,
                                    std::string& out) const {
   if (absl::Status s = CheckSize(bytes); !s.ok()) return s;
-  plan_->Encode(bytes.data(), out);
+  EncodeTextUnchecked(bytes.data(), out);
   return absl::OkStatus();
 }
 
 void TypeCodec::EncodeTextUnchecked(const uint8_t* bytes,
                                     std::string& out) const {
-  plan_->Encode(bytes, out);
+  if (section_ != nullptr) {
+    EncodeSectionText(bytes, out);
+  } else {
+    plan_->Encode(bytes, out);
+  }
 }
 
 absl::StatusOr<std::vector<uint8_t>> TypeCodec::Decode(
     const Json& value, const DecodeOptions& options) const {
   std::vector<uint8_t> out(size_, 0);
-  absl::Status s = Walker(*types_).Decode(type_id_, value, root_,
-                                          absl::MakeSpan(out), false, options);
+  absl::Status s =
+      section_ != nullptr
+          ? DecodeSection(value, options, absl::MakeSpan(out))
+          : Walker(*types_).Decode(type_id_, value, root_, absl::MakeSpan(out),
+                                   false, options);
   if (!s.ok()) return s;
   return out;
 }

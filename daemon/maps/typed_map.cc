@@ -100,6 +100,14 @@ absl::StatusOr<TypedMap> TypedMap::Open(UniqueFd fd, std::string label,
                              map.info_.key_size, "key", map.label_);
   map.value_codec_ = SideCodec(types, map.info_.btf_value_type_id,
                                map.info_.value_size, "value", map.label_);
+  map.implicit_key_ = map.info_.type == BPF_MAP_TYPE_ARRAY &&
+                      map.info_.max_entries == 1 && map.info_.key_size == 4 &&
+                      map.value_codec_.ok() && map.value_codec_->is_section();
+  if (map.implicit_key_) {
+    map.key_codec_ = absl::FailedPreconditionError(absl::StrCat(
+        "map ", map.label_,
+        " holds global variables: its key is implicit, give none"));
+  }
   return map;
 }
 
@@ -148,12 +156,21 @@ absl::Status TypedMap::Errno(int err, MapAccess access,
 }
 
 absl::StatusOr<Bytes> TypedMap::Lookup(absl::Span<const uint8_t> key) const {
-  if (absl::Status s = CheckKey(key, "lookup in"); !s.ok()) return s;
   Bytes value(value_bytes_);
+  if (absl::Status s = LookupInto(key, absl::MakeSpan(value)); !s.ok()) {
+    return s;
+  }
+  return value;
+}
+
+absl::Status TypedMap::LookupInto(absl::Span<const uint8_t> key,
+                                  absl::Span<uint8_t> value) const {
+  if (absl::Status s = CheckKey(key, "lookup in"); !s.ok()) return s;
+  if (absl::Status s = CheckValue(value, "lookup in"); !s.ok()) return s;
   if (bpf_map_lookup_elem(fd_.get(), key.data(), value.data()) != 0) {
     return Errno(errno, MapAccess::kRead, "lookup in");
   }
-  return value;
+  return absl::OkStatus();
 }
 
 absl::Status TypedMap::Update(absl::Span<const uint8_t> key,

@@ -135,6 +135,9 @@ class TypedMap {
   // Raw value length: value_size, or num_cpus slots of round_up(value_size,
   // 8) for per-CPU maps.
   size_t value_bytes() const { return value_bytes_; }
+  // A map of global variables (.bss, .data, .rodata): a one-entry array
+  // whose value is a BTF DATASEC. Its key is implicit (index 0).
+  bool implicit_key() const { return implicit_key_; }
 
   // The codecs; FailedPrecondition explaining why when the map has no BTF
   // for that side ("map X has no BTF for its key: only raw bytes work") or
@@ -148,6 +151,9 @@ class TypedMap {
   // Raw bytes. A key of other than key_size() bytes or a value of other than
   // value_bytes() bytes is InvalidArgument naming expected and got.
   absl::StatusOr<Bytes> Lookup(absl::Span<const uint8_t> key) const;
+  // The same into `value` (value_bytes() long), allocating nothing.
+  absl::Status LookupInto(absl::Span<const uint8_t> key,
+                          absl::Span<uint8_t> value) const;
   absl::Status Update(absl::Span<const uint8_t> key,
                       absl::Span<const uint8_t> value, UpdateFlag flag) const;
   absl::Status Delete(absl::Span<const uint8_t> key) const;
@@ -206,6 +212,7 @@ class TypedMap {
   bool per_cpu_ = false;
   int num_cpus_ = 1;
   size_t value_bytes_ = 0;
+  bool implicit_key_ = false;
   absl::StatusOr<TypeCodec> key_codec_ = absl::UnknownError("unset");
   absl::StatusOr<TypeCodec> value_codec_ = absl::UnknownError("unset");
 };
