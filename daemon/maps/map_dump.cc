@@ -112,6 +112,18 @@ absl::StatusOr<PackedPage> TypedMap::DumpBatch(const Bytes* cursor,
   const size_t cursor_size = std::max<size_t>(info_.key_size, 8);
   Bytes in_batch = cursor != nullptr ? *cursor : Bytes(cursor_size);
   Bytes out_batch(cursor_size);
+  // An LPM trie's (generic) batch resumes after a key, and silently
+  // restarts at the first key when that key is gone, as next-key does:
+  // catch that the same way.
+  Bytes first(info_.key_size);
+  bool have_first = false;
+  if (cursor != nullptr && info_.type == BPF_MAP_TYPE_LPM_TRIE) {
+    if (bpf_map_get_next_key(fd_.get(), nullptr, first.data()) == 0) {
+      have_first = true;
+    } else if (errno != ENOENT) {
+      return Errno(errno, MapAccess::kRead, "batch dump of");
+    }
+  }
   size_t capacity = page_size;
   PackedPage page;
   while (true) {
@@ -133,10 +145,27 @@ absl::StatusOr<PackedPage> TypedMap::DumpBatch(const Bytes* cursor,
     if (rc != 0 && err != ENOENT) {
       return Errno(err, MapAccess::kRead, "batch dump of");
     }
+    if (have_first && count > 0 &&
+        std::memcmp(page.keys.data(), first.data(), info_.key_size) == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("dump ", label_,
+                       ": stale resume token: the entry it resumes "
+                       "after is gone; restart the dump without a token"));
+    }
     page.count = count;
     page.keys.resize(count * info_.key_size);
     page.values.resize(count * value_bytes_);
-    if (rc == 0) {  // ENOENT: the last page
+    // The generic batch (LPM tries) stops at a full page without looking
+    // ahead: say "done" on a full last page rather than return an empty one
+    // next, as next-key dumps do.
+    const bool more =
+        rc == 0 &&
+        !(info_.type == BPF_MAP_TYPE_LPM_TRIE && count > 0 &&
+          bpf_map_get_next_key(fd_.get(),
+                               page.keys.data() + (count - 1) * info_.key_size,
+                               first.data()) != 0 &&
+          errno == ENOENT);
+    if (more) {  // else ENOENT: the last page
       page.next_token = EncodeDumpToken(
           DumpPosition{Method::kBatch, info_.id, std::move(out_batch)});
     }
