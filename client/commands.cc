@@ -33,7 +33,8 @@ ABSL_FLAG(bool, pinned, false, "pin the link so it outlives a restart");
 ABSL_FLAG(bool, foreign, false, "include attachments made by other tools");
 ABSL_FLAG(bool, replace_maps, false, "load with fresh, empty maps");
 ABSL_FLAG(bool, unpin_maps, false, "unload and unpin the set's maps");
-ABSL_FLAG(uint32_t, page_size, 0, "dump page size (0: the daemon's default)");
+ABSL_FLAG(uint32_t, page_size, 0,
+          "dump page size (0: the largest the daemon allows)");
 
 namespace bpfwarden::cli {
 
@@ -339,7 +340,10 @@ int Delete(const Args& args) {
 int Dump(const Args& args) {
   v1::DumpRequest request;
   *request.mutable_map() = Ref(args);
-  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  // Large pages: fewer round trips (the daemon caps the size it serves).
+  constexpr uint32_t kLargePage = 4096;
+  const uint32_t page_size = absl::GetFlag(FLAGS_page_size);
+  request.set_page_size(page_size == 0 ? kLargePage : page_size);
   request.set_encoding(OutputEncoding());
   request.set_packed(true);
   ApiClient client = Client();
