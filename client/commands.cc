@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "client/api_client.h"
+#include "client/entry_output.h"
 #include "client/pinned_maps.h"
 
 ABSL_FLAG(std::string, socket, "/run/bpfwarden/api.sock",
@@ -129,42 +130,6 @@ absl::StatusOr<v1::Data> ParseData(const std::string& text) {
 
 v1::Encoding OutputEncoding() {
   return absl::GetFlag(FLAGS_raw) ? v1::ENCODING_RAW : v1::ENCODING_JSON;
-}
-
-std::string Render(const v1::Data& data) {
-  if (data.form_case() == v1::Data::FORM_NOT_SET) return "null";
-  if (data.has_raw()) {
-    return absl::StrCat("\"", absl::BytesToHexString(data.raw()), "\"");
-  }
-  return data.json();
-}
-
-void PrintEntry(const v1::Entry& entry) {
-  std::cout << "{\"key\":" << Render(entry.key())
-            << ",\"value\":" << Render(entry.value()) << "}\n";
-}
-
-// A packed page to stdout, one {"key":...,"value":...} line an entry: the
-// daemon's JSON text as is, or raw keys and values in hex.
-void PrintPackedPage(const v1::DumpResponse& page) {
-  if (!page.json_lines().empty()) {
-    std::fwrite(page.json_lines().data(), 1, page.json_lines().size(), stdout);
-    return;
-  }
-  if (page.count() == 0) return;
-  const size_t key_size = page.keys().size() / page.count();
-  const size_t value_size = page.values().size() / page.count();
-  std::string text;
-  for (size_t i = 0; i < page.count(); ++i) {
-    absl::StrAppend(
-        &text, "{\"key\":\"",
-        absl::BytesToHexString(page.keys().substr(i * key_size, key_size)),
-        "\",\"value\":\"",
-        absl::BytesToHexString(
-            page.values().substr(i * value_size, value_size)),
-        "\"}\n");
-  }
-  std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 v1::MapRef Ref(const Args& args) {
