@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "client/api_client.h"
+#include "client/entry_output.h"
 #include "client/logs_command.h"
 #include "client/pinned_maps.h"
 
@@ -37,7 +38,8 @@ ABSL_FLAG(std::string, unit, "",
 ABSL_FLAG(bool, foreign, false, "include attachments made by other tools");
 ABSL_FLAG(bool, replace_maps, false, "load with fresh, empty maps");
 ABSL_FLAG(bool, unpin_maps, false, "unload and unpin the set's maps");
-ABSL_FLAG(uint32_t, page_size, 0, "dump page size (0: the daemon's default)");
+ABSL_FLAG(uint32_t, page_size, 0,
+          "dump page size (0: the largest the daemon allows)");
 
 namespace bpfwarden::cli {
 
@@ -57,7 +59,7 @@ const char kUsage[] =
     "  attachments [CGROUP]            attachments [--foreign]\n"
     "  maps [SET]                      maps of loaded sets\n"
     "  map SET MAP                     a map, with its key and value layout\n"
-    "  lookup SET MAP KEY              one entry\n"
+    "  lookup SET MAP [KEY]            one entry (no KEY: global variables)\n"
     "  update SET MAP KEY VALUE        write an entry "
     "[--flag=any|noexist|exist]\n"
     "                                  [--zero_fill]\n"
@@ -70,6 +72,7 @@ const char kUsage[] =
     "                                  [--level=warn] [-o jsonl]\n"
     "\n"
     "KEY and VALUE are JSON typed by the map's BTF, or hex with --raw.\n"
+    "Global variables (.bss, .data, .rodata maps) have no key: give null.\n"
     "Talks to --socket (default /run/bpfwarden/api.sock).\n";
 
 namespace {
@@ -134,18 +137,6 @@ absl::StatusOr<v1::Data> ParseData(const std::string& text) {
 
 v1::Encoding OutputEncoding() {
   return absl::GetFlag(FLAGS_raw) ? v1::ENCODING_RAW : v1::ENCODING_JSON;
-}
-
-std::string Render(const v1::Data& data) {
-  if (data.has_raw()) {
-    return absl::StrCat("\"", absl::BytesToHexString(data.raw()), "\"");
-  }
-  return data.json();
-}
-
-void PrintEntry(const v1::Entry& entry) {
-  std::cout << "{\"key\": " << Render(entry.key())
-            << ", \"value\": " << Render(entry.value()) << "}\n";
 }
 
 v1::MapRef Ref(const Args& args) {
@@ -269,9 +260,11 @@ int MapGet(const Args& args) {
 int Lookup(const Args& args) {
   v1::LookupRequest request;
   *request.mutable_map() = Ref(args);
-  absl::StatusOr<v1::Data> key = ParseData(args[2]);
-  if (!key.ok()) return Fail(key.status());
-  *request.mutable_key() = *key;
+  if (args.size() > 2) {  // none: the implicit key of global variables
+    absl::StatusOr<v1::Data> key = ParseData(args[2]);
+    if (!key.ok()) return Fail(key.status());
+    *request.mutable_key() = *key;
+  }
   request.set_encoding(OutputEncoding());
   request.set_zero_fill(absl::GetFlag(FLAGS_zero_fill));
   ApiClient client = Client();
@@ -328,15 +321,18 @@ int Delete(const Args& args) {
 int Dump(const Args& args) {
   v1::DumpRequest request;
   *request.mutable_map() = Ref(args);
-  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  // Large pages: fewer round trips (the daemon caps the size it serves).
+  constexpr uint32_t kLargePage = 4096;
+  const uint32_t page_size = absl::GetFlag(FLAGS_page_size);
+  request.set_page_size(page_size == 0 ? kLargePage : page_size);
   request.set_encoding(OutputEncoding());
+  request.set_packed(true);
   ApiClient client = Client();
   auto context = client.Context();
   auto reader = client.maps().Dump(context.get(), request);
   v1::DumpResponse page;
-  while (reader->Read(&page)) {
-    for (const v1::Entry& entry : page.entries()) PrintEntry(entry);
-  }
+  while (reader->Read(&page)) PrintPackedPage(page);
+  std::fflush(stdout);
   grpc::Status status = reader->Finish();
   return status.ok() ? 0 : Fail(FromGrpc(status));
 }
@@ -372,7 +368,7 @@ const std::map<std::string, Command>& Commands() {
       {"attachments", {0, 1, AttachmentList}},
       {"maps", {0, 1, MapList}},
       {"map", {2, 2, MapGet}},
-      {"lookup", {3, 3, Lookup}},
+      {"lookup", {2, 3, Lookup}},
       {"update", {4, 4, Update}},
       {"delete", {3, 3, Delete}},
       {"dump", {2, 2, Dump}},

@@ -1,6 +1,7 @@
 #include "daemon/api/daemon_service.h"
 
 #include "daemon/api/grpc_status.h"
+#include "daemon/base/build_info.h"
 
 namespace bpfwarden::api {
 
@@ -42,6 +43,7 @@ grpc::Status DaemonService::Status(grpc::ServerContext* ctx,
       counts->set_dropped(dropped);
     }
   }
+  resp->set_build_mode(BuildMode());
   return grpc::Status::OK;
 }
 

@@ -3,6 +3,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/btf/json.h"
 #include "daemon/policy/audit.h"
@@ -51,6 +52,10 @@ bool HoldsFileDescriptors(uint32_t type) {
   }
 }
 
+bool HasCodec(const TypedMap& map, Side side) {
+  return side == Side::kKey ? map.key_codec().ok() : map.value_codec().ok();
+}
+
 }  // namespace
 
 absl::Status CheckElementAccess(const TypedMap& map) {
@@ -79,6 +84,10 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
       return Bytes(raw.begin(), raw.end());
     }
     case v1::Data::kJson: {
+      if (side == Side::kKey && map.implicit_key() &&
+          absl::StripAsciiWhitespace(data.json()) == "null") {
+        return Bytes(map.key_size(), 0);  // global variables
+      }
       // Checked before parsing: a hostile request costs no more memory than
       // the map's own layout justifies.
       const size_t bound = MaxJsonBytes(SideSize(map, side));
@@ -99,27 +108,56 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
       return bytes;
     }
     case v1::Data::FORM_NOT_SET:
+      // Global variables: the one entry, index 0.
+      if (side == Side::kKey && map.implicit_key()) {
+        return Bytes(map.key_size(), 0);
+      }
       break;
   }
   return absl::InvalidArgumentError(
       absl::StrCat(path, ": missing (give raw or json)"));
 }
 
-absl::StatusOr<v1::Data> BytesToData(const TypedMap& map, const Bytes& bytes,
-                                     Side side, v1::Encoding encoding) {
+absl::StatusOr<v1::Data> BytesToData(const TypedMap& map,
+                                     absl::Span<const uint8_t> bytes, Side side,
+                                     v1::Encoding encoding) {
   v1::Data data;
-  bool has_codec =
-      side == Side::kKey ? map.key_codec().ok() : map.value_codec().ok();
+  // Global variables: the implicit key is left out unless raw is asked.
+  if (side == Side::kKey && map.implicit_key() &&
+      encoding != v1::ENCODING_RAW) {
+    return data;
+  }
   if (encoding == v1::ENCODING_RAW ||
-      (encoding == v1::ENCODING_UNSPECIFIED && !has_codec)) {
+      (encoding == v1::ENCODING_UNSPECIFIED && !HasCodec(map, side))) {
     data.set_raw(bytes.data(), bytes.size());
     return data;
   }
-  absl::StatusOr<Json> json =
-      side == Side::kKey ? map.KeyToJson(bytes) : map.ValueToJson(bytes);
-  if (!json.ok()) return json.status();
-  data.set_json(DumpJson(*json));
+  absl::Status s = side == Side::kKey
+                       ? map.KeyToText(bytes, *data.mutable_json())
+                       : map.ValueToText(bytes, *data.mutable_json());
+  if (!s.ok()) return s;
   return data;
+}
+
+absl::Status AppendJsonText(const TypedMap& map,
+                            absl::Span<const uint8_t> bytes, Side side,
+                            v1::Encoding encoding, std::string& out) {
+  if (side == Side::kKey && map.implicit_key()) {
+    out.append("null");  // global variables: the key is implicit
+    return absl::OkStatus();
+  }
+  if (encoding == v1::ENCODING_UNSPECIFIED && !HasCodec(map, side)) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.push_back('"');
+    for (uint8_t b : bytes) {
+      out.push_back(kHex[b >> 4]);
+      out.push_back(kHex[b & 15]);
+    }
+    out.push_back('"');
+    return absl::OkStatus();
+  }
+  return side == Side::kKey ? map.KeyToText(bytes, out)
+                            : map.ValueToText(bytes, out);
 }
 
 std::string DataForAudit(const v1::Data& data) {

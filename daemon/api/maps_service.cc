@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
+#include "daemon/api/dump_pages.h"
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
 
@@ -90,6 +91,29 @@ absl::StatusOr<v1::Entry> ToEntry(const TypedMap& map, const MapEntry& entry,
   return out;
 }
 
+// Looks up every key of `keys` (back to back) into `values`; found[i] says
+// whether key i was there. Errors other than NOT_FOUND stop it.
+absl::Status LookupPacked(const TypedMap& map, const std::string& keys,
+                          std::string& found, std::string& values) {
+  const size_t n = keys.size() / map.key_size();
+  found.assign(n, 0);
+  values.assign(n * map.value_bytes(), 0);
+  const auto* key = reinterpret_cast<const uint8_t*>(keys.data());
+  auto* value = reinterpret_cast<uint8_t*>(values.data());
+  for (size_t i = 0; i < n; ++i) {
+    absl::Status s = map.LookupInto(
+        absl::MakeConstSpan(key + i * map.key_size(), map.key_size()),
+        absl::MakeSpan(value + i * map.value_bytes(), map.value_bytes()));
+    if (s.ok()) {
+      found[i] = 1;
+    } else if (!absl::IsNotFound(s)) {
+      return absl::Status(s.code(),
+                          absl::StrCat("keys[", i, "]: ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // The batch's error names how far it got.
 absl::Status BatchStatus(const BatchResult& result, size_t total) {
   if (result.status.ok() || total == 1) return result.status;
@@ -149,6 +173,62 @@ grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
       ToEntry(map, {*std::move(key), *std::move(value)}, req->encoding());
   if (!entry.ok()) return ToGrpc(entry.status());
   *resp->mutable_entry() = *std::move(entry);
+  return grpc::Status::OK;
+}
+
+grpc::Status MapsService::LookupBatch(grpc::ServerContext* ctx,
+                                      const v1::LookupBatchRequest* req,
+                                      v1::LookupBatchResponse* resp) {
+  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
+  const bool packed = !req->packed_keys().empty();
+  auto who = api_->Authorize(
+      *ctx, Operation::kRead, ResourceOf(req->map()), "Maps.LookupBatch",
+      packed ? absl::StrCat(req->packed_keys().size(), " packed key bytes")
+             : AuditKeys(req->keys(), [](const v1::Data& d) -> const v1::Data& {
+                 return d;
+               }));
+  if (!who.ok()) return ToGrpc(who.status());
+  if (packed && req->keys_size() > 0) {
+    return ToGrpc(absl::InvalidArgumentError(
+        "LookupBatch: give keys or packed_keys, not both"));
+  }
+  auto handle = OpenMapElements(*api_, req->map());
+  if (!handle.ok()) return ToGrpc(handle.status());
+  const TypedMap& map = (*handle)->map;
+  if (packed && req->packed_keys().size() % map.key_size() != 0) {
+    return ToGrpc(absl::InvalidArgumentError(absl::StrCat(
+        "packed_keys: ", req->packed_keys().size(),
+        " bytes is not a whole number of ", map.key_size(), "-byte keys")));
+  }
+  const size_t n =
+      packed ? req->packed_keys().size() / map.key_size() : req->keys_size();
+  if (absl::Status s = CheckBatch(n, api_->limits().max_batch, "keys");
+      !s.ok()) {
+    return ToGrpc(s);
+  }
+  if (packed) {
+    absl::Status s =
+        LookupPacked(map, req->packed_keys(), *resp->mutable_found(),
+                     *resp->mutable_packed_values());
+    return ToGrpc(s);
+  }
+  for (int i = 0; i < req->keys_size(); ++i) {
+    v1::LookupResult* result = resp->add_results();
+    absl::StatusOr<Bytes> key =
+        DataToBytes(map, req->keys(i), Side::kKey, req->zero_fill(),
+                    absl::StrCat("keys[", i, "]"));
+    absl::StatusOr<Bytes> value =
+        key.ok() ? map.Lookup(*key) : absl::StatusOr<Bytes>(key.status());
+    absl::StatusOr<v1::Data> data =
+        value.ok() ? BytesToData(map, *value, Side::kValue, req->encoding())
+                   : absl::StatusOr<v1::Data>(value.status());
+    if (!data.ok()) {
+      result->set_code(ToGrpc(data.status()).error_code());
+      result->set_message(std::string(data.status().message()));
+      continue;
+    }
+    *result->mutable_value() = *std::move(data);
+  }
   return grpc::Status::OK;
 }
 
@@ -285,13 +365,11 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: cancelled or past its deadline");
     }
-    absl::StatusOr<DumpPage> page = map.Dump(token, options);
+    absl::StatusOr<PackedPage> page = map.DumpPacked(token, options);
     if (!page.ok()) return ToGrpc(page.status());
     v1::DumpResponse resp;
-    for (const MapEntry& entry : page->entries) {
-      absl::StatusOr<v1::Entry> out = ToEntry(map, entry, req->encoding());
-      if (!out.ok()) return ToGrpc(out.status());
-      *resp.add_entries() = *std::move(out);
+    if (absl::Status s = FillDumpPage(map, *req, *page, resp); !s.ok()) {
+      return ToGrpc(s);
     }
     resp.set_resume_token(page->next_token);
     resp.set_done(page->next_token.empty());

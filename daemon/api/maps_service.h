@@ -17,6 +17,9 @@ class MapsService final : public v1::Maps::Service {
                    v1::MapInfo* resp) override;
   grpc::Status Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
                       v1::LookupResponse* resp) override;
+  grpc::Status LookupBatch(grpc::ServerContext* ctx,
+                           const v1::LookupBatchRequest* req,
+                           v1::LookupBatchResponse* resp) override;
   grpc::Status Update(grpc::ServerContext* ctx, const v1::UpdateRequest* req,
                       v1::UpdateResponse* resp) override;
   grpc::Status Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,

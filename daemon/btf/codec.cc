@@ -2,10 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/btf/codec_walker.h"
+#include "daemon/btf/encode_plan.h"
 #include "daemon/btf/type_info.h"
 
 namespace bpfwarden {
 
+using btf_internal::EncodePlan;
 using btf_internal::TypeName;
 using btf_internal::Walker;
 
@@ -17,6 +19,10 @@ absl::StatusOr<TypeCodec> TypeCodec::Create(
     return absl::InvalidArgumentError(
         absl::StrCat(root, ": BTF type id ", type_id, " does not exist"));
   }
+  const btf_type* t = btf__type_by_id(b, btf_internal::Resolve(b, type_id));
+  if (t != nullptr && btf_is_datasec(t)) {
+    return CreateSection(std::move(types), type_id, std::move(root));
+  }
   absl::Status valid = Walker(*types).Validate(type_id, root, false, 0);
   if (!valid.ok()) return valid;
   const int64_t size = btf__resolve_size(b, type_id);
@@ -24,24 +30,49 @@ absl::StatusOr<TypeCodec> TypeCodec::Create(
     return absl::InvalidArgumentError(
         absl::StrCat(root, ": cannot size ", TypeName(b, type_id)));
   }
+  auto plan =
+      std::make_shared<const EncodePlan>(EncodePlan::Compile(*types, type_id));
   return TypeCodec(std::move(types), type_id, static_cast<size_t>(size),
-                   std::move(root));
+                   std::move(root), std::move(plan));
+}
+
+absl::Status TypeCodec::CheckSize(absl::Span<const uint8_t> bytes) const {
+  if (bytes.size() == size_) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(root_, ": expected ", size_, " bytes for ",
+                   TypeName(types_->get(), type_id_), ", got ", bytes.size()));
 }
 
 absl::StatusOr<Json> TypeCodec::Encode(absl::Span<const uint8_t> bytes) const {
-  if (bytes.size() != size_) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        root_, ": expected ", size_, " bytes for ",
-        TypeName(types_->get(), type_id_), ", got ", bytes.size()));
-  }
+  if (absl::Status s = CheckSize(bytes); !s.ok()) return s;
+  if (section_ != nullptr) return EncodeSection(bytes);
   return Walker(*types_).Encode(type_id_, bytes, false);
+}
+
+absl::Status TypeCodec::EncodeText(absl::Span<const uint8_t> bytes,
+                                   std::string& out) const {
+  if (absl::Status s = CheckSize(bytes); !s.ok()) return s;
+  EncodeTextUnchecked(bytes.data(), out);
+  return absl::OkStatus();
+}
+
+void TypeCodec::EncodeTextUnchecked(const uint8_t* bytes,
+                                    std::string& out) const {
+  if (section_ != nullptr) {
+    EncodeSectionText(bytes, out);
+  } else {
+    plan_->Encode(bytes, out);
+  }
 }
 
 absl::StatusOr<std::vector<uint8_t>> TypeCodec::Decode(
     const Json& value, const DecodeOptions& options) const {
   std::vector<uint8_t> out(size_, 0);
-  absl::Status s = Walker(*types_).Decode(type_id_, value, root_,
-                                          absl::MakeSpan(out), false, options);
+  absl::Status s =
+      section_ != nullptr
+          ? DecodeSection(value, options, absl::MakeSpan(out))
+          : Walker(*types_).Decode(type_id_, value, root_, absl::MakeSpan(out),
+                                   false, options);
   if (!s.ok()) return s;
   return out;
 }

@@ -15,6 +15,9 @@
 #include "daemon/btf/type_layout.h"
 
 namespace bpfwarden {
+namespace btf_internal {
+class EncodePlan;
+}  // namespace btf_internal
 
 struct DecodeOptions {
   // Missing struct fields (and a union with no member given) become zero
@@ -47,6 +50,10 @@ struct DecodeOptions {
 //                   "a.b.c.d"; __u8[16] is IPv6 text, shown as "a.b.c.d"
 //                   when IPv4-mapped (::ffff:a.b.c.d); decode takes either
 //                   form into a 16-byte field (IPv4 becomes IPv4-mapped)
+//   section         a DATASEC (the value of a .bss, .data or .rodata map):
+//                   object by variable name, in section order; decode
+//                   takes the same (unknown names refused, missing ones
+//                   an error unless zero_fill)
 // Pointers, functions, forward declarations and integers wider than 8 bytes
 // are refused at Create with InvalidArgument naming the field.
 //
@@ -64,9 +71,17 @@ class TypeCodec {
   // The type's size in bytes (what Encode takes and Decode returns).
   size_t size() const { return size_; }
   const std::string& root() const { return root_; }
+  // Whether the type is a DATASEC: global variables by name.
+  bool is_section() const { return section_ != nullptr; }
 
   // `bytes` must be exactly size() long (InvalidArgument otherwise).
   absl::StatusOr<Json> Encode(absl::Span<const uint8_t> bytes) const;
+  // The same value as compact JSON text (exactly DumpJson(*Encode(bytes))),
+  // appended to `out` by the plan compiled at Create: no JSON DOM.
+  absl::Status EncodeText(absl::Span<const uint8_t> bytes,
+                          std::string& out) const;
+  // EncodeText without the size check: `bytes` holds at least size() bytes.
+  void EncodeTextUnchecked(const uint8_t* bytes, std::string& out) const;
   absl::StatusOr<std::vector<uint8_t>> Decode(
       const Json& value, const DecodeOptions& options = {}) const;
 
@@ -75,16 +90,34 @@ class TypeCodec {
 
  private:
   TypeCodec(std::shared_ptr<const BtfTypes> types, uint32_t type_id,
-            size_t size, std::string root)
+            size_t size, std::string root,
+            std::shared_ptr<const btf_internal::EncodePlan> plan)
       : types_(std::move(types)),
         type_id_(type_id),
         size_(size),
-        root_(std::move(root)) {}
+        root_(std::move(root)),
+        plan_(std::move(plan)) {}
+
+  struct SectionVar;  // codec_section.cc
+  using Section = std::vector<SectionVar>;
+
+  absl::Status CheckSize(absl::Span<const uint8_t> bytes) const;
+  // The codec of DATASEC `type_id`: one TypeCodec per variable.
+  static absl::StatusOr<TypeCodec> CreateSection(
+      std::shared_ptr<const BtfTypes> types, uint32_t type_id,
+      std::string root);
+  Json EncodeSection(absl::Span<const uint8_t> bytes) const;
+  void EncodeSectionText(const uint8_t* bytes, std::string& out) const;
+  absl::Status DecodeSection(const Json& value, const DecodeOptions& options,
+                             absl::Span<uint8_t> out) const;
+  TypeLayout SectionLayout() const;
 
   std::shared_ptr<const BtfTypes> types_;
   uint32_t type_id_ = 0;
   size_t size_ = 0;
   std::string root_;
+  std::shared_ptr<const btf_internal::EncodePlan> plan_;  // not sections
+  std::shared_ptr<const Section> section_;                // sections only
 };
 
 }  // namespace bpfwarden

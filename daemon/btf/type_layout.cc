@@ -158,6 +158,7 @@ Json LayoutToJson(const TypeLayout& layout) {
 }
 
 TypeLayout TypeCodec::Layout() const {
+  if (section_ != nullptr) return SectionLayout();
   TypeLayout out;
   out.name = root_;
   Describe(*types_, type_id_, false, out);

@@ -24,6 +24,24 @@ const char* MethodName(Method method) {
 
 absl::StatusOr<DumpPage> TypedMap::Dump(absl::string_view resume_token,
                                         const DumpOptions& options) const {
+  absl::StatusOr<PackedPage> packed = DumpPacked(resume_token, options);
+  if (!packed.ok()) return packed.status();
+  DumpPage page;
+  page.entries.reserve(packed->count);
+  const auto* keys = reinterpret_cast<const uint8_t*>(packed->keys.data());
+  const auto* values = reinterpret_cast<const uint8_t*>(packed->values.data());
+  for (size_t i = 0; i < packed->count; ++i) {
+    const uint8_t* k = keys + i * info_.key_size;
+    const uint8_t* v = values + i * value_bytes_;
+    page.entries.push_back(
+        MapEntry{Bytes(k, k + info_.key_size), Bytes(v, v + value_bytes_)});
+  }
+  page.next_token = std::move(packed->next_token);
+  return page;
+}
+
+absl::StatusOr<PackedPage> TypedMap::DumpPacked(
+    absl::string_view resume_token, const DumpOptions& options) const {
   if (options.page_size == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("dump ", label_, ": page size must be at least 1"));
@@ -88,21 +106,34 @@ absl::StatusOr<DumpPage> TypedMap::Dump(absl::string_view resume_token,
   return DumpNextKey(&position->position, page_size);
 }
 
-absl::StatusOr<DumpPage> TypedMap::DumpBatch(const Bytes* cursor,
-                                             size_t page_size) const {
+absl::StatusOr<PackedPage> TypedMap::DumpBatch(const Bytes* cursor,
+                                               size_t page_size) const {
   // The kernel's cursor is a u32 bucket for hash maps and a key for arrays.
   const size_t cursor_size = std::max<size_t>(info_.key_size, 8);
   Bytes in_batch = cursor != nullptr ? *cursor : Bytes(cursor_size);
   Bytes out_batch(cursor_size);
+  // An LPM trie's (generic) batch resumes after a key, and silently
+  // restarts at the first key when that key is gone, as next-key does:
+  // catch that the same way.
+  Bytes first(info_.key_size);
+  bool have_first = false;
+  if (cursor != nullptr && info_.type == BPF_MAP_TYPE_LPM_TRIE) {
+    if (bpf_map_get_next_key(fd_.get(), nullptr, first.data()) == 0) {
+      have_first = true;
+    } else if (errno != ENOENT) {
+      return Errno(errno, MapAccess::kRead, "batch dump of");
+    }
+  }
   size_t capacity = page_size;
+  PackedPage page;
   while (true) {
-    Bytes keys(capacity * info_.key_size);
-    Bytes values(capacity * value_bytes_);
+    page.keys.resize(capacity * info_.key_size);
+    page.values.resize(capacity * value_bytes_);
     uint32_t count = capacity;
     LIBBPF_OPTS(bpf_map_batch_opts, opts);
     const int rc = bpf_map_lookup_batch(
         fd_.get(), cursor != nullptr ? in_batch.data() : nullptr,
-        out_batch.data(), keys.data(), values.data(), &count, &opts);
+        out_batch.data(), page.keys.data(), page.values.data(), &count, &opts);
     const int err = rc != 0 ? errno : 0;
     if (rc != 0 && err == ENOSPC && count == 0 &&
         capacity < std::max<uint32_t>(info_.max_entries, 1)) {
@@ -114,24 +145,35 @@ absl::StatusOr<DumpPage> TypedMap::DumpBatch(const Bytes* cursor,
     if (rc != 0 && err != ENOENT) {
       return Errno(err, MapAccess::kRead, "batch dump of");
     }
-    DumpPage page;
-    page.entries.reserve(count);
-    for (uint32_t i = 0; i < count; ++i) {
-      const uint8_t* k = keys.data() + i * info_.key_size;
-      const uint8_t* v = values.data() + i * value_bytes_;
-      page.entries.push_back(
-          MapEntry{Bytes(k, k + info_.key_size), Bytes(v, v + value_bytes_)});
+    if (have_first && count > 0 &&
+        std::memcmp(page.keys.data(), first.data(), info_.key_size) == 0) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("dump ", label_,
+                       ": stale resume token: the entry it resumes "
+                       "after is gone; restart the dump without a token"));
     }
-    if (rc == 0) {  // ENOENT: the last page
+    page.count = count;
+    page.keys.resize(count * info_.key_size);
+    page.values.resize(count * value_bytes_);
+    // The generic batch (LPM tries) stops at a full page without looking
+    // ahead: say "done" on a full last page rather than return an empty one
+    // next, as next-key dumps do.
+    const bool more =
+        rc == 0 &&
+        !(info_.type == BPF_MAP_TYPE_LPM_TRIE && count > 0 &&
+          bpf_map_get_next_key(fd_.get(),
+                               page.keys.data() + (count - 1) * info_.key_size,
+                               first.data()) != 0 &&
+          errno == ENOENT);
+    if (more) {  // else ENOENT: the last page
       page.next_token = EncodeDumpToken(
           DumpPosition{Method::kBatch, info_.id, std::move(out_batch)});
     }
     return page;
   }
 }
-
-absl::StatusOr<DumpPage> TypedMap::DumpNextKey(const Bytes* last_key,
-                                               size_t page_size) const {
+absl::StatusOr<PackedPage> TypedMap::DumpNextKey(const Bytes* last_key,
+                                                 size_t page_size) const {
   const int fd = fd_.get();
   // get_next_key from a key that is gone silently restarts at the first
   // key (hash maps and LPM tries alike). Detect that: the key must still be
@@ -155,28 +197,30 @@ absl::StatusOr<DumpPage> TypedMap::DumpNextKey(const Bytes* last_key,
       return Errno(errno, MapAccess::kRead, "next-key dump of");
     }
   }
-  DumpPage page;
+  PackedPage page;
   Bytes prev = last_key != nullptr ? *last_key : Bytes();
   bool has_prev = last_key != nullptr;
   Bytes next(info_.key_size);
-  while (page.entries.size() < page_size) {
+  Bytes value(value_bytes_);
+  while (page.count < page_size) {
     if (bpf_map_get_next_key(fd, has_prev ? prev.data() : nullptr,
                              next.data()) != 0) {
       if (errno == ENOENT) return page;  // done: no next token
       return Errno(errno, MapAccess::kRead, "next-key dump of");
     }
-    if (have_first && page.entries.empty() && next == first) {
+    if (have_first && page.count == 0 && next == first) {
       return absl::FailedPreconditionError(
           absl::StrCat("dump ", label_,
                        ": stale resume token: the entry it resumes "
                        "after is gone; restart the dump without a token"));
     }
-    Bytes value(value_bytes_);
     if (bpf_map_lookup_elem(fd, next.data(), value.data()) != 0) {
       if (errno == ENOENT) continue;  // deleted meanwhile: ask again
       return Errno(errno, MapAccess::kRead, "next-key dump of");
     }
-    page.entries.push_back(MapEntry{next, std::move(value)});
+    page.keys.append(next.begin(), next.end());
+    page.values.append(value.begin(), value.end());
+    ++page.count;
     prev = next;
     has_prev = true;
   }

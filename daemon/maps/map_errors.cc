@@ -28,7 +28,7 @@ bool Frozen(int fd) {
 std::string MapRefusal(int fd, const bpf_map_info& info, MapAccess access) {
   const int mode = fcntl(fd, F_GETFL);
   if (access == MapAccess::kWrite) {
-    if (Frozen(fd)) return "the map is frozen";
+    if (Frozen(fd)) return "the map is frozen: read-only after load";
     if (info.map_flags & BPF_F_RDONLY) {
       return "the map is read-only to user space (BPF_F_RDONLY)";
     }

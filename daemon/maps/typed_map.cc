@@ -100,6 +100,14 @@ absl::StatusOr<TypedMap> TypedMap::Open(UniqueFd fd, std::string label,
                              map.info_.key_size, "key", map.label_);
   map.value_codec_ = SideCodec(types, map.info_.btf_value_type_id,
                                map.info_.value_size, "value", map.label_);
+  map.implicit_key_ = map.info_.type == BPF_MAP_TYPE_ARRAY &&
+                      map.info_.max_entries == 1 && map.info_.key_size == 4 &&
+                      map.value_codec_.ok() && map.value_codec_->is_section();
+  if (map.implicit_key_) {
+    map.key_codec_ = absl::FailedPreconditionError(absl::StrCat(
+        "map ", map.label_,
+        " holds global variables: its key is implicit, give none"));
+  }
   return map;
 }
 
@@ -148,12 +156,21 @@ absl::Status TypedMap::Errno(int err, MapAccess access,
 }
 
 absl::StatusOr<Bytes> TypedMap::Lookup(absl::Span<const uint8_t> key) const {
-  if (absl::Status s = CheckKey(key, "lookup in"); !s.ok()) return s;
   Bytes value(value_bytes_);
+  if (absl::Status s = LookupInto(key, absl::MakeSpan(value)); !s.ok()) {
+    return s;
+  }
+  return value;
+}
+
+absl::Status TypedMap::LookupInto(absl::Span<const uint8_t> key,
+                                  absl::Span<uint8_t> value) const {
+  if (absl::Status s = CheckKey(key, "lookup in"); !s.ok()) return s;
+  if (absl::Status s = CheckValue(value, "lookup in"); !s.ok()) return s;
   if (bpf_map_lookup_elem(fd_.get(), key.data(), value.data()) != 0) {
     return Errno(errno, MapAccess::kRead, "lookup in");
   }
-  return value;
+  return absl::OkStatus();
 }
 
 absl::Status TypedMap::Update(absl::Span<const uint8_t> key,
@@ -211,6 +228,31 @@ absl::StatusOr<Json> TypedMap::ValueToJson(
   if (!codec.ok()) return codec.status();
   if (per_cpu_) return EncodePerCpu(**codec, num_cpus_, value);
   return (*codec)->Encode(value);
+}
+
+absl::Status TypedMap::KeyToText(absl::Span<const uint8_t> key,
+                                 std::string& out) const {
+  if (!key_codec_.ok()) return key_codec_.status();
+  return key_codec_->EncodeText(key, out);
+}
+
+absl::Status TypedMap::ValueToText(absl::Span<const uint8_t> value,
+                                   std::string& out) const {
+  if (!value_codec_.ok()) return value_codec_.status();
+  if (!per_cpu_) return value_codec_->EncodeText(value, out);
+  if (value.size() != value_bytes_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "value: expected ", value_bytes_, " bytes (", num_cpus_, " CPUs x ",
+        PerCpuStride(info_.value_size), "), got ", value.size()));
+  }
+  const size_t stride = PerCpuStride(info_.value_size);
+  out.push_back('[');
+  for (int cpu = 0; cpu < num_cpus_; ++cpu) {
+    if (cpu > 0) out.push_back(',');
+    value_codec_->EncodeTextUnchecked(value.data() + cpu * stride, out);
+  }
+  out.push_back(']');
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Json> TypedMap::LookupJson(const Json& key) const {

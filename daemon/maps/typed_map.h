@@ -79,6 +79,15 @@ struct DumpPage {
   std::string next_token;
 };
 
+// A page as two contiguous byte strings: `count` keys of key_size() bytes,
+// and `count` values of value_bytes() bytes, in the same order.
+struct PackedPage {
+  std::string keys;
+  std::string values;
+  size_t count = 0;
+  std::string next_token;  // as in DumpPage
+};
+
 // Opened from an FD of a map (TypedMap owns it). Reads bpf_map_info, loads
 // the map's BTF from the kernel (through a BtfCache when several maps are
 // opened together) and builds codecs for its key and value.
@@ -126,6 +135,9 @@ class TypedMap {
   // Raw value length: value_size, or num_cpus slots of round_up(value_size,
   // 8) for per-CPU maps.
   size_t value_bytes() const { return value_bytes_; }
+  // A map of global variables (.bss, .data, .rodata): a one-entry array
+  // whose value is a BTF DATASEC. Its key is implicit (index 0).
+  bool implicit_key() const { return implicit_key_; }
 
   // The codecs; FailedPrecondition explaining why when the map has no BTF
   // for that side ("map X has no BTF for its key: only raw bytes work") or
@@ -139,6 +151,9 @@ class TypedMap {
   // Raw bytes. A key of other than key_size() bytes or a value of other than
   // value_bytes() bytes is InvalidArgument naming expected and got.
   absl::StatusOr<Bytes> Lookup(absl::Span<const uint8_t> key) const;
+  // The same into `value` (value_bytes() long), allocating nothing.
+  absl::Status LookupInto(absl::Span<const uint8_t> key,
+                          absl::Span<uint8_t> value) const;
   absl::Status Update(absl::Span<const uint8_t> key,
                       absl::Span<const uint8_t> value, UpdateFlag flag) const;
   absl::Status Delete(absl::Span<const uint8_t> key) const;
@@ -148,6 +163,9 @@ class TypedMap {
   // `resume_token` empty starts from the beginning.
   absl::StatusOr<DumpPage> Dump(absl::string_view resume_token,
                                 const DumpOptions& options) const;
+  // The same page, packed: no allocation per entry.
+  absl::StatusOr<PackedPage> DumpPacked(absl::string_view resume_token,
+                                        const DumpOptions& options) const;
 
   // Conversions by BTF (per-CPU values through EncodePerCpu/DecodePerCpu).
   absl::StatusOr<Bytes> KeyFromJson(const Json& key,
@@ -156,6 +174,11 @@ class TypedMap {
                                       const DecodeOptions& options = {}) const;
   absl::StatusOr<Json> KeyToJson(absl::Span<const uint8_t> key) const;
   absl::StatusOr<Json> ValueToJson(absl::Span<const uint8_t> value) const;
+  // The same as compact JSON text appended to `out` (the codec's compiled
+  // plan, no DOM); per-CPU values are "[v0,v1,...]".
+  absl::Status KeyToText(absl::Span<const uint8_t> key, std::string& out) const;
+  absl::Status ValueToText(absl::Span<const uint8_t> value,
+                           std::string& out) const;
 
   // JSON conveniences over the raw operations.
   absl::StatusOr<Json> LookupJson(const Json& key) const;
@@ -178,10 +201,10 @@ class TypedMap {
   absl::Status CheckValue(absl::Span<const uint8_t> value,
                           absl::string_view op) const;
   absl::Status Errno(int err, MapAccess access, absl::string_view op) const;
-  absl::StatusOr<DumpPage> DumpBatch(const std::vector<uint8_t>* cursor,
-                                     size_t page_size) const;
-  absl::StatusOr<DumpPage> DumpNextKey(const std::vector<uint8_t>* last_key,
+  absl::StatusOr<PackedPage> DumpBatch(const std::vector<uint8_t>* cursor,
                                        size_t page_size) const;
+  absl::StatusOr<PackedPage> DumpNextKey(const std::vector<uint8_t>* last_key,
+                                         size_t page_size) const;
 
   UniqueFd fd_;
   std::string label_;
@@ -189,6 +212,7 @@ class TypedMap {
   bool per_cpu_ = false;
   int num_cpus_ = 1;
   size_t value_bytes_ = 0;
+  bool implicit_key_ = false;
   absl::StatusOr<TypeCodec> key_codec_ = absl::UnknownError("unset");
   absl::StatusOr<TypeCodec> value_codec_ = absl::UnknownError("unset");
 };

@@ -291,6 +291,8 @@ TEST_F(ApiTest, RootLoadsAttachesDetachesAndUnloads) {
   EXPECT_EQ(status.attachments(), 0u);
   EXPECT_GT(status.uptime_seconds(), -1);
   EXPECT_EQ(status.caller().rfind("uid:0(root)", 0), 0u) << status.caller();
+  // The test daemon is built in the test's own mode; it is named either way.
+  EXPECT_THAT(status.build_mode(), ::testing::AnyOf("opt", "fastbuild", "dbg"));
   bool btf = false;
   for (const auto& f : status.kernel_features()) {
     if (f.name() == "btf_vmlinux") btf = f.present();

@@ -90,6 +90,13 @@ TEST_F(HostileRequestsTest, FdMapElementsAreRefused) {
   EXPECT_FALSE(reader->Read(&page));
   EXPECT_THAT(reader->Finish(), StatusIs(absl::StatusCode::kFailedPrecondition,
                                          "file descriptors"));
+  v1::LookupBatchRequest batch;
+  *batch.mutable_map() = req.map();
+  batch.add_keys()->set_raw(std::string(4, '\0'));
+  v1::LookupBatchResponse batch_resp;
+  EXPECT_THAT(
+      maps_->LookupBatch(Ctx().get(), batch, &batch_resp),
+      StatusIs(absl::StatusCode::kFailedPrecondition, "file descriptors"));
   // Its description stays readable.
   v1::GetMapRequest get;
   *get.mutable_map() = req.map();

@@ -1,0 +1,69 @@
+#include "daemon/api/dump_pages.h"
+
+#include "daemon/api/map_data.h"
+
+namespace bpfwarden::api {
+namespace {
+
+absl::Status FillEntries(const TypedMap& map, v1::Encoding encoding,
+                         const PackedPage& page, v1::DumpResponse& out) {
+  const auto* keys = reinterpret_cast<const uint8_t*>(page.keys.data());
+  const auto* values = reinterpret_cast<const uint8_t*>(page.values.data());
+  for (size_t i = 0; i < page.count; ++i) {
+    v1::Entry* entry = out.add_entries();
+    absl::StatusOr<v1::Data> key = BytesToData(
+        map, absl::MakeConstSpan(keys + i * map.key_size(), map.key_size()),
+        Side::kKey, encoding);
+    if (!key.ok()) return key.status();
+    absl::StatusOr<v1::Data> value = BytesToData(
+        map,
+        absl::MakeConstSpan(values + i * map.value_bytes(), map.value_bytes()),
+        Side::kValue, encoding);
+    if (!value.ok()) return value.status();
+    *entry->mutable_key() = *std::move(key);
+    *entry->mutable_value() = *std::move(value);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FillJsonLines(const TypedMap& map, v1::Encoding encoding,
+                           const PackedPage& page, v1::DumpResponse& out) {
+  const auto* keys = reinterpret_cast<const uint8_t*>(page.keys.data());
+  const auto* values = reinterpret_cast<const uint8_t*>(page.values.data());
+  std::string& text = *out.mutable_json_lines();
+  text.reserve(page.count * 4 * (map.key_size() + map.value_bytes()));
+  for (size_t i = 0; i < page.count; ++i) {
+    text.append("{\"key\":");
+    absl::Status s = AppendJsonText(
+        map, absl::MakeConstSpan(keys + i * map.key_size(), map.key_size()),
+        Side::kKey, encoding, text);
+    if (!s.ok()) return s;
+    text.append(",\"value\":");
+    s = AppendJsonText(
+        map,
+        absl::MakeConstSpan(values + i * map.value_bytes(), map.value_bytes()),
+        Side::kValue, encoding, text);
+    if (!s.ok()) return s;
+    text.append("}\n");
+  }
+  out.set_count(page.count);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status FillDumpPage(const TypedMap& map, const v1::DumpRequest& request,
+                          PackedPage& page, v1::DumpResponse& out) {
+  if (!request.packed()) {
+    return FillEntries(map, request.encoding(), page, out);
+  }
+  if (request.encoding() == v1::ENCODING_RAW) {
+    out.set_count(page.count);
+    out.set_keys(std::move(page.keys));
+    out.set_values(std::move(page.values));
+    return absl::OkStatus();
+  }
+  return FillJsonLines(map, request.encoding(), page, out);
+}
+
+}  // namespace bpfwarden::api
