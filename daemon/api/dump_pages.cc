@@ -1,5 +1,8 @@
 #include "daemon/api/dump_pages.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
 #include "daemon/api/map_data.h"
 
 namespace bpfwarden::api {
@@ -64,6 +67,31 @@ absl::Status FillDumpPage(const TypedMap& map, const v1::DumpRequest& request,
     return absl::OkStatus();
   }
   return FillJsonLines(map, request.encoding(), page, out);
+}
+
+absl::StatusOr<v1::DumpResponse> NextDumpPage(const TypedMap& map,
+                                              const v1::DumpRequest& request,
+                                              absl::string_view token,
+                                              DumpOptions& options,
+                                              size_t max_bytes) {
+  for (;;) {
+    absl::StatusOr<PackedPage> page = map.DumpPacked(token, options);
+    if (!page.ok()) return page.status();
+    v1::DumpResponse out;
+    if (absl::Status s = FillDumpPage(map, request, *page, out); !s.ok()) {
+      return s;
+    }
+    out.set_resume_token(page->next_token);
+    out.set_done(page->next_token.empty());
+    if (out.ByteSizeLong() <= max_bytes) return out;
+    if (options.page_size <= 1) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "Maps.Dump of ", map.label(), ": one page of a single entry takes ",
+          out.ByteSizeLong(), " bytes, more than the ", max_bytes,
+          " a message may carry; dump it raw"));
+    }
+    options.page_size = std::max<size_t>(1, options.page_size / 2);
+  }
 }
 
 }  // namespace bpfwarden::api

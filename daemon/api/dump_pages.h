@@ -4,6 +4,8 @@
 #define BPFWARDEN_DAEMON_API_DUMP_PAGES_H_
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "daemon/maps/typed_map.h"
 #include "proto/api.pb.h"
 
@@ -14,6 +16,18 @@ namespace bpfwarden::api {
 // caller's.
 absl::Status FillDumpPage(const TypedMap& map, const v1::DumpRequest& request,
                           PackedPage& page, v1::DumpResponse& out);
+
+// The page that starts at `token`, encoded as `request` asks, with its
+// resume token and `done` set, and at most `max_bytes` long: a page that
+// encodes larger (JSON of long field names can be many times the raw size)
+// is fetched again with half as many entries, and `options.page_size` stays
+// that small for the rest of the dump. ResourceExhausted when a single
+// entry does not fit.
+absl::StatusOr<v1::DumpResponse> NextDumpPage(const TypedMap& map,
+                                              const v1::DumpRequest& request,
+                                              absl::string_view token,
+                                              DumpOptions& options,
+                                              size_t max_bytes);
 
 }  // namespace bpfwarden::api
 

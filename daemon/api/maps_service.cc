@@ -351,12 +351,15 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
   options.page_size = req->page_size() == 0
                           ? limits.default_page
                           : std::min(req->page_size(), limits.max_page);
-  // Keep a page well inside the message limit, even as JSON (which can take
-  // several times the raw size).
+  // A first guess that keeps most pages inside the message limit even as
+  // JSON (which can take several times the raw size); NextDumpPage shrinks
+  // pages that still encode larger.
   size_t entry_bytes = 8 * (map.key_size() + map.value_bytes()) + 64;
   options.page_size = std::max<size_t>(
       1,
       std::min(options.page_size, limits.max_message_bytes / 2 / entry_bytes));
+  // Room for gRPC's own framing of the message.
+  const size_t page_bytes = limits.max_message_bytes - 1024;
 
   std::string token = req->resume_token();
   for (uint32_t pages = 0; req->max_pages() == 0 || pages < req->max_pages();
@@ -365,22 +368,17 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: cancelled or past its deadline");
     }
-    absl::StatusOr<PackedPage> page = map.DumpPacked(token, options);
-    if (!page.ok()) return ToGrpc(page.status());
-    v1::DumpResponse resp;
-    if (absl::Status s = FillDumpPage(map, *req, *page, resp); !s.ok()) {
-      return ToGrpc(s);
-    }
-    resp.set_resume_token(page->next_token);
-    resp.set_done(page->next_token.empty());
+    absl::StatusOr<v1::DumpResponse> resp =
+        NextDumpPage(map, *req, token, options, page_bytes);
+    if (!resp.ok()) return ToGrpc(resp.status());
     // Write blocks while the client does not read (flow control): only this
     // call's thread waits; a cancelled or expired call makes it return false.
-    if (!writer->Write(resp)) {
+    if (!writer->Write(*resp)) {
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: the client went away");
     }
-    if (page->next_token.empty()) break;
-    token = std::move(page->next_token);
+    if (resp->done()) break;
+    token = resp->resume_token();
   }
   return grpc::Status::OK;
 }

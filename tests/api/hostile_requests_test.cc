@@ -15,6 +15,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "tests/api/api_fixture.h"
+#include "tests/testing/runfiles.h"
 #include "tests/testing/status_matchers.h"
 
 namespace bpfwarden::testing {
@@ -102,6 +103,54 @@ TEST_F(HostileRequestsTest, FdMapElementsAreRefused) {
   *get.mutable_map() = req.map();
   v1::MapInfo info;
   EXPECT_TRUE(maps_->Get(Ctx().get(), get, &info).ok());
+}
+
+// Dump pages are sized by what they encode to, not by a guess from the raw
+// size: 16 one-byte fields with long names make JSON about 40 times the
+// raw value. Before the fix a page of such entries outgrew the message
+// limit and the dump failed.
+TEST_F(HostileRequestsTest, DumpPagesFitTheMessageLimit) {
+  extra_flags_ = {"--api_max_message_bytes=4096"};
+  StartDaemon("api-wide-pages");
+  v1::LoadRequest load;
+  load.mutable_program_set()->set_name("wide");
+  load.mutable_program_set()->add_objects(
+      Runfile("tests/api/api_wide_json.bpf.o"));
+  v1::LoadResponse loaded;
+  grpc::Status s = programs_->Load(Ctx().get(), load, &loaded);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  constexpr int kEntries = 64;
+  for (int i = 0; i < kEntries; i += 8) {  // 8 an Update, inside 4096 bytes
+    v1::UpdateRequest update;
+    update.mutable_map()->set_program_set("wide");
+    update.mutable_map()->set_map("wide");
+    update.set_zero_fill(true);
+    for (int k = i; k < i + 8; ++k) {
+      v1::Entry* e = update.add_entries();
+      e->mutable_key()->set_json(absl::StrCat(k));
+      e->mutable_value()->set_json("{}");
+    }
+    v1::UpdateResponse updated;
+    s = maps_->Update(Ctx().get(), update, &updated);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+  v1::DumpRequest dump;
+  dump.mutable_map()->set_program_set("wide");
+  dump.mutable_map()->set_map("wide");
+  dump.set_encoding(v1::ENCODING_JSON);
+  dump.set_page_size(kEntries);
+  auto ctx = Ctx();
+  auto reader = maps_->Dump(ctx.get(), dump);
+  v1::DumpResponse page;
+  int entries = 0, pages = 0;
+  while (reader->Read(&page)) {
+    ++pages;
+    entries += page.entries_size();
+    EXPECT_LE(page.ByteSizeLong(), 4096u);
+  }
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(entries, kEntries);
+  EXPECT_GT(pages, 1);
 }
 
 }  // namespace
