@@ -99,17 +99,6 @@ def daemon_table(results):
     return out
 
 
-def sockops_table(results):
-    rows = [r for r in results if r["mode"] == "sockops"]
-    if not rows:
-        return ["(bench/run_sockops not present in this run)"]
-    out = ["| case | count | seconds | per second |", "|---|---|---|---|"]
-    for r in rows:
-        out.append(f"| {r.get('label', '')} | {r.get('count', '')} | "
-                   f"{r.get('seconds', 0):.3f} | {r.get('rate', 0):.0f} |")
-    return out
-
-
 def plot(results, path):
     try:
         import matplotlib
@@ -176,8 +165,7 @@ def main():
     maps = sorted({r["label"] for r in results if r["mode"] == "dump_batch"})
     lines = ["### Dump", *dump_tables(results, maps),
              "", "### Point operations", "", *point_table(results),
-             "", "### The daemon", "", *daemon_table(results),
-             "", "### sock_ops cost", "", *sockops_table(results)]
+             "", "### The daemon", "", *daemon_table(results)]
     text = "\n".join(lines) + "\n"
     with open(f"{args.out}/tables.md", "w") as f:
         f.write(text)

@@ -119,6 +119,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<uint8_t> bytes(data, data + size);
     bytes.resize(codec.size());
     auto json = codec.Encode(bytes);
+    // The compiled text plan writes exactly what the DOM encoder prints.
+    std::string text;
+    const bool text_ok = codec.EncodeText(bytes, text).ok();
+    if (text_ok != json.ok()) __builtin_trap();
+    if (json.ok() && text != bpfwarden::DumpJson(*json)) __builtin_trap();
     if (json.ok()) (void)codec.Decode(*json, options);
     return 0;
   }
