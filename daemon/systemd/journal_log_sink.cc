@@ -1,10 +1,8 @@
 #include "daemon/systemd/journal_log_sink.h"
 
-#include <sys/stat.h>
+#include <syslog.h>
 #include <systemd/sd-journal.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 #include "daemon/base/log.h"
@@ -14,24 +12,24 @@ namespace bpfwarden::systemd {
 int JournalPriority(BpfLogLevel level) {
   switch (level) {
     case BpfLogLevel::kError:
-      return 3;
+      return LOG_ERR;
     case BpfLogLevel::kWarn:
-      return 4;
+      return LOG_WARNING;
     case BpfLogLevel::kInfo:
-      return 6;
+      return LOG_INFO;
     case BpfLogLevel::kDebug:
     case BpfLogLevel::kTrace:
-      return 7;
+      return LOG_DEBUG;
   }
-  return 6;
+  return LOG_INFO;
 }
 
 void JournalBpfLogSink::Write(const BpfLogEntry& e) {
-  const int r =
-      sd_journal_send("PRIORITY=%d", JournalPriority(e.level),
-                      "BPFWARDEN_SET=%s", e.set.c_str(), "BPFWARDEN_PROGRAM=%s",
-                      e.program.c_str(), "BPFWARDEN_LOG_SITE=%s",
-                      e.site.c_str(), "MESSAGE=%s", e.message.c_str(), nullptr);
+  const int r = sd_journal_send(
+      "PRIORITY=%d", JournalPriority(e.level), "SYSLOG_IDENTIFIER=bpfwardend",
+      "BPFWARDEN_SET=%s", e.set.c_str(), "BPFWARDEN_PROGRAM=%s",
+      e.program.c_str(), "BPFWARDEN_LOG_SITE=%s", e.site.c_str(), "MESSAGE=%s",
+      e.message.c_str(), nullptr);
   if (r < 0) {
     BPFWARDEN_LOG(WARNING) << "journald refused a BPF log record ("
                            << std::strerror(-r) << "): " << e.set << "/"

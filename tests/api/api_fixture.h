@@ -57,6 +57,22 @@ class ApiFixture : public ::testing::Test {
   std::vector<std::string> extra_flags_;
 };
 
+// Every message of a server stream, then its final status.
+template <typename Message>
+struct StreamResult {
+  std::vector<Message> messages;
+  grpc::Status status;
+};
+
+template <typename Message>
+StreamResult<Message> ReadStream(grpc::ClientReaderInterface<Message>& reader) {
+  StreamResult<Message> out;
+  Message message;
+  while (reader.Read(&message)) out.messages.push_back(message);
+  out.status = reader.Finish();
+  return out;
+}
+
 // The set every test loads.
 inline constexpr char kSet[] = "bpfwarden";
 

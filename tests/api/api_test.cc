@@ -43,10 +43,7 @@ class ApiTest : public ApiFixture {
   grpc::Status FinishDump(const v1::DumpRequest& dump) {
     auto reader =
         maps_->Dump((dump_ctx.push_back(Ctx()), dump_ctx.back().get()), dump);
-    v1::DumpResponse page;
-    while (reader->Read(&page)) {
-    }
-    return reader->Finish();
+    return ReadStream(*reader).status;
   }
 
   // Contexts of streaming calls live as long as the test.

@@ -141,16 +141,15 @@ TEST_F(HostileRequestsTest, DumpPagesFitTheMessageLimit) {
   dump.set_page_size(kEntries);
   auto ctx = Ctx();
   auto reader = maps_->Dump(ctx.get(), dump);
-  v1::DumpResponse page;
-  int entries = 0, pages = 0;
-  while (reader->Read(&page)) {
-    ++pages;
+  StreamResult<v1::DumpResponse> read = ReadStream(*reader);
+  EXPECT_TRUE(read.status.ok()) << read.status.error_message();
+  int entries = 0;
+  for (const v1::DumpResponse& page : read.messages) {
     entries += page.entries_size();
     EXPECT_LE(page.ByteSizeLong(), 4096u);
   }
-  EXPECT_TRUE(reader->Finish().ok());
   EXPECT_EQ(entries, kEntries);
-  EXPECT_GT(pages, 1);
+  EXPECT_GT(read.messages.size(), 1u);
 }
 
 }  // namespace

@@ -46,11 +46,9 @@ class MapFastPathsTest : public ApiFixture {
     dump.set_packed(packed);
     auto ctx = Ctx();
     auto reader = maps_->Dump(ctx.get(), dump);
-    std::vector<v1::DumpResponse> pages;
-    v1::DumpResponse page;
-    while (reader->Read(&page)) pages.push_back(page);
-    EXPECT_THAT(reader->Finish(), StatusIs(grpc::StatusCode::OK));
-    return pages;
+    StreamResult<v1::DumpResponse> read = ReadStream(*reader);
+    EXPECT_THAT(read.status, StatusIs(grpc::StatusCode::OK));
+    return read.messages;
   }
 };
 

@@ -93,16 +93,13 @@ std::vector<v1::LogRecord> LogsFixture::Tail(const std::string& set,
   req.set_min_level(min_level);
   auto ctx = Ctx();
   auto reader = logs_->Tail(ctx.get(), req);
-  std::vector<v1::LogRecord> out;
-  v1::LogRecord r;
-  while (reader->Read(&r)) out.push_back(r);
-  grpc::Status s = reader->Finish();
+  StreamResult<v1::LogRecord> read = ReadStream(*reader);
   if (status != nullptr) {
-    *status = s;
+    *status = read.status;
   } else {
-    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(read.status.ok()) << read.status.error_message();
   }
-  return out;
+  return read.messages;
 }
 
 RunResult LogsFixture::Cli(std::vector<std::string> args,

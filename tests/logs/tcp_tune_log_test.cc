@@ -29,11 +29,9 @@ std::vector<v1::LogRecord> TcpTuneLogTest::TailWarnings(v1::Logs::Stub& logs) {
   req.set_min_level(v1::WARN);
   auto ctx = Ctx();
   auto reader = logs.Tail(ctx.get(), req);
-  std::vector<v1::LogRecord> out;
-  v1::LogRecord r;
-  while (reader->Read(&r)) out.push_back(r);
-  EXPECT_TRUE(reader->Finish().ok());
-  return out;
+  StreamResult<v1::LogRecord> read = ReadStream(*reader);
+  EXPECT_TRUE(read.status.ok()) << read.status.error_message();
+  return read.messages;
 }
 
 TEST_F(TcpTuneLogTest, UnknownCongestionControlIsAWarningWithThePeer) {
