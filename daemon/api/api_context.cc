@@ -11,6 +11,7 @@ ApiContext::ApiContext(Warden* warden, ApiLimits limits, policy::Policy policy)
       limits_(limits),
       started_(absl::Now()),
       streams_(limits.max_streams, limits.max_streams_per_principal),
+      writes_(absl::Seconds(1)),
       policy_(std::make_shared<const policy::Policy>(std::move(policy))) {}
 
 void ApiContext::SetPolicy(policy::Policy policy) {

@@ -15,6 +15,7 @@
 #include "daemon/api/denial_limit.h"
 #include "daemon/api/peer_registry.h"
 #include "daemon/api/stream_slots.h"
+#include "daemon/api/write_watch.h"
 #include "daemon/core/warden.h"
 #include "daemon/policy/audit.h"
 #include "daemon/policy/identity.h"
@@ -46,6 +47,8 @@ class ApiContext {
   Warden& warden() const { return *warden_; }
   PeerRegistry& peers() { return peers_; }
   StreamSlots& streams() { return streams_; }
+  // Every stream's Write goes through it (see WriteWatch).
+  WriteWatch& writes() { return writes_; }
   const ApiLimits& limits() const { return limits_; }
   absl::Time started() const { return started_; }
 
@@ -82,6 +85,7 @@ class ApiContext {
   // part of the context's state).
   mutable DenialLimit denials_;
   StreamSlots streams_;
+  WriteWatch writes_;
   UnitAttacher attach_unit_;
 
   mutable absl::Mutex mu_;

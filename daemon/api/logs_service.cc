@@ -51,7 +51,7 @@ grpc::Status LogsService::Tail(grpc::ServerContext* ctx,
         (*channel)->Read(&cursor, req->follow() ? kPoll : absl::ZeroDuration());
     for (const BpfLogEntry& e : batch.entries) {
       if (static_cast<int>(e.level) > min_level) continue;
-      if (!writer->Write(ToRecord(e))) {
+      if (!api_->writes().Write(*ctx, writer, ToRecord(e))) {
         return grpc::Status(grpc::StatusCode::CANCELLED,
                             "Logs.Tail: the client went away");
       }

@@ -372,8 +372,9 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
         NextDumpPage(map, *req, token, options, page_bytes);
     if (!resp.ok()) return ToGrpc(resp.status());
     // Write blocks while the client does not read (flow control): only this
-    // call's thread waits; a cancelled or expired call makes it return false.
-    if (!writer->Write(*resp)) {
+    // call's thread waits; a cancelled or expired call makes it return false
+    // (and WriteWatch cuts the connection if it does not).
+    if (!api_->writes().Write(*ctx, writer, *resp)) {
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: the client went away");
     }

@@ -158,6 +158,9 @@ void ApiServer::Shutdown(absl::Duration grace) {
     if (auto* health = server_->GetHealthCheckService()) {
       health->Shutdown();
     }
+    // Calls still running after `grace` are cancelled; a stream write that
+    // stays blocked even then has its connection cut a second later.
+    api_->writes().BeginShutdown(absl::Now() + grace + absl::Seconds(1));
     server_->Shutdown(std::chrono::system_clock::now() +
                       absl::ToChronoMilliseconds(grace));
     server_->Wait();

@@ -15,7 +15,7 @@ std::string ConfigWithPolicy(const std::string& policy) {
 
 void ApiFixture::StartDaemon(const std::string& tag,
                              const std::string& policy) {
-  StartDaemonWithConfig(tag, ConfigWithPolicy(policy));
+  ASSERT_NO_FATAL_FAILURE(StartDaemonWithConfig(tag, ConfigWithPolicy(policy)));
 }
 
 void ApiFixture::StartDaemonWithConfig(const std::string& tag,
@@ -48,7 +48,8 @@ void ApiFixture::StartDaemonWithConfig(const std::string& tag,
 void ApiFixture::TearDown() {
   if (daemon_ != nullptr) {
     auto exit = daemon_->Stop();
-    EXPECT_TRUE(exit.ok()) << exit.status();
+    EXPECT_TRUE(exit.ok()) << exit.status() << "\n--- daemon log ---\n"
+                           << daemon_->Log();
     if (exit.ok()) {
       EXPECT_EQ(*exit, 0) << daemon_->Log();
     }

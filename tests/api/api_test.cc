@@ -66,7 +66,7 @@ std::string ReadSysctl(const std::string& path) {
 
 TEST_F(ApiTest, TcpStatsTypedRoundTrip) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-stats");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-stats"));
   const std::string key =
       R"({"family":10,"remote_port":443,"remote_addr":"10.1.2.3","cgroup_id":77})";
   const Json value = {{"active_opens", 1},
@@ -155,7 +155,7 @@ TEST_F(ApiTest, TcpStatsTypedRoundTrip) {
 
 TEST_F(ApiTest, TcpTuneRuleChangesCongestionControlOfANewConnection) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-tune");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-tune"));
   std::string default_cc =
       ReadSysctl("/proc/sys/net/ipv4/tcp_congestion_control");
   std::string wanted = default_cc == "reno" ? "cubic" : "reno";
@@ -227,7 +227,7 @@ TEST_F(ApiTest, TcpTuneRuleChangesCongestionControlOfANewConnection) {
 
 TEST_F(ApiTest, RootLoadsAttachesDetachesAndUnloads) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-admin");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-admin"));
   v1::LoadRequest load;
   load.mutable_program_set()->set_name("second");
   load.mutable_program_set()->set_builtin(true);
@@ -303,7 +303,7 @@ TEST_F(ApiTest, RootLoadsAttachesDetachesAndUnloads) {
 // a SIGHUP without them.
 TEST_F(ApiTest, ConfigItemsAreRefusedToUnloadAndDetach) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-config-owned");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-config-owned"));
   const std::string with_attachment =
       absl::StrCat(ConfigWithPolicy(""), "attachments { program_set: \"", kSet,
                    "\" program: \"tcp_stats_sockops\" cgroup: \"",
@@ -365,7 +365,7 @@ TEST_F(ApiTest, ConfigItemsAreRefusedToUnloadAndDetach) {
 
 TEST_F(ApiTest, ForeignAttachmentsAreListedAndMarked) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-foreign");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-foreign"));
   // Another tool's legacy attachment: the default object loaded here, its
   // tcp_stats program attached with BPF_PROG_ATTACH (multi).
   auto foreign_pins = ScopedPinDir::Create("api-foreign-tool");
@@ -438,7 +438,7 @@ struct BadRequest {
 
 TEST_F(ApiTest, BadRequestsGetExactCodes) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-bad");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-bad"));
   // The key that NOEXIST finds, and a full map's replacement, need it.
   ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
 
@@ -555,7 +555,7 @@ TEST_F(ApiTest, BadRequestsGetExactCodes) {
 // existing entry still works.
 TEST_F(ApiTest, FullHashMap) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-full");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-full"));
   ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
   v1::UpdateRequest fill;
   *fill.mutable_map() = Ref("tcp_tune_counters");
@@ -583,7 +583,7 @@ TEST_F(ApiTest, FullHashMap) {
 // key was deleted since is FAILED_PRECONDITION.
 TEST_F(ApiTest, DumpResumeTokens) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-resume");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-resume"));
   std::vector<std::string> prefixes = {"10.0.0.0", "10.1.0.0", "192.168.0.0"};
   for (size_t i = 0; i < prefixes.size(); ++i) {
     ASSERT_TRUE(Update("tcp_tune_rules",
@@ -632,7 +632,7 @@ TEST_F(ApiTest, DumpResumeTokens) {
 
 TEST_F(ApiTest, SixteenConcurrentClients) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-conc");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-conc"));
   constexpr int kClients = 16;
   constexpr int kKeysPerClient = 8;
   auto key_of = [](int client, int k) {
@@ -719,7 +719,7 @@ TEST_F(ApiTest, SixteenConcurrentClients) {
 
 TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-slow");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-slow"));
   v1::UpdateRequest fill;
   *fill.mutable_map() = Ref("tcp_tune_counters");
   fill.set_zero_fill(true);
@@ -731,29 +731,35 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   v1::UpdateResponse filled;
   ASSERT_TRUE(maps_->Update(Ctx().get(), fill, &filled).ok());
 
-  // Eight clients start dumps of one-entry pages and stop reading: their
-  // server threads block on flow control.
-  constexpr int kSlow = 8;
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
-  std::vector<std::unique_ptr<grpc::ClientReader<v1::DumpResponse>>> readers;
-  std::vector<std::unique_ptr<v1::Maps::Stub>> stubs;
-  for (int i = 0; i < kSlow; ++i) {
+  // A dump of one-entry pages on a connection of its own, whose first page
+  // was read before the client stopped reading: its server thread blocks on
+  // flow control.
+  struct SlowDump {
+    std::unique_ptr<v1::Maps::Stub> stub;
+    std::unique_ptr<grpc::ClientContext> ctx;
+    std::unique_ptr<grpc::ClientReader<v1::DumpResponse>> reader;
+  };
+  auto start_slow = [&](SlowDump& slow) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     // A fixed 64 KiB window: without window growth the dump (about 150 KiB)
     // cannot all be buffered by the client.
     args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-    stubs.push_back(v1::Maps::NewStub(
+    slow.stub = v1::Maps::NewStub(
         grpc::CreateCustomChannel("unix:" + daemon_->socket_path(),
-                                  grpc::InsecureChannelCredentials(), args)));
-    contexts.push_back(Ctx());
+                                  grpc::InsecureChannelCredentials(), args));
+    slow.ctx = Ctx();
     v1::DumpRequest dump;
     *dump.mutable_map() = Ref("tcp_tune_counters");
     dump.set_page_size(1);
-    readers.push_back(stubs.back()->Dump(contexts.back().get(), dump));
+    slow.reader = slow.stub->Dump(slow.ctx.get(), dump);
     v1::DumpResponse page;
-    ASSERT_TRUE(readers.back()->Read(&page));
-  }
+    return slow.reader->Read(&page);
+  };
+  // Eight clients start slow dumps.
+  constexpr size_t kSlow = 8;
+  std::vector<SlowDump> slow(kSlow);
+  for (SlowDump& s : slow) ASSERT_TRUE(start_slow(s));
   // A ninth stream of the same caller is refused: one caller cannot hold
   // every serving thread.
   {
@@ -782,9 +788,9 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
     ASSERT_TRUE(s.ok()) << s.error_message();
   }
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
-  for (auto& ctx : contexts) ctx->TryCancel();
-  for (auto& reader : readers) {
-    EXPECT_THAT(reader->Finish(), StatusIs(grpc::StatusCode::CANCELLED));
+  for (SlowDump& s : slow) s.ctx->TryCancel();
+  for (SlowDump& s : slow) {
+    EXPECT_THAT(s.reader->Finish(), StatusIs(grpc::StatusCode::CANCELLED));
   }
 
   // A deadline is honoured while the server waits on a client that does
@@ -814,6 +820,26 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   while (reader->Read(&page)) {
   }
   EXPECT_THAT(reader->Finish(), StatusIs(grpc::StatusCode::DEADLINE_EXCEEDED));
+
+  // The server gives that stream's slot back promptly too, although its
+  // write stays blocked past the deadline (gRPC 1.51 does not end it; the
+  // daemon cuts the connection a second later): within seconds, the caller
+  // holds its eight slow streams again.
+  std::vector<SlowDump> again;
+  const auto give_up =
+      std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (again.size() < kSlow && std::chrono::steady_clock::now() < give_up) {
+    again.emplace_back();
+    if (!start_slow(again.back())) {
+      EXPECT_THAT(again.back().reader->Finish(),
+                  StatusIs(grpc::StatusCode::RESOURCE_EXHAUSTED));
+      again.pop_back();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  EXPECT_EQ(again.size(), kSlow);
+  for (SlowDump& s : again) s.ctx->TryCancel();
+  for (SlowDump& s : again) s.reader->Finish().IgnoreError();
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ class ForeignClientTest : public ApiFixture {};
 
 TEST_F(ForeignClientTest, PythonGrpcioReadsAndWritesTypedEntries) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-python");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-python"));
   std::string out_dir = work_->path() + "/stubs";
   ASSERT_EQ(mkdir(out_dir.c_str(), 0755), 0);
   // The runfiles root holds proto/api.proto and proto/config.proto.

@@ -74,7 +74,7 @@ class GlobalsTest : public ApiFixture {
 
 TEST_F(GlobalsTest, ReadAndWriteByVariableName) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-globals");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-globals"));
   LoadGlobals();
   const std::string bss = MapNamed(".bss");
   const std::string data = MapNamed(".data");

@@ -40,7 +40,7 @@ class HostileRequestsTest : public ApiFixture {};
 // Before the fix every request was parsed whole: 4 concurrent 15 MiB JSON
 // arrays took over a GiB of the daemon's memory.
 TEST_F(HostileRequestsTest, OversizedJsonIsRefusedBeforeParsing) {
-  StartDaemon("api-hostile-json");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-hostile-json"));
   std::string huge = "[0";
   while (huge.size() < (15 << 20)) huge += ",0";
   huge += "]";
@@ -74,7 +74,7 @@ TEST_F(HostileRequestsTest, OversizedJsonIsRefusedBeforeParsing) {
 // tcp_stats_owner is socket storage: its keys are socket FDs, which through
 // the daemon would be the daemon's own sockets.
 TEST_F(HostileRequestsTest, FdMapElementsAreRefused) {
-  StartDaemon("api-hostile-fdmap");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-hostile-fdmap"));
   v1::LookupRequest req;
   req.mutable_map()->set_program_set(kSet);
   req.mutable_map()->set_map("tcp_stats_owner");
@@ -111,7 +111,7 @@ TEST_F(HostileRequestsTest, FdMapElementsAreRefused) {
 // limit and the dump failed.
 TEST_F(HostileRequestsTest, DumpPagesFitTheMessageLimit) {
   extra_flags_ = {"--api_max_message_bytes=4096"};
-  StartDaemon("api-wide-pages");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-wide-pages"));
   v1::LoadRequest load;
   load.mutable_program_set()->set_name("wide");
   load.mutable_program_set()->add_objects(
@@ -164,7 +164,7 @@ namespace {
 // next call.
 TEST_F(HostileRequestsTest, ConnectionsAreClosedAtTheirMaximumAge) {
   extra_flags_ = {"--api_max_connection_age=1s"};
-  StartDaemon("api-conn-age");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-conn-age"));
   auto channel = grpc::CreateChannel("unix:" + daemon_->socket_path(),
                                      grpc::InsecureChannelCredentials());
   auto stub = v1::Daemon::NewStub(channel);

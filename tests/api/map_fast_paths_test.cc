@@ -54,7 +54,7 @@ class MapFastPathsTest : public ApiFixture {
 
 TEST_F(MapFastPathsTest, PackedPagesCarryWhatEntriesCarry) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-packed");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-packed"));
   constexpr int kEntries = 300;
   Fill(kEntries);
 
@@ -114,7 +114,7 @@ TEST_F(MapFastPathsTest, PackedPagesCarryWhatEntriesCarry) {
 // answers.
 TEST_F(MapFastPathsTest, LookupBatchAnswersEachKey) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-lookup-batch");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-lookup-batch"));
   Fill(10);
 
   v1::LookupBatchRequest req;

@@ -90,7 +90,7 @@ TEST_F(TlsTest, ClientCertificateIsTheIdentity) {
                   "--api_tls_cert=" + c + "/good-server.pem",
                   "--api_tls_key=" + c + "/good-server.key",
                   "--api_tls_client_ca=" + c + "/good-ca.pem"};
-  StartDaemon("api-tls", policy);
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-tls", policy));
   std::smatch m;
   std::string log = daemon_->Log();
   ASSERT_TRUE(std::regex_search(log, m, std::regex(R"(\(port (\d+)\))")))

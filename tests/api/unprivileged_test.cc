@@ -67,7 +67,7 @@ int Code(grpc::StatusCode code) { return static_cast<int>(code); }
 
 TEST_F(UnprivilegedTest, ReadAllowedWriteDeniedUntilPolicyGrantsIt) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-unpriv", kReadCounters);
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-unpriv", kReadCounters));
   const std::string key = R"({"rule_id":42})";
   ASSERT_TRUE(Update("tcp_tune_counters", key, R"({"matched":3})").ok());
 
@@ -182,7 +182,7 @@ TEST_F(UnprivilegedTest, BadPolicyIsRefusedAtStartAndOnReload) {
       << refused.status();
 
   // On reload: refused, and the running policy stays.
-  StartDaemon("api-badreload", kReadCounters);
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-badreload", kReadCounters));
   ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
   ASSERT_TRUE(daemon_
                   ->Reload(ConfigWithPolicy(bad),
@@ -198,7 +198,7 @@ TEST_F(UnprivilegedTest, BadPolicyIsRefusedAtStartAndOnReload) {
 
 TEST_F(UnprivilegedTest, OnlyTheSocketGroupCanConnect) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-group", kReadCounters);
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-group", kReadCounters));
   // uid 65534 with a gid outside the socket's group (nogroup) gets no
   // connection at all: the socket is 0660.
   Credentials outsider = {kNobody, 65533, {65533}};
@@ -223,7 +223,7 @@ class PathProbingTest : public UnprivilegedTest {};
 // "/proc/<pid>/fd/N" resolved to another user's file).
 TEST_F(PathProbingTest, AttachmentsListNeverLooksOutsideTheCgroupTree) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-probing");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-probing"));
   // No grant at all: refused before the path is looked at.
   RunResult denied = Probe({"list-attachments", "/root"});
   EXPECT_EQ(denied.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
@@ -274,7 +274,7 @@ class LimitedAdminTest : public UnprivilegedTest {
 // them to the root cgroup.
 TEST_F(LimitedAdminTest, NonRootAdminStaysWithinItsTypesAndSubtree) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-limited-admin");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-limited-admin"));
   // Without limits the policy is refused, saying why.
   const std::string unlimited = R"pb(
     policy {
@@ -345,7 +345,7 @@ TEST_F(ConnectionCapsTest, ConnectionsPastTheCapAreRefusedRootStillGetsIn) {
   BPFWARDEN_REQUIRE_KERNEL();
   extra_flags_ = {"--api_max_connections_per_uid=4",
                   "--api_max_connections=64"};
-  StartDaemon("api-conncap", kReadCounters);
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-conncap", kReadCounters));
   RunResult held;
   std::thread hold([&] { held = Probe({"hold", "10", "3"}); });
   absl::SleepFor(absl::Milliseconds(1500));
@@ -385,14 +385,14 @@ class PeerGroupsTest : public UnprivilegedTest {};
 // its grants.
 TEST_F(PeerGroupsTest, GroupsAreThePeersLiveGroups) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-peergroups", R"pb(
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-peergroups", R"pb(
     policy {
       program_set: "bpfwarden"
       map: "tcp_tune_counters"
       principals: "group:4242"
       allow: READ
     }
-  )pb");
+  )pb"));
   ASSERT_TRUE(Update("tcp_tune_counters", R"({"rule_id":1})", "{}").ok());
   const Credentials with = {kNobody, kNobody, {kNobody, 4242}};
   RunResult in =
@@ -416,7 +416,8 @@ class InformationLeaksTest : public UnprivilegedTest {};
 // paths and its verifier log, and a missing map's error listed them all.
 TEST_F(InformationLeaksTest, ACallerSeesOnlyWhatItMayRead) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("api-leaks", kReadCounters);  // READ on tcp_tune_*
+  ASSERT_NO_FATAL_FAILURE(
+      StartDaemon("api-leaks", kReadCounters));  // READ on tcp_tune_*
   RunResult set = Probe({"get-set", kSet});
   ASSERT_EQ(set.exit_code, 0) << set.err;
   EXPECT_NE(set.out.find(R"(maps: "tcp_tune_counters")"), std::string::npos)

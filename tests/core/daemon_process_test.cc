@@ -154,7 +154,7 @@ class DaemonProcessTest : public ::testing::Test {
 // 2. SIGTERM: everything detached, exit status 0, maps stay pinned.
 TEST_F(DaemonProcessTest, SigtermDetachesAndExitsZero) {
   WriteConfig({{"tcp_stats_sockops", false}, {"tcp_tune_sockops", false}});
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(2);
   const int status = StopDaemon(SIGTERM);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -166,7 +166,7 @@ TEST_F(DaemonProcessTest, SigtermDetachesAndExitsZero) {
 
 TEST_F(DaemonProcessTest, SigintDetachesAndExitsZero) {
   WriteConfig({{"tcp_stats_sockops", false}});
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(1);
   const int status = StopDaemon(SIGINT);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -177,7 +177,7 @@ TEST_F(DaemonProcessTest, SigintDetachesAndExitsZero) {
 // 3. SIGKILL: no cleanup code runs, and still nothing stays attached.
 TEST_F(DaemonProcessTest, SigkillLeavesNothingAttached) {
   WriteConfig({{"tcp_stats_sockops", false}, {"tcp_tune_sockops", false}});
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(2);
   const int status = StopDaemon(SIGKILL);
   EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
@@ -189,7 +189,7 @@ TEST_F(DaemonProcessTest, SigkillLeavesNothingAttached) {
 // the same map.
 TEST_F(DaemonProcessTest, RestartKeepsDataAndReattaches) {
   WriteConfig({{"tcp_stats_sockops", false}});
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(1);
   Traffic(2);
   EXPECT_EQ(ActiveOpens(), 2u);
@@ -197,7 +197,7 @@ TEST_F(DaemonProcessTest, RestartKeepsDataAndReattaches) {
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), IsEmpty());
   EXPECT_EQ(ActiveOpens(), 2u);  // pinned, with its data
 
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(1);
   Traffic(3);
   EXPECT_EQ(ActiveOpens(), 5u);
@@ -217,7 +217,7 @@ uint32_t LinkIdOfPin(const std::string& pin) {
 // shutdown otherwise, and removed at start when the config no longer has them.
 TEST_F(DaemonProcessTest, PinnedLinkLifecycle) {
   WriteConfig({{"tcp_stats_sockops", true}});
-  StartDaemon({"--keep_pinned_links"});
+  ASSERT_NO_FATAL_FAILURE(StartDaemon({"--keep_pinned_links"}));
   WaitAttached(1);
   WaitPinnedLinks(1);
   auto links = PinsUnder(pin_root_ + "/bpfwarden/pinned-links");
@@ -234,7 +234,7 @@ TEST_F(DaemonProcessTest, PinnedLinkLifecycle) {
   EXPECT_EQ(ActiveOpens(), 1u);
 
   // The next start adopts the same link and points it at its own program.
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   ASSERT_TRUE(WaitFor([&] {
     return daemon_->Log().find("adopted") != std::string::npos;
   })) << daemon_->Log();
@@ -248,14 +248,14 @@ TEST_F(DaemonProcessTest, PinnedLinkLifecycle) {
   EXPECT_FALSE(std::filesystem::exists(pin));
 
   // SIGKILL leaves a pinned link attached (that is what pinning is for)...
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(1);
   WaitPinnedLinks(1);
   StopDaemon(SIGKILL);
   EXPECT_THAT(AttachedAnyType(cgroup_->path()), SizeIs(1));
   // ...and a start whose config no longer has it removes it.
   WriteConfig({});
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(0);
   EXPECT_THAT(PinsUnder(pin_root_ + "/bpfwarden/pinned-links"), IsEmpty());
   ASSERT_EQ(StopDaemon(SIGTERM), 0) << last_log_;
@@ -267,7 +267,7 @@ TEST_F(DaemonProcessTest, PinnedLinkLifecycle) {
 // running on the old one.
 TEST_F(DaemonProcessTest, SighupReconciles) {
   WriteConfig({{"tcp_stats_sockops", false}});
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(1);
   const std::string stats = AttachedAnyType(cgroup_->path())[0];
 
@@ -299,7 +299,7 @@ TEST_F(DaemonProcessTest, CorruptStateFile) {
       testing::WriteFile(dir_ + "/state/state.textproto", "\x01\x02 torn")
           .ok());
   WriteConfig({{"tcp_stats_sockops", false}});
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(1);
   ASSERT_EQ(StopDaemon(SIGTERM), 0) << last_log_;
   EXPECT_THAT(last_log_, HasSubstr("ignoring the state file"));
@@ -312,7 +312,7 @@ TEST_F(DaemonProcessTest, BadConfigAtStart) {
   ASSERT_TRUE(testing::WriteFile(dir_ + "/etc/broken.textproto",
                                  "program_sets {\n  nme: 1\n}\n")
                   .ok());
-  StartDaemon();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon());
   auto status = daemon_->Wait();
   ASSERT_TRUE(status.ok()) << status.status();
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 1) << *status;

@@ -21,9 +21,9 @@ void LogsFixture::StartLogsDaemon(const std::string& tag,
                                   const std::string& config,
                                   std::vector<std::string> flags) {
   extra_flags_ = std::move(flags);
-  StartDaemonWithConfig(
+  ASSERT_NO_FATAL_FAILURE(StartDaemonWithConfig(
       tag, absl::StrReplaceAll(
-               config, {{"$PROBE", Runfile("tests/logs/log_probe.bpf.o")}}));
+               config, {{"$PROBE", Runfile("tests/logs/log_probe.bpf.o")}})));
   if (daemon_ == nullptr) return;
   logs_ = v1::Logs::NewStub(daemon_->Channel());
   cli_ = work_->path() + "/bpfwarden";

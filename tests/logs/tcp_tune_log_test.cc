@@ -36,7 +36,7 @@ std::vector<v1::LogRecord> TcpTuneLogTest::TailWarnings(v1::Logs::Stub& logs) {
 
 TEST_F(TcpTuneLogTest, UnknownCongestionControlIsAWarningWithThePeer) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("logs-tcp-tune");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("logs-tcp-tune"));
   auto logs = v1::Logs::NewStub(daemon_->Channel());
   v1::AttachResponse attached;
   grpc::Status s = Attach(kSet, "tcp_tune_sockops", &attached);

@@ -27,7 +27,8 @@ class ActivationTest : public SystemdFixture {
  protected:
   // Starts the daemon with `fds` passed and expects it to refuse them.
   void ExpectRefused(const std::vector<int>& fds, const std::string& message) {
-    StartDaemon(work() + "/api.sock", {.listen_fds = fds});
+    ASSERT_NO_FATAL_FAILURE(
+        StartDaemon(work() + "/api.sock", {.listen_fds = fds}));
     EXPECT_EQ(WaitExit(), 1) << daemon_->Log();
     EXPECT_THAT(daemon_->Log(), HasSubstr(message));
     EXPECT_NE(access((work() + "/api.sock").c_str(), F_OK), 0);
@@ -40,7 +41,7 @@ TEST_F(ActivationTest, ServesOnThePassedSocket) {
   auto listen = BindUnix(activated, SOCK_STREAM);
   ASSERT_TRUE(listen.ok()) << listen.status();
   const std::string own = work() + "/own.sock";
-  StartDaemon(own, {.listen_fds = {listen->get()}});
+  ASSERT_NO_FATAL_FAILURE(StartDaemon(own, {.listen_fds = {listen->get()}}));
 
   absl::StatusOr<v1::StatusResponse> status = absl::UnavailableError("not yet");
   ASSERT_TRUE(WaitFor(

@@ -56,7 +56,8 @@ class NotifyTest : public SystemdFixture {
 
 TEST_F(NotifyTest, ReadyReloadingStopping) {
   const std::string api = work() + "/api.sock";
-  StartDaemon(api, {.env = {"NOTIFY_SOCKET=" + notify_path_}});
+  ASSERT_NO_FATAL_FAILURE(
+      StartDaemon(api, {.env = {"NOTIFY_SOCKET=" + notify_path_}}));
 
   // The first notification is READY=1, and by then the API answers (one
   // attempt, no retry) and the config's attachment is in place.
@@ -99,7 +100,8 @@ TEST_F(NotifyTest, ReadyReloadingStopping) {
 // keeps running), so systemctl reload does not hang.
 TEST_F(NotifyTest, RefusedReloadStillReady) {
   const std::string api = work() + "/api.sock";
-  StartDaemon(api, {.env = {"NOTIFY_SOCKET=" + notify_path_}});
+  ASSERT_NO_FATAL_FAILURE(
+      StartDaemon(api, {.env = {"NOTIFY_SOCKET=" + notify_path_}}));
   std::optional<std::string> ready = Next();
   ASSERT_TRUE(ready.has_value()) << daemon_->Log();
   ASSERT_TRUE(absl::StartsWith(*ready, "READY=1")) << *ready;
