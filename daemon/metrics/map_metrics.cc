@@ -69,7 +69,8 @@ void MapMetrics::Write(const Warden& warden, const std::string& cgroup2_mount,
     Outcome outcome{spec.name()};
     std::shared_ptr<const MapHandle> handle;
     absl::StatusOr<CompiledMetric> metric = Compile(spec, warden, handle);
-    absl::StatusOr<CollectStats> stats = metric.status();
+    absl::StatusOr<CollectStats> stats =
+        metric.ok() ? absl::UnknownError("not collected") : metric.status();
     if (metric.ok()) {
       if (!metric->spec.label_decoders().empty() && !cgroups.has_value()) {
         cgroups = CgroupNames::Scan(cgroup2_mount);
