@@ -17,7 +17,7 @@ struct DaemonSources {
   const Warden* warden = nullptr;
   const BpfLogHub* logs = nullptr;  // may be null
   std::string version;
-  std::string bpf_stats_path;  // kernel.bpf_stats_enabled
+  std::string bpf_stats_path = "/proc/sys/kernel/bpf_stats_enabled";
 };
 
 // Writes the families. `entries`: entry counts already taken this scrape

@@ -2,7 +2,6 @@
 
 #include "absl/time/clock.h"
 #include "daemon/core/cgroup.h"
-#include "daemon/metrics/daemon_metrics.h"
 
 namespace bpfwarden::metrics {
 
@@ -13,11 +12,9 @@ std::string RenderMetrics(const EndpointSources& sources) {
   if (sources.map_metrics != nullptr) {
     std::string mount = sources.cgroup2_mount;
     if (mount.empty()) mount = FindCgroup2Mount().value_or("/sys/fs/cgroup");
-    sources.map_metrics->Write(*sources.warden, mount, out, entries);
+    sources.map_metrics->Write(*sources.daemon.warden, mount, out, entries);
   }
-  DaemonSources daemon{sources.warden, sources.logs, sources.version,
-                       sources.bpf_stats_path};
-  WriteDaemonMetrics(daemon, entries, out);
+  WriteDaemonMetrics(sources.daemon, entries, out);
   if (sources.api != nullptr) sources.api->Write(out);
   out.Family("bpfwarden_scrape_duration_seconds",
              "How long this scrape took to render, up to this line.", "gauge");

@@ -7,21 +7,17 @@
 
 #include <string>
 
-#include "daemon/core/bpf_log_hub.h"
-#include "daemon/core/warden.h"
 #include "daemon/metrics/api_stats.h"
+#include "daemon/metrics/daemon_metrics.h"
 #include "daemon/metrics/map_metrics.h"
 
 namespace bpfwarden::metrics {
 
 struct EndpointSources {
-  const Warden* warden = nullptr;
-  const BpfLogHub* logs = nullptr;  // may be null
-  const ApiStats* api = nullptr;    // may be null
+  DaemonSources daemon;  // the core, the log hub, the version
+  const ApiStats* api = nullptr;  // may be null
   MapMetrics* map_metrics = nullptr;
-  std::string version;
   std::string cgroup2_mount;  // empty: found from /proc/mounts
-  std::string bpf_stats_path = "/proc/sys/kernel/bpf_stats_enabled";
 };
 
 std::string RenderMetrics(const EndpointSources& sources);

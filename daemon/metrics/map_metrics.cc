@@ -91,39 +91,31 @@ void MapMetrics::Write(const Warden& warden, const std::string& cgroup2_mount,
     }
     outcomes.push_back(std::move(outcome));
   }
-  out.Family("bpfwarden_map_metric_up",
-             "1 when the map metric was read at this scrape, 0 when its map "
-             "could not be read (the error is in the daemon's log).",
-             "gauge");
-  for (const Outcome& o : outcomes) {
-    out.Sample("bpfwarden_map_metric_up", {{"metric", o.name}},
-               uint64_t{o.up ? 1u : 0u});
-  }
-  out.Family("bpfwarden_map_metric_series",
-             "Series the map metric has at this scrape (at most its "
-             "max_series).",
-             "gauge");
-  for (const Outcome& o : outcomes) {
-    out.Sample("bpfwarden_map_metric_series", {{"metric", o.name}},
-               uint64_t{o.stats.series});
-  }
-  out.Family("bpfwarden_map_metric_series_dropped",
-             "Series of the map metric cut at this scrape by max_series: "
-             "the series with the largest values are kept (equal values: "
-             "the smaller key bytes).",
-             "gauge");
-  for (const Outcome& o : outcomes) {
-    out.Sample("bpfwarden_map_metric_series_dropped", {{"metric", o.name}},
-               uint64_t{o.stats.dropped});
-  }
-  out.Family("bpfwarden_map_metric_series_dropped_total",
-             "Series of the map metric cut by max_series, all scrapes "
-             "together.",
-             "counter");
-  for (const Outcome& o : outcomes) {
-    out.Sample("bpfwarden_map_metric_series_dropped_total",
-               {{"metric", o.name}}, dropped_total_[o.name]);
-  }
+  // One sample per metric of each family, valued by `value`.
+  auto family = [&](const char* name, const char* help, const char* type,
+                    auto value) {
+    out.Family(name, help, type);
+    for (const Outcome& o : outcomes) {
+      out.Sample(name, {{"metric", o.name}}, uint64_t{value(o)});
+    }
+  };
+  family("bpfwarden_map_metric_up",
+         "1 when the map metric was read at this scrape, 0 when its map "
+         "could not be read (the error is in the daemon's log).",
+         "gauge", [](const Outcome& o) { return o.up ? 1u : 0u; });
+  family("bpfwarden_map_metric_series",
+         "Series the map metric has at this scrape (at most its "
+         "max_series).",
+         "gauge", [](const Outcome& o) { return o.stats.series; });
+  family("bpfwarden_map_metric_series_dropped",
+         "Series of the map metric cut at this scrape by max_series: the "
+         "series with the largest values are kept (equal values: the "
+         "smaller key bytes).",
+         "gauge", [](const Outcome& o) { return o.stats.dropped; });
+  family("bpfwarden_map_metric_series_dropped_total",
+         "Series of the map metric cut by max_series, all scrapes together.",
+         "counter",
+         [this](const Outcome& o) { return dropped_total_[o.name]; });
 }
 
 }  // namespace bpfwarden::metrics

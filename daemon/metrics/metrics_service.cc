@@ -10,18 +10,18 @@ MetricsService::MetricsService(const Warden* warden, const BpfLogHub* logs,
                                std::string version,
                                const std::vector<std::string>& api_methods)
     : api_(api_methods) {
-  sources_.warden = warden;
-  sources_.logs = logs;
+  sources_.daemon.warden = warden;
+  sources_.daemon.logs = logs;
+  sources_.daemon.version = std::move(version);
   sources_.api = &api_;
   sources_.map_metrics = &maps_;
-  sources_.version = std::move(version);
   sources_.cgroup2_mount = warden->options().cgroup2_mount;
 }
 
 MetricsService::~MetricsService() { http_.reset(); }
 
 absl::Status MetricsService::Configure(const v1::Config& config) {
-  if (absl::Status s = MapMetrics::Check(config.metrics(), *sources_.warden);
+  if (absl::Status s = MapMetrics::Check(config.metrics(), *sources_.daemon.warden);
       !s.ok()) {
     return s;
   }
@@ -33,11 +33,11 @@ absl::Status MetricsService::CheckReload(const v1::Config& config) const {
   MapMetricSpecs loaded_now;
   for (const v1::MapMetric& spec : config.metrics()) {
     if (absl::Status s = CheckSpec(spec); !s.ok()) return s;
-    if (sources_.warden->GetSet(spec.program_set()).ok()) {
+    if (sources_.daemon.warden->GetSet(spec.program_set()).ok()) {
       *loaded_now.Add() = spec;
     }
   }
-  return MapMetrics::Check(loaded_now, *sources_.warden);
+  return MapMetrics::Check(loaded_now, *sources_.daemon.warden);
 }
 
 absl::Status MetricsService::ApplyReload(const v1::Config& config) {
