@@ -75,15 +75,14 @@ void WriteSets(const DaemonSources& sources, TextWriter& out) {
   }
   const bool enabled = BpfStatsEnabled(sources.bpf_stats_path);
   out.Family("bpfwarden_bpf_stats_enabled",
-             absl::StrCat("1 when kernel.bpf_stats_enabled is on; while it "
-                          "is off (0) the kernel counts no program runs and "
-                          "bpfwarden_program_runs_total and "
-                          "bpfwarden_program_run_seconds_total are absent. "
-                          "Turn it on with: sysctl -w "
-                          "kernel.bpf_stats_enabled=1"),
+             "1 when the sysctl kernel.bpf_stats_enabled is on. While it is "
+             "off (0), bpfwarden_program_runs_total and "
+             "bpfwarden_program_run_seconds_total stay where they are (the "
+             "kernel counts runs only while the sysctl is on or a process "
+             "holds a BPF_ENABLE_STATS descriptor). Turn it on with: sysctl "
+             "-w kernel.bpf_stats_enabled=1",
              "gauge");
   out.Sample("bpfwarden_bpf_stats_enabled", {}, uint64_t{enabled ? 1u : 0u});
-  if (!enabled) return;
   struct Row {
     Labels labels;
     ProgStats stats;
@@ -98,15 +97,15 @@ void WriteSets(const DaemonSources& sources, TextWriter& out) {
     }
   }
   out.Family("bpfwarden_program_runs_total",
-             "Runs of the program counted by the kernel since "
-             "bpf_stats_enabled was turned on.",
+             "Runs of the program the kernel counted while its run "
+             "statistics were on (see bpfwarden_bpf_stats_enabled).",
              "counter");
   for (const Row& r : rows) {
     out.Sample("bpfwarden_program_runs_total", r.labels, r.stats.run_count);
   }
   out.Family("bpfwarden_program_run_seconds_total",
-             "Time the program ran, as the kernel counts it while "
-             "bpf_stats_enabled is on.",
+             "Time the program ran, as the kernel counted it while its run "
+             "statistics were on (see bpfwarden_bpf_stats_enabled).",
              "counter");
   for (const Row& r : rows) {
     out.Sample("bpfwarden_program_run_seconds_total", r.labels,

@@ -1,6 +1,6 @@
 // The daemon's own metrics, read from the core: build info, program sets
-// and their programs (with the kernel's run statistics when
-// bpf_stats_enabled is on), attachments, maps, BPF log records.
+// and their programs (with the kernel's run statistics, and whether
+// kernel.bpf_stats_enabled is on), attachments, maps, BPF log records.
 #ifndef BPFWARDEN_DAEMON_METRICS_DAEMON_METRICS_H_
 #define BPFWARDEN_DAEMON_METRICS_DAEMON_METRICS_H_
 

@@ -1,5 +1,6 @@
 // The kernel's per-program run statistics (bpf_prog_info run_cnt and
-// run_time_ns), kept only while kernel.bpf_stats_enabled is 1.
+// run_time_ns), which grow only while kernel.bpf_stats_enabled is 1 or some
+// process holds a BPF_ENABLE_STATS descriptor.
 #ifndef BPFWARDEN_DAEMON_METRICS_PROG_STATS_H_
 #define BPFWARDEN_DAEMON_METRICS_PROG_STATS_H_
 

@@ -9,7 +9,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include <cerrno>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -106,6 +109,12 @@ absl::StatusOr<uint16_t> ServerSendsToClientIn(const ScopedCgroup& cgroup) {
 
 class PrometheusTest : public MetricsFixture {};
 
+bool BpfStatsEnabledNow() {
+  std::ifstream in("/proc/sys/kernel/bpf_stats_enabled");
+  int value = 0;
+  return static_cast<bool>(in >> value) && value != 0;
+}
+
 TEST_F(PrometheusTest, RealPrometheusFindsTheExactTcpSeries) {
   BPFWARDEN_REQUIRE_KERNEL();
   StartWithMetrics("metrics-prom", MetricConfig(kLabels));
@@ -187,6 +196,56 @@ TEST_F(PrometheusTest, PromtoolAcceptsTheText) {
   EXPECT_THAT(*text, HasSubstr("bpfwarden_bpf_stats_enabled "));
   absl::Status checked = PromtoolCheckMetrics(*text);
   EXPECT_TRUE(checked.ok()) << checked << "\n" << *text;
+}
+
+// BPF_ENABLE_STATS turns the kernel's run statistics on while its FD is
+// open, and off again when the test closes it (the sysctl
+// kernel.bpf_stats_enabled does not show it: the daemon reports the sysctl
+// and always reads the counters).
+TEST_F(PrometheusTest, ProgramRunsAreCountedWhileBpfStatsAreOn) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartWithMetrics("metrics-stats", MetricConfig(kLabels));
+  ASSERT_FALSE(HasFatalFailure());
+  v1::AttachResponse attached;
+  ASSERT_TRUE(Attach(kSet, "tcp_stats_sockops", &attached).ok());
+  const std::string labels =
+      "{program_set=\"bpfwarden\",program=\"tcp_stats_sockops\"}";
+  auto runs = [&]() -> absl::StatusOr<double> {
+    absl::StatusOr<std::string> text = Scrape();
+    if (!text.ok()) return text.status();
+    return SampleValue(*text, "bpfwarden_program_runs_total" + labels);
+  };
+  absl::StatusOr<double> before = runs();
+  ASSERT_TRUE(before.ok()) << before.status();
+  {
+    UniqueFd stats(bpf_enable_stats(BPF_STATS_RUN_TIME));
+    ASSERT_TRUE(stats) << "BPF_ENABLE_STATS: errno " << errno;
+    ASSERT_TRUE(RunTcpExchangeIn(*cgroup_, {AF_INET, 2, 100}).ok());
+    absl::StatusOr<std::string> text = Scrape();
+    ASSERT_TRUE(text.ok()) << text.status();
+    absl::StatusOr<double> during =
+        SampleValue(*text, "bpfwarden_program_runs_total" + labels);
+    ASSERT_TRUE(during.ok()) << during.status() << "\n" << *text;
+    EXPECT_GT(*during, *before);
+    absl::StatusOr<double> seconds =
+        SampleValue(*text, "bpfwarden_program_run_seconds_total" + labels);
+    ASSERT_TRUE(seconds.ok()) << seconds.status();
+    EXPECT_GT(*seconds, 0);
+  }
+  if (BpfStatsEnabledNow()) {
+    GTEST_SUCCEED() << "kernel.bpf_stats_enabled is on system-wide: the "
+                       "off case was not seen";
+    return;
+  }
+  absl::StatusOr<double> off_before = runs();
+  ASSERT_TRUE(RunTcpExchangeIn(*cgroup_, {AF_INET, 2, 100}).ok());
+  absl::StatusOr<std::string> text = Scrape();
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_THAT(*text, HasSubstr("bpfwarden_bpf_stats_enabled 0\n"));
+  EXPECT_THAT(*text, HasSubstr("sysctl -w kernel.bpf_stats_enabled=1"));
+  EXPECT_EQ(SampleValue(*text, "bpfwarden_program_runs_total" + labels)
+                .value_or(-1),
+            off_before.value_or(-2));
 }
 
 TEST_F(PrometheusTest, UnknownFieldPathsAreRefusedAtReloadAndAtStart) {
