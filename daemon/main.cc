@@ -11,12 +11,15 @@
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "daemon/api/daemon_service.h"
+#include "daemon/api/rpc_stats_interceptor.h"
 #include "daemon/api/server.h"
 #include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
 #include "daemon/core/bpf_log_hub.h"
 #include "daemon/core/config_dir.h"
 #include "daemon/core/warden.h"
+#include "daemon/metrics/metrics_service.h"
 #include "daemon/signals.h"
 #include "daemon/systemd/activation.h"
 #include "daemon/systemd/journal.h"
@@ -68,6 +71,10 @@ ABSL_FLAG(absl::Duration, api_max_connection_idle, absl::Minutes(5),
           "idle connections are closed after this long");
 ABSL_FLAG(int, api_max_streams_per_caller, 8,
           "most Dump streams one uid or certificate may hold at once");
+
+ABSL_FLAG(std::string, metrics_address, "",
+          "host:port on which to serve Prometheus metrics at /metrics over "
+          "HTTP, e.g. 127.0.0.1:9469 (port 0: any free one); empty: none");
 
 ABSL_FLAG(std::string, log_target, "auto",
           "where log records go, the daemon's and its BPF programs': journal "
@@ -132,8 +139,13 @@ absl::StatusOr<api::ApiServerOptions> ApiServerOptionsFromFlags() {
 // config-origin sets and attachments made to match it. A directory that
 // does not parse changes nothing.
 void Reload(const std::string& config_dir, api::ApiServer& api, Warden& warden,
-            systemd::UnitFollower& units) {
+            systemd::UnitFollower& units, metrics::MetricsService& metrics) {
   absl::StatusOr<v1::Config> config = ReadConfigDir(config_dir);
+  if (config.ok()) {
+    if (absl::Status s = metrics.CheckReload(*config); !s.ok()) {
+      config = absl::Status(s.code(), absl::StrCat("metrics: ", s.message()));
+    }
+  }
   if (!config.ok()) {
     BPFWARDEN_LOG(ERROR) << "reload refused, keeping the running config: "
                          << config.status();
@@ -145,9 +157,27 @@ void Reload(const std::string& config_dir, api::ApiServer& api, Warden& warden,
                          << s;
   }
   absl::Status s = warden.Reconcile(*config);
+  if (absl::Status m = metrics.ApplyReload(*config); !m.ok()) {
+    BPFWARDEN_LOG(ERROR) << "metrics reload refused, keeping the running "
+                            "metrics: "
+                         << m;
+  }
   units.Poke();
   BPFWARDEN_LOG(INFO) << "reloaded " << config_dir
                       << (s.ok() ? "" : " with errors (see above)");
+}
+
+// The config's map metrics, and the /metrics listener when asked for.
+absl::Status StartMetrics(const v1::Config& config,
+                          metrics::MetricsService& metrics) {
+  if (absl::Status s = metrics.Configure(config); !s.ok()) return s;
+  const std::string address = absl::GetFlag(FLAGS_metrics_address);
+  if (address.empty()) return absl::OkStatus();
+  if (absl::Status s = metrics.Listen(address); !s.ok()) return s;
+  const size_t colon = address.rfind(':');
+  BPFWARDEN_LOG(INFO) << "metrics: serving /metrics on "
+                      << address.substr(0, colon) << ":" << metrics.port();
+  return absl::OkStatus();
 }
 
 // The BPF log readers; their records go where the daemon's own go
@@ -220,6 +250,14 @@ int Run() {
   if (absl::Status s = (*warden)->Start(*config); !s.ok()) {
     BPFWARDEN_LOG(WARNING) << "started with errors (see above)";
   }
+  metrics::MetricsService metrics(warden->get(), logs->get(), api::kVersion,
+                                  api::ApiMethodNames());
+  if (absl::Status s = StartMetrics(*config, metrics); !s.ok()) {
+    BPFWARDEN_LOG(ERROR) << "metrics: " << s;
+    (*warden)->Shutdown().IgnoreError();
+    return 1;
+  }
+  api_options->stats = metrics.api_stats();
 
   std::string ready = "running";
   absl::Mutex ready_mu;  // `ready` is read by the follower's thread
@@ -261,7 +299,7 @@ int Run() {
     }
     if (*signal == ControlSignal::kShutdown) break;
     systemd::NotifyReloading();
-    Reload(config_dir, **api, **warden, *units);
+    Reload(config_dir, **api, **warden, *units, metrics);
     absl::MutexLock lock(&ready_mu);
     systemd::NotifyReady(RunningStatus(ready, units->WaitingUnits()));
   }

@@ -5,6 +5,21 @@
 #include "daemon/api/caller.h"
 
 namespace bpfwarden::api {
+namespace {
+
+metrics::DenialClass DenialClassOf(policy::Operation op) {
+  switch (op) {
+    case policy::Operation::kRead:
+      return metrics::DenialClass::kRead;
+    case policy::Operation::kWrite:
+      return metrics::DenialClass::kWrite;
+    case policy::Operation::kAdmin:
+      break;
+  }
+  return metrics::DenialClass::kAdmin;
+}
+
+}  // namespace
 
 ApiContext::ApiContext(Warden* warden, ApiLimits limits, policy::Policy policy)
     : warden_(warden),
@@ -43,10 +58,14 @@ absl::StatusOr<policy::Identity> ApiContext::Authorize(
   if (!who.ok()) {
     policy::Identity unknown;
     policy::Audit({&unknown, method, &what, keys, who.status()});
+    if (stats_ != nullptr) {
+      stats_->RecordDenial(metrics::DenialClass::kUnauthenticated);
+    }
     return who.status();
   }
   absl::Status allowed = policy()->Check(*who, op, what, method);
   if (!allowed.ok()) {
+    if (stats_ != nullptr) stats_->RecordDenial(DenialClassOf(op));
     uint64_t suppressed = 0;
     if (denials_.Admit(who->Principal(), absl::Now(), &suppressed)) {
       // The record's own result stays the caller's; the count rides along.

@@ -17,6 +17,7 @@
 #include "daemon/api/stream_slots.h"
 #include "daemon/api/write_watch.h"
 #include "daemon/core/warden.h"
+#include "daemon/metrics/api_stats.h"
 #include "daemon/policy/audit.h"
 #include "daemon/policy/identity.h"
 #include "daemon/policy/policy.h"
@@ -57,6 +58,8 @@ class ApiContext {
     attach_unit_ = std::move(attach);
   }
   const UnitAttacher& attach_unit() const { return attach_unit_; }
+  // Set once, before serving; null: denials are not counted.
+  void SetStats(metrics::ApiStats* stats) { stats_ = stats; }
 
   void SetPolicy(policy::Policy policy);
   std::shared_ptr<const policy::Policy> policy() const;
@@ -87,6 +90,7 @@ class ApiContext {
   StreamSlots streams_;
   WriteWatch writes_;
   UnitAttacher attach_unit_;
+  metrics::ApiStats* stats_ = nullptr;
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const policy::Policy> policy_ ABSL_GUARDED_BY(mu_);

@@ -11,6 +11,7 @@
 #include "daemon/api/logs_service.h"
 #include "daemon/api/maps_service.h"
 #include "daemon/api/programs_service.h"
+#include "daemon/api/rpc_stats_interceptor.h"
 #include "daemon/base/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -63,6 +64,7 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   self->api_ = std::make_unique<ApiContext>(warden, limits, std::move(policy));
   ApiContext* api = self->api_.get();
   api->SetUnitAttacher(options.attach_unit);
+  api->SetStats(options.stats);
   self->services_.push_back(std::make_unique<ProgramsService>(api));
   self->services_.push_back(std::make_unique<AttachmentsService>(api));
   self->services_.push_back(std::make_unique<MapsService>(api));
@@ -84,6 +86,13 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   for (auto& service : self->services_) builder.RegisterService(service.get());
+  if (options.stats != nullptr) {
+    std::vector<
+        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(RpcStatsInterceptorFactory(options.stats));
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  }
   int max_message = static_cast<int>(options.limits.max_message_bytes);
   builder.SetMaxReceiveMessageSize(max_message);
   builder.SetMaxSendMessageSize(max_message);

@@ -13,6 +13,7 @@
 #include "daemon/base/unique_fd.h"
 #include "daemon/core/bpf_log_hub.h"
 #include "daemon/core/warden.h"
+#include "daemon/metrics/api_stats.h"
 #include "daemon/policy/policy.h"
 #include "grpcpp/server.h"
 #include "proto/config.pb.h"
@@ -51,6 +52,9 @@ struct ApiServerOptions {
   absl::Duration handshake_timeout = absl::Seconds(5);
   // Memory gRPC may use for buffers, all connections together.
   size_t memory_quota_bytes = size_t{512} << 20;
+  // Where every call and denial is counted (for /metrics); may be null.
+  // It must outlive the server.
+  metrics::ApiStats* stats = nullptr;
 };
 
 class ApiServer {

@@ -1,0 +1,63 @@
+// The metrics adapter as main wires it: the API's counters, the configured
+// map metrics (checked at start and at each SIGHUP), and the /metrics
+// listener when an address is given.
+#ifndef BPFWARDEN_DAEMON_METRICS_METRICS_SERVICE_H_
+#define BPFWARDEN_DAEMON_METRICS_METRICS_SERVICE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "daemon/core/bpf_log_hub.h"
+#include "daemon/core/warden.h"
+#include "daemon/metrics/api_stats.h"
+#include "daemon/metrics/endpoint.h"
+#include "daemon/metrics/http_server.h"
+#include "daemon/metrics/map_metrics.h"
+#include "proto/config.pb.h"
+
+namespace bpfwarden::metrics {
+
+class MetricsService {
+ public:
+  // `api_methods`: the API's full method names (api::ApiMethodNames()).
+  MetricsService(const Warden* warden, const BpfLogHub* logs,
+                 std::string version,
+                 const std::vector<std::string>& api_methods);
+  // Stops the listener first: it reads the rest.
+  ~MetricsService();
+
+  ApiStats* api_stats() { return &api_; }
+
+  // At start, once the config's sets are loaded: the config's metrics,
+  // checked against the loaded maps (MapMetrics::Check), become the ones
+  // served. On error nothing is served and the error names the metric and
+  // the field path.
+  absl::Status Configure(const v1::Config& config);
+
+  // SIGHUP, before anything changes: the new config's metrics, checked
+  // against the maps loaded now. A metric of a set not loaded now is
+  // checked by itself here and against its map by ApplyReload.
+  absl::Status CheckReload(const v1::Config& config) const;
+  // SIGHUP, after the sets were reconciled: Configure; on error the running
+  // metrics stay.
+  absl::Status ApplyReload(const v1::Config& config);
+
+  // Serves /metrics on `address` (host:port; port 0 picks one).
+  absl::Status Listen(const std::string& address);
+  int port() const { return http_ != nullptr ? http_->port() : 0; }
+
+  // One scrape's text (what GET /metrics answers).
+  std::string Render();
+
+ private:
+  EndpointSources sources_;
+  ApiStats api_;
+  MapMetrics maps_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+}  // namespace bpfwarden::metrics
+
+#endif  // BPFWARDEN_DAEMON_METRICS_METRICS_SERVICE_H_

@@ -1,0 +1,76 @@
+// The daemon's own metrics read from an in-process Warden (real kernel):
+// attachments by state, attachments waiting for their systemd unit
+// included, and maps with their entry counts.
+#include "daemon/metrics/daemon_metrics.h"
+
+#include "daemon/core/warden.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/metrics/metrics_fixture.h"
+#include "tests/testing/kernel_env.h"
+#include "tests/testing/scoped_cgroup.h"
+#include "tests/testing/scoped_pin_dir.h"
+
+namespace bpfwarden::testing {
+namespace {
+
+std::string Render(const Warden& warden) {
+  metrics::TextWriter out;
+  metrics::DaemonSources sources;
+  sources.warden = &warden;
+  sources.version = "test";
+  metrics::WriteDaemonMetrics(sources, {}, out);
+  return out.Take();
+}
+
+double Attachments(const std::string& text, const std::string& state) {
+  return SampleValue(text, "bpfwarden_attachments{origin=\"runtime\",state=\"" +
+                               state + "\"}")
+      .value_or(-1);
+}
+
+TEST(DaemonMetricsTest, AttachmentsWaitingForTheirUnitAreCounted) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  auto pins = ScopedPinDir::Create("metrics-core");
+  ASSERT_TRUE(pins.ok()) << pins.status();
+  auto cgroup = ScopedCgroup::Create("metrics-core");
+  ASSERT_TRUE(cgroup.ok()) << cgroup.status();
+  auto warden = Warden::Create({.pin_root = pins->path(), .state_dir = ""});
+  ASSERT_TRUE(warden.ok()) << warden.status();
+  v1::ProgramSet set;
+  set.set_name("u");
+  set.set_builtin(true);
+  ASSERT_TRUE((*warden)->Load(set).ok());
+  v1::Attachment spec;
+  spec.set_program_set("u");
+  spec.set_program("tcp_stats_sockops");
+  spec.set_unit("demo.service");
+  absl::StatusOr<AttachmentInfo> info = (*warden)->Attach(spec);
+  ASSERT_TRUE(info.ok()) << info.status();
+  ASSERT_TRUE(info->waiting);
+
+  std::string text = Render(**warden);
+  EXPECT_EQ(Attachments(text, "waiting"), 1) << text;
+  EXPECT_EQ(Attachments(text, "attached"), 0);
+  EXPECT_EQ(SampleValue(text, "bpfwarden_map_entries{program_set=\"u\","
+                              "map=\"tcp_stats\"}")
+                .value_or(-1),
+            0);
+  EXPECT_EQ(SampleValue(text, "bpfwarden_map_max_entries{program_set=\"u\","
+                              "map=\"tcp_stats\",type=\"lru_hash\"}")
+                .value_or(-1),
+            16384);
+
+  // The unit started: the attachment is made.
+  info = (*warden)->FollowUnit(info->id, cgroup->path());
+  ASSERT_TRUE(info.ok()) << info.status();
+  text = Render(**warden);
+  EXPECT_EQ(Attachments(text, "waiting"), 0) << text;
+  EXPECT_EQ(Attachments(text, "attached"), 1);
+
+  EXPECT_TRUE((*warden)->Detach(info->id).ok());
+  EXPECT_TRUE((*warden)->Shutdown().ok());
+}
+
+}  // namespace
+}  // namespace bpfwarden::testing
