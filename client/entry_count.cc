@@ -24,7 +24,9 @@ absl::StatusOr<uint64_t> CountEntries(ApiClient& client,
 
 std::string FillText(const absl::StatusOr<uint64_t>& count,
                      uint32_t max_entries) {
-  if (!count.ok()) return absl::StrCat("-/", max_entries);
+  if (!count.ok()) {
+    return max_entries == 0 ? "-" : absl::StrCat("-/", max_entries);
+  }
   if (max_entries == 0) return absl::StrCat(*count);
   return absl::StrFormat("%u/%u (%.0f%%)", *count, max_entries,
                          100.0 * static_cast<double>(*count) / max_entries);

@@ -41,7 +41,7 @@ int Maps(const Args& args) {
        {"TYPE"},
        {"KEY", true},
        {"VALUE", true},
-       {"MAX ENTRIES", true},
+       {"MAX", true},
        {"FLAGS"},
        {"ID", true}},
       std::cout, format == OutputFormat::kWide ? 0 : output::TerminalWidth());

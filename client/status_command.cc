@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "client/attach_commands.h"
 #include "client/entry_count.h"
 #include "client/output/key_values.h"
@@ -49,12 +50,29 @@ std::string Uptime(int64_t seconds) {
   return absl::StrCat(seconds, "s");
 }
 
+// "btf_vmlinux bpffs prog:{sock_ops,cgroup_skb} map:{hash,ringbuf};
+// missing: ..." (the prog_type_/map_type_ prefixes grouped).
 std::string Features(const v1::StatusResponse& s) {
-  std::vector<std::string> present, missing;
+  std::vector<std::string> plain, progs, maps, missing;
   for (const v1::KernelFeature& f : s.kernel_features()) {
-    (f.present() ? present : missing).push_back(f.name());
+    absl::string_view name = f.name();
+    if (!f.present()) {
+      missing.push_back(f.name());
+    } else if (absl::ConsumePrefix(&name, "prog_type_")) {
+      progs.emplace_back(name);
+    } else if (absl::ConsumePrefix(&name, "map_type_")) {
+      maps.emplace_back(name);
+    } else {
+      plain.push_back(f.name());
+    }
   }
-  std::string line = absl::StrJoin(present, " ");
+  if (!progs.empty()) {
+    plain.push_back(absl::StrCat("prog:{", absl::StrJoin(progs, ","), "}"));
+  }
+  if (!maps.empty()) {
+    plain.push_back(absl::StrCat("map:{", absl::StrJoin(maps, ","), "}"));
+  }
+  std::string line = absl::StrJoin(plain, " ");
   if (!missing.empty()) {
     absl::StrAppend(&line, line.empty() ? "" : "; ", "missing: ",
                     absl::StrJoin(missing, " "));
@@ -138,7 +156,10 @@ int Status(const Args&) {
       {{"bpfwardend", absl::StrCat(s.version(), " (", s.build_mode(), ")")},
        {"uptime", Uptime(s.uptime_seconds())},
        {"kernel", s.kernel_release()},
-       {"features", Features(s)},
+       {"features", width == 0 ? Features(s)
+                               : output::CutToWidth(Features(s),
+                                                    width > 12 ? width - 12
+                                                               : width)},
        {"caller", s.caller()},
        {"counts", absl::StrCat(s.program_sets(), " sets, ", s.attachments(),
                                " attachments (", s.foreign_attachments(),
