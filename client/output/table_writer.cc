@@ -119,8 +119,10 @@ void TableWriter::PrintRow(const std::vector<std::string>& cells) {
   std::string line;
   for (size_t i = 0; i < shown_; ++i) {
     const bool last = i + 1 == shown_;
-    std::string cell =
-        max_width_ > 0 ? CutToWidth(cells[i], widths_[i]) : cells[i];
+    // A number is never cut, even one wider than the widths fixed earlier.
+    std::string cell = max_width_ > 0 && !columns_[i].align_right
+                           ? CutToWidth(cells[i], widths_[i])
+                           : cells[i];
     const size_t width = DisplayWidth(cell);
     const size_t pad = widths_[i] > width ? widths_[i] - width : 0;
     if (columns_[i].align_right) {
