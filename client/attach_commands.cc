@@ -83,7 +83,11 @@ int Attach(const Args& args) {
                                  unit.empty() ? args[2] : unit));
   }
   if (!output::IsHumanFormat(format)) return PrintMessage(response, format);
-  PrintTable({&response.attachment()}, format);
+  const v1::AttachmentInfo& a = response.attachment();
+  std::cout << "attached " << a.program_set() << "/" << a.program() << " to "
+            << AttachPoint(a) << " as " << a.attach_type() << " (" << a.id()
+            << (a.link_id() != 0 ? absl::StrCat(", link ", a.link_id()) : "")
+            << (a.pinned() ? ", pinned" : "") << ")\n";
   return kExitOk;
 }
 

@@ -9,7 +9,7 @@ namespace {
 
 constexpr size_t kGap = 2;       // spaces between columns
 constexpr size_t kMinWidth = 6;   // a narrowed column keeps this much
-constexpr size_t kKeepText = 16;  // and this much of its text
+constexpr size_t kKeepText = 24;  // and this much of its text
 
 bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 

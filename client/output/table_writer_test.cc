@@ -26,12 +26,12 @@ TEST(TableWriterTest, AlignsNumbersRightAndTextLeft) {
 TEST(TableWriterTest, CutsTextWithEllipsisButNeverNumbers) {
   std::ostringstream out;
   {
-    TableWriter table({{"N", true}, {"PATH"}}, out, 27);
+    TableWriter table({{"N", true}, {"PATH"}}, out, 35);
     table.AddRow({"123456789", "/sys/fs/bpf/bpfwarden/bpfwarden/tcp_stats"});
   }
   EXPECT_EQ(out.str(),
             "        N  PATH\n"
-            "123456789  /sys/fs/bpf/bpf…\n");
+            "123456789  /sys/fs/bpf/bpfwarden/b…\n");
 }
 
 TEST(TableWriterTest, LeavesOutColumnsThatDoNotFit) {
