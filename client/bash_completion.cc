@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "client/commands.h"
 #include "client/flag_list.h"
 #include "client/help_text.h"
@@ -18,7 +20,7 @@ std::string CaseOf(const Command& c) {
   std::vector<std::string> kinds;
   std::vector<std::string> words = absl::StrSplit(c.synopsis, ' ');
   for (size_t i = 1; i < words.size(); ++i) {
-    const std::string& w = words[i];
+    const std::string w(absl::StripPrefix(words[i], "["));
     if (w.rfind("SET", 0) == 0) {
       kinds.push_back("set");
     } else if (w.rfind("MAP", 0) == 0) {
@@ -43,7 +45,8 @@ std::string BashCompletion() {
   std::vector<std::string> names, flags;
   for (const Command* c : AllCommands()) names.push_back(c->name);
   for (const FlagDoc& f : ClientFlags()) {
-    flags.push_back(absl::StrCat(f.name.size() == 1 ? "-" : "--", f.name));
+    flags.push_back(absl::StrCat(f.name.size() == 1 ? "-" : "--",
+                                 absl::StrReplaceAll(f.name, {{"_", "-"}})));
   }
   flags.push_back("--help");
   std::string cases;

@@ -58,12 +58,6 @@ std::string Hint(absl::StatusCode code) {
   }
 }
 
-std::string CodeText(absl::StatusCode code) {
-  std::string text = absl::StatusCodeToString(code);
-  for (char& c : text) c = c == '_' ? ' ' : static_cast<char>(std::tolower(c));
-  return text;
-}
-
 }  // namespace
 
 ExitCode ExitCodeFor(absl::StatusCode code) {
@@ -92,7 +86,7 @@ int Fail(const absl::Status& status, absl::string_view what) {
                     absl::GetFlag(FLAGS_socket), " (",
                     OneLine(status.message()), ")");
   } else {
-    absl::StrAppend(&line, CodeText(status.code()), ": ",
+    absl::StrAppend(&line, absl::StatusCodeToString(status.code()), ": ",
                     OneLine(status.message()));
   }
   const std::string hint = Hint(status.code());

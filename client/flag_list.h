@@ -9,13 +9,13 @@
 namespace bpfwarden::cli {
 
 struct FlagDoc {
-  std::string name;  // as typed: "per-cpu", "pin_root", "o"
+  std::string name;  // "per_cpu", "pin_root", "o"
   std::string help;
   std::string default_value;
 };
 
-// Sorted by name. Flags whose names have '_' are listed as written; a '-'
-// works as well on the command line.
+// Sorted by name, as Abseil knows them ("per_cpu"); on the command line a
+// '-' works as well as a '_' (--per-cpu), and the docs show the '-'.
 std::vector<FlagDoc> ClientFlags();
 
 }  // namespace bpfwarden::cli

@@ -103,9 +103,15 @@ std::string ManPage() {
   absl::StrAppend(&page, ".SH OUTPUT\n.nf\n", Roff(kOutputHelp), ".fi\n",
                   ".SH OPTIONS\n");
   for (const FlagDoc& flag : ClientFlags()) {
-    absl::StrAppend(&page, ".TP\n.B \\-\\-", Roff(flag.name), "\n",
-                    Roff(flag.help), " (default: ", Roff(flag.default_value),
-                    ")\n");
+    const std::string dashes = flag.name.size() == 1 ? "\\-" : "\\-\\-";
+    absl::StrAppend(&page, ".TP\n.B ", dashes,
+                    Roff(absl::StrReplaceAll(flag.name, {{"_", "-"}})), "\n",
+                    Roff(flag.help),
+                    flag.default_value.empty()
+                        ? ""
+                        : absl::StrCat(" (default: ", Roff(flag.default_value),
+                                       ")"),
+                    "\n");
   }
   absl::StrAppend(&page, ".SH EXIT STATUS\n.nf\n", Roff(kExitCodesHelp),
                   ".fi\n.SH SEE ALSO\nbpftool(8), bpfwardend(8)\n");

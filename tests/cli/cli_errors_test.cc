@@ -16,24 +16,24 @@ constexpr char kRuleKey[] = R"({"prefixlen": 104, "addr": "10.1.0.0"})";
 
 TEST_F(CliErrorsTest, UnknownSetOrMapIsNotFound) {
   ExpectError({"dump", "no_such_set", "tcp_stats"}, 3,
-              "dump no_such_set/tcp_stats: not found");
+              "dump no_such_set/tcp_stats: NOT_FOUND");
   ExpectError({"dump", kSet, "no_such_map"}, 3,
-              "dump bpfwarden/no_such_map: not found");
+              "dump bpfwarden/no_such_map: NOT_FOUND");
   ExpectError({"map", kSet, "no_such_map"}, 3, "`bpfwarden maps`");
-  ExpectError({"set", "no_such_set"}, 3, "set no_such_set: not found");
+  ExpectError({"set", "no_such_set"}, 3, "set no_such_set: NOT_FOUND");
   ExpectError({"lookup", kSet, "tcp_tune_rules", kRuleKey, "--zero_fill"}, 3,
-              "not found");
-  ExpectError({"detach", "att-0000000000000000"}, 3, "not found");
+              "NOT_FOUND");
+  ExpectError({"detach", "att-0000000000000000"}, 3, "NOT_FOUND");
   ExpectError({"load", "other", "/nonexistent/x.bpf.o"}, 3,
               "cannot open /nonexistent/x.bpf.o");
 }
 
 TEST_F(CliErrorsTest, BadInputIsAUsageError) {
   ExpectError({"lookup", kSet, "tcp_tune_rules", "{not json"}, 2,
-              "lookup in bpfwarden/tcp_tune_rules: invalid argument");
+              "lookup in bpfwarden/tcp_tune_rules: INVALID_ARGUMENT");
   ExpectError({"update", kSet, "tcp_tune_rules", kRuleKey, R"({"rule_id":"x"})",
                "--zero_fill"},
-              2, "invalid argument");
+              2, "INVALID_ARGUMENT");
   ExpectError({"update", kSet, "tcp_tune_rules", kRuleKey, "{}",
                "--flag=sometimes"},
               2, "--flag must be any, noexist or exist");
@@ -75,7 +75,7 @@ TEST_F(CliErrorsTest, DeniedByPolicyIsPermissionDenied) {
                   "tcp_stats"});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->exit_code, 4) << r->err;
-  EXPECT_NE(r->err.find("permission denied"), std::string::npos) << r->err;
+  EXPECT_NE(r->err.find("PERMISSION_DENIED"), std::string::npos) << r->err;
   EXPECT_NE(r->err.find("run as root, or ask for a policy rule"),
             std::string::npos)
       << r->err;

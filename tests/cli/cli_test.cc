@@ -132,7 +132,7 @@ TEST_F(CliTest, UpdateLookupDumpDelete) {
 
   ExpectError({"update", kSet, "tcp_tune_rules", kRuleKey, kRuleValue,
                "--zero_fill", "--flag=noexist"},
-              1, "already exists");
+              1, "ALREADY_EXISTS");
 
   nlohmann::json entry = nlohmann::json::parse(CliOk(
       {"lookup", kSet, "tcp_tune_rules", kRuleKey, "--zero_fill", "-o", "jsonl"}));
@@ -147,14 +147,14 @@ TEST_F(CliTest, UpdateLookupDumpDelete) {
 
   CliOk({"delete", kSet, "tcp_tune_rules", kRuleKey, "--zero_fill"});
   ExpectError({"lookup", kSet, "tcp_tune_rules", kRuleKey, "--zero_fill"}, 3,
-              "not found");
+              "NOT_FOUND");
 }
 
 TEST_F(CliTest, RawHexKeysAndValues) {
   ExpectError({"lookup", kSet, "tcp_tune_counters", "07000000", "--raw"}, 3,
-              "not found");
+              "NOT_FOUND");
   ExpectError({"lookup", kSet, "tcp_tune_counters", "07", "--raw"}, 2,
-              "invalid argument");
+              "INVALID_ARGUMENT");
   ExpectError({"lookup", kSet, "tcp_tune_counters", "zz", "--raw"}, 2,
               "not hex");
   CliOk({"update", kSet, "tcp_tune_counters", "07000000",
