@@ -29,6 +29,11 @@ const char kExitCodesHelp[] =
 
 namespace {
 
+std::string& CurrentCommand() {
+  static auto* name = new std::string();
+  return *name;
+}
+
 std::string OneLine(absl::string_view text) {
   std::string line = absl::StrReplaceAll(text, {{"\r", ""}, {"\n", "; "}});
   while (!line.empty() && (line.back() == ' ' || line.back() == ';')) {
@@ -45,7 +50,9 @@ std::string Hint(absl::StatusCode code) {
     case absl::StatusCode::kUnauthenticated:
       return "run as root, or ask for a policy rule in /etc/bpfwarden";
     case absl::StatusCode::kInvalidArgument:
-      return "see `bpfwarden help COMMAND`";
+      return absl::StrCat("see `bpfwarden help",
+                          CurrentCommand().empty() ? "" : " ",
+                          CurrentCommand(), "`");
     case absl::StatusCode::kUnavailable:
       return absl::StrCat(
           "is bpfwardend running? try `systemctl status bpfwardend`, or "
@@ -59,6 +66,10 @@ std::string Hint(absl::StatusCode code) {
 }
 
 }  // namespace
+
+void SetCurrentCommand(absl::string_view name) {
+  CurrentCommand() = std::string(name);
+}
 
 ExitCode ExitCodeFor(absl::StatusCode code) {
   switch (code) {

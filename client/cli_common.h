@@ -38,6 +38,9 @@ extern const char kExitCodesHelp[];
 
 ExitCode ExitCodeFor(absl::StatusCode code);
 
+// The command running, named in the hints of errors (Run sets it).
+void SetCurrentCommand(absl::string_view name);
+
 // Prints one line on stderr, "bpfwarden: WHAT: MESSAGE; HINT" (what failed,
 // on what, what to do) and returns the exit code for the status.
 int Fail(const absl::Status& status, absl::string_view what);

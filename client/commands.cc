@@ -56,6 +56,7 @@ int Run(const std::string& name, const Args& args) {
                                          "bpfwarden ",
                                          command->synopsis));
   }
+  SetCurrentCommand(name);
   return command->run(args);
 }
 
