@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "client/api_client.h"
+#include "client/dump_command.h"
 #include "client/entry_output.h"
 #include "client/logs_command.h"
 #include "client/pinned_maps.h"
@@ -318,25 +319,6 @@ int Delete(const Args& args) {
   });
 }
 
-int Dump(const Args& args) {
-  v1::DumpRequest request;
-  *request.mutable_map() = Ref(args);
-  // Large pages: fewer round trips (the daemon caps the size it serves).
-  constexpr uint32_t kLargePage = 4096;
-  const uint32_t page_size = absl::GetFlag(FLAGS_page_size);
-  request.set_page_size(page_size == 0 ? kLargePage : page_size);
-  request.set_encoding(OutputEncoding());
-  request.set_packed(true);
-  ApiClient client = Client();
-  auto context = client.Context();
-  auto reader = client.maps().Dump(context.get(), request);
-  v1::DumpResponse page;
-  while (reader->Read(&page)) PrintPackedPage(page);
-  std::fflush(stdout);
-  grpc::Status status = reader->Finish();
-  return status.ok() ? 0 : Fail(FromGrpc(status));
-}
-
 int Pins(const Args&) {
   auto maps = ListPinnedMaps(absl::GetFlag(FLAGS_pin_root));
   if (!maps.ok()) return Fail(maps.status());
@@ -371,7 +353,7 @@ const std::map<std::string, Command>& Commands() {
       {"lookup", {2, 3, Lookup}},
       {"update", {4, 4, Update}},
       {"delete", {3, 3, Delete}},
-      {"dump", {2, 2, Dump}},
+      {"dump", {1, 2, DumpCommand}},
       {"pins", {0, 0, Pins}},
       {"logs",
        {1, 1,

@@ -1,0 +1,54 @@
+#include "client/direct/json_lines.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "daemon/btf/json.h"
+
+namespace bpfwarden::cli {
+
+absl::Status AppendJsonLines(const TypedMap& map, const PackedPage& page,
+                             std::string& out) {
+  const auto* keys = reinterpret_cast<const uint8_t*>(page.keys.data());
+  const auto* values = reinterpret_cast<const uint8_t*>(page.values.data());
+  const size_t key_size = map.key_size();
+  const size_t value_size = map.value_bytes();
+  for (size_t i = 0; i < page.count; ++i) {
+    out.append("{\"key\":");
+    if (map.implicit_key()) {
+      out.append("null");
+    } else if (absl::Status s = map.KeyToText(
+                   absl::MakeConstSpan(keys + i * key_size, key_size), out);
+               !s.ok()) {
+      return s;
+    }
+    out.append(",\"value\":");
+    if (absl::Status s = map.ValueToText(
+            absl::MakeConstSpan(values + i * value_size, value_size), out);
+        !s.ok()) {
+      return s;
+    }
+    out.append("}\n");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Bytes> KeyBytes(const TypedMap& map, const v1::Data& key) {
+  if (map.implicit_key() &&
+      (key.form_case() == v1::Data::FORM_NOT_SET ||
+       (key.has_json() && absl::StripAsciiWhitespace(key.json()) == "null"))) {
+    return Bytes(map.key_size(), 0);
+  }
+  if (key.has_raw()) {
+    if (key.raw().size() != map.key_size()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("key: ", key.raw().size(), " raw bytes, but the map's ",
+                       "key has ", map.key_size()));
+    }
+    return Bytes(key.raw().begin(), key.raw().end());
+  }
+  absl::StatusOr<Json> json = ParseJson(key.json(), "key");
+  if (!json.ok()) return json.status();
+  return map.KeyFromJson(*json);
+}
+
+}  // namespace bpfwarden::cli
