@@ -9,12 +9,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "client/output_flags.h"
 
 ABSL_FLAG(bool, f, false, "logs: follow, printing new records as they come");
 ABSL_FLAG(std::string, level, "",
           "logs: the least severe level shown: error, warn, info, debug or "
           "trace (default: all)");
-ABSL_FLAG(std::string, o, "text", "logs: output, text or jsonl");
 
 namespace bpfwarden::cli {
 namespace {
@@ -56,10 +56,16 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int Logs(ApiClient& client, const std::vector<std::string>& args) {
-  const std::string output = absl::GetFlag(FLAGS_o);
-  if (output != "text" && output != "jsonl") {
-    return Fail(absl::InvalidArgumentError(
-        absl::StrCat("-o ", output, ": want text or jsonl")));
+  // Records are lines: table and wide print them as text, json and jsonl
+  // one LogRecord a line.
+  std::string output = absl::GetFlag(FLAGS_o);
+  if (output == "text" || output == "table" || output == "wide") {
+    output = "text";
+  } else if (output == "jsonl" || output == "json") {
+    output = "jsonl";
+  } else {
+    return Fail(absl::InvalidArgumentError(absl::StrCat(
+        "logs -o ", output, ": want table (text lines) or jsonl")));
   }
   absl::StatusOr<v1::LogLevel> level = ParseLevel(absl::GetFlag(FLAGS_level));
   if (!level.ok()) return Fail(level.status());
