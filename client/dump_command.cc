@@ -1,13 +1,15 @@
 #include "client/dump_command.h"
 
 #include <cstdio>
+#include <iostream>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "client/cli_status.h"
-#include "client/entry_output.h"
 #include "client/open_source.h"
+#include "client/output/entry_printer.h"
+#include "client/output_flags.h"
 #include "client/progress.h"
 #include "client/query/fields.h"
 #include "client/query_flags.h"
@@ -25,9 +27,65 @@ uint64_t KnownTotal(const v1::MapInfo& info) {
   return type == "array" || type == "percpu_array" ? info.max_entries() : 0;
 }
 
-void WriteLine(const std::string& line) {
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fputc('\n', stdout);
+// A row to the printer: its line split into key and value text, as the
+// API wrote them (no re-encoding, so the bytes are the daemon's).
+absl::Status Print(output::EntryPrinter& printer, const Row& row) {
+  constexpr absl::string_view kKey = "{\"key\":";
+  constexpr absl::string_view kValue = ",\"value\":";
+  absl::string_view line = row.line;
+  const size_t split = line.rfind(kValue);
+  if (line.size() < kKey.size() + 1 || split == absl::string_view::npos) {
+    return absl::InternalError(absl::StrCat("not an entry line: ", line));
+  }
+  return printer.AddJson(
+      line.substr(kKey.size(), split - kKey.size()),
+      line.substr(split + kValue.size(),
+                  line.size() - split - kValue.size() - 1));
+}
+
+absl::StatusOr<output::PrintOptions> DumpPrintOptions() {
+  absl::StatusOr<output::PrintOptions> options = PrintOptionsFromFlags();
+  if (options.ok() && absl::GetFlag(FLAGS_raw)) {
+    options->format = output::OutputFormat::kRaw;
+  }
+  return options;
+}
+
+}  // namespace
+
+namespace {
+
+absl::Status DumpAll(MapSource& source, const MapTarget& target,
+                     const output::PrintOptions& options,
+                     output::EntryPrinter& printer, uint64_t total) {
+  Progress progress(total);
+  return source.Dump(target, output::EncodingFor(options.format),
+                     [&](const v1::DumpResponse& page) {
+                       progress.Add(page.count());
+                       return printer.AddPage(page);
+                     });
+}
+
+absl::Status DumpSelected(MapSource& source, const MapTarget& target,
+                          const v1::MapInfo& info, const QuerySpec& spec,
+                          output::EntryPrinter& printer, uint64_t total) {
+  absl::StatusOr<FieldSet> fields = FieldSet::FromMapInfo(info);
+  if (!fields.ok()) return fields.status();
+  absl::StatusOr<Query> query = Query::Create(spec, *fields);
+  if (!query.ok()) return query.status();
+  absl::Status printed;
+  Selector selector(*query, [&](const Row& row) {
+    if (printed.ok()) printed = Print(printer, row);
+  });
+  Progress progress(total);
+  absl::Status status = DumpRows(
+      source, target,
+      [&](Row row) { return selector.Offer(std::move(row)) && printed.ok(); },
+      [&](size_t n) { progress.Add(n); });
+  progress.Clear();
+  if (!status.ok()) return status;
+  selector.Finish();
+  return printed;
 }
 
 }  // namespace
@@ -36,7 +94,7 @@ absl::Status DumpRows(MapSource& source, const MapTarget& target,
                       const std::function<bool(Row row)>& offer,
                       const std::function<void(size_t)>& progress) {
   return source.Dump(
-      target, v1::ENCODING_JSON,
+      target, v1::ENCODING_UNSPECIFIED,
       [&](const v1::DumpResponse& page) -> absl::Status {
         absl::string_view text = page.json_lines();
         while (!text.empty()) {
@@ -58,42 +116,28 @@ absl::Status DumpRows(MapSource& source, const MapTarget& target,
 int DumpCommand(const std::vector<std::string>& args) {
   absl::StatusOr<MapTarget> target = TargetOf(args);
   if (!target.ok()) return FailWith(target.status());
+  absl::StatusOr<output::PrintOptions> options = DumpPrintOptions();
+  if (!options.ok()) return FailWith(options.status());
   const QuerySpec spec = QuerySpecFromFlags();
-  if (!spec.empty() && absl::GetFlag(FLAGS_raw)) {
+  if (!spec.empty() && options->format == output::OutputFormat::kRaw) {
     return FailWith(absl::InvalidArgumentError(
         "--filter, --sort, --top and --limit read fields by name: leave out "
-        "--raw"));
+        "--raw and -o raw"));
   }
   absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
   if (!source.ok()) return FailWith(source.status());
   absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
   if (!info.ok()) return FailWith(info.status());
-  Progress progress(KnownTotal(*info));
-  absl::Status status;
-  if (spec.empty()) {
-    status = (*source)->Dump(
-        *target,
-        absl::GetFlag(FLAGS_raw) ? v1::ENCODING_RAW : v1::ENCODING_JSON,
-        [&](const v1::DumpResponse& page) {
-          PrintPackedPage(page);
-          progress.Add(page.count());
-          return absl::OkStatus();
-        });
-  } else {
-    absl::StatusOr<FieldSet> fields = FieldSet::FromMapInfo(*info);
-    if (!fields.ok()) return FailWith(fields.status());
-    absl::StatusOr<Query> query = Query::Create(spec, *fields);
-    if (!query.ok()) return FailWith(query.status());
-    Selector selector(*query, [](const Row& row) { WriteLine(row.line); });
-    status = DumpRows(
-        **source, *target,
-        [&](Row row) { return selector.Offer(std::move(row)); },
-        [&](size_t n) { progress.Add(n); });
-    progress.Clear();
-    if (status.ok()) selector.Finish();
-  }
-  progress.Clear();
-  std::fflush(stdout);
+  absl::StatusOr<std::unique_ptr<output::EntryPrinter>> printer =
+      output::EntryPrinter::Create(*info, *options, std::cout);
+  if (!printer.ok()) return FailWith(printer.status());
+  absl::Status status = spec.empty()
+                            ? DumpAll(**source, *target, *options, **printer,
+                                      KnownTotal(*info))
+                            : DumpSelected(**source, *target, *info, spec,
+                                           **printer, KnownTotal(*info));
+  if (status.ok()) status = (*printer)->Finish();
+  std::cout.flush();
   return status.ok() ? 0 : FailWith(status);
 }
 

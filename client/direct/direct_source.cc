@@ -127,7 +127,7 @@ absl::Status DirectSource::Dump(const MapTarget& target, v1::Encoding encoding,
       out.set_keys(std::move(page->keys));
       out.set_values(std::move(page->values));
     } else {
-      absl::Status s = AppendJsonLines(*map, *page, *out.mutable_json_lines());
+      absl::Status s = AppendJsonLines(*map, *page, encoding, *out.mutable_json_lines());
       if (!s.ok()) return s;
       out.set_count(page->count);
     }

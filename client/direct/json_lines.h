@@ -1,6 +1,7 @@
 // Map entries as the API's packed JSON lines, from this process's own
 // TypedMap: one {"key":K,"value":V} a line, byte for byte what the daemon
-// sends for ENCODING_JSON (the implicit key of global variables is null).
+// sends (the implicit key of global variables is null; with
+// ENCODING_UNSPECIFIED a side without BTF is its bytes as a hex string).
 #ifndef BPFWARDEN_CLIENT_DIRECT_JSON_LINES_H_
 #define BPFWARDEN_CLIENT_DIRECT_JSON_LINES_H_
 
@@ -15,7 +16,7 @@ namespace bpfwarden::cli {
 
 // Appends the page's entries to `out`.
 absl::Status AppendJsonLines(const TypedMap& map, const PackedPage& page,
-                             std::string& out);
+                             v1::Encoding encoding, std::string& out);
 
 // The key bytes `key` stands for: JSON by the map's BTF, raw bytes, or
 // unset (or null) for the implicit key of a global-variables map.

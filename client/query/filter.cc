@@ -37,6 +37,20 @@ absl::StatusOr<Split> SplitSpec(const std::string& spec) {
       absl::StrCat("--filter '", spec, "': unknown operator"));
 }
 
+const char* KindName(output::FieldType type) {
+  switch (type) {
+    case output::FieldType::kInteger: return "an integer";
+    case output::FieldType::kFloat: return "a number";
+    case output::FieldType::kBool: return "a bool";
+    case output::FieldType::kEnum: return "an enum";
+    case output::FieldType::kAddress: return "an address";
+    case output::FieldType::kText: return "text";
+    case output::FieldType::kArray: return "an array";
+    case output::FieldType::kUnknown: break;
+  }
+  return "raw bytes (no BTF)";
+}
+
 bool Ordered(FilterOp op) { return op != FilterOp::kEq && op != FilterOp::kNe; }
 
 bool Holds(FilterOp op, int cmp) {
@@ -57,30 +71,32 @@ absl::StatusOr<Filter> Filter::Parse(const std::string& spec,
                                      const FieldSet& fields) {
   absl::StatusOr<Split> split = SplitSpec(spec);
   if (!split.ok()) return split.status();
-  absl::StatusOr<const Field*> field = fields.Resolve(split->name);
+  absl::StatusOr<Field> field = fields.Resolve(split->name);
   if (!field.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--filter '", spec, "': ", field.status().message()));
   }
   Filter f;
-  f.field_ = *field;
+  f.field_ = *std::move(field);
   f.per_cpu_ = fields.per_cpu();
   f.op_ = split->op;
-  const std::string& kind = f.field_->kind;
+  const output::FieldType kind = f.field_.column.type;
   const std::string& text = split->value;
   auto bad = [&](const std::string& why) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--filter '", spec, "': ", f.field_->path, " is ", kind, ": ", why));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--filter '", spec, "': ", f.field_.column.name, " is ",
+                     KindName(kind), ": ", why));
   };
-  if (kind == "int" || kind == "float") {
+  using output::FieldType;
+  if (kind == FieldType::kInteger || kind == FieldType::kFloat) {
     std::optional<Json> n = ParseNumber(text);
     if (!n) return bad(absl::StrCat("'", text, "' is not a number"));
     f.value_ = *n;
-  } else if (kind == "bool") {
+  } else if (kind == FieldType::kBool) {
     if (text != "true" && text != "false") return bad("want true or false");
     f.value_ = text == "true";
-  } else if (kind == "enum") {
-    const auto& names = f.field_->enumerators;
+  } else if (kind == FieldType::kEnum) {
+    const auto& names = f.field_.enumerators;
     std::optional<Json> n = ParseNumber(text);
     if (std::find(names.begin(), names.end(), text) == names.end() && !n) {
       return bad(absl::StrCat("'", text, "' is not one of ",
@@ -88,7 +104,7 @@ absl::StatusOr<Filter> Filter::Parse(const std::string& spec,
     }
     if (Ordered(f.op_)) return bad("enums take = and != only");
     f.value_ = n ? *n : Json(text);
-  } else if (kind == "ip_addr") {
+  } else if (kind == FieldType::kAddress) {
     std::optional<AddrPrefix> prefix = ParseAddr(text, !Ordered(f.op_));
     if (!prefix) {
       return bad(absl::StrCat("'", text, "' is not an address",
@@ -96,16 +112,16 @@ absl::StatusOr<Filter> Filter::Parse(const std::string& spec,
     }
     f.address_ = true;
     f.prefix_ = *prefix;
-  } else if (kind == "char_array") {
+  } else if (kind == FieldType::kText) {
     f.value_ = text;
   } else {
-    return bad("filter on one of its members");
+    return bad("it cannot be compared with a value");
   }
   return f;
 }
 
 bool Filter::Matches(const Json& entry) const {
-  Json v = FieldValue(entry, *field_, per_cpu_);
+  Json v = FieldValue(entry, field_.column, per_cpu_);
   if (!address_) return Holds(op_, CompareValues(v, value_, false));
   if (!v.is_string()) return op_ == FilterOp::kNe;
   std::optional<AddrPrefix> addr =

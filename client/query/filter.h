@@ -27,7 +27,7 @@ class Filter {
   bool Matches(const Json& entry) const;
 
  private:
-  const Field* field_ = nullptr;
+  Field field_;
   bool per_cpu_ = false;
   FilterOp op_ = FilterOp::kEq;
   Json value_;                  // numbers, strings, bools, enum names

@@ -22,22 +22,18 @@ absl::StatusOr<Query> Query::Create(const QuerySpec& spec,
     int direction = 0;  // by kind
     if (absl::ConsumeSuffix(&name, ":desc")) direction = 1;
     if (absl::ConsumeSuffix(&name, ":asc")) direction = -1;
-    absl::StatusOr<const Field*> field = fields.Resolve(std::string(name));
+    absl::StatusOr<Field> field = fields.Resolve(std::string(name));
     if (!field.ok()) {
       return absl::InvalidArgumentError(
           absl::StrCat("--sort ", spec.sort, ": ", field.status().message()));
     }
-    const std::string& kind = (*field)->kind;
-    if (kind == "struct" || kind == "union" || kind == "array") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--sort ", spec.sort, ": ", (*field)->path, " is ",
-                       kind, ": sort by one of its members"));
-    }
-    q.sort_ = *field;
-    q.descending_ = direction == 0 ? (kind == "int" || kind == "float")
+    const output::FieldType kind = field->column.type;
+    q.sort_ = *std::move(field);
+    q.descending_ = direction == 0 ? (kind == output::FieldType::kInteger ||
+                                      kind == output::FieldType::kFloat)
                                    : direction > 0;
   }
-  if (spec.top > 0 && q.sort_ == nullptr) {
+  if (spec.top > 0 && !q.sort_) {
     return absl::InvalidArgumentError(
         "--top N takes the first N by --sort FIELD: give --sort too");
   }
@@ -60,7 +56,8 @@ size_t Query::wanted() const {
 }
 
 bool Query::Before(const Json& a, const Json& b) const {
-  const int cmp = CompareValues(a, b, sort_->kind == "ip_addr");
+  const int cmp =
+      CompareValues(a, b, sort_->column.type == output::FieldType::kAddress);
   return descending_ ? cmp > 0 : cmp < 0;
 }
 

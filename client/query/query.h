@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,11 +46,10 @@ class Query {
                                       const FieldSet& fields);
 
   bool Matches(const Json& entry) const;
-  bool sorted() const { return sort_ != nullptr; }
-  const Field* sort_field() const { return sort_; }
+  bool sorted() const { return sort_.has_value(); }
   // The sort field's value in `entry` (per-CPU values summed).
   Json SortValue(const Json& entry) const {
-    return FieldValue(entry, *sort_, per_cpu_);
+    return FieldValue(entry, sort_->column, per_cpu_);
   }
   // How many rows are wanted at most (0: all).
   size_t wanted() const;
@@ -59,7 +59,7 @@ class Query {
 
  private:
   std::vector<Filter> filters_;
-  const Field* sort_ = nullptr;
+  std::optional<Field> sort_;
   bool per_cpu_ = false;
   bool descending_ = false;
   size_t top_ = 0;

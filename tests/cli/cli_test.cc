@@ -80,7 +80,7 @@ TEST_F(CliTest, UpdateLookupDumpDelete) {
   EXPECT_EQ(entry["value"]["rule_id"], 7);
   EXPECT_EQ(entry["value"]["congestion"], "reno");
 
-  std::string dump = CliOk({"dump", kSet, "tcp_tune_rules"});
+  std::string dump = CliOk({"dump", kSet, "tcp_tune_rules", "-o", "jsonl"});
   std::vector<std::string> lines =
       absl::StrSplit(dump, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 1u) << dump;
@@ -113,7 +113,7 @@ TEST_F(CliTest, RawHexKeysAndValues) {
 
 TEST_F(CliTest, BadInvocations) {
   RunResult unknown_map = Cli({"dump", kSet, "no_such_map"});
-  EXPECT_EQ(unknown_map.exit_code, 1);
+  EXPECT_EQ(unknown_map.exit_code, 3);  // not found
   EXPECT_NE(unknown_map.err.find("NOT_FOUND"), std::string::npos)
       << unknown_map.err;
 
