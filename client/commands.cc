@@ -17,6 +17,7 @@
 #include "client/api_client.h"
 #include "client/dump_command.h"
 #include "client/entry_output.h"
+#include "client/globals_command.h"
 #include "client/logs_command.h"
 #include "client/pinned_maps.h"
 
@@ -354,6 +355,7 @@ const std::map<std::string, Command>& Commands() {
       {"update", {4, 4, Update}},
       {"delete", {3, 3, Delete}},
       {"dump", {1, 2, DumpCommand}},
+      {"globals", {1, 1, GlobalsCommand}},
       {"pins", {0, 0, Pins}},
       {"logs",
        {1, 1,
