@@ -19,6 +19,7 @@
 #include "client/entry_output.h"
 #include "client/globals_command.h"
 #include "client/logs_command.h"
+#include "client/top_command.h"
 #include "client/pinned_maps.h"
 
 ABSL_FLAG(std::string, socket, "/run/bpfwarden/api.sock",
@@ -356,6 +357,7 @@ const std::map<std::string, Command>& Commands() {
       {"delete", {3, 3, Delete}},
       {"dump", {1, 2, DumpCommand}},
       {"globals", {1, 1, GlobalsCommand}},
+      {"top", {1, 2, TopCommand}},
       {"pins", {0, 0, Pins}},
       {"logs",
        {1, 1,

@@ -11,6 +11,7 @@
 #include "client/output/table_writer.h"
 #include "client/output/terminal.h"
 #include "client/output_flags.h"
+#include "client/query/values.h"
 #include "daemon/btf/json.h"
 
 ABSL_FLAG(std::string, set, "",
@@ -72,10 +73,6 @@ absl::StatusOr<std::vector<Section>> ReadSections(MapSource& source,
   return out;
 }
 
-std::string Cell(const Json& value) {
-  return value.is_string() ? value.get<std::string>() : DumpJson(value);
-}
-
 int Print(const std::vector<Section>& sections) {
   absl::StatusOr<output::PrintOptions> options = PrintOptionsFromFlags();
   if (!options.ok()) return FailWith(options.status());
@@ -92,7 +89,7 @@ int Print(const std::vector<Section>& sections) {
       for (const Json& var : s.layout.value("fields", Json::array())) {
         const std::string name = var.value("name", "");
         table.AddRow({s.name, name, var.value("type", ""),
-                      Cell(s.value.value(name, Json()))});
+                      PlainText(s.value.value(name, Json()))});
       }
     }
     table.Finish();

@@ -47,6 +47,10 @@ class Query {
 
   bool Matches(const Json& entry) const;
   bool sorted() const { return sort_.has_value(); }
+  // The sort field's column and its name ("value.bytes_acked"); sorted()
+  // only.
+  const output::EntryField& SortColumn() const { return sort_->column; }
+  const std::string& SortName() const { return sort_->column.name; }
   // The sort field's value in `entry` (per-CPU values summed).
   Json SortValue(const Json& entry) const {
     return FieldValue(entry, sort_->column, per_cpu_);

@@ -105,4 +105,9 @@ std::optional<Json> ParseNumber(absl::string_view text) {
   return std::nullopt;
 }
 
+std::string PlainText(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return DumpJson(value);
+}
+
 }  // namespace bpfwarden::cli

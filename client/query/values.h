@@ -36,6 +36,9 @@ int CompareValues(const Json& a, const Json& b, bool addresses);
 // floating-point number; nullopt when it is none.
 std::optional<Json> ParseNumber(absl::string_view text);
 
+// A value as plain text for a cell or a line: strings bare, the rest JSON.
+std::string PlainText(const Json& value);
+
 }  // namespace bpfwarden::cli
 
 #endif  // BPFWARDEN_CLIENT_QUERY_VALUES_H_
