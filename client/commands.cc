@@ -20,6 +20,7 @@
 #include "client/globals_command.h"
 #include "client/logs_command.h"
 #include "client/top_command.h"
+#include "client/watch_command.h"
 #include "client/pinned_maps.h"
 
 ABSL_FLAG(std::string, socket, "/run/bpfwarden/api.sock",
@@ -67,8 +68,13 @@ const char kUsage[] =
     "[--flag=any|noexist|exist]\n"
     "                                  [--zero_fill]\n"
     "  delete SET MAP KEY              delete an entry\n"
-    "  dump SET MAP                    every entry, one JSON object a line\n"
-    "                                  [--page_size=N]\n"
+    "  dump SET MAP | PIN              every entry, streamed [--page_size=N]\n"
+    "                                  [--filter F=V]... [--sort F[:asc|:desc]]\n"
+    "                                  [--top N] [--limit N]\n"
+    "  top SET MAP --sort F            refreshing top-N [--rate] [-n SECONDS]\n"
+    "  watch SET MAP                   entries added, changed, removed\n"
+    "                                  [-n SECONDS] [-o jsonl]\n"
+    "  globals SET                     global variables [--set NAME=VALUE]\n"
     "  pins                            maps pinned under --pin_root (local,\n"
     "                                  no daemon needed)\n"
     "  logs SET                        the set's BPF log records [-f]\n"
@@ -76,7 +82,9 @@ const char kUsage[] =
     "\n"
     "KEY and VALUE are JSON typed by the map's BTF, or hex with --raw.\n"
     "Global variables (.bss, .data, .rodata maps) have no key: give null.\n"
-    "Talks to --socket (default /run/bpfwarden/api.sock).\n";
+    "Talks to --socket (default /run/bpfwarden/api.sock); with --direct\n"
+    "(root) dump, top, watch read pins under --pin_root instead, read-only\n"
+    "unless --allow-write.\n";
 
 namespace {
 
@@ -358,6 +366,7 @@ const std::map<std::string, Command>& Commands() {
       {"dump", {1, 2, DumpCommand}},
       {"globals", {1, 1, GlobalsCommand}},
       {"top", {1, 2, TopCommand}},
+      {"watch", {1, 2, WatchCommand}},
       {"pins", {0, 0, Pins}},
       {"logs",
        {1, 1,
