@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/attach_commands.h"
-#include "client/dump_command.h"
+#include "client/data_command_specs.h"
 #include "client/entry_commands.h"
 #include "client/help_commands.h"
 #include "client/logs_command.h"
@@ -30,6 +30,9 @@ const std::vector<const Command*>& AllCommands() {
       &kUpdateCommand,
       &kDeleteCommand,
       &kDumpCommand,
+      &kTopCommand,
+      &kWatchCommand,
+      &kGlobalsCommand,
       &kPinsCommand,
       &kLogsCommand,
       &kHelpCommand,
@@ -56,7 +59,7 @@ int Run(const std::string& name, const Args& args) {
                                          "bpfwarden ",
                                          command->synopsis));
   }
-  SetCurrentCommand(name);
+  SetCurrentCommand(name, args);
   return command->run(args);
 }
 
