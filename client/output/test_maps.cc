@@ -133,20 +133,31 @@ std::vector<uint8_t> Value(uint64_t packets, uint64_t bytes_count,
   return bytes;
 }
 
+// The MapInfo of map `name` of set "test", with the codecs' layouts (no key
+// codec: a section of globals).
+v1::MapInfo Info(const char* name, const char* type, const TypeCodec* key,
+                 const TypeCodec& value) {
+  v1::MapInfo info;
+  info.mutable_ref()->set_program_set("test");
+  info.mutable_ref()->set_map(name);
+  info.set_type(type);
+  if (key != nullptr) {
+    info.set_key_size(key->size());
+    info.set_key_layout(LayoutText(*key));
+  }
+  info.set_value_size(value.size());
+  info.set_value_layout(LayoutText(value));
+  return info;
+}
+
 }  // namespace
 
 TestMap ConnectionMap() {
   const TypeCodec key = Codec(TestTypes().conn_key, "key");
   const TypeCodec value = Codec(TestTypes().conn_value, "value");
   TestMap map;
-  map.info.mutable_ref()->set_program_set("test");
-  map.info.mutable_ref()->set_map("connections");
-  map.info.set_type("hash");
-  map.info.set_key_size(32);
-  map.info.set_value_size(48);
+  map.info = Info("connections", "hash", &key, value);
   map.info.set_max_entries(1024);
-  map.info.set_key_layout(LayoutText(key));
-  map.info.set_value_layout(LayoutText(value));
   const std::vector<uint8_t> v4 = {0, 0, 0, 0, 0, 0, 0, 0,
                                    0, 0, 0xff, 0xff, 10, 1, 2, 3};
   const std::vector<uint8_t> v6 = {0x20, 0x01, 0x0d, 0xb8, 0x85, 0xa3,
@@ -166,13 +177,9 @@ TestMap PerCpuMap() {
   const TypeCodec key = Codec(TestTypes().u32, "key");
   const TypeCodec value = Codec(TestTypes().hits, "value");
   TestMap map;
-  map.info.mutable_ref()->set_program_set("test");
-  map.info.mutable_ref()->set_map("hits");
-  map.info.set_type("percpu_hash");
+  map.info = Info("hits", "percpu_hash", &key, value);
   map.info.set_per_cpu(true);
   map.info.set_possible_cpus(2);
-  map.info.set_key_layout(LayoutText(key));
-  map.info.set_value_layout(LayoutText(value));
   for (uint32_t k : {1u, 2u}) {
     std::vector<uint8_t> key_bytes(4);
     Put(key_bytes, 0, k);
@@ -191,11 +198,8 @@ TestMap PerCpuMap() {
 TestMap GlobalsMap() {
   const TypeCodec value = Codec(TestTypes().data_section, "value");
   TestMap map;
-  map.info.mutable_ref()->set_program_set("test");
-  map.info.mutable_ref()->set_map("test.data");
-  map.info.set_type("array");
+  map.info = Info("test.data", "array", nullptr, value);
   map.info.set_internal(true);
-  map.info.set_value_layout(LayoutText(value));
   std::vector<uint8_t> bytes(24, 0);
   Put<uint32_t>(bytes, 0, 3);
   Put<uint64_t>(bytes, 8, 4200000);
