@@ -9,12 +9,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "client/output_flags.h"
 
 ABSL_FLAG(bool, f, false, "logs: follow, printing new records as they come");
 ABSL_FLAG(std::string, level, "",
           "logs: the least severe level shown: error, warn, info, debug or "
           "trace (default: all)");
-ABSL_FLAG(std::string, o, "text", "logs: output, text or jsonl");
 
 namespace bpfwarden::cli {
 namespace {
@@ -47,22 +47,23 @@ absl::StatusOr<std::string> JsonLine(const v1::LogRecord& r) {
   return text + "\n";
 }
 
-int Fail(const absl::Status& status) {
-  std::cerr << "bpfwarden: " << absl::StatusCodeToString(status.code()) << ": "
-            << status.message() << "\n";
-  return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
-}
-
 }  // namespace
 
 int Logs(ApiClient& client, const std::vector<std::string>& args) {
-  const std::string output = absl::GetFlag(FLAGS_o);
-  if (output != "text" && output != "jsonl") {
-    return Fail(absl::InvalidArgumentError(
-        absl::StrCat("-o ", output, ": want text or jsonl")));
+  // Records are lines: table and wide print them as text, json and jsonl
+  // one LogRecord a line.
+  std::string output = absl::GetFlag(FLAGS_o);
+  if (output == "text" || output == "table" || output == "wide") {
+    output = "text";
+  } else if (output == "jsonl" || output == "json") {
+    output = "jsonl";
+  } else {
+    return Fail(absl::InvalidArgumentError(absl::StrCat(
+                    "-o ", output, ": want table (text lines) or jsonl")),
+                "logs");
   }
   absl::StatusOr<v1::LogLevel> level = ParseLevel(absl::GetFlag(FLAGS_level));
-  if (!level.ok()) return Fail(level.status());
+  if (!level.ok()) return Fail(level.status(), "logs");
   v1::TailRequest request;
   request.set_program_set(args[0]);
   request.set_min_level(*level);
@@ -75,11 +76,22 @@ int Logs(ApiClient& client, const std::vector<std::string>& args) {
   while (reader->Read(&record)) {
     absl::StatusOr<std::string> line =
         output == "jsonl" ? JsonLine(record) : TextLine(record);
-    if (!line.ok()) return Fail(line.status());
+    if (!line.ok()) return Fail(line.status(), "logs");
     std::cout << *line << std::flush;
   }
   grpc::Status status = reader->Finish();
-  return status.ok() ? 0 : Fail(FromGrpc(status));
+  return status.ok() ? 0 : FailCall(status, absl::StrCat("logs of ", args[0]));
 }
+
+const Command kLogsCommand = {
+    "logs", "logs SET", "the set's BPF log records (bpfwarden/log.h)",
+    "-f             follow: print new records until interrupted\n"
+    "--level=LEVEL  this level or more severe: error, warn, info, debug\n"
+    "-o jsonl       one LogRecord as JSON a line",
+    "bpfwarden logs bpfwarden -f --level=warn", 1, 1,
+    [](const Args& args) {
+      ApiClient client = Client();
+      return Logs(client, args);
+    }};
 
 }  // namespace bpfwarden::cli

@@ -1,0 +1,104 @@
+#include "client/daemon_source.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace bpfwarden::cli {
+namespace {
+
+// Large pages: fewer round trips (the daemon caps the size it serves).
+constexpr uint32_t kLargePage = 4096;
+
+}  // namespace
+
+absl::StatusOr<v1::MapRef> DaemonSource::Ref(const MapTarget& target) const {
+  if (target.set.empty() || target.map.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        target.pin_path, " is not a pin of the daemon (", pin_root_,
+        "/SET/MAP); give SET MAP, or read the pin with --direct"));
+  }
+  v1::MapRef ref;
+  ref.set_program_set(target.set);
+  ref.set_map(target.map);
+  return ref;
+}
+
+absl::StatusOr<v1::MapInfo> DaemonSource::Get(const MapTarget& target) {
+  absl::StatusOr<v1::MapRef> ref = Ref(target);
+  if (!ref.ok()) return ref.status();
+  v1::GetMapRequest request;
+  *request.mutable_map() = *ref;
+  v1::MapInfo info;
+  grpc::Status s = client_.maps().Get(client_.Context().get(), request, &info);
+  if (!s.ok()) return FromGrpc(s);
+  return info;
+}
+
+absl::StatusOr<std::vector<v1::MapInfo>> DaemonSource::List(
+    const std::string& set) {
+  v1::ListMapsRequest request;
+  request.set_program_set(set);
+  v1::ListMapsResponse response;
+  grpc::Status s =
+      client_.maps().List(client_.Context().get(), request, &response);
+  if (!s.ok()) return FromGrpc(s);
+  return std::vector<v1::MapInfo>(response.maps().begin(),
+                                  response.maps().end());
+}
+
+absl::Status DaemonSource::Dump(const MapTarget& target, v1::Encoding encoding,
+                                const PageSink& sink) {
+  absl::StatusOr<v1::MapRef> ref = Ref(target);
+  if (!ref.ok()) return ref.status();
+  v1::DumpRequest request;
+  *request.mutable_map() = *ref;
+  request.set_page_size(page_size_ == 0 ? kLargePage : page_size_);
+  request.set_encoding(encoding);
+  request.set_packed(true);
+  auto context = client_.Context();
+  auto reader = client_.maps().Dump(context.get(), request);
+  v1::DumpResponse page;
+  while (reader->Read(&page)) {
+    absl::Status s = sink(page);
+    if (absl::IsCancelled(s)) {
+      context->TryCancel();
+      reader->Finish();
+      return absl::OkStatus();
+    }
+    if (!s.ok()) {
+      context->TryCancel();
+      reader->Finish();
+      return s;
+    }
+  }
+  return FromGrpc(reader->Finish());
+}
+
+absl::StatusOr<v1::Entry> DaemonSource::Lookup(const MapTarget& target,
+                                               const v1::Data& key) {
+  absl::StatusOr<v1::MapRef> ref = Ref(target);
+  if (!ref.ok()) return ref.status();
+  v1::LookupRequest request;
+  *request.mutable_map() = *ref;
+  if (key.form_case() != v1::Data::FORM_NOT_SET) *request.mutable_key() = key;
+  request.set_encoding(v1::ENCODING_JSON);
+  v1::LookupResponse response;
+  grpc::Status s =
+      client_.maps().Lookup(client_.Context().get(), request, &response);
+  if (!s.ok()) return FromGrpc(s);
+  return response.entry();
+}
+
+absl::Status DaemonSource::Update(const MapTarget& target,
+                                  const v1::Entry& entry, bool zero_fill) {
+  absl::StatusOr<v1::MapRef> ref = Ref(target);
+  if (!ref.ok()) return ref.status();
+  v1::UpdateRequest request;
+  *request.mutable_map() = *ref;
+  *request.add_entries() = entry;
+  request.set_zero_fill(zero_fill);
+  v1::UpdateResponse response;
+  return FromGrpc(
+      client_.maps().Update(client_.Context().get(), request, &response));
+}
+
+}  // namespace bpfwarden::cli

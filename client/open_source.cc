@@ -1,0 +1,48 @@
+#include "client/open_source.h"
+
+#include <unistd.h>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "client/daemon_source.h"
+#include "client/direct/direct_source.h"
+
+ABSL_DECLARE_FLAG(std::string, socket);
+ABSL_DECLARE_FLAG(absl::Duration, timeout);
+ABSL_DECLARE_FLAG(std::string, pin_root);
+ABSL_DECLARE_FLAG(uint32_t, page_size);
+ABSL_FLAG(bool, direct, false,
+          "read pinned maps straight from bpffs, without the daemon (root "
+          "only; read-only unless --allow-write)");
+ABSL_FLAG(bool, allow_write, false,
+          "--direct: allow writes (globals --set) to pinned maps");
+
+namespace bpfwarden::cli {
+
+bool DirectMode() { return absl::GetFlag(FLAGS_direct); }
+
+absl::StatusOr<std::unique_ptr<MapSource>> OpenSource() {
+  if (!DirectMode()) {
+    return std::unique_ptr<MapSource>(
+        new DaemonSource(absl::GetFlag(FLAGS_socket),
+                         absl::ToChronoMilliseconds(absl::GetFlag(FLAGS_timeout)),
+                         absl::GetFlag(FLAGS_pin_root),
+                         absl::GetFlag(FLAGS_page_size)));
+  }
+  if (geteuid() != 0) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "--direct reads pinned maps with bpf(2), which needs root (uid ",
+        geteuid(), " is not): run it with sudo, or leave out --direct to ask "
+        "the daemon"));
+  }
+  return std::unique_ptr<MapSource>(new DirectSource(
+      absl::GetFlag(FLAGS_pin_root), absl::GetFlag(FLAGS_allow_write)));
+}
+
+absl::StatusOr<MapTarget> TargetOf(const std::vector<std::string>& args) {
+  return TargetFromArgs(args, absl::GetFlag(FLAGS_pin_root));
+}
+
+}  // namespace bpfwarden::cli

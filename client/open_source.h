@@ -1,0 +1,26 @@
+// The MapSource the command line asks for.
+#ifndef BPFWARDEN_CLIENT_OPEN_SOURCE_H_
+#define BPFWARDEN_CLIENT_OPEN_SOURCE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "client/map_source.h"
+
+namespace bpfwarden::cli {
+
+// --direct (root only, else PermissionDenied; read-only unless
+// --allow_write) or the daemon at --socket.
+absl::StatusOr<std::unique_ptr<MapSource>> OpenSource();
+
+// Whether --direct was given.
+bool DirectMode();
+
+// TargetFromArgs with --pin_root.
+absl::StatusOr<MapTarget> TargetOf(const std::vector<std::string>& args);
+
+}  // namespace bpfwarden::cli
+
+#endif  // BPFWARDEN_CLIENT_OPEN_SOURCE_H_

@@ -1,0 +1,60 @@
+// The script formats: jsonl (and raw) and json.
+#include <ostream>
+
+#include "client/output/printers.h"
+
+namespace bpfwarden::cli::output {
+namespace {
+
+class JsonLinesPrinter : public EntryPrinter {
+ public:
+  explicit JsonLinesPrinter(std::ostream& out) : out_(out) {}
+
+  absl::Status AddJson(absl::string_view key, absl::string_view value) override {
+    out_ << "{\"key\":" << key << ",\"value\":" << value << "}\n";
+    return absl::OkStatus();
+  }
+
+  absl::Status Finish() override {
+    out_.flush();
+    return absl::OkStatus();
+  }
+
+ private:
+  std::ostream& out_;
+};
+
+class JsonDocumentPrinter : public EntryPrinter {
+ public:
+  explicit JsonDocumentPrinter(std::ostream& out) : out_(out) {}
+
+  absl::Status AddJson(absl::string_view key, absl::string_view value) override {
+    out_ << (first_ ? "[\n" : ",\n") << "{\"key\":" << key
+         << ",\"value\":" << value << "}";
+    first_ = false;
+    return absl::OkStatus();
+  }
+
+  absl::Status Finish() override {
+    out_ << (first_ ? "[]\n" : "\n]\n");
+    first_ = true;
+    out_.flush();
+    return absl::OkStatus();
+  }
+
+ private:
+  std::ostream& out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+std::unique_ptr<EntryPrinter> NewJsonLinesPrinter(std::ostream& out) {
+  return std::make_unique<JsonLinesPrinter>(out);
+}
+
+std::unique_ptr<EntryPrinter> NewJsonDocumentPrinter(std::ostream& out) {
+  return std::make_unique<JsonDocumentPrinter>(out);
+}
+
+}  // namespace bpfwarden::cli::output

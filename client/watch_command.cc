@@ -1,0 +1,145 @@
+#include "client/watch_command.h"
+
+#include <algorithm>
+#include <iostream>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "client/cli_status.h"
+#include "client/dump_command.h"
+#include "client/open_source.h"
+#include "client/output_flags.h"
+#include "client/query/values.h"
+#include "client/refresh_loop.h"
+
+ABSL_DECLARE_FLAG(double, n);
+ABSL_DECLARE_FLAG(uint32_t, iterations);
+
+namespace bpfwarden::cli {
+namespace {
+
+constexpr const char* kKindNames[] = {"added", "changed", "removed"};
+constexpr const char* kKindMarks[] = {"+", "~", "-"};
+
+// {"key":K,"value":V} with K and V as the API wrote them.
+Json Entry(const std::string& key, const std::string& value) {
+  absl::StatusOr<Json> k = ParseJson(key, "key");
+  absl::StatusOr<Json> v = ParseJson(value, "value");
+  return Json{{"key", k.ok() ? *k : Json()}, {"value", v.ok() ? *v : Json()}};
+}
+
+void PrintLine(const Change& c, const std::string& time, bool jsonl) {
+  if (jsonl) {
+    Json line = {{"time", time}, {"event", kKindNames[c.kind]}};
+    Json entry = Entry(c.key, c.value);
+    line["key"] = entry["key"];
+    if (c.kind == Change::kChanged) {
+      Json changes = Json::object();
+      for (const auto& [name, values] : c.fields) {
+        changes[name] = {{"old", values.first}, {"new", values.second}};
+      }
+      line["changes"] = std::move(changes);
+    } else {
+      line["value"] = entry["value"];
+    }
+    std::cout << DumpJson(line) << "\n";
+    return;
+  }
+  std::cout << time << " " << kKindMarks[c.kind] << " " << c.key;
+  if (c.kind == Change::kChanged) {
+    std::vector<std::string> parts;
+    for (const auto& [name, values] : c.fields) {
+      parts.push_back(absl::StrCat(name, ": ", PlainText(values.first),
+                                   " → ", PlainText(values.second)));
+    }
+    std::cout << " " << absl::StrJoin(parts, ", ");
+  } else {
+    std::cout << " " << c.value;
+  }
+  std::cout << "\n";
+}
+
+}  // namespace
+
+std::vector<Change> Diff(const Snapshot& before, const Snapshot& after,
+                         const std::vector<output::EntryField>& fields,
+                         bool per_cpu) {
+  std::vector<Change> out;
+  for (const auto& [key, value] : after) {
+    auto old = before.find(key);
+    if (old == before.end()) {
+      out.push_back({Change::kAdded, key, value, {}});
+      continue;
+    }
+    if (old->second == value) continue;
+    Change change{Change::kChanged, key, value, {}};
+    const Json was = Entry(key, old->second), now = Entry(key, value);
+    for (const output::EntryField& f : fields) {
+      if (f.path.empty() || f.path[0] != "value") continue;
+      Json a = FieldValue(was, f, per_cpu), b = FieldValue(now, f, per_cpu);
+      if (a != b) change.fields.push_back({f.name, {a, b}});
+    }
+    if (change.fields.empty()) {  // no BTF, or a change the sum hides
+      change.fields.push_back({"value", {was["value"], now["value"]}});
+    }
+    out.push_back(std::move(change));
+  }
+  for (const auto& [key, value] : before) {
+    if (!after.contains(key)) out.push_back({Change::kRemoved, key, value, {}});
+  }
+  std::sort(out.begin(), out.end(), [](const Change& a, const Change& b) {
+    return a.key != b.key ? a.key < b.key : a.kind < b.kind;
+  });
+  return out;
+}
+
+int WatchCommand(const std::vector<std::string>& args) {
+  absl::StatusOr<MapTarget> target = TargetOf(args);
+  if (!target.ok()) return FailWith(target.status());
+  absl::StatusOr<output::PrintOptions> options = PrintOptionsFromFlags();
+  if (!options.ok()) return FailWith(options.status());
+  const bool jsonl = !output::IsHumanFormat(options->format);
+  const double interval = absl::GetFlag(FLAGS_n);
+  if (!(interval > 0)) {
+    return FailWith(absl::InvalidArgumentError("-n: want seconds > 0"));
+  }
+  absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
+  if (!source.ok()) return FailWith(source.status());
+  absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
+  if (!info.ok()) return FailWith(info.status());
+  absl::StatusOr<std::vector<output::EntryField>> fields =
+      output::EntryFields(info->key_layout(), info->value_layout());
+  if (!fields.ok()) return FailWith(fields.status());
+  Snapshot before;
+  bool first = true;
+  RefreshLoop loop(absl::Seconds(interval), absl::GetFlag(FLAGS_iterations));
+  do {
+    Snapshot now;
+    absl::Status s = DumpRows(**source, *target, [&](Row row) {
+      std::string key = DumpJson(row.entry["key"]);
+      now[std::move(key)] = DumpJson(row.entry["value"]);
+      return true;
+    });
+    if (!s.ok()) return FailWith(s);
+    const std::string time = absl::FormatTime(
+        "%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
+    if (first && !jsonl) {
+      std::cout << time << " watching " << target->Label() << ": "
+                << now.size() << " entries\n";
+    }
+    if (!first) {
+      for (const Change& c : Diff(before, now, *fields, info->per_cpu())) {
+        PrintLine(c, time, jsonl);
+      }
+    }
+    std::cout << std::flush;
+    before = std::move(now);
+    first = false;
+  } while (loop.Next());
+  return 0;
+}
+
+}  // namespace bpfwarden::cli
