@@ -122,13 +122,13 @@ void TopView::Render(std::vector<Ranked>& best, size_t total, size_t rows,
   const std::string sort_name = query_.SortName();
   const size_t width = output::TerminalWidth();
   out << output::CutToWidth(
-             absl::StrCat("bpfwarden top ", target_.Label(), ": ", total,
-                          " entries, top ", std::min(rows, total), " by ",
-                          sort_name, rate_ ? "/s" : "", ", every ",
-                          absl::GetFlag(FLAGS_n), "s, ",
+             absl::StrCat("bpfwarden top ", target_.Label(), " (q quits) ",
                           absl::FormatTime("%H:%M:%S", absl::Now(),
                                            absl::LocalTimeZone()),
-                          "  (q quits)"),
+                          ": ", total, " entries, top ",
+                          std::min(rows, total), " by ", sort_name,
+                          rate_ ? "/s" : "", ", every ",
+                          absl::GetFlag(FLAGS_n), "s"),
              width)
       << "\n\n";
   std::vector<output::Column> columns;
@@ -149,7 +149,8 @@ void TopView::Render(std::vector<Ranked>& best, size_t total, size_t rows,
   table.Finish();
 }
 
-// The columns: the sort field first, then the key's, then the value's.
+// The columns: the sort field first, then the key's (what an entry is;
+// `dump` shows the rest).
 std::vector<output::EntryField> Columns(const v1::MapInfo& info,
                                         const Query& query) {
   absl::StatusOr<std::vector<output::EntryField>> all =
@@ -157,7 +158,9 @@ std::vector<output::EntryField> Columns(const v1::MapInfo& info,
   std::vector<output::EntryField> out = {query.SortColumn()};
   if (!all.ok()) return out;
   for (const output::EntryField& f : *all) {
-    if (f.name != out[0].name) out.push_back(f);
+    if (f.name != out[0].name && !f.path.empty() && f.path[0] == "key") {
+      out.push_back(f);
+    }
   }
   return out;
 }

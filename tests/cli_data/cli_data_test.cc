@@ -2,6 +2,8 @@
 // attached to the test's cgroup: dump with filters and sort over real
 // connections, a tcp_tune rule set, used and deleted, direct mode's output
 // byte for byte the daemon's, watch and top.
+#include <stdlib.h>
+
 #include <string>
 #include <thread>
 #include <vector>
@@ -173,6 +175,8 @@ TEST_F(CliDataTest, TopRanksByValueAndRateEitherWay) {
   BPFWARDEN_REQUIRE_KERNEL();
   StartAndAttach("cli-data-top");
   MakeTraffic(2, /*ipv6=*/true);
+  // Not a terminal: the width to fit is $COLUMNS.
+  setenv("COLUMNS", "200", 1);
   const std::vector<std::string> args = {
       "top", kSet, "tcp_stats", "--sort", "bytes_received", "--top", "2",
       "--iterations", "2", "-n", "0.2"};
