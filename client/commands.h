@@ -1,19 +1,24 @@
-// The CLI's commands: each takes the positional arguments after its name and
-// returns the process exit status (0 ok, 1 failed, 2 usage).
+// The CLI's commands, dispatched by name, and the help, man page and bash
+// completion made from their descriptions.
 #ifndef BPFWARDEN_CLIENT_COMMANDS_H_
 #define BPFWARDEN_CLIENT_COMMANDS_H_
 
 #include <string>
 #include <vector>
 
+#include "client/command.h"
+
 namespace bpfwarden::cli {
 
-using Args = std::vector<std::string>;
+// Every command, in the order --help lists them.
+const std::vector<const Command*>& AllCommands();
 
-// Runs `command` with `args`; unknown commands are a usage error.
+// The command named `name`, or nullptr.
+const Command* FindCommand(const std::string& name);
+
+// Runs `command` with `args`; unknown commands and a wrong number of
+// arguments are usage errors. Returns the exit status (ExitCode).
 int Run(const std::string& command, const Args& args);
-
-extern const char kUsage[];
 
 }  // namespace bpfwarden::cli
 

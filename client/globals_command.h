@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "client/command.h"
+
 namespace bpfwarden::cli {
 
-int GlobalsCommand(const std::vector<std::string>& args);
+extern const Command kGlobalsCommand;
 
 }  // namespace bpfwarden::cli
 

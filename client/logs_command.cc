@@ -47,12 +47,6 @@ absl::StatusOr<std::string> JsonLine(const v1::LogRecord& r) {
   return text + "\n";
 }
 
-int Fail(const absl::Status& status) {
-  std::cerr << "bpfwarden: " << absl::StatusCodeToString(status.code()) << ": "
-            << status.message() << "\n";
-  return status.code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
-}
-
 }  // namespace
 
 int Logs(ApiClient& client, const std::vector<std::string>& args) {
@@ -65,10 +59,11 @@ int Logs(ApiClient& client, const std::vector<std::string>& args) {
     output = "jsonl";
   } else {
     return Fail(absl::InvalidArgumentError(absl::StrCat(
-        "logs -o ", output, ": want table (text lines) or jsonl")));
+                    "-o ", output, ": want table (text lines) or jsonl")),
+                "logs");
   }
   absl::StatusOr<v1::LogLevel> level = ParseLevel(absl::GetFlag(FLAGS_level));
-  if (!level.ok()) return Fail(level.status());
+  if (!level.ok()) return Fail(level.status(), "logs");
   v1::TailRequest request;
   request.set_program_set(args[0]);
   request.set_min_level(*level);
@@ -81,11 +76,22 @@ int Logs(ApiClient& client, const std::vector<std::string>& args) {
   while (reader->Read(&record)) {
     absl::StatusOr<std::string> line =
         output == "jsonl" ? JsonLine(record) : TextLine(record);
-    if (!line.ok()) return Fail(line.status());
+    if (!line.ok()) return Fail(line.status(), "logs");
     std::cout << *line << std::flush;
   }
   grpc::Status status = reader->Finish();
-  return status.ok() ? 0 : Fail(FromGrpc(status));
+  return status.ok() ? 0 : FailCall(status, absl::StrCat("logs of ", args[0]));
 }
+
+const Command kLogsCommand = {
+    "logs", "logs SET", "the set's BPF log records (bpfwarden/log.h)",
+    "-f             follow: print new records until interrupted\n"
+    "--level=LEVEL  this level or more severe: error, warn, info, debug\n"
+    "-o jsonl       one LogRecord as JSON a line",
+    "bpfwarden logs bpfwarden -f --level=warn", 1, 1,
+    [](const Args& args) {
+      ApiClient client = Client();
+      return Logs(client, args);
+    }};
 
 }  // namespace bpfwarden::cli

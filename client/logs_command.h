@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "client/api_client.h"
+#include "client/command.h"
 
 namespace bpfwarden::cli {
 
@@ -15,6 +16,8 @@ namespace bpfwarden::cli {
 // "<time> <LEVEL> <program> <file:line>: <message>" or, with -o jsonl, one
 // LogRecord as JSON a line. Returns the exit status.
 int Logs(ApiClient& client, const std::vector<std::string>& args);
+
+extern const Command kLogsCommand;
 
 }  // namespace bpfwarden::cli
 

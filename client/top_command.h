@@ -8,9 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "client/command.h"
+
 namespace bpfwarden::cli {
 
-int TopCommand(const std::vector<std::string>& args);
+extern const Command kTopCommand;
 
 }  // namespace bpfwarden::cli
 

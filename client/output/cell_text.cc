@@ -1,6 +1,7 @@
 #include "client/output/cell_text.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace bpfwarden::cli::output {
 
@@ -15,14 +16,20 @@ std::string GroupDigits(const std::string& digits) {
   return out;
 }
 
-std::string CellText(const Json* value, const EntryField& field, bool group) {
+std::string CellText(const Json* value, const EntryField& field, bool human) {
   if (value == nullptr || value->is_null()) return "";
-  if (value->is_string()) return value->get<std::string>();
+  if (value->is_string()) {
+    absl::string_view text = value->get_ref<const std::string&>();
+    if (human && !field.enum_prefix.empty()) {
+      absl::ConsumePrefix(&text, field.enum_prefix);
+    }
+    return std::string(text);
+  }
   if (value->is_number_integer()) {
     std::string digits = value->is_number_unsigned()
                              ? absl::StrCat(value->get<uint64_t>())
                              : absl::StrCat(value->get<int64_t>());
-    return group && field.counter ? GroupDigits(digits) : digits;
+    return human && field.counter ? GroupDigits(digits) : digits;
   }
   return DumpJson(*value);
 }

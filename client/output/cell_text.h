@@ -12,10 +12,11 @@ namespace bpfwarden::cli::output {
 // "1234567" as "1,234,567" (a leading '-' kept).
 std::string GroupDigits(const std::string& digits);
 
-// Strings (enumerators, addresses, text) as they are; numbers bare, or
-// grouped when `group` and the field is a counter; null (absent) as "";
-// arrays and objects as compact JSON.
-std::string CellText(const Json* value, const EntryField& field, bool group);
+// Strings (addresses, text) as they are; enumerators too, or without the
+// field's enum_prefix when `human`; numbers bare, or grouped when `human`
+// and the field is a counter; null (absent) as ""; arrays and objects as
+// compact JSON.
+std::string CellText(const Json* value, const EntryField& field, bool human);
 
 // Numbers are right-aligned.
 bool AlignsRight(const EntryField& field);

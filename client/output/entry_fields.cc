@@ -1,5 +1,6 @@
 #include "client/output/entry_fields.h"
 
+#include <map>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -20,6 +21,35 @@ FieldType TypeOfKind(const std::string& kind) {
   return FieldType::kUnknown;
 }
 
+// The prefix, ending in '_', that every enumerator name has and none is.
+std::string CommonPrefix(const Json& enumerators) {
+  std::string prefix;
+  bool first = true;
+  for (const auto& [name, value] : enumerators.items()) {
+    if (first) {
+      prefix = name;
+      first = false;
+    }
+    size_t n = 0;
+    while (n < prefix.size() && n < name.size() && prefix[n] == name[n]) ++n;
+    prefix.resize(n);
+    if (prefix.size() >= name.size()) prefix.resize(name.size() - 1);
+  }
+  const size_t underscore = prefix.rfind('_');
+  return underscore == std::string::npos ? "" : prefix.substr(0, underscore + 1);
+}
+
+void Label(std::vector<EntryField>& fields) {
+  std::map<std::string, int> uses;
+  auto rest = [](const EntryField& f) {
+    return f.path.size() > 1 ? f.name.substr(f.path[0].size() + 1) : f.name;
+  };
+  for (const EntryField& f : fields) ++uses[rest(f)];
+  for (EntryField& f : fields) {
+    f.label = uses[rest(f)] == 1 ? rest(f) : f.name;
+  }
+}
+
 void Flatten(const Json& layout, std::vector<std::string>& path, bool value,
              std::vector<EntryField>& out) {
   const std::string kind = layout.value("kind", "");
@@ -38,6 +68,9 @@ void Flatten(const Json& layout, std::vector<std::string>& path, bool value,
   field.type = TypeOfKind(kind);
   field.is_signed = layout.value("signed", false);
   field.counter = value && field.type == FieldType::kInteger;
+  if (field.type == FieldType::kEnum && layout.contains("enumerators")) {
+    field.enum_prefix = CommonPrefix(layout["enumerators"]);
+  }
   out.push_back(std::move(field));
 }
 
@@ -68,6 +101,7 @@ absl::StatusOr<std::vector<EntryField>> EntryFields(
   if (absl::Status s = AddSide(value_layout, "value", fields); !s.ok()) {
     return s;
   }
+  Label(fields);
   return fields;
 }
 

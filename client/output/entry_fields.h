@@ -26,10 +26,16 @@ enum class FieldType {
 
 struct EntryField {
   std::string name;                // "key.remote_addr"; "key" when scalar
+  // The table's header: the name without "key."/"value." when no other
+  // field has the same rest ("remote_addr"), else the name.
+  std::string label;
   std::vector<std::string> path;   // {"key", "remote_addr"}
   FieldType type = FieldType::kUnknown;
   bool is_signed = false;
   bool counter = false;  // an integer of the value: grouped in table output
+  // Enums: the prefix all enumerators share up to a '_' ("TCP_STATS_"),
+  // which the table leaves out.
+  std::string enum_prefix;
 };
 
 // The fields of a map's entries from the MapInfo layouts (JSON text as

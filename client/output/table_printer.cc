@@ -1,9 +1,14 @@
 // The human formats: table and wide, for entries and for global variables.
+#include <unistd.h>
+
+#include <iostream>
 #include <optional>
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "client/output/cell_text.h"
 #include "client/output/printers.h"
 #include "client/output/table_writer.h"
@@ -11,6 +16,16 @@
 
 namespace bpfwarden::cli::output {
 namespace {
+
+// Fields named as padding ("pad", "__pad1", "_reserved") carry no data: the
+// table leaves them out; wide, json and jsonl keep them.
+bool IsPadding(const EntryField& field) {
+  absl::string_view name = field.path.back();
+  while (absl::ConsumePrefix(&name, "_")) {
+  }
+  return field.path.size() > 1 &&
+         (absl::StartsWith(name, "pad") || absl::StartsWith(name, "reserved"));
+}
 
 size_t MaxWidth(const PrintOptions& options) {
   if (options.format == OutputFormat::kWide) return 0;
@@ -28,7 +43,7 @@ class TablePrinter : public EntryPrinter {
       : fields_(std::move(fields)),
         per_cpu_rows_(per_cpu_rows),
         sum_cpus_(sum_cpus),
-        group_(options.format == OutputFormat::kTable),
+        human_(options.format == OutputFormat::kTable),
         table_(Columns(), out, MaxWidth(options)) {}
 
   absl::Status AddJson(absl::string_view key_text,
@@ -53,6 +68,10 @@ class TablePrinter : public EntryPrinter {
 
   absl::Status Finish() override {
     table_.Finish();
+    if (table_.hidden_columns() > 0 && isatty(STDOUT_FILENO)) {
+      std::cerr << "(" << table_.hidden_columns()
+                << " more columns do not fit: -o wide shows them all)\n";
+    }
     return absl::OkStatus();
   }
 
@@ -63,8 +82,8 @@ class TablePrinter : public EntryPrinter {
       if (per_cpu_rows_ && i == KeyFieldCount()) {
         columns.push_back({.name = "cpu", .align_right = true});
       }
-      columns.push_back(
-          {.name = fields_[i].name, .align_right = AlignsRight(fields_[i])});
+      columns.push_back({.name = human_ ? fields_[i].label : fields_[i].name,
+                         .align_right = AlignsRight(fields_[i])});
     }
     return columns;
   }
@@ -76,7 +95,7 @@ class TablePrinter : public EntryPrinter {
       if (cpu.has_value() && i == KeyFieldCount()) {
         cells.push_back(absl::StrCat(*cpu));
       }
-      cells.push_back(CellText(FieldValue(entry, fields_[i]), fields_[i], group_));
+      cells.push_back(CellText(FieldValue(entry, fields_[i]), fields_[i], human_));
     }
     table_.AddRow(std::move(cells));
   }
@@ -90,7 +109,7 @@ class TablePrinter : public EntryPrinter {
   std::vector<EntryField> fields_;
   bool per_cpu_rows_;
   bool sum_cpus_;
-  bool group_;
+  bool human_;
   TableWriter table_;
 };
 
@@ -99,7 +118,7 @@ class GlobalsPrinter : public EntryPrinter {
  public:
   GlobalsPrinter(Json layout, const PrintOptions& options, std::ostream& out)
       : layout_(std::move(layout)),
-        group_(options.format == OutputFormat::kTable),
+        human_(options.format == OutputFormat::kTable),
         table_({{.name = "VARIABLE"}, {.name = "TYPE"}, {.name = "VALUE"}},
                out, MaxWidth(options)) {}
 
@@ -117,7 +136,7 @@ class GlobalsPrinter : public EntryPrinter {
                                    : FieldType::kUnknown,
                        .counter = true};
       table_.AddRow({name, var.value("type", ""),
-                     CellText(FieldValue(*value, field), field, group_)});
+                     CellText(FieldValue(*value, field), field, human_)});
     }
     return absl::OkStatus();
   }
@@ -129,7 +148,7 @@ class GlobalsPrinter : public EntryPrinter {
 
  private:
   Json layout_;
-  bool group_;
+  bool human_;
   TableWriter table_;
 };
 
@@ -139,6 +158,9 @@ std::unique_ptr<EntryPrinter> NewTablePrinter(std::vector<EntryField> fields,
                                               bool map_per_cpu,
                                               const PrintOptions& options,
                                               std::ostream& out) {
+  if (options.format == OutputFormat::kTable) {
+    std::erase_if(fields, [](const EntryField& f) { return IsPadding(f); });
+  }
   const bool rows = map_per_cpu && options.per_cpu;
   return std::make_unique<TablePrinter>(std::move(fields), rows,
                                         map_per_cpu && !rows, options, out);

@@ -8,7 +8,8 @@ namespace bpfwarden::cli::output {
 namespace {
 
 constexpr size_t kGap = 2;       // spaces between columns
-constexpr size_t kMinWidth = 3;  // a narrowed column keeps this much
+constexpr size_t kMinWidth = 6;   // a narrowed column keeps this much
+constexpr size_t kKeepText = 24;  // and this much of its text
 
 bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
@@ -63,42 +64,65 @@ void TableWriter::Finish() {
   out_.flush();
 }
 
-// Natural widths from the header and the buffered rows; then, when a line
-// would be longer than max_width_, the widest column loses a column at a
-// time (down to kMinWidth) until it fits.
+// Natural widths from the header and the buffered rows. When a line would
+// be longer than max_width_: text columns wider than their header lose a
+// column at a time, widest first, down to the header's width or kKeepText,
+// cells cut with "…" (numbers are never cut); then the columns that still
+// do not fit are left out from the right; a lone column is cut to fit.
 void TableWriter::FixWidths() {
-  widths_.assign(columns_.size(), 0);
-  for (size_t i = 0; i < columns_.size(); ++i) {
-    widths_[i] = DisplayWidth(columns_[i].name);
+  const size_t n = columns_.size();
+  std::vector<size_t> data(n, 0), header(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    header[i] = DisplayWidth(columns_[i].name);
     for (const auto& row : buffered_) {
-      widths_[i] = std::max(widths_[i], DisplayWidth(row[i]));
+      data[i] = std::max(data[i], DisplayWidth(row[i]));
     }
   }
-  if (max_width_ > 0 && !widths_.empty()) {
-    auto total = [&] {
-      return std::accumulate(widths_.begin(), widths_.end(), size_t{0}) +
-             kGap * (widths_.size() - 1);
-    };
-    while (total() > max_width_) {
-      auto widest = std::max_element(widths_.begin(), widths_.end());
-      if (*widest <= kMinWidth) break;
-      --*widest;
-    }
-  }
-  std::vector<std::string> header;
-  for (const Column& c : columns_) header.push_back(c.name);
-  PrintRow(header);
+  widths_.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) widths_[i] = std::max(data[i], header[i]);
+  shown_ = n;
+  if (max_width_ > 0 && n > 0) Fit(header);
+  std::vector<std::string> names;
+  for (const Column& c : columns_) names.push_back(c.name);
+  PrintRow(names);
   for (const auto& row : buffered_) PrintRow(row);
   buffered_.clear();
   buffered_.shrink_to_fit();
 }
 
+void TableWriter::Fit(const std::vector<size_t>& header) {
+  auto total = [&] {
+    return std::accumulate(widths_.begin(), widths_.begin() + shown_,
+                           size_t{0}) +
+           kGap * (shown_ - 1);
+  };
+  // Numbers are never cut (a cut number reads as another number); text
+  // keeps its header's width and up to kKeepText of itself.
+  auto floor_of = [&](size_t i) {
+    if (columns_[i].align_right) return widths_[i];
+    return std::max({header[i], kMinWidth, std::min(widths_[i], kKeepText)});
+  };
+  while (total() > max_width_) {
+    size_t widest = shown_;
+    for (size_t i = 0; i < shown_; ++i) {
+      if (widths_[i] <= floor_of(i)) continue;
+      if (widest == shown_ || widths_[i] > widths_[widest]) widest = i;
+    }
+    if (widest == shown_) break;
+    --widths_[widest];
+  }
+  while (shown_ > 1 && total() > max_width_) --shown_;
+  if (total() > max_width_) widths_[0] = max_width_;
+}
+
 void TableWriter::PrintRow(const std::vector<std::string>& cells) {
   std::string line;
-  for (size_t i = 0; i < columns_.size(); ++i) {
-    const bool last = i + 1 == columns_.size();
-    std::string cell =
-        max_width_ > 0 ? CutToWidth(cells[i], widths_[i]) : cells[i];
+  for (size_t i = 0; i < shown_; ++i) {
+    const bool last = i + 1 == shown_;
+    // A number is never cut, even one wider than the widths fixed earlier.
+    std::string cell = max_width_ > 0 && !columns_[i].align_right
+                           ? CutToWidth(cells[i], widths_[i])
+                           : cells[i];
     const size_t width = DisplayWidth(cell);
     const size_t pad = widths_[i] > width ? widths_[i] - width : 0;
     if (columns_[i].align_right) {

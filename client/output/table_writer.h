@@ -24,8 +24,9 @@ std::string CutToWidth(const std::string& text, size_t width);
 // Prints a header and rows. Column widths come from the first
 // `sizing_rows` rows (buffered until then, so memory stays bounded whatever
 // the number of rows); later rows are printed as they come.
-// With `max_width` > 0 the columns are narrowed, widest first, until a line
-// fits, and cells cut with "…"; with 0 nothing is ever cut (wide).
+// With `max_width` > 0 columns wider than their header are narrowed, widest
+// first, cells cut with "…", and the columns that still do not fit are left
+// out from the right (hidden_columns()); with 0 nothing is cut (wide).
 class TableWriter {
  public:
   static constexpr size_t kDefaultSizingRows = 1000;
@@ -42,9 +43,13 @@ class TableWriter {
   void Finish();
 
   const std::vector<Column>& columns() const { return columns_; }
+  // Columns left out on the right because the line would not fit (known
+  // once the widths are fixed: after sizing_rows rows or Finish()).
+  size_t hidden_columns() const { return columns_.size() - shown_; }
 
  private:
   void FixWidths();
+  void Fit(const std::vector<size_t>& header);
   void PrintRow(const std::vector<std::string>& cells);
 
   std::vector<Column> columns_;
@@ -53,6 +58,7 @@ class TableWriter {
   size_t sizing_rows_;
   std::vector<std::vector<std::string>> buffered_;
   std::vector<size_t> widths_;  // set once the header is printed
+  size_t shown_ = 0;
   bool finished_ = false;
 };
 

@@ -139,7 +139,7 @@ TEST_F(CliDataTest, BadInputFailsWithItsExitCode) {
   ExpectFails(*RunProgram({Runfile("client/bpfwarden"),
                            "--socket=" + work_->path() + "/none.sock", "dump",
                            kSet, "tcp_stats"}),
-              kUnreachable, "UNAVAILABLE");
+              kUnreachable, "cannot reach bpfwardend");
 
   // --direct as nobody: refused before any work.
   const std::string cli = work_->path() + "/bpfwarden";

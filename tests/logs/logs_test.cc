@@ -142,7 +142,7 @@ TEST_F(LogsTest, TailNeedsReadOnTheSetsBwLog) {
   WaitForRecords("logs_warn", 2);
 
   RunResult denied = Cli({"logs", "logs_warn"}, kNobody);
-  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_EQ(denied.exit_code, 4);  // permission denied
   EXPECT_THAT(denied.err, HasSubstr("PERMISSION_DENIED"));
   EXPECT_THAT(denied.err, HasSubstr("Logs.Tail"));
 
@@ -219,7 +219,7 @@ TEST_F(LogsTest, AHintThatDoesNotFitIsRefusedAtLoadNamingTheCall) {
   BPFWARDEN_REQUIRE_KERNEL();
   StartLogsDaemon("logs-bad-hint", "");
   RunResult load = Cli({"load", "bad", Runfile("tests/logs/bad_hint.bpf.o")});
-  EXPECT_EQ(load.exit_code, 1);
+  EXPECT_EQ(load.exit_code, 2);  // bad input
   EXPECT_THAT(load.err, HasSubstr("INVALID_ARGUMENT"));
   EXPECT_THAT(load.err, HasSubstr("tests/logs/bad_hint.bpf.c:13"));
   EXPECT_THAT(load.err,
