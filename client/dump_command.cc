@@ -69,15 +69,19 @@ absl::Status DumpAll(MapSource& source, const MapTarget& target,
                      });
 }
 
-absl::Status DumpSelected(MapSource& source, const MapTarget& target,
-                          const v1::MapInfo& info, const QuerySpec& spec,
-                          output::EntryPrinter& printer, uint64_t total) {
+// The query `spec` asks for, its fields checked against the map's layout.
+absl::StatusOr<Query> MakeQuery(const v1::MapInfo& info,
+                                const QuerySpec& spec) {
   absl::StatusOr<FieldSet> fields = FieldSet::FromMapInfo(info);
   if (!fields.ok()) return fields.status();
-  absl::StatusOr<Query> query = Query::Create(spec, *fields);
-  if (!query.ok()) return query.status();
+  return Query::Create(spec, *fields);
+}
+
+absl::Status DumpSelected(MapSource& source, const MapTarget& target,
+                          const Query& query, output::EntryPrinter& printer,
+                          uint64_t total) {
   absl::Status printed;
-  Selector selector(*query, [&](const Row& row) {
+  Selector selector(query, [&](const Row& row) {
     if (printed.ok()) printed = Print(printer, row);
   });
   Progress progress(total);
@@ -135,13 +139,16 @@ int DumpCommand(const std::vector<std::string>& args) {
   if (!source.ok()) return fail(source.status());
   absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
   if (!info.ok()) return fail(info.status());
+  // Checked before anything is printed.
+  absl::StatusOr<Query> query = MakeQuery(*info, spec);
+  if (!query.ok()) return fail(query.status());
   absl::StatusOr<std::unique_ptr<output::EntryPrinter>> printer =
       output::EntryPrinter::Create(*info, *options, std::cout);
   if (!printer.ok()) return fail(printer.status());
   absl::Status status = spec.empty()
                             ? DumpAll(**source, *target, *options, **printer,
                                       KnownTotal(*info))
-                            : DumpSelected(**source, *target, *info, spec,
+                            : DumpSelected(**source, *target, *query,
                                            **printer, KnownTotal(*info));
   if (status.ok()) status = (*printer)->Finish();
   std::cout.flush();

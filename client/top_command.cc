@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "client/cli_common.h"
 #include "client/dump_command.h"
 #include "client/open_source.h"
@@ -46,6 +47,13 @@ size_t ScreenRows(size_t top) {
     return size.ws_row - 3;
   }
   return 20;
+}
+
+// A column's name without its "key." or "value." ("remote_addr"): the
+// screen has little room, and the header line names the sort field.
+std::string ShortName(absl::string_view name) {
+  absl::ConsumePrefix(&name, "key.") || absl::ConsumePrefix(&name, "value.");
+  return std::string(name);
 }
 
 double AsDouble(const Json& v) { return v.is_number() ? v.get<double>() : 0; }
@@ -133,9 +141,9 @@ void TopView::Render(std::vector<Ranked>& best, size_t total, size_t rows,
              width)
       << "\n\n";
   std::vector<output::Column> columns;
-  if (rate_) columns.push_back({absl::StrCat(sort_name, "/s"), true});
+  if (rate_) columns.push_back({absl::StrCat(ShortName(sort_name), "/s"), true});
   for (const output::EntryField& f : columns_) {
-    columns.push_back({f.name, f.type == output::FieldType::kInteger ||
+    columns.push_back({ShortName(f.name), f.type == output::FieldType::kInteger ||
                                    f.type == output::FieldType::kFloat});
   }
   output::TableWriter table(std::move(columns), out, width);

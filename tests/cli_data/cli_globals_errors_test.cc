@@ -25,6 +25,7 @@ constexpr int kUsage = 2, kNotFound = 3, kPermission = 4, kUnreachable = 5;
 // Expects `result` to fail with `code` and `text` in its one stderr line.
 void ExpectFails(const RunResult& result, int code, const std::string& text) {
   EXPECT_EQ(result.exit_code, code) << result.err;
+  EXPECT_EQ(result.out, "") << "printed before failing";
   EXPECT_NE(result.err.find(text), std::string::npos) << result.err;
   EXPECT_EQ(Lines(result.err).size(), 1u) << result.err;
 }
