@@ -1,5 +1,6 @@
-// The command line before absl's flag parsing: `--filter` may be repeated,
-// and absl keeps only a flag's last value, so its values are taken out here.
+// The command line before absl's flag parsing: `--filter` may be repeated
+// (absl keeps only a flag's last value), and flags may be spelled with
+// dashes (`--allow-write` is `--allow_write`).
 #ifndef BPFWARDEN_CLIENT_ARG_PREPASS_H_
 #define BPFWARDEN_CLIENT_ARG_PREPASS_H_
 
@@ -8,9 +9,10 @@
 
 namespace bpfwarden::cli {
 
-// argv without the --filter flags (--filter X, --filter=X), whose values
-// FilterArgs() gives. Arguments after "--" are left alone.
-std::vector<char*> TakeFilterArgs(int argc, char** argv);
+// argv without the --filter flags (collected for FilterArgs()) and with the
+// dashes in flag names turned into underscores. The strings live as long as
+// the process. Arguments after "--" are left alone.
+std::vector<char*> PrepareArgs(int argc, char** argv);
 
 // The values of every --filter, in order.
 const std::vector<std::string>& FilterArgs();

@@ -48,6 +48,7 @@ std::string BashCompletion() {
     flags.push_back(absl::StrCat(f.name.size() == 1 ? "-" : "--",
                                  absl::StrReplaceAll(f.name, {{"_", "-"}})));
   }
+  flags.push_back("--filter");  // taken before Abseil parses (arg_prepass)
   flags.push_back("--help");
   std::string cases;
   for (const Command* c : AllCommands()) cases += CaseOf(*c);

@@ -6,6 +6,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "client/output_flags.h"
@@ -15,6 +16,8 @@ ABSL_FLAG(std::string, socket, "/run/bpfwarden/api.sock",
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "deadline of each call");
 ABSL_FLAG(std::string, pin_root, "/sys/fs/bpf/bpfwarden",
           "the bpffs directory under which bpfwardend pins its maps");
+ABSL_FLAG(uint32_t, page_size, 0,
+          "dump: entries a page (0: the largest the daemon allows)");
 
 namespace bpfwarden::cli {
 
@@ -32,6 +35,12 @@ namespace {
 std::string& CurrentCommand() {
   static auto* name = new std::string();
   return *name;
+}
+
+// The command line of the running command, "dump bpfwarden tcp_stats".
+std::string& CurrentInvocation() {
+  static auto* line = new std::string();
+  return *line;
 }
 
 std::string OneLine(absl::string_view text) {
@@ -67,8 +76,14 @@ std::string Hint(absl::StatusCode code) {
 
 }  // namespace
 
-void SetCurrentCommand(absl::string_view name) {
+void SetCurrentCommand(absl::string_view name, const Args& args) {
   CurrentCommand() = std::string(name);
+  CurrentInvocation() =
+      absl::StrCat(name, args.empty() ? "" : " ", absl::StrJoin(args, " "));
+}
+
+int Fail(const absl::Status& status) {
+  return Fail(status, CurrentInvocation());
 }
 
 ExitCode ExitCodeFor(absl::StatusCode code) {

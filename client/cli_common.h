@@ -19,6 +19,7 @@
 ABSL_DECLARE_FLAG(std::string, socket);
 ABSL_DECLARE_FLAG(absl::Duration, timeout);
 ABSL_DECLARE_FLAG(std::string, pin_root);
+ABSL_DECLARE_FLAG(uint32_t, page_size);
 
 namespace bpfwarden::cli {
 
@@ -38,12 +39,15 @@ extern const char kExitCodesHelp[];
 
 ExitCode ExitCodeFor(absl::StatusCode code);
 
-// The command running, named in the hints of errors (Run sets it).
-void SetCurrentCommand(absl::string_view name);
+// The command running and its arguments, named in errors (Run sets it).
+void SetCurrentCommand(absl::string_view name, const Args& args);
 
 // Prints one line on stderr, "bpfwarden: WHAT: MESSAGE; HINT" (what failed,
 // on what, what to do) and returns the exit code for the status.
 int Fail(const absl::Status& status, absl::string_view what);
+
+// Fail(status, the running command and its arguments).
+int Fail(const absl::Status& status);
 
 // The same for a failed call to the daemon.
 int FailCall(const grpc::Status& status, absl::string_view what);

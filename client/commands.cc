@@ -2,17 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/attach_commands.h"
-#include "client/dump_command.h"
+#include "client/data_command_specs.h"
 #include "client/entry_commands.h"
-#include "client/globals_command.h"
 #include "client/help_commands.h"
 #include "client/logs_command.h"
 #include "client/map_commands.h"
 #include "client/pins_command.h"
 #include "client/program_commands.h"
 #include "client/status_command.h"
-#include "client/top_command.h"
-#include "client/watch_command.h"
 
 namespace bpfwarden::cli {
 
@@ -62,7 +59,7 @@ int Run(const std::string& name, const Args& args) {
                                          "bpfwarden ",
                                          command->synopsis));
   }
-  SetCurrentCommand(name);
+  SetCurrentCommand(name, args);
   return command->run(args);
 }
 

@@ -6,8 +6,7 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "client/cli_common.h"
+#include "client/cli_status.h"
 #include "client/open_source.h"
 #include "client/output/entry_printer.h"
 #include "client/output_flags.h"
@@ -17,8 +16,6 @@
 #include "daemon/btf/json.h"
 
 ABSL_DECLARE_FLAG(bool, raw);
-ABSL_FLAG(uint32_t, page_size, 0,
-          "dump: entries a page (0: the largest the daemon allows)");
 
 namespace bpfwarden::cli {
 namespace {
@@ -120,31 +117,27 @@ absl::Status DumpRows(MapSource& source, const MapTarget& target,
       });
 }
 
-namespace {
-
 int DumpCommand(const std::vector<std::string>& args) {
-  const std::string what = absl::StrCat("dump ", absl::StrJoin(args, "/"));
-  auto fail = [&](const absl::Status& s) { return Fail(s, what); };
   absl::StatusOr<MapTarget> target = TargetOf(args);
-  if (!target.ok()) return fail(target.status());
+  if (!target.ok()) return FailWith(target.status());
   absl::StatusOr<output::PrintOptions> options = DumpPrintOptions();
-  if (!options.ok()) return fail(options.status());
+  if (!options.ok()) return FailWith(options.status());
   const QuerySpec spec = QuerySpecFromFlags();
   if (!spec.empty() && options->format == output::OutputFormat::kRaw) {
-    return fail(absl::InvalidArgumentError(
+    return FailWith(absl::InvalidArgumentError(
         "--filter, --sort, --top and --limit read fields by name: leave out "
         "--raw and -o raw"));
   }
   absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
-  if (!source.ok()) return fail(source.status());
+  if (!source.ok()) return FailWith(source.status());
   absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
-  if (!info.ok()) return fail(info.status());
+  if (!info.ok()) return FailWith(info.status());
   // Checked before anything is printed.
   absl::StatusOr<Query> query = MakeQuery(*info, spec);
-  if (!query.ok()) return fail(query.status());
+  if (!query.ok()) return FailWith(query.status());
   absl::StatusOr<std::unique_ptr<output::EntryPrinter>> printer =
       output::EntryPrinter::Create(*info, *options, std::cout);
-  if (!printer.ok()) return fail(printer.status());
+  if (!printer.ok()) return FailWith(printer.status());
   absl::Status status = spec.empty()
                             ? DumpAll(**source, *target, *options, **printer,
                                       KnownTotal(*info))
@@ -152,33 +145,7 @@ int DumpCommand(const std::vector<std::string>& args) {
                                            **printer, KnownTotal(*info));
   if (status.ok()) status = (*printer)->Finish();
   std::cout.flush();
-  return status.ok() ? 0 : fail(status);
+  return status.ok() ? 0 : FailWith(status);
 }
-
-}  // namespace
-
-const Command kDumpCommand = {
-    "dump", "dump SET MAP | dump PIN", "every entry of a map, streamed",
-    "A table by default: one column a BTF field, nested structs as dotted\n"
-    "names (key.remote_addr), per-CPU values summed (--per-cpu: a row per\n"
-    "CPU). -o wide never cuts; -o json is one document, -o jsonl one\n"
-    "{\"key\":K,\"value\":V} a line; -o raw hex bytes. Memory stays bounded\n"
-    "whatever the map's size; on a terminal a dump over a second shows its\n"
-    "progress on stderr.\n"
-    "--filter FIELD=VALUE  repeatable, all must hold; also != < <= > >=;\n"
-    "                      addresses and enums as text, a prefix for\n"
-    "                      addresses (remote_addr=10.0.0.0/8)\n"
-    "--sort FIELD[:asc|:desc]  numbers largest first, the rest smallest\n"
-    "--top N      the first N by --sort (only N held in memory)\n"
-    "--limit N    at most N entries\n"
-    "--direct     read the pin in bpffs, no daemon (root; PIN or SET MAP\n"
-    "             under --pin_root)\n"
-    "--page_size=N  entries a page (default: the daemon's largest)",
-    "bpfwarden dump bpfwarden tcp_stats\n"
-    "bpfwarden dump bpfwarden tcp_stats --filter remote_addr=10.0.0.0/8 "
-    "--sort bytes_acked --top 10\n"
-    "sudo bpfwarden --direct dump /sys/fs/bpf/bpfwarden/bpfwarden/tcp_stats "
-    "-o jsonl",
-    1, 2, DumpCommand};
 
 }  // namespace bpfwarden::cli

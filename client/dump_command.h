@@ -9,13 +9,12 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "client/command.h"
 #include "client/map_source.h"
 #include "client/query/query.h"
 
 namespace bpfwarden::cli {
 
-extern const Command kDumpCommand;
+int DumpCommand(const std::vector<std::string>& args);
 
 // Streams the map's entries through `query` (filters and, with `stop`, an
 // early end) to `emit`, calling `progress` with each page's count. Every

@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "client/cli_common.h"
+#include "client/cli_status.h"
 #include "client/open_source.h"
 #include "client/output/table_writer.h"
 #include "client/output/terminal.h"
@@ -74,9 +74,8 @@ absl::StatusOr<std::vector<Section>> ReadSections(MapSource& source,
 }
 
 int Print(const std::vector<Section>& sections) {
-  auto fail = [](const absl::Status& s) { return Fail(s, "globals -o"); };
   absl::StatusOr<output::PrintOptions> options = PrintOptionsFromFlags();
-  if (!options.ok()) return fail(options.status());
+  if (!options.ok()) return FailWith(options.status());
   if (output::IsHumanFormat(options->format)) {
     const size_t width = options->format == output::OutputFormat::kWide
                              ? 0
@@ -152,37 +151,20 @@ absl::Status SetVariable(MapSource& source, std::vector<Section>& sections,
 
 }  // namespace
 
-namespace {
-
 int GlobalsCommand(const std::vector<std::string>& args) {
-  const std::string what = absl::StrCat("globals ", absl::StrJoin(args, "/"));
-  auto fail = [&](const absl::Status& s) { return Fail(s, what); };
   absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
-  if (!source.ok()) return fail(source.status());
+  if (!source.ok()) return FailWith(source.status());
   absl::StatusOr<std::vector<Section>> sections =
       ReadSections(**source, args[0]);
-  if (!sections.ok()) return fail(sections.status());
+  if (!sections.ok()) return FailWith(sections.status());
   const std::string assignment = absl::GetFlag(FLAGS_set);
   if (!assignment.empty()) {
     absl::Status s = SetVariable(**source, *sections, assignment);
-    if (!s.ok()) return fail(s);
+    if (!s.ok()) return FailWith(s);
     sections = ReadSections(**source, args[0]);  // what the map holds now
-    if (!sections.ok()) return fail(sections.status());
+    if (!sections.ok()) return FailWith(sections.status());
   }
   return Print(*sections);
 }
-
-}  // namespace
-
-const Command kGlobalsCommand = {
-    "globals", "globals SET [--set NAME=VALUE]",
-    "a set's global variables, typed, with their section",
-    "The .bss, .data, .rodata and .kconfig variables by name, with their\n"
-    "C type and value. --set NAME=VALUE writes a .bss or .data variable\n"
-    "(VALUE is JSON, or text for a char array); .rodata is frozen at load\n"
-    "and is refused. -o json or jsonl: one object a variable.",
-    "bpfwarden globals bpfwarden\n"
-    "bpfwarden globals demo --set 'settings={\"limit\": 9}'",
-    1, 1, GlobalsCommand};
 
 }  // namespace bpfwarden::cli

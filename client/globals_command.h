@@ -7,11 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "client/command.h"
-
 namespace bpfwarden::cli {
 
-extern const Command kGlobalsCommand;
+int GlobalsCommand(const std::vector<std::string>& args);
 
 }  // namespace bpfwarden::cli
 

@@ -11,10 +11,9 @@
 #include "absl/flags/flag.h"
 #include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
-#include "client/cli_common.h"
+#include "client/cli_status.h"
 #include "client/dump_command.h"
 #include "client/open_source.h"
 #include "client/output/table_writer.h"
@@ -176,32 +175,28 @@ std::vector<output::EntryField> Columns(const v1::MapInfo& info,
 
 }  // namespace
 
-namespace {
-
 int TopCommand(const std::vector<std::string>& args) {
-  const std::string what = absl::StrCat("top ", absl::StrJoin(args, "/"));
-  auto fail = [&](const absl::Status& s) { return Fail(s, what); };
   absl::StatusOr<MapTarget> target = TargetOf(args);
-  if (!target.ok()) return fail(target.status());
+  if (!target.ok()) return FailWith(target.status());
   QuerySpec spec = QuerySpecFromFlags();
   if (spec.sort.empty()) {
-    return fail(absl::InvalidArgumentError(
+    return FailWith(absl::InvalidArgumentError(
         "top ranks entries by a field: give --sort FIELD"));
   }
   const size_t rows = ScreenRows(spec.top);
   spec.top = 0;  // ranked here, by value or rate
   const double interval = absl::GetFlag(FLAGS_n);
   if (!(interval > 0)) {
-    return fail(absl::InvalidArgumentError("-n: want seconds > 0"));
+    return FailWith(absl::InvalidArgumentError("-n: want seconds > 0"));
   }
   absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
-  if (!source.ok()) return fail(source.status());
+  if (!source.ok()) return FailWith(source.status());
   absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
-  if (!info.ok()) return fail(info.status());
+  if (!info.ok()) return FailWith(info.status());
   absl::StatusOr<FieldSet> fields = FieldSet::FromMapInfo(*info);
-  if (!fields.ok()) return fail(fields.status());
+  if (!fields.ok()) return FailWith(fields.status());
   absl::StatusOr<Query> query = Query::Create(spec, *fields);
-  if (!query.ok()) return fail(query.status());
+  if (!query.ok()) return FailWith(query.status());
   TopView view(*target, *fields, *query, Columns(*info, *query),
                absl::GetFlag(FLAGS_rate));
   const bool terminal = isatty(STDOUT_FILENO) == 1;
@@ -209,29 +204,12 @@ int TopCommand(const std::vector<std::string>& args) {
   do {
     std::ostringstream screen;
     if (absl::Status s = view.Refresh(**source, rows, screen); !s.ok()) {
-      return fail(s);
+      return FailWith(s);
     }
     std::cout << (terminal ? "\033[H\033[2J" : "") << screen.str()
               << (terminal ? "" : "\n") << std::flush;
   } while (loop.Next());
   return 0;
 }
-
-}  // namespace
-
-const Command kTopCommand = {
-    "top", "top SET MAP --sort FIELD | top PIN --sort FIELD",
-    "a refreshing view of the largest entries, like top(1)",
-    "Every interval the entries with the largest FIELD (with --rate: its\n"
-    "change per second), as many as fit the terminal (or --top N), with\n"
-    "the map's key. q quits. Works over the daemon and with --direct.\n"
-    "--sort FIELD  the field to rank by (a number)\n"
-    "--rate        rank by FIELD's change per second\n"
-    "-n SECONDS    the interval (default 2)\n"
-    "--filter FIELD=VALUE  only the entries that match (as dump)\n"
-    "--iterations N  stop after N screens",
-    "bpfwarden top bpfwarden tcp_stats --sort bytes_acked --rate\n"
-    "sudo bpfwarden --direct top bpfwarden tcp_stats --sort retransmits",
-    1, 2, TopCommand};
 
 }  // namespace bpfwarden::cli

@@ -8,11 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "client/command.h"
-
 namespace bpfwarden::cli {
 
-extern const Command kTopCommand;
+int TopCommand(const std::vector<std::string>& args);
 
 }  // namespace bpfwarden::cli
 

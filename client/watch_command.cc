@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "client/cli_common.h"
+#include "client/cli_status.h"
 #include "client/dump_command.h"
 #include "client/open_source.h"
 #include "client/output_flags.h"
@@ -96,27 +96,23 @@ std::vector<Change> Diff(const Snapshot& before, const Snapshot& after,
   return out;
 }
 
-namespace {
-
 int WatchCommand(const std::vector<std::string>& args) {
-  const std::string what = absl::StrCat("watch ", absl::StrJoin(args, "/"));
-  auto fail = [&](const absl::Status& s) { return Fail(s, what); };
   absl::StatusOr<MapTarget> target = TargetOf(args);
-  if (!target.ok()) return fail(target.status());
+  if (!target.ok()) return FailWith(target.status());
   absl::StatusOr<output::PrintOptions> options = PrintOptionsFromFlags();
-  if (!options.ok()) return fail(options.status());
+  if (!options.ok()) return FailWith(options.status());
   const bool jsonl = !output::IsHumanFormat(options->format);
   const double interval = absl::GetFlag(FLAGS_n);
   if (!(interval > 0)) {
-    return fail(absl::InvalidArgumentError("-n: want seconds > 0"));
+    return FailWith(absl::InvalidArgumentError("-n: want seconds > 0"));
   }
   absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
-  if (!source.ok()) return fail(source.status());
+  if (!source.ok()) return FailWith(source.status());
   absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
-  if (!info.ok()) return fail(info.status());
+  if (!info.ok()) return FailWith(info.status());
   absl::StatusOr<std::vector<output::EntryField>> fields =
       output::EntryFields(info->key_layout(), info->value_layout());
-  if (!fields.ok()) return fail(fields.status());
+  if (!fields.ok()) return FailWith(fields.status());
   Snapshot before;
   bool first = true;
   RefreshLoop loop(absl::Seconds(interval), absl::GetFlag(FLAGS_iterations));
@@ -127,7 +123,7 @@ int WatchCommand(const std::vector<std::string>& args) {
       now[std::move(key)] = DumpJson(row.entry["value"]);
       return true;
     });
-    if (!s.ok()) return fail(s);
+    if (!s.ok()) return FailWith(s);
     const std::string time = absl::FormatTime(
         "%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
     if (first && !jsonl) {
@@ -145,20 +141,5 @@ int WatchCommand(const std::vector<std::string>& args) {
   } while (loop.Next());
   return 0;
 }
-
-}  // namespace
-
-const Command kWatchCommand = {
-    "watch", "watch SET MAP | watch PIN",
-    "entries added, changed or removed, each interval",
-    "Dumps the map every interval and prints what changed since the last:\n"
-    "+ KEY VALUE (added), ~ KEY field: old → new, ... (changed), - KEY\n"
-    "VALUE (removed); -o jsonl: one {\"time\",\"event\",\"key\",...} a\n"
-    "line. Holds one copy of the map between dumps.\n"
-    "-n SECONDS    the interval (default 2)\n"
-    "--iterations N  stop after N dumps",
-    "bpfwarden watch bpfwarden tcp_tune_rules\n"
-    "bpfwarden watch bpfwarden tcp_stats -n 10 -o jsonl",
-    1, 2, WatchCommand};
 
 }  // namespace bpfwarden::cli

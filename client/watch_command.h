@@ -7,15 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "client/command.h"
-
 #include "absl/container/flat_hash_map.h"
 #include "client/query/fields.h"
 #include "daemon/btf/json.h"
 
 namespace bpfwarden::cli {
 
-extern const Command kWatchCommand;
+int WatchCommand(const std::vector<std::string>& args);
 
 // One map state: each entry's value JSON text by its key JSON text.
 using Snapshot = absl::flat_hash_map<std::string, std::string>;

@@ -16,9 +16,9 @@ constexpr char kRuleKey[] = R"({"prefixlen": 104, "addr": "10.1.0.0"})";
 
 TEST_F(CliErrorsTest, UnknownSetOrMapIsNotFound) {
   ExpectError({"dump", "no_such_set", "tcp_stats"}, 3,
-              "dump no_such_set/tcp_stats: NOT_FOUND");
+              "dump no_such_set tcp_stats: NOT_FOUND");
   ExpectError({"dump", kSet, "no_such_map"}, 3,
-              "dump bpfwarden/no_such_map: NOT_FOUND");
+              "dump bpfwarden no_such_map: NOT_FOUND");
   ExpectError({"map", kSet, "no_such_map"}, 3, "`bpfwarden maps`");
   ExpectError({"set", "no_such_set"}, 3, "set no_such_set: NOT_FOUND");
   ExpectError({"lookup", kSet, "tcp_tune_rules", kRuleKey, "--zero_fill"}, 3,
