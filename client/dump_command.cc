@@ -61,8 +61,10 @@ absl::Status DumpAll(MapSource& source, const MapTarget& target,
   Progress progress(total);
   return source.Dump(target, output::EncodingFor(options.format),
                      [&](const v1::DumpResponse& page) {
+                       progress.Clear();
+                       absl::Status printed = printer.AddPage(page);
                        progress.Add(page.count());
-                       return printer.AddPage(page);
+                       return printed;
                      });
 }
 
@@ -84,7 +86,10 @@ absl::Status DumpSelected(MapSource& source, const MapTarget& target,
   Progress progress(total);
   absl::Status status = DumpRows(
       source, target,
-      [&](Row row) { return selector.Offer(std::move(row)) && printed.ok(); },
+      [&](Row row) {
+        progress.Clear();
+        return selector.Offer(std::move(row)) && printed.ok();
+      },
       [&](size_t n) { progress.Add(n); });
   progress.Clear();
   if (!status.ok()) return status;
