@@ -144,7 +144,8 @@ TEST_F(UnitAttachTest, FollowsTheUnit) {
   }));
   EXPECT_THAT(container_->UnitProperty(kService, "StatusText"),
               HasSubstr("waiting for units: demo.service"));
-  auto listed = container_->Check({"/opt/bpfwarden/bpfwarden", "attachments"});
+  auto listed = container_->Check(
+      {"/opt/bpfwarden/bpfwarden", "attachments", "-o", "json"});
   ASSERT_TRUE(listed.ok());
   EXPECT_THAT(*listed, HasSubstr("\"waiting\": true"));
 
