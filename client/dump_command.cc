@@ -123,8 +123,6 @@ absl::Status DumpRows(MapSource& source, const MapTarget& target,
 }
 
 int DumpCommand(const std::vector<std::string>& args) {
-  absl::StatusOr<MapTarget> target = TargetOf(args);
-  if (!target.ok()) return FailWith(target.status());
   absl::StatusOr<output::PrintOptions> options = DumpPrintOptions();
   if (!options.ok()) return FailWith(options.status());
   const QuerySpec spec = QuerySpecFromFlags();
@@ -133,10 +131,11 @@ int DumpCommand(const std::vector<std::string>& args) {
         "--filter, --sort, --top and --limit read fields by name: leave out "
         "--raw and -o raw"));
   }
-  absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
-  if (!source.ok()) return FailWith(source.status());
-  absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
-  if (!info.ok()) return FailWith(info.status());
+  absl::StatusOr<OpenedMap> map = OpenMap(args);
+  if (!map.ok()) return FailWith(map.status());
+  MapSource& source = *map->source;
+  const MapTarget* target = &map->target;
+  const v1::MapInfo* info = &map->info;
   // Checked before anything is printed.
   absl::StatusOr<Query> query = MakeQuery(*info, spec);
   if (!query.ok()) return FailWith(query.status());
@@ -144,9 +143,9 @@ int DumpCommand(const std::vector<std::string>& args) {
       output::EntryPrinter::Create(*info, *options, std::cout);
   if (!printer.ok()) return FailWith(printer.status());
   absl::Status status = spec.empty()
-                            ? DumpAll(**source, *target, *options, **printer,
+                            ? DumpAll(source, *target, *options, **printer,
                                       KnownTotal(*info))
-                            : DumpSelected(**source, *target, *query,
+                            : DumpSelected(source, *target, *query,
                                            **printer, KnownTotal(*info));
   if (status.ok()) status = (*printer)->Finish();
   std::cout.flush();

@@ -21,6 +21,15 @@ bool DirectMode();
 // TargetFromArgs with --pin_root.
 absl::StatusOr<MapTarget> TargetOf(const std::vector<std::string>& args);
 
+// A command's map: its target, the source to read it from, and its
+// description (layouts included).
+struct OpenedMap {
+  MapTarget target;
+  std::unique_ptr<MapSource> source;
+  v1::MapInfo info;
+};
+absl::StatusOr<OpenedMap> OpenMap(const std::vector<std::string>& args);
+
 }  // namespace bpfwarden::cli
 
 #endif  // BPFWARDEN_CLIENT_OPEN_SOURCE_H_
