@@ -59,4 +59,14 @@ absl::StatusOr<OpenedMap> OpenMap(const std::vector<std::string>& args) {
   return out;
 }
 
+absl::Status UpdateEntry(const std::vector<std::string>& args,
+                         const v1::Entry& entry, v1::UpdateFlag flag,
+                         bool zero_fill) {
+  absl::StatusOr<MapTarget> target = TargetOf(args);
+  if (!target.ok()) return target.status();
+  absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
+  if (!source.ok()) return source.status();
+  return (*source)->Update(*target, entry, flag, zero_fill);
+}
+
 }  // namespace bpfwarden::cli

@@ -30,6 +30,12 @@ struct OpenedMap {
 };
 absl::StatusOr<OpenedMap> OpenMap(const std::vector<std::string>& args);
 
+// Writes one entry of the map `args` name (SET MAP, or a pin) through
+// OpenSource(): for `update --direct`, which needs --allow-write.
+absl::Status UpdateEntry(const std::vector<std::string>& args,
+                         const v1::Entry& entry, v1::UpdateFlag flag,
+                         bool zero_fill);
+
 }  // namespace bpfwarden::cli
 
 #endif  // BPFWARDEN_CLIENT_OPEN_SOURCE_H_

@@ -87,15 +87,37 @@ TEST_F(CliDataTest, DirectModeIsReadOnlyUnlessWritesAreAllowed) {
   entry.mutable_key()->set_json(R"({"prefixlen": 104, "addr": "10.0.0.0"})");
   entry.mutable_value()->set_json(R"({"rule_id": 3, "congestion": "reno"})");
   cli::DirectSource read_only(pins_->path(), /*allow_write=*/false);
-  absl::Status refused = read_only.Update(target, entry, /*zero_fill=*/true);
+  absl::Status refused = read_only.Update(target, entry, v1::ANY, /*zero_fill=*/true);
   EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied) << refused;
   EXPECT_NE(refused.message().find("--allow-write"), std::string::npos);
 
   cli::DirectSource writable(pins_->path(), /*allow_write=*/true);
-  ASSERT_TRUE(writable.Update(target, entry, true).ok());
+  ASSERT_TRUE(writable.Update(target, entry, v1::ANY, true).ok());
+  // The flag is the kernel's: NOEXIST on the key now there is refused.
+  EXPECT_EQ(writable.Update(target, entry, v1::NOEXIST, true).code(),
+            absl::StatusCode::kAlreadyExists);
   std::string value;
   ASSERT_TRUE(Lookup("tcp_tune_rules", entry.key().json(), &value).ok());
   EXPECT_EQ(Json::parse(value)["rule_id"], 3);
+}
+
+TEST_F(CliDataTest, UpdateDirectNeedsAllowWrite) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("cli-data-direct-update");
+  const std::vector<std::string> update = {
+      "update", kSet, "tcp_tune_rules", R"({"prefixlen": 104, "addr": "10.0.0.0"})",
+      R"({"rule_id": 5, "congestion": "reno"})", "--zero_fill"};
+  ExpectFails(Direct(update), kPermission, "add --allow-write");
+  std::vector<std::string> allowed = update;
+  allowed.push_back("--allow-write");
+  EXPECT_NE(Ok(Direct(allowed)).find("updated 1 entry"), std::string::npos);
+  std::string value;
+  ASSERT_TRUE(Lookup("tcp_tune_rules",
+                     R"({"prefixlen": 104, "addr": "10.0.0.0"})", &value)
+                  .ok());
+  EXPECT_EQ(Json::parse(value)["rule_id"], 5);
+  allowed.push_back("--flag=noexist");
+  ExpectFails(Direct(allowed), 1, "ALREADY_EXISTS");
 }
 
 TEST_F(CliDataTest, BadInputFailsWithItsExitCode) {
