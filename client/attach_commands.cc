@@ -37,20 +37,19 @@ void PrintTable(const std::vector<const v1::AttachmentInfo*>& list,
       {{"ID"},
        {"SET"},
        {"PROGRAM"},
+       {.name = "ATTACHED TO", .keep_end = true},
+       {"NOTES"},
        {"TYPE"},
-       {"ATTACHED TO"},
        {"PROG ID", true},
-       {"LINK ID", true},
-       {"NOTES"}},
+       {"LINK ID", true}},
       std::cout,
       format == OutputFormat::kWide ? 0 : output::TerminalWidth());
   for (const v1::AttachmentInfo* a : list) {
     table.AddRow({a->id().empty() ? "-" : a->id(),
                   a->program_set().empty() ? "-" : a->program_set(),
-                  a->program(), a->attach_type(), AttachPoint(*a),
+                  a->program(), AttachPoint(*a), Notes(*a), a->attach_type(),
                   absl::StrCat(a->program_id()),
-                  a->link_id() == 0 ? "-" : absl::StrCat(a->link_id()),
-                  Notes(*a)});
+                  a->link_id() == 0 ? "-" : absl::StrCat(a->link_id())});
   }
 }
 
@@ -116,9 +115,7 @@ int Attachments(const Args& args) {
       client.attachments().List(client.Context().get(), request, &response);
   if (!status.ok()) return FailCall(status, "list attachments");
   if (!output::IsHumanFormat(format)) {
-    if (format != OutputFormat::kJsonl) return PrintMessage(response, format);
-    for (const auto& a : response.attachments()) PrintMessage(a, format);
-    return kExitOk;
+    return PrintList(response, response.attachments(), format);
   }
   std::vector<const v1::AttachmentInfo*> list;
   for (const auto& a : response.attachments()) list.push_back(&a);

@@ -63,6 +63,18 @@ ApiClient Client();
 int PrintMessage(const google::protobuf::Message& message,
                  output::OutputFormat format);
 
+// A list answer in a script format: json, `response` as one document;
+// jsonl, each of `items` (its repeated field) a line.
+template <typename Response, typename Items>
+int PrintList(const Response& response, const Items& items,
+              output::OutputFormat format) {
+  if (format != output::OutputFormat::kJsonl) {
+    return PrintMessage(response, format);
+  }
+  for (const auto& item : items) PrintMessage(item, format);
+  return kExitOk;
+}
+
 // Sets *format from -o; a bad -o is printed as an error, *exit_code set
 // and false returned.
 bool OutputFormatFromFlags(output::OutputFormat* format, int* exit_code);

@@ -31,9 +31,7 @@ int Maps(const Args& args) {
                                          args.empty() ? "" : args[0]));
   }
   if (!output::IsHumanFormat(format)) {
-    if (format != OutputFormat::kJsonl) return PrintMessage(response, format);
-    for (const auto& map : response.maps()) PrintMessage(map, format);
-    return kExitOk;
+    return PrintList(response, response.maps(), format);
   }
   output::TableWriter table(
       {{"SET"},

@@ -75,7 +75,7 @@ int Pins(const Args&) {
                              {"MEMLOCK", true},
                              {"FLAGS"},
                              {"ID", true},
-                             {"PIN"}},
+                             {.name = "PIN", .keep_end = true}},
                             std::cout, wide ? 0 : output::TerminalWidth());
   for (const Json& p : all) {
     table.AddRow({p["name"], p["type"], DumpJson(p["key_size"]),

@@ -74,16 +74,14 @@ int Sets(const Args&) {
       client.Context().get(), v1::ListProgramSetsRequest(), &response);
   if (!status.ok()) return FailCall(status, "list program sets");
   if (!output::IsHumanFormat(format)) {
-    if (format != OutputFormat::kJsonl) return PrintMessage(response, format);
-    for (const auto& set : response.program_sets()) PrintMessage(set, format);
-    return kExitOk;
+    return PrintList(response, response.program_sets(), format);
   }
   output::TableWriter table({{"NAME"},
                              {"ORIGIN"},
                              {"PROGRAMS", true},
                              {"MAPS", true},
                              {"LOADED"},
-                             {"PIN PATH"}},
+                             {.name = "PIN PATH", .keep_end = true}},
                             std::cout, Width(format));
   for (const auto& set : response.program_sets()) {
     table.AddRow({set.name(), OriginName(set.origin()),

@@ -109,7 +109,8 @@ void PrintPrograms(const Inventory& inventory, size_t width) {
     by_program.emplace(absl::StrCat(a.program_set(), "/", a.program()), &a);
   }
   output::TableWriter table(
-      {{"SET"}, {"PROGRAM"}, {"TYPE"}, {"ATTACHED TO"}}, std::cout, width);
+      {{"SET"}, {"PROGRAM"}, {"TYPE"}, {.name = "ATTACHED TO", .keep_end = true}},
+      std::cout, width);
   for (const v1::ProgramSetInfo& set : inventory.sets.program_sets()) {
     for (const v1::ProgramInfo& p : set.programs()) {
       auto [begin, end] =

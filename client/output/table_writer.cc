@@ -38,6 +38,21 @@ std::string CutToWidth(const std::string& text, size_t width) {
   return out + "\xE2\x80\xA6";  // …
 }
 
+std::string CutToWidthKeepingEnd(const std::string& text, size_t width) {
+  const size_t total = DisplayWidth(text);
+  if (total <= width) return text;
+  if (width == 0) return "";
+  size_t skip = total - (width - 1);  // code points to drop from the front
+  size_t i = 0;
+  for (; i < text.size(); ++i) {
+    if (!IsContinuation(text[i])) {
+      if (skip == 0) break;
+      --skip;
+    }
+  }
+  return "\xE2\x80\xA6" + text.substr(i);
+}
+
 TableWriter::TableWriter(std::vector<Column> columns, std::ostream& out,
                          size_t max_width, size_t sizing_rows)
     : columns_(std::move(columns)),
@@ -120,9 +135,11 @@ void TableWriter::PrintRow(const std::vector<std::string>& cells) {
   for (size_t i = 0; i < shown_; ++i) {
     const bool last = i + 1 == shown_;
     // A number is never cut, even one wider than the widths fixed earlier.
-    std::string cell = max_width_ > 0 && !columns_[i].align_right
-                           ? CutToWidth(cells[i], widths_[i])
-                           : cells[i];
+    std::string cell = cells[i];
+    if (max_width_ > 0 && !columns_[i].align_right) {
+      cell = columns_[i].keep_end ? CutToWidthKeepingEnd(cell, widths_[i])
+                                  : CutToWidth(cell, widths_[i]);
+    }
     const size_t width = DisplayWidth(cell);
     const size_t pad = widths_[i] > width ? widths_[i] - width : 0;
     if (columns_[i].align_right) {

@@ -13,6 +13,7 @@ namespace bpfwarden::cli::output {
 struct Column {
   std::string name;            // the header, printed as it is
   bool align_right = false;    // numbers
+  bool keep_end = false;       // paths: a cut keeps the end ("…/my.slice")
 };
 
 // The display width of UTF-8 `text` (one column a code point).
@@ -20,6 +21,9 @@ size_t DisplayWidth(const std::string& text);
 
 // `text` cut to `width` display columns, its last one "…" when cut.
 std::string CutToWidth(const std::string& text, size_t width);
+
+// The same keeping the end: its first column "…" when cut.
+std::string CutToWidthKeepingEnd(const std::string& text, size_t width);
 
 // Prints a header and rows. Column widths come from the first
 // `sizing_rows` rows (buffered until then, so memory stays bounded whatever

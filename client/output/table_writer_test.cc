@@ -80,6 +80,9 @@ TEST(CellTextTest, GroupsCountersOnly) {
 TEST(DisplayWidthTest, CountsCodePoints) {
   EXPECT_EQ(DisplayWidth("ab\xE2\x80\xA6"), 3u);
   EXPECT_EQ(CutToWidth("héllo world", 5), "héll\xE2\x80\xA6");
+  EXPECT_EQ(CutToWidthKeepingEnd("/sys/fs/cgroup/é.slice", 8),
+            "\xE2\x80\xA6é.slice");
+  EXPECT_EQ(CutToWidthKeepingEnd("short", 8), "short");
 }
 
 TEST(FormatTest, ParsesEveryNameAndRefusesOthers) {
