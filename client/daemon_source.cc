@@ -89,12 +89,14 @@ absl::StatusOr<v1::Entry> DaemonSource::Lookup(const MapTarget& target,
 }
 
 absl::Status DaemonSource::Update(const MapTarget& target,
-                                  const v1::Entry& entry, bool zero_fill) {
+                                  const v1::Entry& entry, v1::UpdateFlag flag,
+                                  bool zero_fill) {
   absl::StatusOr<v1::MapRef> ref = Ref(target);
   if (!ref.ok()) return ref.status();
   v1::UpdateRequest request;
   *request.mutable_map() = *ref;
   *request.add_entries() = entry;
+  request.set_flag(flag);
   request.set_zero_fill(zero_fill);
   v1::UpdateResponse response;
   return FromGrpc(

@@ -27,7 +27,7 @@ class DaemonSource : public MapSource {
   absl::StatusOr<v1::Entry> Lookup(const MapTarget& target,
                                    const v1::Data& key) override;
   absl::Status Update(const MapTarget& target, const v1::Entry& entry,
-                      bool zero_fill) override;
+                      v1::UpdateFlag flag, bool zero_fill) override;
 
  private:
   absl::StatusOr<v1::MapRef> Ref(const MapTarget& target) const;

@@ -13,9 +13,14 @@ const Command kDumpCommand = {
     "names, per-CPU values summed (--per-cpu: a row per CPU). -o wide never\n"
     "cuts; -o json is one document, -o jsonl one {\"key\":K,\"value\":V} a\n"
     "line; -o raw hex bytes.\n"
-    "--filter FIELD=VALUE  repeatable; addresses and enums as text, a\n"
-    "                      prefix for addresses (remote_addr=10.0.0.0/8)\n"
-    "--sort FIELD[:asc|:desc]  --top N  --limit N\n"
+    "Streamed: memory stays bounded whatever the map's size; on a terminal\n"
+    "a dump over a second shows its progress on stderr.\n"
+    "--filter FIELD=VALUE  repeatable, all must hold; also != < <= > >=;\n"
+    "                      addresses and enums as text, a prefix for\n"
+    "                      addresses (remote_addr=10.0.0.0/8)\n"
+    "--sort FIELD[:asc|:desc]  numbers largest first, the rest smallest\n"
+    "--top N               the first N by --sort (only N held)\n"
+    "--limit N             at most N entries\n"
     "--direct              (root) read the pin in bpffs, no daemon: PIN is\n"
     "                      its path, or SET MAP under --pin_root\n"
     "--page_size=N         entries a page (default: the daemon's largest)",
@@ -30,7 +35,8 @@ const Command kTopCommand = {
     "a refreshing top-N view of a map, like top(1); q quits",
     "Every -n SECONDS (default 2) the --top N entries with the largest\n"
     "FIELD, or with --rate the largest change of it per second.\n"
-    "--filter FIELD=VALUE as dump; --direct (root) reads the pin.",
+    "--filter FIELD=VALUE as dump; --direct (root) reads the pin.\n"
+    "--iterations N  stop after N screens (0: until q or Ctrl-C)",
     "bpfwarden top bpfwarden tcp_stats --sort bytes_acked --rate", 1, 2,
     TopCommand};
 

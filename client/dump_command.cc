@@ -61,26 +61,35 @@ absl::Status DumpAll(MapSource& source, const MapTarget& target,
   Progress progress(total);
   return source.Dump(target, output::EncodingFor(options.format),
                      [&](const v1::DumpResponse& page) {
+                       progress.Clear();
+                       absl::Status printed = printer.AddPage(page);
                        progress.Add(page.count());
-                       return printer.AddPage(page);
+                       return printed;
                      });
 }
 
-absl::Status DumpSelected(MapSource& source, const MapTarget& target,
-                          const v1::MapInfo& info, const QuerySpec& spec,
-                          output::EntryPrinter& printer, uint64_t total) {
+// The query `spec` asks for, its fields checked against the map's layout.
+absl::StatusOr<Query> MakeQuery(const v1::MapInfo& info,
+                                const QuerySpec& spec) {
   absl::StatusOr<FieldSet> fields = FieldSet::FromMapInfo(info);
   if (!fields.ok()) return fields.status();
-  absl::StatusOr<Query> query = Query::Create(spec, *fields);
-  if (!query.ok()) return query.status();
+  return Query::Create(spec, *fields);
+}
+
+absl::Status DumpSelected(MapSource& source, const MapTarget& target,
+                          const Query& query, output::EntryPrinter& printer,
+                          uint64_t total) {
   absl::Status printed;
-  Selector selector(*query, [&](const Row& row) {
+  Selector selector(query, [&](const Row& row) {
     if (printed.ok()) printed = Print(printer, row);
   });
   Progress progress(total);
   absl::Status status = DumpRows(
       source, target,
-      [&](Row row) { return selector.Offer(std::move(row)) && printed.ok(); },
+      [&](Row row) {
+        progress.Clear();
+        return selector.Offer(std::move(row)) && printed.ok();
+      },
       [&](size_t n) { progress.Add(n); });
   progress.Clear();
   if (!status.ok()) return status;
@@ -114,8 +123,6 @@ absl::Status DumpRows(MapSource& source, const MapTarget& target,
 }
 
 int DumpCommand(const std::vector<std::string>& args) {
-  absl::StatusOr<MapTarget> target = TargetOf(args);
-  if (!target.ok()) return FailWith(target.status());
   absl::StatusOr<output::PrintOptions> options = DumpPrintOptions();
   if (!options.ok()) return FailWith(options.status());
   const QuerySpec spec = QuerySpecFromFlags();
@@ -124,17 +131,21 @@ int DumpCommand(const std::vector<std::string>& args) {
         "--filter, --sort, --top and --limit read fields by name: leave out "
         "--raw and -o raw"));
   }
-  absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
-  if (!source.ok()) return FailWith(source.status());
-  absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
-  if (!info.ok()) return FailWith(info.status());
+  absl::StatusOr<OpenedMap> map = OpenMap(args);
+  if (!map.ok()) return FailWith(map.status());
+  MapSource& source = *map->source;
+  const MapTarget* target = &map->target;
+  const v1::MapInfo* info = &map->info;
+  // Checked before anything is printed.
+  absl::StatusOr<Query> query = MakeQuery(*info, spec);
+  if (!query.ok()) return FailWith(query.status());
   absl::StatusOr<std::unique_ptr<output::EntryPrinter>> printer =
       output::EntryPrinter::Create(*info, *options, std::cout);
   if (!printer.ok()) return FailWith(printer.status());
   absl::Status status = spec.empty()
-                            ? DumpAll(**source, *target, *options, **printer,
+                            ? DumpAll(source, *target, *options, **printer,
                                       KnownTotal(*info))
-                            : DumpSelected(**source, *target, *info, spec,
+                            : DumpSelected(source, *target, *query,
                                            **printer, KnownTotal(*info));
   if (status.ok()) status = (*printer)->Finish();
   std::cout.flush();

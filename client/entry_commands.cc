@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "client/open_source.h"
 #include "client/output_flags.h"
 
 ABSL_FLAG(bool, raw, false,
@@ -124,11 +125,18 @@ int Update(const Args& args) {
   *entry->mutable_value() = *value;
   request.set_flag(*flag);
   request.set_zero_fill(absl::GetFlag(FLAGS_zero_fill));
-  ApiClient client = Client();
   v1::UpdateResponse response;
-  grpc::Status status =
-      client.maps().Update(client.Context().get(), request, &response);
-  if (!status.ok()) return FailCall(status, what);
+  if (DirectMode()) {  // into the pin itself: root, --allow-write
+    absl::Status s = UpdateEntry({args[0], args[1]}, *entry, *flag,
+                                 request.zero_fill());
+    if (!s.ok()) return Fail(s, what);
+    response.set_updated(1);
+  } else {
+    ApiClient client = Client();
+    grpc::Status status =
+        client.maps().Update(client.Context().get(), request, &response);
+    if (!status.ok()) return FailCall(status, what);
+  }
   std::cout << "updated " << response.updated() << " entry in "
             << RefName(ref) << "\n";
   return kExitOk;

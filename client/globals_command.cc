@@ -142,7 +142,7 @@ absl::Status SetVariable(MapSource& source, std::vector<Section>& sections,
     s.value[name] = value.ok() ? *std::move(value) : Json(text);
     v1::Entry entry;
     entry.mutable_value()->set_json(DumpJson(s.value));
-    return source.Update(s.target, entry, /*zero_fill=*/false);
+    return source.Update(s.target, entry, v1::ANY, /*zero_fill=*/false);
   }
   return absl::NotFoundError(absl::StrCat("--set: no variable '", name,
                                           "'; the set has ",

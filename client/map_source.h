@@ -51,8 +51,9 @@ class MapSource {
   // global-variables map.
   virtual absl::StatusOr<v1::Entry> Lookup(const MapTarget& target,
                                            const v1::Data& key) = 0;
+  // One entry; `flag` as the API's (ANY, NOEXIST, EXIST).
   virtual absl::Status Update(const MapTarget& target, const v1::Entry& entry,
-                              bool zero_fill) = 0;
+                              v1::UpdateFlag flag, bool zero_fill) = 0;
 };
 
 }  // namespace bpfwarden::cli

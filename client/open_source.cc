@@ -45,4 +45,28 @@ absl::StatusOr<MapTarget> TargetOf(const std::vector<std::string>& args) {
   return TargetFromArgs(args, absl::GetFlag(FLAGS_pin_root));
 }
 
+absl::StatusOr<OpenedMap> OpenMap(const std::vector<std::string>& args) {
+  OpenedMap out;
+  absl::StatusOr<MapTarget> target = TargetOf(args);
+  if (!target.ok()) return target.status();
+  out.target = *std::move(target);
+  absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
+  if (!source.ok()) return source.status();
+  out.source = *std::move(source);
+  absl::StatusOr<v1::MapInfo> info = out.source->Get(out.target);
+  if (!info.ok()) return info.status();
+  out.info = *std::move(info);
+  return out;
+}
+
+absl::Status UpdateEntry(const std::vector<std::string>& args,
+                         const v1::Entry& entry, v1::UpdateFlag flag,
+                         bool zero_fill) {
+  absl::StatusOr<MapTarget> target = TargetOf(args);
+  if (!target.ok()) return target.status();
+  absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
+  if (!source.ok()) return source.status();
+  return (*source)->Update(*target, entry, flag, zero_fill);
+}
+
 }  // namespace bpfwarden::cli

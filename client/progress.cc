@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <iostream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -53,6 +54,8 @@ void Progress::Add(uint64_t entries) {
 
 void Progress::Draw(Clock::time_point now) {
   last_draw_ = now;
+  // What was printed goes first, so the line sits below it.
+  std::cout.flush();
   const double seconds = std::chrono::duration<double>(now - start_).count();
   std::string line = absl::StrCat(kClearLine, "dump: ", Grouped(count_),
                                   " entries, ",

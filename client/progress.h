@@ -1,6 +1,8 @@
 // A dump's progress on stderr: on a terminal only, once the dump has lasted
 // a second: "N entries, R/s" (and "of T (P%)" when the total is known),
-// redrawn at most ten times a second and cleared at the end.
+// redrawn at most ten times a second and cleared at the end. When stdout
+// is the same terminal, Clear() before printing entries and Add() after:
+// the entries scroll above the line.
 #ifndef BPFWARDEN_CLIENT_PROGRESS_H_
 #define BPFWARDEN_CLIENT_PROGRESS_H_
 

@@ -6,7 +6,12 @@
 
 #include <atomic>
 
+#include "absl/flags/flag.h"
 #include "absl/time/clock.h"
+
+ABSL_FLAG(double, n, 2, "top, watch: seconds between refreshes");
+ABSL_FLAG(uint32_t, iterations, 0,
+          "top, watch: stop after N refreshes (0: until q or Ctrl-C)");
 
 namespace bpfwarden::cli {
 namespace {
@@ -17,8 +22,17 @@ void OnSigint(int) { interrupted = true; }
 
 }  // namespace
 
-RefreshLoop::RefreshLoop(absl::Duration interval, uint32_t rounds)
-    : interval_(interval), rounds_(rounds) {
+absl::StatusOr<RefreshLoop::Options> RefreshLoop::OptionsFromFlags() {
+  const double seconds = absl::GetFlag(FLAGS_n);
+  if (!(seconds > 0)) {
+    return absl::InvalidArgumentError("-n: want seconds > 0");
+  }
+  return Options{.interval = absl::Seconds(seconds),
+                 .rounds = absl::GetFlag(FLAGS_iterations)};
+}
+
+RefreshLoop::RefreshLoop(const Options& options)
+    : interval_(options.interval), rounds_(options.rounds) {
   struct sigaction action{};
   action.sa_handler = OnSigint;  // no SA_RESTART: poll returns EINTR
   sigemptyset(&action.sa_mask);

@@ -9,14 +9,21 @@
 
 #include <cstdint>
 
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace bpfwarden::cli {
 
 class RefreshLoop {
  public:
-  // `rounds` 0: until quit.
-  RefreshLoop(absl::Duration interval, uint32_t rounds);
+  struct Options {
+    absl::Duration interval;
+    uint32_t rounds = 0;  // 0: until quit
+  };
+  // -n SECONDS (> 0, else InvalidArgument) and --iterations.
+  static absl::StatusOr<Options> OptionsFromFlags();
+
+  explicit RefreshLoop(const Options& options);
   ~RefreshLoop();  // restores the terminal and SIGINT
   RefreshLoop(const RefreshLoop&) = delete;
   RefreshLoop& operator=(const RefreshLoop&) = delete;

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "client/cli_status.h"
 #include "client/dump_command.h"
 #include "client/open_source.h"
@@ -21,11 +22,8 @@
 #include "client/query_flags.h"
 #include "client/refresh_loop.h"
 
-ABSL_FLAG(double, n, 2, "top, watch: seconds between refreshes");
 ABSL_FLAG(bool, rate, false,
           "top: rank by the --sort field's change per second");
-ABSL_FLAG(uint32_t, iterations, 0,
-          "top, watch: stop after N refreshes (0: until q or Ctrl-C)");
 
 namespace bpfwarden::cli {
 namespace {
@@ -47,18 +45,27 @@ size_t ScreenRows(size_t top) {
   return 20;
 }
 
+// A column's name without its "key." or "value." ("remote_addr"): the
+// screen has little room, and the header line names the sort field.
+std::string ShortName(absl::string_view name) {
+  absl::ConsumePrefix(&name, "key.") || absl::ConsumePrefix(&name, "value.");
+  return std::string(name);
+}
+
 double AsDouble(const Json& v) { return v.is_number() ? v.get<double>() : 0; }
 
 // One screen: a header line and the table.
 class TopView {
  public:
   TopView(const MapTarget& target, const FieldSet& fields, const Query& query,
-          std::vector<output::EntryField> columns, bool rate)
+          std::vector<output::EntryField> columns, bool rate,
+          absl::Duration interval)
       : target_(target),
         fields_(fields),
         query_(query),
         columns_(std::move(columns)),
-        rate_(rate) {}
+        rate_(rate),
+        interval_(interval) {}
 
   absl::Status Refresh(MapSource& source, size_t rows, std::ostream& out);
 
@@ -71,6 +78,7 @@ class TopView {
   const Query& query_;
   std::vector<output::EntryField> columns_;
   bool rate_;
+  absl::Duration interval_;
   absl::flat_hash_map<std::string, double> previous_;  // --rate: by key
   absl::Time previous_time_;
   std::string sort_name_;
@@ -122,19 +130,19 @@ void TopView::Render(std::vector<Ranked>& best, size_t total, size_t rows,
   const std::string sort_name = query_.SortName();
   const size_t width = output::TerminalWidth();
   out << output::CutToWidth(
-             absl::StrCat("bpfwarden top ", target_.Label(), ": ", total,
-                          " entries, top ", std::min(rows, total), " by ",
-                          sort_name, rate_ ? "/s" : "", ", every ",
-                          absl::GetFlag(FLAGS_n), "s, ",
+             absl::StrCat("bpfwarden top ", target_.Label(), " (q quits) ",
                           absl::FormatTime("%H:%M:%S", absl::Now(),
                                            absl::LocalTimeZone()),
-                          "  (q quits)"),
+                          ": ", total, " entries, top ",
+                          std::min(rows, total), " by ", sort_name,
+                          rate_ ? "/s" : "", ", every ",
+                          absl::FormatDuration(interval_)),
              width)
       << "\n\n";
   std::vector<output::Column> columns;
-  if (rate_) columns.push_back({absl::StrCat(sort_name, "/s"), true});
+  if (rate_) columns.push_back({absl::StrCat(ShortName(sort_name), "/s"), true});
   for (const output::EntryField& f : columns_) {
-    columns.push_back({f.name, f.type == output::FieldType::kInteger ||
+    columns.push_back({ShortName(f.name), f.type == output::FieldType::kInteger ||
                                    f.type == output::FieldType::kFloat});
   }
   output::TableWriter table(std::move(columns), out, width);
@@ -149,7 +157,8 @@ void TopView::Render(std::vector<Ranked>& best, size_t total, size_t rows,
   table.Finish();
 }
 
-// The columns: the sort field first, then the key's, then the value's.
+// The columns: the sort field first, then the key's (what an entry is;
+// `dump` shows the rest).
 std::vector<output::EntryField> Columns(const v1::MapInfo& info,
                                         const Query& query) {
   absl::StatusOr<std::vector<output::EntryField>> all =
@@ -157,7 +166,9 @@ std::vector<output::EntryField> Columns(const v1::MapInfo& info,
   std::vector<output::EntryField> out = {query.SortColumn()};
   if (!all.ok()) return out;
   for (const output::EntryField& f : *all) {
-    if (f.name != out[0].name) out.push_back(f);
+    if (f.name != out[0].name && !f.path.empty() && f.path[0] == "key") {
+      out.push_back(f);
+    }
   }
   return out;
 }
@@ -165,8 +176,6 @@ std::vector<output::EntryField> Columns(const v1::MapInfo& info,
 }  // namespace
 
 int TopCommand(const std::vector<std::string>& args) {
-  absl::StatusOr<MapTarget> target = TargetOf(args);
-  if (!target.ok()) return FailWith(target.status());
   QuerySpec spec = QuerySpecFromFlags();
   if (spec.sort.empty()) {
     return FailWith(absl::InvalidArgumentError(
@@ -174,25 +183,21 @@ int TopCommand(const std::vector<std::string>& args) {
   }
   const size_t rows = ScreenRows(spec.top);
   spec.top = 0;  // ranked here, by value or rate
-  const double interval = absl::GetFlag(FLAGS_n);
-  if (!(interval > 0)) {
-    return FailWith(absl::InvalidArgumentError("-n: want seconds > 0"));
-  }
-  absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
-  if (!source.ok()) return FailWith(source.status());
-  absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
-  if (!info.ok()) return FailWith(info.status());
-  absl::StatusOr<FieldSet> fields = FieldSet::FromMapInfo(*info);
+  absl::StatusOr<RefreshLoop::Options> every = RefreshLoop::OptionsFromFlags();
+  if (!every.ok()) return FailWith(every.status());
+  absl::StatusOr<OpenedMap> map = OpenMap(args);
+  if (!map.ok()) return FailWith(map.status());
+  absl::StatusOr<FieldSet> fields = FieldSet::FromMapInfo(map->info);
   if (!fields.ok()) return FailWith(fields.status());
   absl::StatusOr<Query> query = Query::Create(spec, *fields);
   if (!query.ok()) return FailWith(query.status());
-  TopView view(*target, *fields, *query, Columns(*info, *query),
-               absl::GetFlag(FLAGS_rate));
+  TopView view(map->target, *fields, *query, Columns(map->info, *query),
+               absl::GetFlag(FLAGS_rate), every->interval);
   const bool terminal = isatty(STDOUT_FILENO) == 1;
-  RefreshLoop loop(absl::Seconds(interval), absl::GetFlag(FLAGS_iterations));
+  RefreshLoop loop(*every);
   do {
     std::ostringstream screen;
-    if (absl::Status s = view.Refresh(**source, rows, screen); !s.ok()) {
+    if (absl::Status s = view.Refresh(*map->source, rows, screen); !s.ok()) {
       return FailWith(s);
     }
     std::cout << (terminal ? "\033[H\033[2J" : "") << screen.str()

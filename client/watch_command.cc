@@ -15,8 +15,6 @@
 #include "client/query/values.h"
 #include "client/refresh_loop.h"
 
-ABSL_DECLARE_FLAG(double, n);
-ABSL_DECLARE_FLAG(uint32_t, iterations);
 
 namespace bpfwarden::cli {
 namespace {
@@ -97,28 +95,24 @@ std::vector<Change> Diff(const Snapshot& before, const Snapshot& after,
 }
 
 int WatchCommand(const std::vector<std::string>& args) {
-  absl::StatusOr<MapTarget> target = TargetOf(args);
-  if (!target.ok()) return FailWith(target.status());
   absl::StatusOr<output::PrintOptions> options = PrintOptionsFromFlags();
   if (!options.ok()) return FailWith(options.status());
   const bool jsonl = !output::IsHumanFormat(options->format);
-  const double interval = absl::GetFlag(FLAGS_n);
-  if (!(interval > 0)) {
-    return FailWith(absl::InvalidArgumentError("-n: want seconds > 0"));
-  }
-  absl::StatusOr<std::unique_ptr<MapSource>> source = OpenSource();
-  if (!source.ok()) return FailWith(source.status());
-  absl::StatusOr<v1::MapInfo> info = (*source)->Get(*target);
-  if (!info.ok()) return FailWith(info.status());
+  absl::StatusOr<RefreshLoop::Options> every = RefreshLoop::OptionsFromFlags();
+  if (!every.ok()) return FailWith(every.status());
+  absl::StatusOr<OpenedMap> map = OpenMap(args);
+  if (!map.ok()) return FailWith(map.status());
+  const MapTarget* target = &map->target;
+  const v1::MapInfo* info = &map->info;
   absl::StatusOr<std::vector<output::EntryField>> fields =
       output::EntryFields(info->key_layout(), info->value_layout());
   if (!fields.ok()) return FailWith(fields.status());
   Snapshot before;
   bool first = true;
-  RefreshLoop loop(absl::Seconds(interval), absl::GetFlag(FLAGS_iterations));
+  RefreshLoop loop(*every);
   do {
     Snapshot now;
-    absl::Status s = DumpRows(**source, *target, [&](Row row) {
+    absl::Status s = DumpRows(*map->source, *target, [&](Row row) {
       std::string key = DumpJson(row.entry["key"]);
       now[std::move(key)] = DumpJson(row.entry["value"]);
       return true;

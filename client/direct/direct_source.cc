@@ -55,6 +55,17 @@ v1::MapInfo Describe(const TypedMap& map, const MapTarget& target,
   return out;
 }
 
+UpdateFlag ToUpdateFlag(v1::UpdateFlag flag) {
+  switch (flag) {
+    case v1::NOEXIST:
+      return UpdateFlag::kNoExist;
+    case v1::EXIST:
+      return UpdateFlag::kExist;
+    default:
+      return UpdateFlag::kAny;
+  }
+}
+
 }  // namespace
 
 std::string DirectSource::PinPath(const MapTarget& target) const {
@@ -159,7 +170,8 @@ absl::StatusOr<v1::Entry> DirectSource::Lookup(const MapTarget& target,
 }
 
 absl::Status DirectSource::Update(const MapTarget& target,
-                                  const v1::Entry& entry, bool zero_fill) {
+                                  const v1::Entry& entry, v1::UpdateFlag flag,
+                                  bool zero_fill) {
   if (!allow_write_) {
     return absl::PermissionDeniedError(absl::StrCat(
         "--direct is read-only: add --allow-write to write to ",
@@ -169,13 +181,9 @@ absl::Status DirectSource::Update(const MapTarget& target,
   if (!map.ok()) return map.status();
   absl::StatusOr<Bytes> key = KeyBytes(*map, entry.key());
   if (!key.ok()) return key.status();
-  absl::StatusOr<Json> json = ParseJson(entry.value().json(), "value");
-  if (!json.ok()) return json.status();
-  DecodeOptions options;
-  options.zero_fill = zero_fill;
-  absl::StatusOr<Bytes> value = map->ValueFromJson(*json, options);
+  absl::StatusOr<Bytes> value = ValueBytes(*map, entry.value(), zero_fill);
   if (!value.ok()) return value.status();
-  return map->Update(*key, *value, UpdateFlag::kAny);
+  return map->Update(*key, *value, ToUpdateFlag(flag));
 }
 
 }  // namespace bpfwarden::cli

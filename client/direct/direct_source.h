@@ -25,7 +25,7 @@ class DirectSource : public MapSource {
   absl::StatusOr<v1::Entry> Lookup(const MapTarget& target,
                                    const v1::Data& key) override;
   absl::Status Update(const MapTarget& target, const v1::Entry& entry,
-                      bool zero_fill) override;
+                      v1::UpdateFlag flag, bool zero_fill) override;
 
  private:
   // The pin's path: the target's, or <pin_root>/<set>/<map>.

@@ -76,4 +76,21 @@ absl::StatusOr<Bytes> KeyBytes(const TypedMap& map, const v1::Data& key) {
   return map.KeyFromJson(*json);
 }
 
+absl::StatusOr<Bytes> ValueBytes(const TypedMap& map, const v1::Data& value,
+                                 bool zero_fill) {
+  if (value.has_raw()) {
+    if (value.raw().size() != map.value_bytes()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "value: ", value.raw().size(), " raw bytes, but the map's value has ",
+          map.value_bytes()));
+    }
+    return Bytes(value.raw().begin(), value.raw().end());
+  }
+  absl::StatusOr<Json> json = ParseJson(value.json(), "value");
+  if (!json.ok()) return json.status();
+  DecodeOptions options;
+  options.zero_fill = zero_fill;
+  return map.ValueFromJson(*json, options);
+}
+
 }  // namespace bpfwarden::cli

@@ -22,6 +22,11 @@ absl::Status AppendJsonLines(const TypedMap& map, const PackedPage& page,
 // unset (or null) for the implicit key of a global-variables map.
 absl::StatusOr<Bytes> KeyBytes(const TypedMap& map, const v1::Data& key);
 
+// The value bytes `value` stands for: JSON by the map's BTF (missing fields
+// zero with `zero_fill`), or raw bytes of the map's value size.
+absl::StatusOr<Bytes> ValueBytes(const TypedMap& map, const v1::Data& value,
+                                 bool zero_fill);
+
 }  // namespace bpfwarden::cli
 
 #endif  // BPFWARDEN_CLIENT_DIRECT_JSON_LINES_H_
