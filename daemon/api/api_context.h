@@ -16,6 +16,7 @@
 #include "daemon/api/peer_registry.h"
 #include "daemon/api/stream_slots.h"
 #include "daemon/core/warden.h"
+#include "daemon/maps/map_watch_hub.h"
 #include "daemon/policy/audit.h"
 #include "daemon/policy/identity.h"
 #include "daemon/policy/policy.h"
@@ -46,6 +47,8 @@ class ApiContext {
   Warden& warden() const { return *warden_; }
   PeerRegistry& peers() { return peers_; }
   StreamSlots& streams() { return streams_; }
+  // The shared dumps behind Maps.Watch.
+  MapWatchHub& watches() { return watches_; }
   const ApiLimits& limits() const { return limits_; }
   absl::Time started() const { return started_; }
 
@@ -59,13 +62,13 @@ class ApiContext {
   std::shared_ptr<const policy::Policy> policy() const;
 
   // The caller's identity, or Unauthenticated.
-  absl::StatusOr<policy::Identity> Caller(const grpc::ServerContext& ctx) const;
+  absl::StatusOr<policy::Identity> Caller(const grpc::ServerContextBase& ctx) const;
 
   // The caller, if it may perform `op` on `what`. Denials (and unknown
   // callers) are audited, with `keys` when the call names keys, and come
   // back as PERMISSION_DENIED naming `method` and `what`.
   absl::StatusOr<policy::Identity> Authorize(
-      const grpc::ServerContext& ctx, policy::Operation op,
+      const grpc::ServerContextBase& ctx, policy::Operation op,
       const policy::Resource& what, absl::string_view method,
       const std::string& keys = "") const;
 
@@ -82,6 +85,7 @@ class ApiContext {
   // part of the context's state).
   mutable DenialLimit denials_;
   StreamSlots streams_;
+  MapWatchHub watches_;
   UnitAttacher attach_unit_;
 
   mutable absl::Mutex mu_;

@@ -54,7 +54,7 @@ int FdOfPeer(const std::string& peer) {
   return fd;
 }
 
-absl::StatusOr<policy::Identity> CallerIdentity(const grpc::ServerContext& ctx,
+absl::StatusOr<policy::Identity> CallerIdentity(const grpc::ServerContextBase& ctx,
                                                 const PeerRegistry& peers) {
   std::string peer = ctx.peer();
   if (int fd = FdOfPeer(peer); fd >= 0) {
