@@ -43,9 +43,11 @@ absl::StatusOr<std::shared_ptr<const TypedMap>> WatchedMap(
 
 class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
  public:
-  WatchReactor(ApiContext* api, std::shared_ptr<const TypedMap> map,
-               v1::Encoding encoding, std::unique_ptr<StreamSlots::Slot> slot)
+  WatchReactor(ApiContext* api, grpc::CallbackServerContext* ctx,
+               std::shared_ptr<const TypedMap> map, v1::Encoding encoding,
+               std::unique_ptr<StreamSlots::Slot> slot)
       : api_(api),
+        ctx_(ctx),
         map_(std::move(map)),
         encoding_(encoding),
         slot_(std::move(slot)) {}
@@ -89,6 +91,9 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
     if (finished_) return;
     finished_ = true;
     batch_.reset();
+    // A write the client is not reading would hold the status back until
+    // the server's shutdown grace runs out: cancel instead.
+    if (writing_) ctx_->TryCancel();
     Finish(ToGrpc(status));
   }
 
@@ -178,6 +183,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
   }
 
   ApiContext* const api_;
+  grpc::CallbackServerContext* const ctx_;
   const std::shared_ptr<const TypedMap> map_;
   const v1::Encoding encoding_;
   const std::unique_ptr<StreamSlots::Slot> slot_;
@@ -215,7 +221,7 @@ absl::StatusOr<WatchReactor*> NewWatch(ApiContext* api,
   auto map = WatchedMap(*api, ref);
   if (!map.ok()) return map.status();
   auto reactor = std::make_unique<WatchReactor>(
-      api, *std::move(map), req.encoding(), *std::move(slot));
+      api, ctx, *std::move(map), req.encoding(), *std::move(slot));
   if (absl::Status s = reactor->Subscribe(interval); !s.ok()) return s;
   return reactor.release();
 }

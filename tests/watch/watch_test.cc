@@ -184,5 +184,188 @@ TEST_F(WatchTest, IntervalOutsideTheBoundsIsRefused) {
   }
 }
 
+// Every message of `s` until key 1 reads `last` (or the stream ends).
+std::vector<v1::WatchResponse> ReadUntilValue(grpc::ClientReader<v1::WatchResponse>& r,
+                                              int64_t last) {
+  std::vector<v1::WatchResponse> out;
+  Seen seen;
+  v1::WatchResponse m;
+  while (r.Read(&m)) {
+    out.push_back(m);
+    seen.Apply(m);
+    if (seen.state.count(1) > 0 && seen.state[1] == last) break;
+  }
+  return out;
+}
+
+TEST_F(WatchTest, TwoWatchersOfOneMapShareOneDumpPerTick) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("watch-shared");
+  Set(1, 0);
+  Stream a = Watch(*maps_, 200);
+  Stream b = Watch(*maps_, 200);
+  constexpr int kSteps = 15;
+  std::vector<v1::WatchResponse> got_a;
+  std::vector<v1::WatchResponse> got_b;
+  std::thread read_a([&] { got_a = ReadUntilValue(*a.reader, kSteps); });
+  std::thread read_b([&] { got_b = ReadUntilValue(*b.reader, kSteps); });
+  for (int i = 1; i <= kSteps; ++i) {
+    absl::SleepFor(absl::Milliseconds(200));
+    Set(1, i);
+  }
+  read_a.join();
+  read_b.join();
+  ASSERT_GE(got_a.size(), 5u);
+  ASSERT_GE(got_b.size(), 5u);
+  // The same dumps: a tick both saw carries the same change for both.
+  std::map<uint64_t, std::string> by_tick;
+  for (const auto& m : got_a) by_tick[m.tick()] = m.SerializeAsString();
+  int common = 0;
+  for (const auto& m : got_b) {
+    auto it = by_tick.find(m.tick());
+    if (it == by_tick.end() || m.full()) continue;
+    ++common;
+    v1::WatchResponse from_a;
+    from_a.ParseFromString(it->second);
+    EXPECT_EQ(from_a.changes(0).new_value().json(),
+              m.changes(0).new_value().json())
+        << "tick " << m.tick();
+  }
+  EXPECT_GE(common, 5);
+  // One dump per tick however many watch: the daemon's dump count grows as
+  // the map's tick count (+1: a dump may land between Take and send).
+  for (const auto* got : {&got_a, &got_b}) {
+    const auto& first = got->front();
+    const auto& last = got->back();
+    uint64_t ticks = last.tick() - first.tick();
+    uint64_t dumps = last.daemon_dumps() - first.daemon_dumps();
+    std::cout << "ticks " << ticks << ", daemon dumps " << dumps << "\n";
+    EXPECT_GE(ticks, 10u);
+    EXPECT_LE(dumps, ticks + 1);
+  }
+  a.ctx->TryCancel();
+  b.ctx->TryCancel();
+}
+
+// A channel whose receive windows stay small, so that a stream the client
+// does not read backs up into the server at once.
+std::shared_ptr<grpc::Channel> NarrowChannel(const std::string& socket) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1024);
+  args.SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, 64 << 20);
+  return grpc::CreateCustomChannel("unix:" + socket,
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+TEST_F(WatchTest, AWatcherThatStopsReadingStallsNoOneAndCatchesUpCoalesced) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("watch-slow");
+  constexpr int kRules = 1000;
+  constexpr int kSteps = 30;
+  SetAll(kRules, 0);
+  auto narrow = v1::Maps::NewStub(NarrowChannel(daemon_->socket_path()));
+  Stream slow = Watch(*narrow, 100);
+  Stream fast = Watch(*maps_, 100);
+  std::vector<absl::Duration> gaps;
+  Seen fast_seen;
+  std::thread reader([&] {
+    v1::WatchResponse m;
+    absl::Time last = absl::Now();
+    while (fast.reader->Read(&m)) {
+      absl::Time now = absl::Now();
+      if (!m.continued()) gaps.push_back(now - last);
+      last = now;
+      fast_seen.Apply(m);
+      if (!m.continued() && fast_seen.state[kRules] == kSteps) break;
+    }
+  });
+  for (int i = 1; i <= kSteps; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    SetAll(kRules, i);
+  }
+  reader.join();
+  ASSERT_EQ(fast_seen.state.size(), size_t{kRules});
+  EXPECT_EQ(fast_seen.state[1], kSteps);
+  absl::Duration worst = *std::max_element(gaps.begin(), gaps.end());
+  std::cout << "fast watcher: " << gaps.size() << " messages, longest gap "
+            << worst << "\n";
+  EXPECT_LT(worst, absl::Seconds(1));
+
+  // The slow one now reads: fewer messages than ticks, coalesced or sent
+  // whole again, ending at the map's contents.
+  Seen slow_seen;
+  v1::WatchResponse m;
+  uint64_t most_covered = 0;
+  int messages = 0;
+  while (slow.reader->Read(&m)) {
+    ++messages;
+    most_covered = std::max(most_covered, m.ticks_covered());
+    slow_seen.Apply(m);
+    if (!m.continued() && slow_seen.state[kRules] == kSteps) break;
+  }
+  std::cout << "slow watcher: " << messages << " messages, at most "
+            << most_covered << " ticks in one\n";
+  EXPECT_GT(most_covered, 1u);
+  EXPECT_EQ(slow_seen.state, fast_seen.state);
+  slow.ctx->TryCancel();
+  fast.ctx->TryCancel();
+}
+
+TEST_F(WatchTest, ACallerWithoutReadIsRefused) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("watch-denied", R"pb(
+    policy {
+      program_set: "bpfwarden"
+      map: "tcp_tune_rules"
+      principals: "uid:65534"
+      allow: READ
+    }
+  )pb");
+  const std::string probe = work_->path() + "/watch_probe";
+  ASSERT_TRUE(CopyExecutable(Runfile("tests/watch/watch_probe"), probe).ok());
+  const Credentials nobody = {65534, 65534, {65534}};
+  auto denied = RunAs(nobody, {probe, daemon_->socket_path(), kSet, kMap});
+  ASSERT_TRUE(denied.ok()) << denied.status();
+  EXPECT_EQ(denied->out.rfind(absl::StrCat(
+                static_cast<int>(grpc::StatusCode::PERMISSION_DENIED), " "),
+                              0),
+            0u)
+      << denied->out << denied->err;
+  EXPECT_NE(denied->out.find("Maps.Watch"), std::string::npos) << denied->out;
+  auto allowed =
+      RunAs(nobody, {probe, daemon_->socket_path(), kSet, "tcp_tune_rules"});
+  ASSERT_TRUE(allowed.ok()) << allowed.status();
+  EXPECT_EQ(allowed->out.rfind("OK ", 0), 0u) << allowed->out << allowed->err;
+}
+
+TEST_F(WatchTest, DaemonStopsPromptlyWithWatchersOpen) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("watch-stop");
+  SetAll(1000, 1);
+  auto narrow = v1::Maps::NewStub(NarrowChannel(daemon_->socket_path()));
+  Stream stuck = Watch(*narrow, 100);  // never read
+  Stream open = Watch(*maps_, 100);
+  v1::WatchResponse m;
+  ASSERT_TRUE(open.reader->Read(&m));
+  for (int i = 2; i < 6; ++i) {  // backs the unread stream up
+    SetAll(1000, i);
+    absl::SleepFor(absl::Milliseconds(150));
+  }
+  absl::Time start = absl::Now();
+  auto exit = daemon_->Stop();
+  absl::Duration took = absl::Now() - start;
+  ASSERT_TRUE(exit.ok()) << exit.status();
+  EXPECT_EQ(*exit, 0) << daemon_->Log();
+  std::cout << "daemon stopped in " << took << " with two watchers open\n";
+  EXPECT_LT(took, absl::Seconds(3));
+  while (open.reader->Read(&m)) {
+  }
+  grpc::Status st = open.reader->Finish();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << st.error_message();
+  stuck.ctx->TryCancel();
+}
+
 }  // namespace
 }  // namespace bpfwarden::testing
