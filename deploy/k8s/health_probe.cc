@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(3));
-  grpc::ByteBuffer request;  // empty
+  grpc::Slice empty;
+  grpc::ByteBuffer request(&empty, 1);  // HealthCheckRequest{service: ""}
   grpc::ByteBuffer response;
   grpc::Status status;
   std::mutex mu;
