@@ -18,7 +18,7 @@ bool Watcher::Offer(uint64_t at, const std::shared_ptr<const MapSnapshot>& snap,
   if (!error.ok()) return false;
   latest = snap;
   tick = at;
-  ++ticks;
+  if (diff != nullptr && !diff->empty()) ++ticks;
   if (!resync && diff != nullptr && !diff->empty()) {
     if (pending == nullptr || pending->empty()) {
       pending = diff;  // shared with every caught-up watcher

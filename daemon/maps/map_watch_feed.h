@@ -39,7 +39,7 @@ struct Watcher {
   std::shared_ptr<const MapSnapshot> latest ABSL_GUARDED_BY(mu);
   std::shared_ptr<const ChangeList> pending ABSL_GUARDED_BY(mu);
   uint64_t tick ABSL_GUARDED_BY(mu) = 0;
-  uint64_t ticks ABSL_GUARDED_BY(mu) = 0;  // since the last batch
+  uint64_t ticks ABSL_GUARDED_BY(mu) = 0;  // with changes, since the last batch
   absl::Time next_due ABSL_GUARDED_BY(mu) = absl::InfinitePast();
 };
 

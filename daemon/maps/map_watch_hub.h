@@ -40,7 +40,7 @@ struct WatchBatch {
   std::shared_ptr<const MapSnapshot> snapshot;  // full
   std::shared_ptr<const ChangeList> changes;    // !full
   uint64_t tick = 0;           // the map's dump it reflects
-  uint64_t ticks_covered = 0;  // dumps since the watcher's previous batch
+  uint64_t ticks_covered = 0;  // dumps with changes folded into this one
 };
 
 namespace watch_internal {
