@@ -62,7 +62,8 @@ class ApiContext {
   std::shared_ptr<const policy::Policy> policy() const;
 
   // The caller's identity, or Unauthenticated.
-  absl::StatusOr<policy::Identity> Caller(const grpc::ServerContextBase& ctx) const;
+  absl::StatusOr<policy::Identity> Caller(
+      const grpc::ServerContextBase& ctx) const;
 
   // The caller, if it may perform `op` on `what`. Denials (and unknown
   // callers) are audited, with `keys` when the call names keys, and come

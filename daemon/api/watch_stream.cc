@@ -135,8 +135,8 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
       v1::WatchChange* out = message_.add_changes();
       if (b.full) {
         out->set_kind(v1::WatchChange::ADDED);
-        if (absl::Status s = Put(b.snapshot->key(next_), Side::kKey,
-                                 out->mutable_key());
+        if (absl::Status s =
+                Put(b.snapshot->key(next_), Side::kKey, out->mutable_key());
             !s.ok()) {
           return s;
         }

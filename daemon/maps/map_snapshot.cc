@@ -34,8 +34,8 @@ absl::StatusOr<std::shared_ptr<const MapSnapshot>> DumpOnce(
     token = std::move(page->next_token);
   } while (!token.empty());
   return std::make_shared<const MapSnapshot>(map.key_size(), map.value_bytes(),
-                                             std::move(keys),
-                                             std::move(values), count);
+                                             std::move(keys), std::move(values),
+                                             count);
 }
 
 // A change, or none when the values are equal.
@@ -82,8 +82,8 @@ MapSnapshot::MapSnapshot(size_t key_size, size_t value_size, std::string keys,
   };
   std::sort(order_.begin(), order_.end(), less);
   auto same = [&](uint32_t a, uint32_t b) {
-    return std::memcmp(base + a * key_size_, base + b * key_size_,
-                       key_size_) == 0;
+    return std::memcmp(base + a * key_size_, base + b * key_size_, key_size_) ==
+           0;
   };
   order_.erase(std::unique(order_.begin(), order_.end(), same), order_.end());
 }
@@ -98,8 +98,8 @@ absl::StatusOr<std::shared_ptr<const MapSnapshot>> TakeSnapshot(
     }
     last = snapshot.status();  // a stale position: start over
   }
-  return absl::Status(last.code(), absl::StrCat("watch: ", last.message(),
-                                                " (", kTries, " tries)"));
+  return absl::Status(last.code(), absl::StrCat("watch: ", last.message(), " (",
+                                                kTries, " tries)"));
 }
 
 ChangeList Diff(const MapSnapshot& before, const MapSnapshot& after) {
@@ -137,7 +137,7 @@ ChangeList Coalesce(const ChangeList& earlier, const ChangeList& later) {
   size_t i = 0;
   size_t j = 0;
   while (i < earlier.size() || j < later.size()) {
-    int c = i == earlier.size()  ? 1
+    int c = i == earlier.size() ? 1
             : j == later.size() ? -1
                                 : earlier[i].key.compare(later[j].key);
     if (c < 0) {

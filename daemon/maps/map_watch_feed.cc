@@ -68,7 +68,9 @@ std::optional<WatchBatch> Watcher::Take(absl::Time now) {
 
 Feed::~Feed() { Join(); }
 
-void Feed::Start() { thread_ = std::thread([this] { Run(); }); }
+void Feed::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void Feed::Join() {
   if (thread_.joinable()) thread_.join();
@@ -135,7 +137,8 @@ void Feed::Run() {
         break;
       }
       interval = watchers_.front()->interval;
-      for (const auto& w : watchers_) interval = std::min(interval, w->interval);
+      for (const auto& w : watchers_)
+        interval = std::min(interval, w->interval);
     }
     const absl::Time started = absl::Now();
     // No lock is held while the kernel is read.
@@ -153,7 +156,8 @@ void Feed::Run() {
       } else {
         std::shared_ptr<const ChangeList> diff;
         if (snapshot_ != nullptr) {
-          diff = std::make_shared<const ChangeList>(Diff(*snapshot_, **snapshot));
+          diff =
+              std::make_shared<const ChangeList>(Diff(*snapshot_, **snapshot));
         }
         snapshot_ = *snapshot;
         ++tick_;

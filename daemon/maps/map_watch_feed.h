@@ -18,9 +18,7 @@ namespace bpfwarden::watch_internal {
 struct Watcher {
   Watcher(absl::Duration interval, size_t max_pending,
           std::function<void()> ready)
-      : interval(interval),
-        max_pending(max_pending),
-        ready(std::move(ready)) {}
+      : interval(interval), max_pending(max_pending), ready(std::move(ready)) {}
 
   // A dump's outcome; whether the watcher now has something due.
   bool Offer(uint64_t tick, const std::shared_ptr<const MapSnapshot>& latest,

@@ -17,8 +17,8 @@ std::optional<WatchBatch> MapWatchHub::Subscription::Take(absl::Time now) {
 absl::Status MapWatchHub::CheckInterval(absl::Duration interval) const {
   if (interval < options_.min_interval || interval > options_.max_interval) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "watch interval ", absl::FormatDuration(interval),
-        " is outside [", absl::FormatDuration(options_.min_interval), ", ",
+        "watch interval ", absl::FormatDuration(interval), " is outside [",
+        absl::FormatDuration(options_.min_interval), ", ",
         absl::FormatDuration(options_.max_interval), "]"));
   }
   return absl::OkStatus();
@@ -77,7 +77,8 @@ void MapWatchHub::Shutdown() {
     for (auto& feed : retired_) feeds.push_back(std::move(feed));
     retired_.clear();
   }
-  const absl::Status why = absl::UnavailableError("the daemon is shutting down");
+  const absl::Status why =
+      absl::UnavailableError("the daemon is shutting down");
   for (auto& feed : feeds) feed->Stop(why);
 }
 

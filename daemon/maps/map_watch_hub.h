@@ -39,7 +39,7 @@ struct WatchBatch {
   bool full = false;
   std::shared_ptr<const MapSnapshot> snapshot;  // full
   std::shared_ptr<const ChangeList> changes;    // !full
-  uint64_t tick = 0;           // the map's dump it reflects
+  uint64_t tick = 0;                            // the map's dump it reflects
   uint64_t ticks_covered = 0;  // dumps with changes folded into this one
 };
 

@@ -112,7 +112,8 @@ class WatchTest : public ApiFixture {
     for (int rule = 1; rule <= n; ++rule) {
       v1::Entry* e = req.add_entries();
       e->mutable_key()->set_json(absl::StrCat(R"({"rule_id":)", rule, "}"));
-      e->mutable_value()->set_json(absl::StrCat(R"({"matched":)", matched, "}"));
+      e->mutable_value()->set_json(
+          absl::StrCat(R"({"matched":)", matched, "}"));
     }
     v1::UpdateResponse resp;
     auto ctx = Ctx();
@@ -185,8 +186,8 @@ TEST_F(WatchTest, IntervalOutsideTheBoundsIsRefused) {
 }
 
 // Every message of `s` until key 1 reads `last` (or the stream ends).
-std::vector<v1::WatchResponse> ReadUntilValue(grpc::ClientReader<v1::WatchResponse>& r,
-                                              int64_t last) {
+std::vector<v1::WatchResponse> ReadUntilValue(
+    grpc::ClientReader<v1::WatchResponse>& r, int64_t last) {
   std::vector<v1::WatchResponse> out;
   Seen seen;
   v1::WatchResponse m;
@@ -327,9 +328,10 @@ TEST_F(WatchTest, ACallerWithoutReadIsRefused) {
   const Credentials nobody = {65534, 65534, {65534}};
   auto denied = RunAs(nobody, {probe, daemon_->socket_path(), kSet, kMap});
   ASSERT_TRUE(denied.ok()) << denied.status();
-  EXPECT_EQ(denied->out.rfind(absl::StrCat(
-                static_cast<int>(grpc::StatusCode::PERMISSION_DENIED), " "),
-                              0),
+  EXPECT_EQ(denied->out.rfind(
+                absl::StrCat(
+                    static_cast<int>(grpc::StatusCode::PERMISSION_DENIED), " "),
+                0),
             0u)
       << denied->out << denied->err;
   EXPECT_NE(denied->out.find("Maps.Watch"), std::string::npos) << denied->out;
