@@ -44,17 +44,19 @@ absl::StatusOr<std::shared_ptr<const TypedMap>> WatchedMap(
 class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
  public:
   WatchReactor(ApiContext* api, grpc::CallbackServerContext* ctx,
-               std::shared_ptr<const TypedMap> map, v1::Encoding encoding,
-               std::unique_ptr<StreamSlots::Slot> slot)
+               v1::MapRef ref, std::shared_ptr<const TypedMap> map,
+               v1::Encoding encoding, std::unique_ptr<StreamSlots::Slot> slot)
       : api_(api),
         ctx_(ctx),
+        ref_(std::move(ref)),
         map_(std::move(map)),
         encoding_(encoding),
         slot_(std::move(slot)) {}
 
   absl::Status Subscribe(absl::Duration interval) {
     absl::MutexLock lock(&mu_);
-    auto sub = api_->watches().Subscribe(map_, interval, [this] { Ready(); });
+    auto sub = api_->watches().Subscribe(
+        map_, interval, [this] { Ready(); }, [this] { return StillServed(); });
     if (!sub.ok()) return sub.status();
     sub_ = *std::move(sub);
     Pump();
@@ -81,6 +83,16 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
   }
 
  private:
+  // OK while the core still serves this map (its set was not unloaded or
+  // replaced since the watch began).
+  absl::Status StillServed() const {
+    auto now = api_->warden().OpenMap(ref_.program_set(), ref_.map());
+    if (now.ok() && &(*now)->map == map_.get()) return absl::OkStatus();
+    return absl::NotFoundError(
+        absl::StrCat("Maps.Watch: ", ref_.program_set(), "/", ref_.map(),
+                     " was unloaded or its set reloaded; watch it again"));
+  }
+
   void Ready() {
     absl::MutexLock lock(&mu_);
     Pump();
@@ -184,6 +196,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
 
   ApiContext* const api_;
   grpc::CallbackServerContext* const ctx_;
+  const v1::MapRef ref_;
   const std::shared_ptr<const TypedMap> map_;
   const v1::Encoding encoding_;
   const std::unique_ptr<StreamSlots::Slot> slot_;
@@ -221,7 +234,7 @@ absl::StatusOr<WatchReactor*> NewWatch(ApiContext* api,
   auto map = WatchedMap(*api, ref);
   if (!map.ok()) return map.status();
   auto reactor = std::make_unique<WatchReactor>(
-      api, ctx, *std::move(map), req.encoding(), *std::move(slot));
+      api, ctx, ref, *std::move(map), req.encoding(), *std::move(slot));
   if (absl::Status s = reactor->Subscribe(interval); !s.ok()) return s;
   return reactor.release();
 }

@@ -129,6 +129,7 @@ void Feed::Run() {
   absl::Time next = absl::Now();
   while (true) {
     absl::Duration interval;
+    std::vector<std::shared_ptr<Watcher>> current;
     {
       absl::MutexLock lock(&mu_);
       mu_.AwaitWithDeadline(absl::Condition(this, &Feed::Idle), next);
@@ -139,12 +140,20 @@ void Feed::Run() {
       interval = watchers_.front()->interval;
       for (const auto& w : watchers_)
         interval = std::min(interval, w->interval);
+      current = watchers_;
     }
     const absl::Time started = absl::Now();
     // No lock is held while the kernel is read.
     auto snapshot = TakeSnapshot(*map_);
     hub_->dumps_.fetch_add(1, std::memory_order_relaxed);
     std::vector<std::shared_ptr<Watcher>> ready;
+    // Watches whose map is gone end here (their check, outside any lock).
+    for (const auto& w : current) {
+      if (!w->check) continue;
+      if (absl::Status s = w->check(); !s.ok() && w->Fail(std::move(s))) {
+        ready.push_back(w);
+      }
+    }
     const absl::Time now = absl::Now();
     {
       absl::MutexLock lock(&mu_);

@@ -17,8 +17,11 @@ namespace bpfwarden::watch_internal {
 // batch never waits for a dump.
 struct Watcher {
   Watcher(absl::Duration interval, size_t max_pending,
-          std::function<void()> ready)
-      : interval(interval), max_pending(max_pending), ready(std::move(ready)) {}
+          std::function<void()> ready, std::function<absl::Status()> check)
+      : interval(interval),
+        max_pending(max_pending),
+        ready(std::move(ready)),
+        check(std::move(check)) {}
 
   // A dump's outcome; whether the watcher now has something due.
   bool Offer(uint64_t tick, const std::shared_ptr<const MapSnapshot>& latest,
@@ -29,6 +32,7 @@ struct Watcher {
   const absl::Duration interval;
   const size_t max_pending;
   const std::function<void()> ready;
+  const std::function<absl::Status()> check;  // may be empty
 
   absl::Mutex mu;
   bool removed ABSL_GUARDED_BY(mu) = false;

@@ -26,10 +26,12 @@ absl::Status MapWatchHub::CheckInterval(absl::Duration interval) const {
 
 absl::StatusOr<std::unique_ptr<MapWatchHub::Subscription>>
 MapWatchHub::Subscribe(std::shared_ptr<const TypedMap> map,
-                       absl::Duration interval, std::function<void()> ready) {
+                       absl::Duration interval, std::function<void()> ready,
+                       std::function<absl::Status()> check) {
   if (absl::Status s = CheckInterval(interval); !s.ok()) return s;
-  auto watcher = std::make_shared<Watcher>(
-      interval, options_.max_pending_changes, std::move(ready));
+  auto watcher =
+      std::make_shared<Watcher>(interval, options_.max_pending_changes,
+                                std::move(ready), std::move(check));
   absl::MutexLock lock(&mu_);
   if (shut_down_) {
     return absl::UnavailableError("the daemon is shutting down");

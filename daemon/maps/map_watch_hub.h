@@ -78,10 +78,13 @@ class MapWatchHub {
   // Watches `map` every `interval` (the map's dumps follow its fastest
   // watcher; a slower one gets them coalesced). `ready` is called, from the
   // map's dumping thread or Shutdown, when Take has something: it must not
-  // block and must not destroy the subscription. Unavailable after Shutdown.
+  // block and must not destroy the subscription. `check`, if given, runs
+  // on the dumping thread each tick: an error ends this watch with it (the
+  // map was unloaded, say). Unavailable after Shutdown.
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(
       std::shared_ptr<const TypedMap> map, absl::Duration interval,
-      std::function<void()> ready);
+      std::function<void()> ready,
+      std::function<absl::Status()> check = nullptr);
 
   // Ends every watch with Unavailable and stops the dumping threads.
   void Shutdown();

@@ -369,5 +369,24 @@ TEST_F(WatchTest, DaemonStopsPromptlyWithWatchersOpen) {
   stuck.ctx->TryCancel();
 }
 
+TEST_F(WatchTest, EndsWhenTheMapsSetIsUnloaded) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  StartDaemon("watch-unload");
+  Set(1, 1);
+  Stream s = Watch(*maps_, 100);
+  v1::WatchResponse m;
+  ASSERT_TRUE(s.reader->Read(&m));
+  // The configuration without the set: SIGHUP unloads it.
+  ASSERT_TRUE(daemon_->Reload("", "reloaded").ok()) << daemon_->Log();
+  absl::Time start = absl::Now();
+  while (s.reader->Read(&m)) {
+  }
+  grpc::Status st = s.reader->Finish();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+  EXPECT_NE(st.error_message().find("was unloaded"), std::string::npos)
+      << st.error_message();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+}
+
 }  // namespace
 }  // namespace bpfwarden::testing
