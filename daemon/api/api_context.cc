@@ -41,7 +41,7 @@ std::shared_ptr<const policy::Policy> ApiContext::policy() const {
 }
 
 absl::StatusOr<policy::Identity> ApiContext::Caller(
-    const grpc::ServerContext& ctx) const {
+    const grpc::ServerContextBase& ctx) const {
   return CallerIdentity(ctx, peers_);
 }
 
@@ -51,7 +51,7 @@ bool ApiContext::Allows(const policy::Identity& who, policy::Operation op,
 }
 
 absl::StatusOr<policy::Identity> ApiContext::Authorize(
-    const grpc::ServerContext& ctx, policy::Operation op,
+    const grpc::ServerContextBase& ctx, policy::Operation op,
     const policy::Resource& what, absl::string_view method,
     const std::string& keys) const {
   absl::StatusOr<policy::Identity> who = Caller(ctx);

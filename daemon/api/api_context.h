@@ -18,6 +18,7 @@
 #include "daemon/api/write_watch.h"
 #include "daemon/core/warden.h"
 #include "daemon/metrics/api_stats.h"
+#include "daemon/maps/map_watch_hub.h"
 #include "daemon/policy/audit.h"
 #include "daemon/policy/identity.h"
 #include "daemon/policy/policy.h"
@@ -50,6 +51,8 @@ class ApiContext {
   StreamSlots& streams() { return streams_; }
   // Every stream's Write goes through it (see WriteWatch).
   WriteWatch& writes() { return writes_; }
+  // The shared dumps behind Maps.Watch.
+  MapWatchHub& watches() { return watches_; }
   const ApiLimits& limits() const { return limits_; }
   absl::Time started() const { return started_; }
 
@@ -65,13 +68,14 @@ class ApiContext {
   std::shared_ptr<const policy::Policy> policy() const;
 
   // The caller's identity, or Unauthenticated.
-  absl::StatusOr<policy::Identity> Caller(const grpc::ServerContext& ctx) const;
+  absl::StatusOr<policy::Identity> Caller(
+      const grpc::ServerContextBase& ctx) const;
 
   // The caller, if it may perform `op` on `what`. Denials (and unknown
   // callers) are audited, with `keys` when the call names keys, and come
   // back as PERMISSION_DENIED naming `method` and `what`.
   absl::StatusOr<policy::Identity> Authorize(
-      const grpc::ServerContext& ctx, policy::Operation op,
+      const grpc::ServerContextBase& ctx, policy::Operation op,
       const policy::Resource& what, absl::string_view method,
       const std::string& keys = "") const;
 
@@ -89,6 +93,7 @@ class ApiContext {
   mutable DenialLimit denials_;
   StreamSlots streams_;
   WriteWatch writes_;
+  MapWatchHub watches_;
   UnitAttacher attach_unit_;
   metrics::ApiStats* stats_ = nullptr;
 

@@ -54,8 +54,8 @@ int FdOfPeer(const std::string& peer) {
   return fd;
 }
 
-absl::StatusOr<policy::Identity> CallerIdentity(const grpc::ServerContext& ctx,
-                                                const PeerRegistry& peers) {
+absl::StatusOr<policy::Identity> CallerIdentity(
+    const grpc::ServerContextBase& ctx, const PeerRegistry& peers) {
   std::string peer = ctx.peer();
   if (int fd = FdOfPeer(peer); fd >= 0) {
     std::optional<policy::Identity> who = peers.Lookup(fd);

@@ -13,8 +13,8 @@ namespace bpfwarden::api {
 // a TLS connection by its verified client certificate (subject, CN, SANs).
 // Anything else is Unauthenticated. Nothing the client sends (metadata,
 // fields) is consulted.
-absl::StatusOr<policy::Identity> CallerIdentity(const grpc::ServerContext& ctx,
-                                                const PeerRegistry& peers);
+absl::StatusOr<policy::Identity> CallerIdentity(
+    const grpc::ServerContextBase& ctx, const PeerRegistry& peers);
 
 // The fd in a peer string "fd:N", or -1.
 int FdOfPeer(const std::string& peer);

@@ -7,7 +7,8 @@
 
 namespace bpfwarden::api {
 
-class MapsService final : public v1::Maps::Service {
+class MapsService final
+    : public v1::Maps::WithCallbackMethod_Watch<v1::Maps::Service> {
  public:
   explicit MapsService(ApiContext* api) : api_(api) {}
 
@@ -26,6 +27,9 @@ class MapsService final : public v1::Maps::Service {
                       v1::DeleteResponse* resp) override;
   grpc::Status Dump(grpc::ServerContext* ctx, const v1::DumpRequest* req,
                     grpc::ServerWriter<v1::DumpResponse>* writer) override;
+  // A callback stream (watch_stream.cc): no thread waits on a slow reader.
+  grpc::ServerWriteReactor<v1::WatchResponse>* Watch(
+      grpc::CallbackServerContext* ctx, const v1::WatchRequest* req) override;
 
  private:
   ApiContext* const api_;

@@ -162,6 +162,8 @@ absl::Status ApiServer::ReloadPolicy(
 void ApiServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  // Watches end at once (UNAVAILABLE) rather than wait out the grace.
+  api_->watches().Shutdown();
   if (listener_ != nullptr) listener_->Stop();
   if (server_ != nullptr) {
     if (auto* health = server_->GetHealthCheckService()) {
