@@ -61,7 +61,7 @@ absl::Status DumpAll(MapSource& source, const MapTarget& target,
   Progress progress(total);
   return source.Dump(target, output::EncodingFor(options.format),
                      [&](const v1::DumpResponse& page) {
-                       progress.Clear();
+                       progress.BeforeOutput();
                        absl::Status printed = printer.AddPage(page);
                        progress.Add(page.count());
                        return printed;
@@ -87,7 +87,7 @@ absl::Status DumpSelected(MapSource& source, const MapTarget& target,
   absl::Status status = DumpRows(
       source, target,
       [&](Row row) {
-        progress.Clear();
+        progress.BeforeOutput();
         return selector.Offer(std::move(row)) && printed.ok();
       },
       [&](size_t n) { progress.Add(n); });

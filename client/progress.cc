@@ -38,6 +38,7 @@ void Write(int fd, const std::string& text) {
 Progress::Progress(uint64_t total, int fd)
     : fd_(fd),
       enabled_(isatty(fd) == 1),
+      shares_terminal_(enabled_ && isatty(STDOUT_FILENO) == 1),
       total_(total),
       start_(Clock::now()),
       last_draw_(start_) {}
@@ -68,6 +69,10 @@ void Progress::Draw(Clock::time_point now) {
   }
   Write(fd_, line);
   shown_ = true;
+}
+
+void Progress::BeforeOutput() {
+  if (shares_terminal_) Clear();
 }
 
 void Progress::Clear() {

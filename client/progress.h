@@ -1,8 +1,8 @@
 // A dump's progress on stderr: on a terminal only, once the dump has lasted
 // a second: "N entries, R/s" (and "of T (P%)" when the total is known),
-// redrawn at most ten times a second and cleared at the end. When stdout
-// is the same terminal, Clear() before printing entries and Add() after:
-// the entries scroll above the line.
+// redrawn at most ten times a second and cleared at the end. Call
+// BeforeOutput() before printing entries and Add() after: when stdout is
+// a terminal too, the line is cleared so the entries scroll above it.
 #ifndef BPFWARDEN_CLIENT_PROGRESS_H_
 #define BPFWARDEN_CLIENT_PROGRESS_H_
 
@@ -20,6 +20,8 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void Add(uint64_t entries);
+  // Clears the line if stdout is a terminal (a redirected stdout leaves it).
+  void BeforeOutput();
   void Clear();
 
  private:
@@ -28,6 +30,7 @@ class Progress {
 
   int fd_;
   bool enabled_;
+  bool shares_terminal_;  // stdout is a terminal too
   uint64_t total_;
   uint64_t count_ = 0;
   bool shown_ = false;

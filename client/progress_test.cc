@@ -46,6 +46,29 @@ TEST(ProgressTest, ShowsAfterASecondOnATerminalThenClears) {
   close(slave);
 }
 
+TEST(ProgressTest, StaysWhileEntriesGoToAFile) {
+  // The test's stdout is not a terminal (Bazel captures it), so printing
+  // entries need not clear the line: it stays until the end.
+  ASSERT_EQ(isatty(STDOUT_FILENO), 0);
+  int master = -1, slave = -1;
+  ASSERT_EQ(openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
+  fcntl(master, F_SETFL, O_NONBLOCK);
+  {
+    Progress progress(/*total=*/0, slave);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    progress.Add(10);
+    usleep(100000);
+    EXPECT_NE(Drain(master).find("dump: 10 entries, "), std::string::npos);
+    progress.BeforeOutput();
+    usleep(100000);
+    EXPECT_EQ(Drain(master), "");
+  }
+  usleep(100000);
+  EXPECT_EQ(Drain(master), "\r\033[K");  // cleared at the end
+  close(master);
+  close(slave);
+}
+
 TEST(ProgressTest, NothingWhenNotATerminal) {
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);

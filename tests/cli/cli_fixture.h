@@ -21,7 +21,7 @@ class CliFixture : public ApiFixture {
  protected:
   void SetUp() override {
     setenv("COLUMNS", "80", 1);  // the width tables fit, stdout being a pipe
-    StartDaemon("cli");
+    ASSERT_NO_FATAL_FAILURE(StartDaemon("cli"));
   }
 
   // Runs bpfwarden with --socket pointing at the test's daemon.

@@ -12,7 +12,7 @@
 namespace bpfwarden::testing {
 
 void CliDataTest::StartAndAttach(const std::string& tag) {
-  StartDaemon(tag);
+  ASSERT_NO_FATAL_FAILURE(StartDaemon(tag));
   for (const char* program : {"tcp_stats_sockops", "tcp_tune_sockops"}) {
     v1::AttachResponse attached;
     grpc::Status s = Attach(kSet, program, &attached);

@@ -42,7 +42,7 @@ std::map<std::string, Json> Variables(const std::string& out) {
 
 TEST_F(CliDataTest, GlobalsByNameTypedWithTheirSection) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("cli-data-globals");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("cli-data-globals"));
   Ok(Cli({"load", "globals", Runfile("tests/api/api_globals.bpf.o")}));
   auto vars = Variables(Ok(Cli({"globals", "globals", "-o", "jsonl"})));
   ASSERT_EQ(vars.count("counter"), 1u);
@@ -81,7 +81,7 @@ TEST_F(CliDataTest, GlobalsByNameTypedWithTheirSection) {
 
 TEST_F(CliDataTest, DirectModeIsReadOnlyUnlessWritesAreAllowed) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("cli-data-readonly");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("cli-data-readonly"));
   cli::MapTarget target{.set = kSet, .map = "tcp_tune_rules", .pin_path = {}};
   v1::Entry entry;
   entry.mutable_key()->set_json(R"({"prefixlen": 104, "addr": "10.0.0.0"})");
@@ -103,7 +103,7 @@ TEST_F(CliDataTest, DirectModeIsReadOnlyUnlessWritesAreAllowed) {
 
 TEST_F(CliDataTest, UpdateDirectNeedsAllowWrite) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("cli-data-direct-update");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("cli-data-direct-update"));
   const std::vector<std::string> update = {
       "update", kSet, "tcp_tune_rules", R"({"prefixlen": 104, "addr": "10.0.0.0"})",
       R"({"rule_id": 5, "congestion": "reno"})", "--zero_fill"};
@@ -122,7 +122,7 @@ TEST_F(CliDataTest, UpdateDirectNeedsAllowWrite) {
 
 TEST_F(CliDataTest, BadInputFailsWithItsExitCode) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("cli-data-errors");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("cli-data-errors"));
   const std::vector<std::string> dump = {"dump", kSet, "tcp_stats"};
   auto with = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = dump;

@@ -75,15 +75,20 @@ void FillBigMap(const std::string& pin, uint32_t entries) {
 
 TEST_F(CliDataTest, LongDumpShowsProgressThenClearsIt) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("cli-tmux-dump");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("cli-tmux-dump"));
   const std::string pin = pins_->path() + "/big";
-  constexpr uint32_t kEntries = 200000;  // some seconds to a file, -o wide
+  constexpr uint32_t kEntries = 200000;
   FillBigMap(pin, kEntries);
   const std::string out = work_->path() + "/dump.txt";
-  // stdout to a file, stderr (the progress) on the terminal.
+  const std::string rc = work_->path() + "/rc";
+  // stdout into a pipe read slowly (nothing for 2 s, then a line at a time
+  // by the shell), so the dump blocks on it and lasts seconds however fast
+  // the machine is; stderr (the progress) on the terminal.
   const std::string command = absl::StrCat(
-      Runfile("client/bpfwarden"), " --direct --pin_root=", pins_->path(),
-      " dump ", pin, " -o wide > ", out, "; echo DONE-$?; sleep 60");
+      "{ ", Runfile("client/bpfwarden"), " --direct --pin_root=", pins_->path(),
+      " dump ", pin, " -o wide; echo $? > ", rc, "; } | ",
+      R"((sleep 2; while IFS= read -r l; do printf '%s\n' "$l"; done) > )",
+      out, "; echo DONE-$(cat ", rc, "); sleep 60");
   auto tmux = TmuxSession::Start("dump", command, kWidth, kHeight);
   ASSERT_TRUE(tmux.ok()) << tmux.status();
   EXPECT_TRUE((*tmux)->WaitForText(" entries, ", 20))

@@ -36,7 +36,7 @@ size_t CountSamples(const std::string& text, const std::string& name) {
 void MetricsFixture::StartWithMetrics(const std::string& tag,
                                       const std::string& config) {
   extra_flags_.push_back("--metrics_address=127.0.0.1:0");
-  StartDaemonWithConfig(tag, config);
+  ASSERT_NO_FATAL_FAILURE(StartDaemonWithConfig(tag, config));
   if (HasFatalFailure()) return;
   const std::string log = daemon_->Log();
   const std::string kLine = "serving /metrics on 127.0.0.1:";

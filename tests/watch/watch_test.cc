@@ -138,7 +138,7 @@ class WatchTest : public ApiFixture {
 
 TEST_F(WatchTest, SeesExactlyTheChangesMadeBetweenTicks) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("watch-exact");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("watch-exact"));
   Set(1, 10);
   Set(2, 20);
   Set(3, 30);
@@ -172,7 +172,7 @@ TEST_F(WatchTest, SeesExactlyTheChangesMadeBetweenTicks) {
 
 TEST_F(WatchTest, IntervalOutsideTheBoundsIsRefused) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("watch-bounds");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("watch-bounds"));
   for (uint32_t ms : {10u, 3600u * 1000u}) {
     Stream s = Watch(*maps_, ms);
     v1::WatchResponse m;
@@ -201,7 +201,7 @@ std::vector<v1::WatchResponse> ReadUntilValue(
 
 TEST_F(WatchTest, TwoWatchersOfOneMapShareOneDumpPerTick) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("watch-shared");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("watch-shared"));
   Set(1, 0);
   Stream a = Watch(*maps_, 200);
   Stream b = Watch(*maps_, 200);
@@ -261,7 +261,7 @@ std::shared_ptr<grpc::Channel> NarrowChannel(const std::string& socket) {
 
 TEST_F(WatchTest, AWatcherThatStopsReadingStallsNoOneAndCatchesUpCoalesced) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("watch-slow");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("watch-slow"));
   constexpr int kRules = 1000;
   constexpr int kSteps = 30;
   SetAll(kRules, 0);
@@ -315,14 +315,14 @@ TEST_F(WatchTest, AWatcherThatStopsReadingStallsNoOneAndCatchesUpCoalesced) {
 
 TEST_F(WatchTest, ACallerWithoutReadIsRefused) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("watch-denied", R"pb(
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("watch-denied", R"pb(
     policy {
       program_set: "bpfwarden"
       map: "tcp_tune_rules"
       principals: "uid:65534"
       allow: READ
     }
-  )pb");
+  )pb"));
   const std::string probe = work_->path() + "/watch_probe";
   ASSERT_TRUE(CopyExecutable(Runfile("tests/watch/watch_probe"), probe).ok());
   const Credentials nobody = {65534, 65534, {65534}};
@@ -343,7 +343,7 @@ TEST_F(WatchTest, ACallerWithoutReadIsRefused) {
 
 TEST_F(WatchTest, DaemonStopsPromptlyWithWatchersOpen) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("watch-stop");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("watch-stop"));
   SetAll(1000, 1);
   auto narrow = v1::Maps::NewStub(NarrowChannel(daemon_->socket_path()));
   Stream stuck = Watch(*narrow, 100);  // never read
@@ -371,7 +371,7 @@ TEST_F(WatchTest, DaemonStopsPromptlyWithWatchersOpen) {
 
 TEST_F(WatchTest, EndsWhenTheMapsSetIsUnloaded) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartDaemon("watch-unload");
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("watch-unload"));
   Set(1, 1);
   Stream s = Watch(*maps_, 100);
   v1::WatchResponse m;
