@@ -360,7 +360,10 @@ TEST_F(WatchTest, DaemonStopsPromptlyWithWatchersOpen) {
   ASSERT_TRUE(exit.ok()) << exit.status();
   EXPECT_EQ(*exit, 0) << daemon_->Log();
   std::cout << "daemon stopped in " << took << " with two watchers open\n";
-  EXPECT_LT(took, absl::Seconds(3));
+  // A bound against hanging, not a speed check: shutdown gives calls 1 s,
+  // then ends them (a blocked stream once held it 25 s). Loaded machines
+  // have taken over 4 s here.
+  EXPECT_LT(took, absl::Seconds(15));
   while (open.reader->Read(&m)) {
   }
   grpc::Status st = open.reader->Finish();
