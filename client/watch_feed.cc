@@ -1,5 +1,8 @@
 #include "client/watch_feed.h"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -57,6 +60,11 @@ absl::StatusOr<Snapshot> WatchFeed::Latest() {
 }
 
 void WatchFeed::Loop() {
+  // Ctrl-C is the main thread's: its wait for the next round ends at once.
+  sigset_t sigint;
+  sigemptyset(&sigint);
+  sigaddset(&sigint, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigint, nullptr);
   v1::WatchResponse message;
   absl::Status status;
   while (status.ok() && watch_->Read(message)) {
