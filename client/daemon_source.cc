@@ -8,6 +8,33 @@ namespace {
 // Large pages: fewer round trips (the daemon caps the size it serves).
 constexpr uint32_t kLargePage = 4096;
 
+class DaemonWatch : public MapWatch {
+ public:
+  DaemonWatch(v1::Maps::Stub& stub, const v1::WatchRequest& request)
+      : reader_(stub.Watch(&context_, request)) {}
+  ~DaemonWatch() override {
+    if (!finished_) {
+      context_.TryCancel();
+      while (reader_->Read(&drain_)) {
+      }
+      reader_->Finish();
+    }
+  }
+
+  bool Read(v1::WatchResponse& out) override { return reader_->Read(&out); }
+  absl::Status Finish() override {
+    finished_ = true;
+    return FromGrpc(reader_->Finish());
+  }
+  void Cancel() override { context_.TryCancel(); }
+
+ private:
+  grpc::ClientContext context_;  // no deadline: a watch lasts
+  std::unique_ptr<grpc::ClientReader<v1::WatchResponse>> reader_;
+  v1::WatchResponse drain_;
+  bool finished_ = false;
+};
+
 }  // namespace
 
 absl::StatusOr<v1::MapRef> DaemonSource::Ref(const MapTarget& target) const {
@@ -101,6 +128,17 @@ absl::Status DaemonSource::Update(const MapTarget& target,
   v1::UpdateResponse response;
   return FromGrpc(
       client_.maps().Update(client_.Context().get(), request, &response));
+}
+
+absl::StatusOr<std::unique_ptr<MapWatch>> DaemonSource::Watch(
+    const MapTarget& target, uint32_t interval_ms) {
+  absl::StatusOr<v1::MapRef> ref = Ref(target);
+  if (!ref.ok()) return ref.status();
+  v1::WatchRequest request;
+  *request.mutable_map() = *ref;
+  request.set_interval_ms(interval_ms);
+  request.set_encoding(v1::ENCODING_UNSPECIFIED);  // as DumpRows reads
+  return std::make_unique<DaemonWatch>(client_.maps(), request);
 }
 
 }  // namespace bpfwarden::cli

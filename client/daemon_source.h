@@ -1,4 +1,5 @@
-// MapSource over the daemon's API (Maps.Get, List, Dump, Lookup, Update).
+// MapSource over the daemon's API (Maps.Get, List, Dump, Lookup, Update,
+// Watch).
 #ifndef BPFWARDEN_CLIENT_DAEMON_SOURCE_H_
 #define BPFWARDEN_CLIENT_DAEMON_SOURCE_H_
 
@@ -28,6 +29,10 @@ class DaemonSource : public MapSource {
                                    const v1::Data& key) override;
   absl::Status Update(const MapTarget& target, const v1::Entry& entry,
                       v1::UpdateFlag flag, bool zero_fill) override;
+  // Maps.Watch, without the call deadline (the stream lasts until
+  // cancelled).
+  absl::StatusOr<std::unique_ptr<MapWatch>> Watch(
+      const MapTarget& target, uint32_t interval_ms) override;
 
  private:
   absl::StatusOr<v1::MapRef> Ref(const MapTarget& target) const;

@@ -43,7 +43,8 @@ const Command kTopCommand = {
 const Command kWatchCommand = {
     "watch", "watch SET MAP",
     "entries added, changed (old -> new) or removed, each interval",
-    "-n SECONDS  between looks (default 2)\n"
+    "-n SECONDS  between looks (default 2; the daemon's Maps.Watch takes\n"
+    "            0.1 to 600)\n"
     "-o jsonl    one change a line, for scripts\n"
     "--direct    (root) read the pin, no daemon",
     "bpfwarden watch bpfwarden tcp_tune_rules", 1, 2, WatchCommand};

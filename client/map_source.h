@@ -4,6 +4,7 @@
 #ifndef BPFWARDEN_CLIENT_MAP_SOURCE_H_
 #define BPFWARDEN_CLIENT_MAP_SOURCE_H_
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -35,6 +36,19 @@ absl::StatusOr<MapTarget> TargetFromArgs(const std::vector<std::string>& args,
 // returning Cancelled stops it quietly (Dump then returns OK).
 using PageSink = std::function<absl::Status(const v1::DumpResponse& page)>;
 
+// A Maps.Watch stream: the daemon dumps the map every interval and sends
+// what changed, the first message holding the whole contents.
+class MapWatch {
+ public:
+  virtual ~MapWatch() = default;  // cancels the stream
+  // The next message; false at the end of the stream (then Finish).
+  virtual bool Read(v1::WatchResponse& out) = 0;
+  // How the stream ended; Unimplemented from a daemon without Maps.Watch.
+  virtual absl::Status Finish() = 0;
+  // Ends the stream: a Read blocked in another thread returns false.
+  virtual void Cancel() = 0;
+};
+
 class MapSource {
  public:
   virtual ~MapSource() = default;
@@ -54,6 +68,12 @@ class MapSource {
   // One entry; `flag` as the API's (ANY, NOEXIST, EXIST).
   virtual absl::Status Update(const MapTarget& target, const v1::Entry& entry,
                               v1::UpdateFlag flag, bool zero_fill) = 0;
+  // A stream of the map's changes, dumped every `interval_ms` by the
+  // daemon; Unimplemented where there is none (--direct).
+  virtual absl::StatusOr<std::unique_ptr<MapWatch>> Watch(
+      const MapTarget& /*target*/, uint32_t /*interval_ms*/) {
+    return absl::UnimplementedError("no Maps.Watch here");
+  }
 };
 
 }  // namespace bpfwarden::cli

@@ -1,6 +1,8 @@
 #include "client/watch_command.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <iostream>
 
 #include "absl/flags/declare.h"
@@ -60,6 +62,41 @@ void PrintLine(const Change& c, const std::string& time, bool jsonl) {
   std::cout << "\n";
 }
 
+// The map's entries, dumped here.
+absl::StatusOr<Snapshot> DumpSnapshot(MapSource& source,
+                                      const MapTarget& target) {
+  Snapshot now;
+  absl::Status s = DumpRows(source, target, [&](Row row) {
+    std::string key = DumpJson(row.entry["key"]);
+    now[std::move(key)] = DumpJson(row.entry["value"]);
+    return true;
+  });
+  if (!s.ok()) return s;
+  return now;
+}
+
+// The daemon's Maps.Watch of the map, ticking every `interval`; nullptr
+// where there is none (--direct, an older daemon): then dumps are diffed.
+absl::StatusOr<std::unique_ptr<WatchFeed>> OpenFeed(MapSource& source,
+                                                    const MapTarget& target,
+                                                    absl::Duration interval) {
+  // Rounded to whole ms, never to 0 (the daemon's default): a bad -n gets
+  // the daemon's bounds error.
+  const int64_t ms = std::clamp<int64_t>(
+      std::llround(absl::ToDoubleMilliseconds(interval)), 1, UINT32_MAX);
+  absl::StatusOr<std::unique_ptr<MapWatch>> watch =
+      source.Watch(target, static_cast<uint32_t>(ms));
+  if (absl::IsUnimplemented(watch.status())) return nullptr;
+  if (!watch.ok()) return watch.status();
+  absl::StatusOr<std::unique_ptr<WatchFeed>> feed =
+      WatchFeed::Start(*std::move(watch));
+  if (absl::IsUnimplemented(feed.status())) {
+    std::cerr << "note: the daemon has no Maps.Watch; diffing dumps here\n";
+    return nullptr;
+  }
+  return feed;
+}
+
 }  // namespace
 
 std::vector<Change> Diff(const Snapshot& before, const Snapshot& after,
@@ -107,17 +144,18 @@ int WatchCommand(const std::vector<std::string>& args) {
   absl::StatusOr<std::vector<output::EntryField>> fields =
       output::EntryFields(info->key_layout(), info->value_layout());
   if (!fields.ok()) return FailWith(fields.status());
+  absl::StatusOr<std::unique_ptr<WatchFeed>> feed =
+      OpenFeed(*map->source, *target, every->interval);
+  if (!feed.ok()) return FailWith(feed.status());
   Snapshot before;
   bool first = true;
   RefreshLoop loop(*every);
   do {
-    Snapshot now;
-    absl::Status s = DumpRows(*map->source, *target, [&](Row row) {
-      std::string key = DumpJson(row.entry["key"]);
-      now[std::move(key)] = DumpJson(row.entry["value"]);
-      return true;
-    });
-    if (!s.ok()) return FailWith(s);
+    absl::StatusOr<Snapshot> latest =
+        *feed != nullptr ? (*feed)->Latest()
+                         : DumpSnapshot(*map->source, *target);
+    if (!latest.ok()) return FailWith(latest.status());
+    Snapshot& now = *latest;
     const std::string time = absl::FormatTime(
         "%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
     if (first && !jsonl) {

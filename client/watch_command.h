@@ -1,22 +1,21 @@
 // `bpfwarden watch SET MAP [-n SECONDS] [-o jsonl]`: every interval, the
-// entries added, changed (old -> new, per field) or removed since the last,
-// from a diff of consecutive dumps made here (over the daemon or --direct).
+// entries added, changed (old -> new, per field) or removed since the last.
+// The map's state each interval comes from the daemon's Maps.Watch stream
+// (the daemon dumps, and sends only changes), or, with --direct or a daemon
+// without Maps.Watch, from a dump made here.
 #ifndef BPFWARDEN_CLIENT_WATCH_COMMAND_H_
 #define BPFWARDEN_CLIENT_WATCH_COMMAND_H_
 
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "client/query/fields.h"
+#include "client/watch_feed.h"
 #include "daemon/btf/json.h"
 
 namespace bpfwarden::cli {
 
 int WatchCommand(const std::vector<std::string>& args);
-
-// One map state: each entry's value JSON text by its key JSON text.
-using Snapshot = absl::flat_hash_map<std::string, std::string>;
 
 struct Change {
   enum Kind { kAdded, kChanged, kRemoved } kind;
