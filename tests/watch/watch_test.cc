@@ -291,7 +291,9 @@ TEST_F(WatchTest, AWatcherThatStopsReadingStallsNoOneAndCatchesUpCoalesced) {
   absl::Duration worst = *std::max_element(gaps.begin(), gaps.end());
   std::cout << "fast watcher: " << gaps.size() << " messages, longest gap "
             << worst << "\n";
-  EXPECT_LT(worst, absl::Seconds(1));
+  // Stalled behind the slow watcher, the gap would span the whole run
+  // (3 s of changes); 2 s leaves a loaded machine room.
+  EXPECT_LT(worst, absl::Seconds(2));
 
   // The slow one now reads: fewer messages than ticks, coalesced or sent
   // whole again, ending at the map's contents.
@@ -388,7 +390,8 @@ TEST_F(WatchTest, EndsWhenTheMapsSetIsUnloaded) {
   EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
   EXPECT_NE(st.error_message().find("was unloaded"), std::string::npos)
       << st.error_message();
-  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  // Within a few ticks; the bound is against a watch left open.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 }
 
 }  // namespace
