@@ -8,6 +8,7 @@
 #include "daemon/api/dump_pages.h"
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
+#include "daemon/api/map_open.h"
 
 namespace bpfwarden::api {
 namespace {
@@ -25,30 +26,6 @@ absl::Status CheckRef(const v1::MapRef& ref) {
 
 Resource ResourceOf(const v1::MapRef& ref) {
   return Resource{ref.program_set(), ref.map()};
-}
-
-// The map's handle as the core holds it (no lock a Load holds).
-absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
-    const ApiContext& api, const v1::MapRef& ref) {
-  auto handle = api.warden().OpenMap(ref.program_set(), ref.map());
-  // The core's message lists the set's maps: not for a caller who may read
-  // only some of them.
-  if (absl::IsNotFound(handle.status())) {
-    return absl::NotFoundError(absl::StrCat("program set ", ref.program_set(),
-                                            " has no map ", ref.map(),
-                                            " (or no such set is loaded)"));
-  }
-  return handle;
-}
-
-// The same, for element access (Lookup, Update, Delete, Dump): refused for
-// maps whose keys or values are file descriptors.
-absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMapElements(
-    const ApiContext& api, const v1::MapRef& ref) {
-  auto handle = OpenMap(api, ref);
-  if (!handle.ok()) return handle.status();
-  if (absl::Status s = CheckElementAccess((*handle)->map); !s.ok()) return s;
-  return handle;
 }
 
 // Keys of a request for the audit record, cut after a few.

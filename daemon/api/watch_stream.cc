@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
+#include "daemon/api/map_open.h"
 #include "daemon/api/maps_service.h"
 
 namespace bpfwarden::api {
@@ -25,18 +26,12 @@ class FailedWatch : public grpc::ServerWriteReactor<v1::WatchResponse> {
   void OnDone() override { delete this; }
 };
 
-// The map a Watch names, for element reads.
+// The map a Watch names, for element reads, shared with the handle that
+// owns it.
 absl::StatusOr<std::shared_ptr<const TypedMap>> WatchedMap(
     const ApiContext& api, const v1::MapRef& ref) {
-  auto handle = api.warden().OpenMap(ref.program_set(), ref.map());
-  if (absl::IsNotFound(handle.status())) {
-    // The core's message lists the set's maps.
-    return absl::NotFoundError(absl::StrCat("program set ", ref.program_set(),
-                                            " has no map ", ref.map(),
-                                            " (or no such set is loaded)"));
-  }
+  auto handle = OpenMapElements(api, ref);
   if (!handle.ok()) return handle.status();
-  if (absl::Status s = CheckElementAccess((*handle)->map); !s.ok()) return s;
   const MapHandle* raw = handle->get();
   return std::shared_ptr<const TypedMap>(*std::move(handle), &raw->map);
 }

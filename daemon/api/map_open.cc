@@ -1,0 +1,27 @@
+#include "daemon/api/map_open.h"
+
+#include "absl/strings/str_cat.h"
+#include "daemon/api/map_data.h"
+
+namespace bpfwarden::api {
+
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
+    const ApiContext& api, const v1::MapRef& ref) {
+  auto handle = api.warden().OpenMap(ref.program_set(), ref.map());
+  if (absl::IsNotFound(handle.status())) {
+    return absl::NotFoundError(absl::StrCat("program set ", ref.program_set(),
+                                            " has no map ", ref.map(),
+                                            " (or no such set is loaded)"));
+  }
+  return handle;
+}
+
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMapElements(
+    const ApiContext& api, const v1::MapRef& ref) {
+  auto handle = OpenMap(api, ref);
+  if (!handle.ok()) return handle.status();
+  if (absl::Status s = CheckElementAccess((*handle)->map); !s.ok()) return s;
+  return handle;
+}
+
+}  // namespace bpfwarden::api

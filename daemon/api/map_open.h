@@ -1,0 +1,26 @@
+// Opening the map a request names, for the Maps service and Maps.Watch.
+#ifndef BPFWARDEN_DAEMON_API_MAP_OPEN_H_
+#define BPFWARDEN_DAEMON_API_MAP_OPEN_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "daemon/api/api_context.h"
+#include "proto/api.pb.h"
+
+namespace bpfwarden::api {
+
+// The map's handle as the core holds it (no lock a Load holds). NOT_FOUND
+// names only the set and map asked for: the core's message lists the set's
+// maps, which a caller who may read only some of them must not see.
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(const ApiContext& api,
+                                                         const v1::MapRef& ref);
+
+// The same, for element access (Lookup, Update, Delete, Dump, Watch):
+// refused for maps whose keys or values are file descriptors.
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMapElements(
+    const ApiContext& api, const v1::MapRef& ref);
+
+}  // namespace bpfwarden::api
+
+#endif  // BPFWARDEN_DAEMON_API_MAP_OPEN_H_
