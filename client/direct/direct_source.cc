@@ -11,9 +11,8 @@
 #include "absl/strings/strip.h"
 #include "client/direct/json_lines.h"
 #include "client/pinned_maps.h"
+#include "daemon/api/typed_map_proto.h"
 #include "daemon/base/errno_status.h"
-#include "daemon/btf/json.h"
-#include "daemon/btf/type_layout.h"
 
 namespace bpfwarden::cli {
 namespace {
@@ -44,26 +43,8 @@ v1::MapInfo Describe(const TypedMap& map, const MapTarget& target,
   out.set_flags(info.map_flags);
   out.set_pin_path(pin);
   out.set_btf_id(info.btf_id);
-  out.set_per_cpu(map.per_cpu());
-  out.set_possible_cpus(map.num_cpus());
-  if (std::optional<TypeLayout> key = map.KeyLayout()) {
-    out.set_key_layout(DumpJson(LayoutToJson(*key)));
-  }
-  if (std::optional<TypeLayout> value = map.ValueLayout()) {
-    out.set_value_layout(DumpJson(LayoutToJson(*value)));
-  }
+  api::SetTypedFacts(map, &out);
   return out;
-}
-
-UpdateFlag ToUpdateFlag(v1::UpdateFlag flag) {
-  switch (flag) {
-    case v1::NOEXIST:
-      return UpdateFlag::kNoExist;
-    case v1::EXIST:
-      return UpdateFlag::kExist;
-    default:
-      return UpdateFlag::kAny;
-  }
 }
 
 }  // namespace
@@ -183,7 +164,7 @@ absl::Status DirectSource::Update(const MapTarget& target,
   if (!key.ok()) return key.status();
   absl::StatusOr<Bytes> value = ValueBytes(*map, entry.value(), zero_fill);
   if (!value.ok()) return value.status();
-  return map->Update(*key, *value, ToUpdateFlag(flag));
+  return map->Update(*key, *value, api::FromProto(flag));
 }
 
 }  // namespace bpfwarden::cli

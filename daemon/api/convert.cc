@@ -1,8 +1,7 @@
 #include "daemon/api/convert.h"
 
 #include "absl/time/time.h"
-#include "daemon/btf/json.h"
-#include "daemon/btf/type_layout.h"
+#include "daemon/api/typed_map_proto.h"
 
 namespace bpfwarden::api {
 
@@ -64,28 +63,8 @@ v1::MapInfo ToProto(const MapInfo& map, const TypedMap* typed) {
   out.set_pin_path(map.pin_path);
   out.set_btf_id(map.btf_id);
   out.set_internal(map.internal);
-  if (typed != nullptr) {
-    out.set_per_cpu(typed->per_cpu());
-    out.set_possible_cpus(typed->num_cpus());
-    if (std::optional<TypeLayout> key = typed->KeyLayout()) {
-      out.set_key_layout(DumpJson(LayoutToJson(*key)));
-    }
-    if (std::optional<TypeLayout> value = typed->ValueLayout()) {
-      out.set_value_layout(DumpJson(LayoutToJson(*value)));
-    }
-  }
+  if (typed != nullptr) SetTypedFacts(*typed, &out);
   return out;
-}
-
-UpdateFlag FromProto(v1::UpdateFlag flag) {
-  switch (flag) {
-    case v1::NOEXIST:
-      return UpdateFlag::kNoExist;
-    case v1::EXIST:
-      return UpdateFlag::kExist;
-    default:
-      return UpdateFlag::kAny;
-  }
 }
 
 }  // namespace bpfwarden::api

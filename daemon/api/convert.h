@@ -13,7 +13,6 @@ v1::AttachmentInfo ToProto(const AttachmentInfo& attachment);
 // `typed` (when the map could be opened) adds per-CPU facts and layouts.
 v1::MapInfo ToProto(const MapInfo& map, const TypedMap* typed);
 v1::Origin ToProto(Origin origin);
-UpdateFlag FromProto(v1::UpdateFlag flag);
 
 }  // namespace bpfwarden::api
 

@@ -9,6 +9,7 @@
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
 #include "daemon/api/map_open.h"
+#include "daemon/api/typed_map_proto.h"
 
 namespace bpfwarden::api {
 namespace {
