@@ -16,6 +16,7 @@
 #include "daemon/api/peer_registry.h"
 #include "daemon/api/stream_slots.h"
 #include "daemon/api/write_watch.h"
+#include "daemon/base/work_pool.h"
 #include "daemon/core/warden.h"
 #include "daemon/metrics/api_stats.h"
 #include "daemon/maps/map_watch_hub.h"
@@ -53,6 +54,8 @@ class ApiContext {
   WriteWatch& writes() { return writes_; }
   // The shared dumps behind Maps.Watch.
   MapWatchHub& watches() { return watches_; }
+  // Threads that share a long loop of one call (a batch lookup's keys).
+  WorkPool& work() { return work_; }
   const ApiLimits& limits() const { return limits_; }
   absl::Time started() const { return started_; }
 
@@ -94,6 +97,7 @@ class ApiContext {
   StreamSlots streams_;
   WriteWatch writes_;
   MapWatchHub watches_;
+  WorkPool work_{WorkPool::DefaultThreads()};
   UnitAttacher attach_unit_;
   metrics::ApiStats* stats_ = nullptr;
 

@@ -3,6 +3,7 @@
 // exactly what the per-entry form carries.
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -167,6 +168,66 @@ TEST_F(MapFastPathsTest, LookupBatchAnswersEachKey) {
   *none.mutable_map() = req.map();
   EXPECT_THAT(maps_->LookupBatch(Ctx().get(), none, &packed_resp),
               StatusIs(grpc::StatusCode::INVALID_ARGUMENT, "none given"));
+}
+
+// A batch as large as the server takes is spread over the daemon's worker
+// threads (daemon/base/work_pool.h): every key still gets its own result in
+// its own place, and an error names the key it came from.
+TEST_F(MapFastPathsTest, FullBatchAnswersEachKeyInPlace) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-lookup-full-batch"));
+  constexpr uint32_t kFilled = 600;
+  constexpr uint32_t kKeys = 1024;  // the server's default max_batch
+  Fill(kFilled);
+
+  v1::LookupBatchRequest packed;
+  packed.mutable_map()->set_program_set(kSet);
+  packed.mutable_map()->set_map(kCounters);
+  for (uint32_t k = 0; k < kKeys; ++k) {
+    packed.mutable_packed_keys()->append(reinterpret_cast<const char*>(&k), 4);
+  }
+  v1::LookupBatchResponse packed_resp;
+  ASSERT_THAT(maps_->LookupBatch(Ctx().get(), packed, &packed_resp),
+              StatusIs(grpc::StatusCode::OK));
+  ASSERT_EQ(packed_resp.found().size(), kKeys);
+  ASSERT_EQ(packed_resp.packed_values().size(), kKeys * 40);
+  for (uint32_t k = 0; k < kKeys; ++k) {
+    ASSERT_EQ(packed_resp.found()[k], k < kFilled ? 1 : 0) << k;
+    uint64_t matched;
+    std::memcpy(&matched, packed_resp.packed_values().data() + k * 40, 8);
+    ASSERT_EQ(matched, k < kFilled ? k * 3 : 0) << k;
+  }
+
+  // Typed, with bad keys at both ends and in the middle.
+  v1::LookupBatchRequest typed;
+  *typed.mutable_map() = packed.map();
+  typed.set_encoding(v1::ENCODING_JSON);
+  const std::set<uint32_t> bad = {0, 511, 512, 1023};
+  for (uint32_t k = 0; k < kKeys; ++k) {
+    typed.add_keys()->set_json(bad.count(k) ? R"({"rule_id":-1})"
+                                            : absl::StrCat(R"({"rule_id":)",
+                                                           k, "}"));
+  }
+  v1::LookupBatchResponse typed_resp;
+  ASSERT_THAT(maps_->LookupBatch(Ctx().get(), typed, &typed_resp),
+              StatusIs(grpc::StatusCode::OK));
+  ASSERT_EQ(typed_resp.results_size(), static_cast<int>(kKeys));
+  for (uint32_t k = 0; k < kKeys; ++k) {
+    const v1::LookupResult& result = typed_resp.results(k);
+    if (bad.count(k)) {
+      ASSERT_EQ(result.code(), grpc::StatusCode::INVALID_ARGUMENT) << k;
+      ASSERT_EQ(result.message().rfind(absl::StrCat("keys[", k, "].rule_id: "),
+                                       0),
+                0u)
+          << result.message();
+    } else if (k < kFilled) {
+      ASSERT_EQ(result.code(), grpc::StatusCode::OK) << k;
+      ASSERT_EQ(nlohmann::json::parse(result.value().json())["matched"], k * 3)
+          << k;
+    } else {
+      ASSERT_EQ(result.code(), grpc::StatusCode::NOT_FOUND) << k;
+    }
+  }
 }
 
 }  // namespace
