@@ -58,22 +58,38 @@ def dump_tables(results, maps):
 
 
 def point_table(results):
-    out = ["| operation | encoding | clients | calls/s | p50 µs | p99 µs | p99.9 µs | errors |",
-           "|---|---|---|---|---|---|---|---|"]
+    """The daemon's point operations beside their two floors: the bare
+    syscall, and the same calls to a gRPC server that answers at once
+    (bench/noop_server.cc); "vs no-op" is the daemon's p50 over that
+    server's p50 for the same operation and clients (raw)."""
+    out = ["| operation | encoding | clients | calls/s | p50 µs | p99 µs | p99.9 µs | errors | p50 vs no-op server |",
+           "|---|---|---|---|---|---|---|---|---|"]
+
+    def row(name, enc, clients, r, ratio=""):
+        return (f"| {name} | {enc} | {clients} | {r['calls_per_s']:.0f} | "
+                f"{r['p50_us']:.1f} | {r['p99_us']:.1f} | {r['p999_us']:.1f} | "
+                f"{r['errors']} | {ratio} |")
+
     sys_r = find(results, "syscall", "lookup")
     if sys_r:
-        out.append(f"| bare `bpf_map_lookup_elem` (in-process) | raw | 1 | "
-                   f"{sys_r['calls_per_s']:.0f} | {sys_r['p50_us']:.1f} | "
-                   f"{sys_r['p99_us']:.1f} | {sys_r['p999_us']:.1f} | {sys_r['errors']} |")
+        out.append(row("bare `bpf_map_lookup_elem` (in-process)", "raw", 1, sys_r))
+    noop = {}
     for r in results:
-        if r["mode"] != "point":
+        if r["mode"] == "point" and r["label"].startswith("noop/"):
+            _, op, enc, clients = r["label"].split("/")
+            noop[(op, clients)] = r
+    for (op, clients), r in noop.items():
+        out.append(row(f"no-op gRPC server: {op}", "raw", clients, r))
+    for r in results:
+        if r["mode"] != "point" or r["label"].startswith("noop/"):
             continue
         op, enc, clients = r["label"].split("/")
-        extra = ""
+        name = op
         if op == "lookup_batch":
-            extra = f" ({r['rate'] / 1e6:.2f} M keys/s)"
-        out.append(f"| {op}{extra} | {enc} | {clients} | {r['calls_per_s']:.0f} | "
-                   f"{r['p50_us']:.1f} | {r['p99_us']:.1f} | {r['p999_us']:.1f} | {r['errors']} |")
+            name += f" ({r['rate'] / 1e6:.2f} M keys/s)"
+        floor = noop.get((op, clients))
+        ratio = f"{r['p50_us'] / floor['p50_us']:.2f}×" if floor else ""
+        out.append(row(name, enc, clients, r, ratio))
     return out
 
 
@@ -109,9 +125,14 @@ def plot(results, path):
         return
     series = defaultdict(list)
     for r in results:
-        if r["mode"] == "point" and r["label"].startswith("lookup/"):
+        if r["mode"] != "point":
+            continue
+        if r["label"].startswith("lookup/"):
             _, enc, clients = r["label"].split("/")
             series[enc].append((int(clients), r))
+        elif r["label"].startswith("noop/lookup/"):
+            clients = r["label"].split("/")[-1]
+            series["no-op server"].append((int(clients), r))
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for enc, points in sorted(series.items()):
         points.sort(key=lambda p: p[0])
@@ -151,6 +172,9 @@ def check(results, entries):
     missing = needed - {r["mode"] for r in results}
     if missing:
         problems.append(f"no result for {sorted(missing)}")
+    if not any(r["mode"] == "point" and r["label"].startswith("noop/")
+               for r in results):
+        problems.append("no result from the no-op gRPC server")
     return problems
 
 
