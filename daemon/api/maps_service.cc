@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/api/audited_call.h"
+#include "daemon/api/batch_lookup.h"
 #include "daemon/api/convert.h"
 #include "daemon/api/dump_pages.h"
 #include "daemon/api/grpc_status.h"
@@ -69,65 +70,6 @@ absl::StatusOr<v1::Entry> ToEntry(const TypedMap& map, const MapEntry& entry,
   return out;
 }
 
-// Keys per thread at least in a batch lookup: one lookup is a syscall of
-// about a microsecond, so this many pay for handing the work over.
-constexpr size_t kLookupsPerThread = 128;
-
-// Looks up every key of `keys` (back to back) into `values`, spread over
-// `pool`; found[i] says whether key i was there. An error other than
-// NOT_FOUND fails the whole batch: the first such key's.
-absl::Status LookupPacked(const TypedMap& map, WorkPool& pool,
-                          const std::string& keys, std::string& found,
-                          std::string& values) {
-  const size_t n = keys.size() / map.key_size();
-  found.assign(n, 0);
-  values.assign(n * map.value_bytes(), 0);
-  const auto* key = reinterpret_cast<const uint8_t*>(keys.data());
-  auto* value = reinterpret_cast<uint8_t*>(values.data());
-  absl::Mutex mu;
-  size_t failed_at = n;
-  absl::Status failure;
-  pool.ParallelFor(n, kLookupsPerThread, [&](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; ++i) {
-      absl::Status s = map.LookupInto(
-          absl::MakeConstSpan(key + i * map.key_size(), map.key_size()),
-          absl::MakeSpan(value + i * map.value_bytes(), map.value_bytes()));
-      if (s.ok()) {
-        found[i] = 1;
-      } else if (!absl::IsNotFound(s)) {
-        absl::MutexLock lock(&mu);
-        if (i < failed_at) {
-          failed_at = i;
-          failure = std::move(s);
-        }
-        return;
-      }
-    }
-  });
-  if (failure.ok()) return failure;
-  return absl::Status(failure.code(), absl::StrCat("keys[", failed_at,
-                                                   "]: ", failure.message()));
-}
-
-// One key of a typed batch lookup into its result.
-void LookupOne(const TypedMap& map, const v1::LookupBatchRequest& req,
-               int i, v1::LookupResult& result) {
-  absl::StatusOr<Bytes> key =
-      DataToBytes(map, req.keys(i), Side::kKey, req.zero_fill(),
-                  absl::StrCat("keys[", i, "]"));
-  absl::StatusOr<Bytes> value =
-      key.ok() ? map.Lookup(*key) : absl::StatusOr<Bytes>(key.status());
-  absl::StatusOr<v1::Data> data =
-      value.ok() ? BytesToData(map, *value, Side::kValue, req.encoding())
-                 : absl::StatusOr<v1::Data>(value.status());
-  if (!data.ok()) {
-    result.set_code(ToGrpc(data.status()).error_code());
-    result.set_message(std::string(data.status().message()));
-    return;
-  }
-  *result.mutable_value() = *std::move(data);
-}
-
 // The batch's error names how far it got.
 absl::Status BatchStatus(const BatchResult& result, size_t total) {
   if (result.status.ok() || total == 1) return result.status;
@@ -135,6 +77,14 @@ absl::Status BatchStatus(const BatchResult& result, size_t total) {
       result.status.code(),
       absl::StrCat(result.status.message(), " (", result.applied, " of ", total,
                    " entries applied before it)"));
+}
+
+// Ends a callback unary call at once with `status`.
+grpc::ServerUnaryReactor* Finished(grpc::CallbackServerContext* ctx,
+                                   grpc::Status status) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(std::move(status));
+  return reactor;
 }
 
 }  // namespace
@@ -168,112 +118,121 @@ grpc::Status MapsService::Get(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status MapsService::Lookup(grpc::ServerContext* ctx,
-                                 const v1::LookupRequest* req,
-                                 v1::LookupResponse* resp) {
-  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
-  auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
-                             "Maps.Lookup", DataForAudit(req->key()));
+grpc::ServerUnaryReactor* MapsService::Lookup(grpc::CallbackServerContext* ctx,
+                                              const v1::LookupRequest* req,
+                                              v1::LookupResponse* resp) {
+  return Finished(ctx, DoLookup(*ctx, *req, *resp));
+}
+
+grpc::Status MapsService::DoLookup(const grpc::ServerContextBase& ctx,
+                                   const v1::LookupRequest& req,
+                                   v1::LookupResponse& resp) {
+  if (absl::Status s = CheckRef(req.map()); !s.ok()) return ToGrpc(s);
+  auto who = api_->Authorize(ctx, Operation::kRead, ResourceOf(req.map()),
+                             "Maps.Lookup", DataForAudit(req.key()));
   if (!who.ok()) return ToGrpc(who.status());
-  auto handle = OpenMapElements(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req.map());
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
   absl::StatusOr<Bytes> key =
-      DataToBytes(map, req->key(), Side::kKey, req->zero_fill(), "key");
+      DataToBytes(map, req.key(), Side::kKey, req.zero_fill(), "key");
   if (!key.ok()) return ToGrpc(key.status());
   absl::StatusOr<Bytes> value = map.Lookup(*key);
   if (!value.ok()) return ToGrpc(value.status());
   absl::StatusOr<v1::Entry> entry =
-      ToEntry(map, {*std::move(key), *std::move(value)}, req->encoding());
+      ToEntry(map, {*std::move(key), *std::move(value)}, req.encoding());
   if (!entry.ok()) return ToGrpc(entry.status());
-  *resp->mutable_entry() = *std::move(entry);
+  *resp.mutable_entry() = *std::move(entry);
   return grpc::Status::OK;
 }
 
-grpc::Status MapsService::LookupBatch(grpc::ServerContext* ctx,
-                                      const v1::LookupBatchRequest* req,
-                                      v1::LookupBatchResponse* resp) {
-  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
-  const bool packed = !req->packed_keys().empty();
+grpc::ServerUnaryReactor* MapsService::LookupBatch(
+    grpc::CallbackServerContext* ctx, const v1::LookupBatchRequest* req,
+    v1::LookupBatchResponse* resp) {
+  return Finished(ctx, DoLookupBatch(*ctx, *req, *resp));
+}
+
+grpc::Status MapsService::DoLookupBatch(const grpc::ServerContextBase& ctx,
+                                        const v1::LookupBatchRequest& req,
+                                        v1::LookupBatchResponse& resp) {
+  if (absl::Status s = CheckRef(req.map()); !s.ok()) return ToGrpc(s);
+  const bool packed = !req.packed_keys().empty();
   auto who = api_->Authorize(
-      *ctx, Operation::kRead, ResourceOf(req->map()), "Maps.LookupBatch",
-      packed ? absl::StrCat(req->packed_keys().size(), " packed key bytes")
-             : AuditKeys(req->keys(), [](const v1::Data& d) -> const v1::Data& {
+      ctx, Operation::kRead, ResourceOf(req.map()), "Maps.LookupBatch",
+      packed ? absl::StrCat(req.packed_keys().size(), " packed key bytes")
+             : AuditKeys(req.keys(), [](const v1::Data& d) -> const v1::Data& {
                  return d;
                }));
   if (!who.ok()) return ToGrpc(who.status());
-  if (packed && req->keys_size() > 0) {
+  if (packed && req.keys_size() > 0) {
     return ToGrpc(absl::InvalidArgumentError(
         "LookupBatch: give keys or packed_keys, not both"));
   }
-  auto handle = OpenMapElements(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req.map());
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
-  if (packed && req->packed_keys().size() % map.key_size() != 0) {
+  if (packed && req.packed_keys().size() % map.key_size() != 0) {
     return ToGrpc(absl::InvalidArgumentError(absl::StrCat(
-        "packed_keys: ", req->packed_keys().size(),
+        "packed_keys: ", req.packed_keys().size(),
         " bytes is not a whole number of ", map.key_size(), "-byte keys")));
   }
   const size_t n =
-      packed ? req->packed_keys().size() / map.key_size() : req->keys_size();
+      packed ? req.packed_keys().size() / map.key_size() : req.keys_size();
   if (absl::Status s = CheckBatch(n, api_->limits().max_batch, "keys");
       !s.ok()) {
     return ToGrpc(s);
   }
   if (packed) {
-    return ToGrpc(LookupPacked(map, api_->work(), req->packed_keys(),
-                               *resp->mutable_found(),
-                               *resp->mutable_packed_values()));
+    return ToGrpc(LookupPacked(map, api_->work(), req.packed_keys(),
+                               *resp.mutable_found(),
+                               *resp.mutable_packed_values()));
   }
-  // Every result exists before the threads fill them, each its own.
-  for (int i = 0; i < req->keys_size(); ++i) resp->add_results();
-  api_->work().ParallelFor(
-      req->keys_size(), kLookupsPerThread, [&](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i) {
-          LookupOne(map, *req, static_cast<int>(i),
-                    *resp->mutable_results(static_cast<int>(i)));
-        }
-      });
+  LookupTyped(map, api_->work(), req, resp);
   return grpc::Status::OK;
 }
 
-grpc::Status MapsService::Update(grpc::ServerContext* ctx,
-                                 const v1::UpdateRequest* req,
-                                 v1::UpdateResponse* resp) {
-  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
-  Resource what = ResourceOf(req->map());
+grpc::ServerUnaryReactor* MapsService::Update(grpc::CallbackServerContext* ctx,
+                                              const v1::UpdateRequest* req,
+                                              v1::UpdateResponse* resp) {
+  return Finished(ctx, DoUpdate(*ctx, *req, *resp));
+}
+
+grpc::Status MapsService::DoUpdate(const grpc::ServerContextBase& ctx,
+                                   const v1::UpdateRequest& req,
+                                   v1::UpdateResponse& resp) {
+  if (absl::Status s = CheckRef(req.map()); !s.ok()) return ToGrpc(s);
+  Resource what = ResourceOf(req.map());
   std::string keys =
-      AuditKeys(req->entries(),
+      AuditKeys(req.entries(),
                 [](const v1::Entry& e) -> const v1::Data& { return e.key(); });
-  auto who =
-      api_->Authorize(*ctx, Operation::kWrite, what, "Maps.Update", keys);
+  auto who = api_->Authorize(ctx, Operation::kWrite, what, "Maps.Update", keys);
   if (!who.ok()) return ToGrpc(who.status());
   AuditedCall audit(*std::move(who), "Maps.Update", what, std::move(keys));
   if (absl::Status s =
-          CheckBatch(req->entries_size(), api_->limits().max_batch, "entries");
+          CheckBatch(req.entries_size(), api_->limits().max_batch, "entries");
       !s.ok()) {
     return audit.Finish(s);
   }
-  auto handle = OpenMapElements(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req.map());
   if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
   // Every entry is encoded before any is written.
   std::vector<MapEntry> entries;
-  entries.reserve(req->entries_size());
-  bool single = req->entries_size() == 1;
-  for (int i = 0; i < req->entries_size(); ++i) {
+  entries.reserve(req.entries_size());
+  bool single = req.entries_size() == 1;
+  for (int i = 0; i < req.entries_size(); ++i) {
     std::string at = single ? "" : absl::StrCat("entries[", i, "].");
     absl::StatusOr<Bytes> key =
-        DataToBytes(map, req->entries(i).key(), Side::kKey, req->zero_fill(),
+        DataToBytes(map, req.entries(i).key(), Side::kKey, req.zero_fill(),
                     absl::StrCat(at, "key"));
     if (!key.ok()) return audit.Finish(key.status());
     absl::StatusOr<Bytes> value =
-        DataToBytes(map, req->entries(i).value(), Side::kValue,
-                    req->zero_fill(), absl::StrCat(at, "value"));
+        DataToBytes(map, req.entries(i).value(), Side::kValue, req.zero_fill(),
+                    absl::StrCat(at, "value"));
     if (!value.ok()) return audit.Finish(value.status());
     entries.push_back({*std::move(key), *std::move(value)});
   }
-  UpdateFlag flag = FromProto(req->flag());
+  UpdateFlag flag = FromProto(req.flag());
   BatchResult result;
   if (single) {
     result.status = map.Update(entries[0].key, entries[0].value, flag);
@@ -281,50 +240,55 @@ grpc::Status MapsService::Update(grpc::ServerContext* ctx,
   } else {
     result = map.UpdateBatch(entries, flag);
   }
-  resp->set_updated(result.applied);
+  resp.set_updated(result.applied);
   return audit.Finish(BatchStatus(result, entries.size()));
 }
 
-grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
-                                 const v1::DeleteRequest* req,
-                                 v1::DeleteResponse* resp) {
-  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
-  Resource what = ResourceOf(req->map());
+grpc::ServerUnaryReactor* MapsService::Delete(grpc::CallbackServerContext* ctx,
+                                              const v1::DeleteRequest* req,
+                                              v1::DeleteResponse* resp) {
+  return Finished(ctx, DoDelete(*ctx, *req, *resp));
+}
+
+grpc::Status MapsService::DoDelete(const grpc::ServerContextBase& ctx,
+                                   const v1::DeleteRequest& req,
+                                   v1::DeleteResponse& resp) {
+  if (absl::Status s = CheckRef(req.map()); !s.ok()) return ToGrpc(s);
+  Resource what = ResourceOf(req.map());
   std::string keys = AuditKeys(
-      req->keys(), [](const v1::Data& d) -> const v1::Data& { return d; });
-  auto who =
-      api_->Authorize(*ctx, Operation::kWrite, what, "Maps.Delete", keys);
+      req.keys(), [](const v1::Data& d) -> const v1::Data& { return d; });
+  auto who = api_->Authorize(ctx, Operation::kWrite, what, "Maps.Delete", keys);
   if (!who.ok()) return ToGrpc(who.status());
   AuditedCall audit(*std::move(who), "Maps.Delete", what, std::move(keys));
   if (absl::Status s =
-          CheckBatch(req->keys_size(), api_->limits().max_batch, "keys");
+          CheckBatch(req.keys_size(), api_->limits().max_batch, "keys");
       !s.ok()) {
     return audit.Finish(s);
   }
-  auto handle = OpenMapElements(*api_, req->map());
+  auto handle = OpenMapElements(*api_, req.map());
   if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
   std::vector<Bytes> encoded;
-  bool single = req->keys_size() == 1;
-  for (int i = 0; i < req->keys_size(); ++i) {
+  bool single = req.keys_size() == 1;
+  for (int i = 0; i < req.keys_size(); ++i) {
     absl::StatusOr<Bytes> key =
-        DataToBytes(map, req->keys(i), Side::kKey, req->zero_fill(),
+        DataToBytes(map, req.keys(i), Side::kKey, req.zero_fill(),
                     single ? "key" : absl::StrCat("keys[", i, "]"));
     if (!key.ok()) return audit.Finish(key.status());
     encoded.push_back(*std::move(key));
   }
-  if (req->ignore_missing()) {
+  if (req.ignore_missing()) {
     uint32_t deleted = 0;
     for (const Bytes& key : encoded) {
       absl::Status s = map.Delete(key);
       if (s.ok()) {
         ++deleted;
       } else if (!absl::IsNotFound(s)) {
-        resp->set_deleted(deleted);
+        resp.set_deleted(deleted);
         return audit.Finish(s);
       }
     }
-    resp->set_deleted(deleted);
+    resp.set_deleted(deleted);
     return audit.Finish(absl::OkStatus());
   }
   BatchResult result;
@@ -334,7 +298,7 @@ grpc::Status MapsService::Delete(grpc::ServerContext* ctx,
   } else {
     result = map.DeleteBatch(encoded);
   }
-  resp->set_deleted(result.applied);
+  resp.set_deleted(result.applied);
   return audit.Finish(BatchStatus(result, encoded.size()));
 }
 

@@ -7,8 +7,16 @@
 
 namespace bpfwarden::api {
 
-class MapsService final
-    : public v1::Maps::WithCallbackMethod_Watch<v1::Maps::Service> {
+// The hot point operations and Watch run on gRPC's callback API: measured
+// against the synchronous API on the same no-op handlers, it serves about a
+// tenth more calls a second at 16 clients (bench/README.md); Lookup at one
+// client is the same. The rest stay synchronous.
+using MapsServiceBase = v1::Maps::WithCallbackMethod_Lookup<
+    v1::Maps::WithCallbackMethod_LookupBatch<
+        v1::Maps::WithCallbackMethod_Update<v1::Maps::WithCallbackMethod_Delete<
+            v1::Maps::WithCallbackMethod_Watch<v1::Maps::Service>>>>>;
+
+class MapsService final : public MapsServiceBase {
  public:
   explicit MapsService(ApiContext* api) : api_(api) {}
 
@@ -16,15 +24,20 @@ class MapsService final
                     v1::ListMapsResponse* resp) override;
   grpc::Status Get(grpc::ServerContext* ctx, const v1::GetMapRequest* req,
                    v1::MapInfo* resp) override;
-  grpc::Status Lookup(grpc::ServerContext* ctx, const v1::LookupRequest* req,
-                      v1::LookupResponse* resp) override;
-  grpc::Status LookupBatch(grpc::ServerContext* ctx,
-                           const v1::LookupBatchRequest* req,
-                           v1::LookupBatchResponse* resp) override;
-  grpc::Status Update(grpc::ServerContext* ctx, const v1::UpdateRequest* req,
-                      v1::UpdateResponse* resp) override;
-  grpc::Status Delete(grpc::ServerContext* ctx, const v1::DeleteRequest* req,
-                      v1::DeleteResponse* resp) override;
+  // Each runs to its end on the gRPC thread that received it (a unary call
+  // whose work is bounded by the batch limit), then finishes.
+  grpc::ServerUnaryReactor* Lookup(grpc::CallbackServerContext* ctx,
+                                   const v1::LookupRequest* req,
+                                   v1::LookupResponse* resp) override;
+  grpc::ServerUnaryReactor* LookupBatch(grpc::CallbackServerContext* ctx,
+                                        const v1::LookupBatchRequest* req,
+                                        v1::LookupBatchResponse* resp) override;
+  grpc::ServerUnaryReactor* Update(grpc::CallbackServerContext* ctx,
+                                   const v1::UpdateRequest* req,
+                                   v1::UpdateResponse* resp) override;
+  grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* ctx,
+                                   const v1::DeleteRequest* req,
+                                   v1::DeleteResponse* resp) override;
   grpc::Status Dump(grpc::ServerContext* ctx, const v1::DumpRequest* req,
                     grpc::ServerWriter<v1::DumpResponse>* writer) override;
   // A callback stream (watch_stream.cc): no thread waits on a slow reader.
@@ -32,6 +45,16 @@ class MapsService final
       grpc::CallbackServerContext* ctx, const v1::WatchRequest* req) override;
 
  private:
+  grpc::Status DoLookup(const grpc::ServerContextBase& ctx,
+                        const v1::LookupRequest& req, v1::LookupResponse& resp);
+  grpc::Status DoLookupBatch(const grpc::ServerContextBase& ctx,
+                             const v1::LookupBatchRequest& req,
+                             v1::LookupBatchResponse& resp);
+  grpc::Status DoUpdate(const grpc::ServerContextBase& ctx,
+                        const v1::UpdateRequest& req, v1::UpdateResponse& resp);
+  grpc::Status DoDelete(const grpc::ServerContextBase& ctx,
+                        const v1::DeleteRequest& req, v1::DeleteResponse& resp);
+
   ApiContext* const api_;
 };
 
