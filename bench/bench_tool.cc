@@ -195,6 +195,8 @@ int Run(const std::vector<char*>& rest) {
     result =
         SyscallLookups(absl::GetFlag(FLAGS_pin), absl::GetFlag(FLAGS_seconds),
                        absl::GetFlag(FLAGS_keys));
+  } else if (mode == "pingpong") {
+    result = UnixPingPong(absl::GetFlag(FLAGS_seconds));
   } else if (mode == "point") {
     PointOptions options;
     options.op = absl::GetFlag(FLAGS_op);

@@ -32,6 +32,9 @@ struct Result {
 bench_key KeyOf(uint64_t i);
 
 absl::Status Fill(const std::string& pin, uint64_t entries);
+// A 1-byte round trip to a child process over a Unix socket pair, for
+// `seconds`: the wake-up floor of any request and response (pingpong.cc).
+absl::StatusOr<Result> UnixPingPong(double seconds);
 absl::StatusOr<Result> DumpInProcess(const std::string& pin, bool batch);
 absl::StatusOr<Result> SyscallLookups(const std::string& pin, double seconds,
                                       uint64_t keys);

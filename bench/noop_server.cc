@@ -45,7 +45,8 @@ class NoopMaps final : public v1::Maps::Service {
                            v1::LookupBatchResponse* resp) override {
     const size_t n = req->packed_keys().size() / 16;  // bench keys: 16 bytes
     resp->mutable_found()->assign(n, 1);
-    for (size_t i = 0; i < n; ++i) resp->mutable_packed_values()->append(value_);
+    for (size_t i = 0; i < n; ++i)
+      resp->mutable_packed_values()->append(value_);
     return grpc::Status::OK;
   }
 

@@ -73,6 +73,10 @@ def point_table(results):
     sys_r = find(results, "syscall", "lookup")
     if sys_r:
         out.append(row("bare `bpf_map_lookup_elem` (in-process)", "raw", 1, sys_r))
+    ping = find(results, "pingpong", "unix")
+    if ping:
+        out.append(row("1-byte round trip to another process (Unix socket pair)",
+                       "raw", 1, ping))
     noop = {}
     for r in results:
         if r["mode"] == "point" and r["label"].startswith("noop/"):
@@ -140,6 +144,10 @@ def plot(results, path):
         for key, style in (("p50_us", "-o"), ("p99_us", "--s"), ("p999_us", ":^")):
             ax.plot(xs, [p[1][key] for p in points], style,
                     label=f"{enc} {key[:-3]}")
+    ping = find(results, "pingpong", "unix")
+    if ping:
+        ax.axhline(ping["p50_us"], color="black", lw=0.8, ls="--",
+                   label="Unix socket round trip p50")
     sys_r = find(results, "syscall", "lookup")
     if sys_r:
         ax.axhline(sys_r["p50_us"], color="grey", lw=0.8,
@@ -168,7 +176,8 @@ def check(results, entries):
                 problems.append(f"point {r['label']}: {r['count']} counted, {r['errors']} errors")
         elif mode == "load_attach" and r["count"] != 2:
             problems.append(f"load_attach: {r['count']} of 2 attached")
-    needed = {"ready", "rss", "load_attach", "dump_batch", "api_dump", "point", "syscall"}
+    needed = {"ready", "rss", "load_attach", "dump_batch", "api_dump", "point",
+              "syscall", "pingpong"}
     missing = needed - {r["mode"] for r in results}
     if missing:
         problems.append(f"no result for {sorted(missing)}")
