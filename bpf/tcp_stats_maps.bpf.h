@@ -18,13 +18,17 @@ struct tcp_stats_map {
   __uint(pinning, LIBBPF_PIN_BY_NAME);
 };
 
-// Socket-local storage: no max_entries, one value per socket, freed with
-// the socket; BPF_F_CLONE copies a listener's value (its owner) to accepted
-// sockets.
-struct tcp_stats_owner_map {
-  __uint(type, BPF_MAP_TYPE_SK_STORAGE);
-  __uint(map_flags, BPF_F_NO_PREALLOC | BPF_F_CLONE);
-  __type(key, int);
+// The state of each open connection, keyed by its socket cookie: created at
+// its established callback, removed at its close. An LRU hash, preallocated:
+// insert and delete take an element from and give it back to a free list at
+// once, with no allocation and no RCU-deferred free, which is what made
+// socket-local storage cost more than everything else tcp_stats does. An
+// entry whose close never came (the program was detached meanwhile) is
+// evicted in time.
+struct tcp_stats_conns_map {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, TCP_STATS_MAX_CONNS);
+  __type(key, __u64);
   __type(value, struct tcp_stats_conn);
   __uint(pinning, LIBBPF_PIN_BY_NAME);
 };

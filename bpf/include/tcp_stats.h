@@ -25,6 +25,10 @@
 // bound.
 #define TCP_STATS_MAX_ENTRIES 16384
 
+// Connections whose state tcp_stats keeps at once (tcp_stats_conns, an LRU
+// hash keyed by socket cookie, preallocated).
+#define TCP_STATS_MAX_CONNS 16384
+
 // Which side of the connection this host is.
 enum tcp_stats_direction : __u8 {
   TCP_STATS_INITIATED = 1,  // a task here called connect(2)
