@@ -142,22 +142,21 @@ static __always_inline void Flush(struct bpf_sock_ops* skops,
       bpf_jiffies64() + bpfwarden_ms_to_jiffies(tcp_stats_flush_interval_ms);
 }
 
-// Adds the per-connection callbacks tcp_stats needs to whatever flags the
-// socket has: the flags are per socket, and tcp_tune or any other program
-// on the cgroup may have set their own.
-static __always_inline void EnableCallbacks(struct bpf_sock_ops* skops) {
-  bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags |
-                                       BPF_SOCK_OPS_RTT_CB_FLAG |
-                                       BPF_SOCK_OPS_STATE_CB_FLAG);
+// Adds callbacks to whatever flags the socket has: the flags are per
+// socket, and tcp_tune or any other program on the cgroup may have set their
+// own.
+static __always_inline void EnableCallbacks(struct bpf_sock_ops* skops,
+                                            __u32 flags) {
+  const __u32 had = skops->bpf_sock_ops_cb_flags;
+  if ((had & flags) != flags) bpf_sock_ops_cb_flags_set(skops, had | flags);
 }
 
-// connect(2): the open, counted before the SYN leaves. Nothing is kept: the
-// connection's state starts at its established callback.
+// connect(2): asks for state callbacks, to see the close. The open is counted
+// at the connection's established callback, or at its close when it never
+// got there (refused, timed out), so that a successful connect(2) costs one
+// flush, not two.
 static __always_inline void Connecting(struct bpf_sock_ops* skops) {
-  struct tcp_stats_key key;
-  if (KeyOf(skops, TCP_STATS_INITIATED, &key)) return;
-  const struct opens opens = {.active = 1};
-  Flush(skops, &key, NULL, &opens);
+  EnableCallbacks(skops, BPF_SOCK_OPS_STATE_CB_FLAG);
 }
 
 // Both established callbacks, in softirq context: the first flush of the
@@ -172,7 +171,8 @@ static __always_inline void Established(struct bpf_sock_ops* skops,
             &conn.key)) {
     return;
   }
-  const struct opens opens = {.passive = accepted, .established = 1};
+  const struct opens opens = {
+      .active = !accepted, .passive = accepted, .established = 1};
   Flush(skops, &conn.key, &conn, &opens);
   // The kernel moves an accepted socket from SYN_RECV to ESTABLISHED right
   // after this callback: the first of its state changes.
@@ -180,7 +180,16 @@ static __always_inline void Established(struct bpf_sock_ops* skops,
   conn.phase = TCP_STATS_OPEN;
   __u64 cookie = bpf_get_socket_cookie(skops);
   bpf_map_update_elem(&tcp_stats_conns, &cookie, &conn, BPF_ANY);
-  EnableCallbacks(skops);
+  EnableCallbacks(skops,
+                  BPF_SOCK_OPS_RTT_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG);
+}
+
+// A connect(2) that never reached ESTABLISHED: its open, at its close.
+static __always_inline void Failed(struct bpf_sock_ops* skops) {
+  struct tcp_stats_key key;
+  if (KeyOf(skops, TCP_STATS_INITIATED, &key)) return;
+  const struct opens opens = {.active = 1};
+  Flush(skops, &key, NULL, &opens);
 }
 
 // The connection's state, or NULL when tcp_stats did not see it established
@@ -227,6 +236,10 @@ static __always_inline __u32 ChangesClosingFrom(__u32 state) {
 // connection, so that a socket connected again starts afresh.
 static __always_inline void StateChanged(struct bpf_sock_ops* skops) {
   if (skops->args[1] != BPF_TCP_CLOSE) return;
+  if (skops->args[0] == BPF_TCP_SYN_SENT) {
+    Failed(skops);
+    return;
+  }
   __u64 cookie;
   struct tcp_stats_conn* conn = ConnOf(skops, &cookie);
   if (!conn) return;
