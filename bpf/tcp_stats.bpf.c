@@ -19,6 +19,7 @@
 #include "bpf/tcp_stats_maps.bpf.h"
 
 extern struct tcp_stats_map tcp_stats SEC(".maps");
+extern struct tcp_stats_slots_map tcp_stats_slots SEC(".maps");
 extern struct tcp_stats_conns_map tcp_stats_conns SEC(".maps");
 
 // How long a live connection may keep counts from its entry, at most
@@ -151,6 +152,57 @@ static __always_inline void EnableCallbacks(struct bpf_sock_ops* skops,
   if ((had & flags) != flags) bpf_sock_ops_cb_flags_set(skops, had | flags);
 }
 
+// The slot of a socket cookie (never NULL for the verifier's sake alone:
+// the index is in range).
+static __always_inline struct tcp_stats_slot* SlotOf(__u64 cookie) {
+  const __u32 index = (__u32)cookie & (TCP_STATS_SLOTS - 1);
+  return bpf_map_lookup_elem(&tcp_stats_slots, &index);
+}
+
+// Keeps a connection's state under its socket cookie: in its slot when the
+// slot is free (or already its own: a socket connected again), else in the
+// overflow map. A socket cookie is never 0, a free slot's is.
+static __always_inline void Keep(__u64 cookie,
+                                 const struct tcp_stats_conn* conn) {
+  struct tcp_stats_slot* slot = SlotOf(cookie);
+  if (slot) {
+    const __u64 held = __sync_val_compare_and_swap(&slot->cookie, 0, cookie);
+    if (held == 0 || held == cookie) {
+      __builtin_memcpy(&slot->conn, conn, sizeof(*conn));
+      return;
+    }
+  }
+  bpf_map_update_elem(&tcp_stats_conns, &cookie, conn, BPF_ANY);
+}
+
+// Where a connection's state is kept, found by its socket cookie.
+struct kept {
+  __u64 cookie;
+  struct tcp_stats_slot* slot;  // non-NULL when in its slot
+  struct tcp_stats_conn* conn;  // NULL when tcp_stats did not see it open
+};
+
+static __always_inline struct kept Find(struct bpf_sock_ops* skops) {
+  struct kept kept = {.cookie = bpf_get_socket_cookie(skops)};
+  struct tcp_stats_slot* slot = SlotOf(kept.cookie);
+  if (slot && slot->cookie == kept.cookie) {
+    kept.slot = slot;
+    kept.conn = &slot->conn;
+  } else {
+    kept.conn = bpf_map_lookup_elem(&tcp_stats_conns, &kept.cookie);
+  }
+  return kept;
+}
+
+// Forgets a connection's state, at its close.
+static __always_inline void Forget(struct kept* kept) {
+  if (kept->slot) {
+    *(volatile __u64*)&kept->slot->cookie = 0;  // the slot is free again
+  } else {
+    bpf_map_delete_elem(&tcp_stats_conns, &kept->cookie);
+  }
+}
+
 // connect(2): asks for state callbacks, to see the close. The open is counted
 // at the connection's established callback, or at its close when it never
 // got there (refused, timed out), so that a successful connect(2) costs one
@@ -178,8 +230,7 @@ static __always_inline void Established(struct bpf_sock_ops* skops,
   // after this callback: the first of its state changes.
   conn.state_changes = accepted;
   conn.phase = TCP_STATS_OPEN;
-  __u64 cookie = bpf_get_socket_cookie(skops);
-  bpf_map_update_elem(&tcp_stats_conns, &cookie, &conn, BPF_ANY);
+  Keep(bpf_get_socket_cookie(skops), &conn);
   EnableCallbacks(skops,
                   BPF_SOCK_OPS_RTT_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG);
 }
@@ -192,19 +243,11 @@ static __always_inline void Failed(struct bpf_sock_ops* skops) {
   Flush(skops, &key, NULL, &opens);
 }
 
-// The connection's state, or NULL when tcp_stats did not see it established
-// (or its state was evicted).
-static __always_inline struct tcp_stats_conn* ConnOf(
-    struct bpf_sock_ops* skops, __u64* cookie) {
-  *cookie = bpf_get_socket_cookie(skops);
-  return bpf_map_lookup_elem(&tcp_stats_conns, cookie);
-}
-
 // Fires at every ACK that yields an RTT sample: kept cheap, it flushes only
 // once the interval ran out.
 static __always_inline void RttSample(struct bpf_sock_ops* skops) {
-  __u64 cookie;
-  struct tcp_stats_conn* conn = ConnOf(skops, &cookie);
+  struct kept kept = Find(skops);
+  struct tcp_stats_conn* conn = kept.conn;
   if (!conn) return;
   const __u32 srtt_us = skops->srtt_us >> 3;
   if (srtt_us > conn->max_srtt_us) conn->max_srtt_us = srtt_us;
@@ -240,13 +283,13 @@ static __always_inline void StateChanged(struct bpf_sock_ops* skops) {
     Failed(skops);
     return;
   }
-  __u64 cookie;
-  struct tcp_stats_conn* conn = ConnOf(skops, &cookie);
+  struct kept kept = Find(skops);
+  struct tcp_stats_conn* conn = kept.conn;
   if (!conn) return;
   conn->state_changes += ChangesClosingFrom(skops->args[0]);
   const struct opens none = {};
   Flush(skops, &conn->key, conn, &none);
-  bpf_map_delete_elem(&tcp_stats_conns, &cookie);
+  Forget(&kept);
 }
 
 SEC("sockops")

@@ -18,13 +18,26 @@ struct tcp_stats_map {
   __uint(pinning, LIBBPF_PIN_BY_NAME);
 };
 
-// The state of each open connection, keyed by its socket cookie: created at
-// its established callback, removed at its close. An LRU hash, preallocated:
-// insert and delete take an element from and give it back to a free list at
-// once, with no allocation and no RCU-deferred free, which is what made
-// socket-local storage cost more than everything else tcp_stats does. An
-// entry whose close never came (the program was detached meanwhile) is
-// evicted in time.
+// The state of each open connection, kept from its established callback to
+// its close, where socket-local storage would have cost more than
+// everything else tcp_stats does (its allocation, and its free deferred
+// through RCU, on every connection).
+//
+// Fast path: the array slot of the socket cookie's low bits, claimed with a
+// compare-and-swap of its cookie field and released by zeroing it; a lookup
+// of an array is inlined by the verifier, and nothing is allocated.
+struct tcp_stats_slots_map {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, TCP_STATS_SLOTS);
+  __type(key, __u32);
+  __type(value, struct tcp_stats_slot);
+  __uint(pinning, LIBBPF_PIN_BY_NAME);
+};
+
+// Overflow: a connection whose slot another connection holds, keyed by its
+// socket cookie. Preallocated, so insert and delete neither allocate nor
+// defer a free; an entry whose close never came (the program was detached
+// meanwhile) is evicted in time.
 struct tcp_stats_conns_map {
   __uint(type, BPF_MAP_TYPE_LRU_HASH);
   __uint(max_entries, TCP_STATS_MAX_CONNS);

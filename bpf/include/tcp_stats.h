@@ -25,9 +25,13 @@
 // bound.
 #define TCP_STATS_MAX_ENTRIES 16384
 
-// Connections whose state tcp_stats keeps at once (tcp_stats_conns, an LRU
-// hash keyed by socket cookie, preallocated).
-#define TCP_STATS_MAX_CONNS 16384
+// Where tcp_stats keeps the state of open connections: tcp_stats_slots, an
+// array of TCP_STATS_SLOTS slots indexed by the socket cookie's low bits
+// (a power of two); a connection whose slot is taken by another one goes to
+// tcp_stats_conns, an LRU hash keyed by socket cookie, of
+// TCP_STATS_MAX_CONNS entries.
+#define TCP_STATS_SLOTS 16384
+#define TCP_STATS_MAX_CONNS 4096
 
 // Which side of the connection this host is.
 enum tcp_stats_direction : __u8 {
@@ -148,5 +152,14 @@ struct tcp_stats_conn {
 };
 BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_conn) == 72,
                         "tcp_stats_conn layout");
+
+// Value of tcp_stats_slots: a connection's state, and the socket cookie of
+// the connection holding the slot (0: free).
+struct tcp_stats_slot {
+  __u64 cookie;
+  struct tcp_stats_conn conn;
+};
+BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_slot) == 80,
+                        "tcp_stats_slot layout");
 
 #endif  // BPFWARDEN_BPF_INCLUDE_TCP_STATS_H_
