@@ -1,8 +1,9 @@
 // tcp_stats: per-peer TCP statistics, counted by a sock_ops program.
 //
-// Each socket's state lives in its own storage (tcp_stats_owner); the shared
-// LRU tcp_stats is touched only at a connection's flush points (see
-// tcp_stats.h): connect, established, close, and at most once per
+// Each open connection's state lives in tcp_stats_slots (or, when its slot
+// is taken, tcp_stats_conns), keyed by its socket cookie; the shared LRU
+// tcp_stats is touched only at a connection's flush points (see
+// tcp_stats.h): established, close, and at most once per
 // tcp_stats_flush_interval_ms in between, at an RTT sample.
 //
 // The maps live in tcp_stats_maps.bpf.c and the peer and clock helpers in
@@ -229,7 +230,6 @@ static __always_inline void Established(struct bpf_sock_ops* skops,
   // The kernel moves an accepted socket from SYN_RECV to ESTABLISHED right
   // after this callback: the first of its state changes.
   conn.state_changes = accepted;
-  conn.phase = TCP_STATS_OPEN;
   Keep(bpf_get_socket_cookie(skops), &conn);
   EnableCallbacks(skops,
                   BPF_SOCK_OPS_RTT_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG);

@@ -84,7 +84,7 @@ TEST(ObjectTest, EveryMapCarriesKeyAndValueBtf) {
        sizeof(tcp_tune_counters)},
       // A connecting socket's rule, from connect(2) to ESTABLISHED only.
       {"tcp_tune_conn", BPF_MAP_TYPE_SK_STORAGE, "int", "tcp_tune_rule",
-       sizeof(int), sizeof(tcp_tune_rule), /*pinned=*/false},
+       sizeof(int), sizeof(tcp_tune_rule)},
   };
   int seen = 0;
   bpf_map* map;

@@ -14,6 +14,7 @@
 #include "tests/bpf/attached_object_test_base.h"
 #include "tests/bpf/stats_entries.h"
 #include "tests/bpf/tcp_probe.h"
+#include "tests/bpf/tcp_socket.h"
 #include "tests/testing/cgroup_call.h"
 #include "tests/testing/default_object.h"
 #include "tests/testing/kernel_clock.h"
@@ -156,6 +157,39 @@ TEST_P(TcpStatsTest, BytesAndRttOfOneConnection) {
             probe->client_info_after_close.tcpi_total_retrans);
   EXPECT_EQ(server->retransmits,
             probe->server_info_after_close.tcpi_total_retrans);
+}
+
+// A connect(2) that is refused sent a SYN: one active open, nothing
+// established, counted when its socket closes.
+TEST_P(TcpStatsTest, RefusedConnectIsAnActiveOpen) {
+  auto port = CallInCgroup<uint16_t>(
+      cgroup(), [&]() -> absl::StatusOr<uint16_t> {
+        // A port nobody listens on: a listener's, once it closed.
+        sockaddr_storage addr;
+        socklen_t len = sizeof(addr);
+        uint16_t port;
+        {
+          auto listener = Listen(family(), 1, &addr, &len);
+          if (!listener.ok()) return listener.status();
+          port = PortOf(addr);
+        }
+        UniqueFd fd(::socket(family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
+        if (!fd.valid()) return absl::InternalError("socket");
+        if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) == 0 ||
+            errno != ECONNREFUSED) {
+          return absl::InternalError("connect was not refused");
+        }
+        return port;
+      });
+  ASSERT_TRUE(port.ok()) << port.status();
+
+  const std::vector<StatsEntry> entries = Entries();
+  EXPECT_EQ(entries.size(), 1u);  // the client's: nothing was accepted
+  const tcp_stats_value* client = Find(entries, kInitiated, *port);
+  ASSERT_NE(client, nullptr);
+  EXPECT_EQ(client->active_opens, 1u);
+  EXPECT_EQ(client->established, 0u);
+  EXPECT_EQ(client->bytes_received, 0u);
 }
 
 // first_seen/last_seen are milliseconds since boot on the jiffies clock:
