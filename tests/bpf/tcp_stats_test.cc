@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -44,6 +45,58 @@ class TcpStatsTest : public AttachedObjectTestBase,
                               tcp_stats_direction direction,
                               uint16_t port) const {
     return FindLoopback(entries, family(), direction, port, cgroup().id());
+  }
+
+  // One connection's bytes, RTT, state changes and retransmits, checked
+  // against what the test sent and what TCP_INFO said before the close.
+  void ExpectBytesAndRttOfOneConnection() {
+    constexpr size_t kSent = 300000, kReplied = 12345;
+    auto probe = CallInCgroup<ProbeResult>(cgroup(), [&] {
+      return ProbeConnection(ProbeSpec{
+          .family = family(), .client_bytes = kSent, .server_bytes = kReplied});
+    });
+    ASSERT_TRUE(probe.ok()) << probe.status();
+  
+    const std::vector<StatsEntry> entries = Entries();
+    const tcp_stats_value* client = Find(entries, kInitiated, probe->server_port);
+    const tcp_stats_value* server = Find(entries, kAccepted, probe->server_port);
+    ASSERT_NE(client, nullptr);
+    ASSERT_NE(server, nullptr);
+  
+    // Sequence space acknowledged/received, per RFC 4898 as Linux counts it:
+    // the active side's SYN is acknowledged (+1), a passive socket starts
+    // past its SYN; each FIN counts once acknowledged (sender) and once
+    // received (receiver). All FINs were exchanged before TCP_CLOSE.
+    EXPECT_EQ(client->bytes_acked, 1 + kSent + 1);
+    EXPECT_EQ(client->bytes_received, kReplied + 1);
+    EXPECT_EQ(server->bytes_acked, kReplied + 1);
+    EXPECT_EQ(server->bytes_received, kSent + 1);
+    // The same counters, read from TCP_INFO before either FIN.
+    EXPECT_EQ(probe->client_info_before_close.tcpi_bytes_acked, 1 + kSent);
+    EXPECT_EQ(probe->client_info_before_close.tcpi_bytes_received, kReplied);
+    EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_acked, kReplied);
+    EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_received, kSent);
+  
+    EXPECT_GT(client->srtt_us, 0u);
+    EXPECT_GT(client->min_rtt_us, 0u);
+    EXPECT_LE(client->min_rtt_us, client->srtt_us * 8);
+    EXPECT_GT(server->srtt_us, 0u);
+    // The largest smoothed RTT seen covers the last one.
+    EXPECT_GE(client->max_srtt_us, client->srtt_us);
+    EXPECT_GE(server->max_srtt_us, server->srtt_us);
+    // The callbacks are on from the established callback. Client (it ran
+    // after the move to ESTABLISHED): FIN_WAIT1, FIN_WAIT2, CLOSE (its full
+    // socket closes as it enters TIME_WAIT). Server (it ran just before
+    // SYN_RECV -> ESTABLISHED): ESTABLISHED, CLOSE_WAIT, LAST_ACK, CLOSE.
+    EXPECT_EQ(client->state_changes, 3u);
+    EXPECT_EQ(server->state_changes, 4u);
+    // Loopback loses nothing, yet a busy host can fire a tail loss probe: the
+    // count must match the kernel's own (SYN and SYN-ACK retransmissions
+    // included, on both sides).
+    EXPECT_EQ(client->retransmits,
+              probe->client_info_after_close.tcpi_total_retrans);
+    EXPECT_EQ(server->retransmits,
+              probe->server_info_after_close.tcpi_total_retrans);
   }
 
   int map_fd_ = -1;
@@ -110,53 +163,29 @@ TEST_P(TcpStatsTest, ThousandAcceptedConnectionsMakeOnePassiveEntry) {
 // Bytes, RTT, state changes of one connection, both ends, against what
 // the test sent and what TCP_INFO said before the close.
 TEST_P(TcpStatsTest, BytesAndRttOfOneConnection) {
-  constexpr size_t kSent = 300000, kReplied = 12345;
-  auto probe = CallInCgroup<ProbeResult>(cgroup(), [&] {
-    return ProbeConnection(ProbeSpec{
-        .family = family(), .client_bytes = kSent, .server_bytes = kReplied});
-  });
-  ASSERT_TRUE(probe.ok()) << probe.status();
+  ExpectBytesAndRttOfOneConnection();
+}
 
-  const std::vector<StatsEntry> entries = Entries();
-  const tcp_stats_value* client = Find(entries, kInitiated, probe->server_port);
-  const tcp_stats_value* server = Find(entries, kAccepted, probe->server_port);
-  ASSERT_NE(client, nullptr);
-  ASSERT_NE(server, nullptr);
-
-  // Sequence space acknowledged/received, per RFC 4898 as Linux counts it:
-  // the active side's SYN is acknowledged (+1), a passive socket starts
-  // past its SYN; each FIN counts once acknowledged (sender) and once
-  // received (receiver). All FINs were exchanged before TCP_CLOSE.
-  EXPECT_EQ(client->bytes_acked, 1 + kSent + 1);
-  EXPECT_EQ(client->bytes_received, kReplied + 1);
-  EXPECT_EQ(server->bytes_acked, kReplied + 1);
-  EXPECT_EQ(server->bytes_received, kSent + 1);
-  // The same counters, read from TCP_INFO before either FIN.
-  EXPECT_EQ(probe->client_info_before_close.tcpi_bytes_acked, 1 + kSent);
-  EXPECT_EQ(probe->client_info_before_close.tcpi_bytes_received, kReplied);
-  EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_acked, kReplied);
-  EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_received, kSent);
-
-  EXPECT_GT(client->srtt_us, 0u);
-  EXPECT_GT(client->min_rtt_us, 0u);
-  EXPECT_LE(client->min_rtt_us, client->srtt_us * 8);
-  EXPECT_GT(server->srtt_us, 0u);
-  // The largest smoothed RTT seen covers the last one.
-  EXPECT_GE(client->max_srtt_us, client->srtt_us);
-  EXPECT_GE(server->max_srtt_us, server->srtt_us);
-  // The callbacks are on from the established callback. Client (it ran
-  // after the move to ESTABLISHED): FIN_WAIT1, FIN_WAIT2, CLOSE (its full
-  // socket closes as it enters TIME_WAIT). Server (it ran just before
-  // SYN_RECV -> ESTABLISHED): ESTABLISHED, CLOSE_WAIT, LAST_ACK, CLOSE.
-  EXPECT_EQ(client->state_changes, 3u);
-  EXPECT_EQ(server->state_changes, 4u);
-  // Loopback loses nothing, yet a busy host can fire a tail loss probe: the
-  // count must match the kernel's own (SYN and SYN-ACK retransmissions
-  // included, on both sides).
-  EXPECT_EQ(client->retransmits,
-            probe->client_info_after_close.tcpi_total_retrans);
-  EXPECT_EQ(server->retransmits,
-            probe->server_info_after_close.tcpi_total_retrans);
+// A connection whose slot in tcp_stats_slots another one holds keeps its
+// state in the overflow map tcp_stats_conns instead, with the same counts.
+// Every slot is taken here (by cookies no socket has), so every connection
+// overflows; its close removes it from the overflow map.
+TEST_P(TcpStatsTest, AConnectionWhoseSlotIsTakenCountsTheSame) {
+  const int slots = MapFd("tcp_stats_slots");
+  tcp_stats_slot taken{};
+  for (uint32_t i = 0; i < TCP_STATS_SLOTS; ++i) {
+    taken.cookie = (uint64_t{1} << 63) | i;
+    ASSERT_EQ(bpf_map_update_elem(slots, &i, &taken, BPF_ANY), 0) << i;
+  }
+  ExpectBytesAndRttOfOneConnection();
+  for (uint32_t i = 0; i < TCP_STATS_SLOTS; ++i) {
+    ASSERT_EQ(bpf_map_lookup_elem(slots, &i, &taken), 0) << i;
+    ASSERT_EQ(taken.cookie, (uint64_t{1} << 63) | i) << "slot " << i;
+  }
+  uint64_t cookie;
+  EXPECT_EQ(bpf_map_get_next_key(MapFd("tcp_stats_conns"), nullptr, &cookie),
+            -ENOENT)
+      << "a closed connection left its state behind";
 }
 
 // A connect(2) that is refused sent a SYN: one active open, nothing
