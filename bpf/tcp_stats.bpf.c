@@ -162,12 +162,21 @@ static __always_inline struct tcp_stats_slot* SlotOf(__u64 cookie) {
 
 // Keeps a connection's state under its socket cookie: in its slot when the
 // slot is free (or already its own: a socket connected again), else in the
-// overflow map. A socket cookie is never 0, a free slot's is.
+// overflow map. A socket cookie is never 0, a free slot's is. A slot whose
+// holder has not flushed for TCP_STATS_SLOT_STALE_MS past its due time is
+// taken over: its close may never come (tcp_stats was detached before it).
 static __always_inline void Keep(__u64 cookie,
                                  const struct tcp_stats_conn* conn) {
   struct tcp_stats_slot* slot = SlotOf(cookie);
   if (slot) {
-    const __u64 held = __sync_val_compare_and_swap(&slot->cookie, 0, cookie);
+    __u64 held = __sync_val_compare_and_swap(&slot->cookie, 0, cookie);
+    if (held != 0 && held != cookie &&
+        slot->conn.flush_due_jiffies +
+                bpfwarden_ms_to_jiffies(TCP_STATS_SLOT_STALE_MS) <
+            bpf_jiffies64() &&
+        __sync_val_compare_and_swap(&slot->cookie, held, cookie) == held) {
+      held = 0;
+    }
     if (held == 0 || held == cookie) {
       __builtin_memcpy(&slot->conn, conn, sizeof(*conn));
       return;

@@ -33,6 +33,14 @@
 #define TCP_STATS_SLOTS 16384
 #define TCP_STATS_MAX_CONNS 4096
 
+// A slot whose connection has not flushed for this long past its due time
+// (it has exchanged nothing, or its close never came because tcp_stats was
+// detached meanwhile) goes to the next connection that needs it; the
+// connection it held, if still open, then adds nothing more to its entry
+// (its counts since its latest flush are lost: a lower bound, as for an
+// evicted entry).
+#define TCP_STATS_SLOT_STALE_MS (10 * 60 * 1000)
+
 // Which side of the connection this host is.
 enum tcp_stats_direction : __u8 {
   TCP_STATS_INITIATED = 1,  // a task here called connect(2)

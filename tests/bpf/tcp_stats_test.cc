@@ -168,11 +168,13 @@ TEST_P(TcpStatsTest, BytesAndRttOfOneConnection) {
 
 // A connection whose slot in tcp_stats_slots another one holds keeps its
 // state in the overflow map tcp_stats_conns instead, with the same counts.
-// Every slot is taken here (by cookies no socket has), so every connection
-// overflows; its close removes it from the overflow map.
+// Every slot is taken here (by cookies no socket has, due to flush far in
+// the future), so every connection overflows; its close removes it from the
+// overflow map.
 TEST_P(TcpStatsTest, AConnectionWhoseSlotIsTakenCountsTheSame) {
   const int slots = MapFd("tcp_stats_slots");
   tcp_stats_slot taken{};
+  taken.conn.flush_due_jiffies = uint64_t{1} << 62;
   for (uint32_t i = 0; i < TCP_STATS_SLOTS; ++i) {
     taken.cookie = (uint64_t{1} << 63) | i;
     ASSERT_EQ(bpf_map_update_elem(slots, &i, &taken, BPF_ANY), 0) << i;
@@ -186,6 +188,29 @@ TEST_P(TcpStatsTest, AConnectionWhoseSlotIsTakenCountsTheSame) {
   EXPECT_EQ(bpf_map_get_next_key(MapFd("tcp_stats_conns"), nullptr, &cookie),
             -ENOENT)
       << "a closed connection left its state behind";
+}
+
+// A slot held by a connection that has not flushed for
+// TCP_STATS_SLOT_STALE_MS past its due time (here: due at jiffy 0, long
+// ago) goes to the connection that needs it, not to the overflow map; the
+// close frees it.
+TEST_P(TcpStatsTest, AStaleSlotIsTakenOver) {
+  const int slots = MapFd("tcp_stats_slots");
+  tcp_stats_slot stale{};
+  for (uint32_t i = 0; i < TCP_STATS_SLOTS; ++i) {
+    stale.cookie = (uint64_t{1} << 63) | i;
+    ASSERT_EQ(bpf_map_update_elem(slots, &i, &stale, BPF_ANY), 0) << i;
+  }
+  ExpectBytesAndRttOfOneConnection();
+  int freed = 0;
+  for (uint32_t i = 0; i < TCP_STATS_SLOTS; ++i) {
+    ASSERT_EQ(bpf_map_lookup_elem(slots, &i, &stale), 0) << i;
+    if (stale.cookie == 0) ++freed;
+  }
+  EXPECT_EQ(freed, 2);  // the client's slot and the server's
+  uint64_t cookie;
+  EXPECT_EQ(bpf_map_get_next_key(MapFd("tcp_stats_conns"), nullptr, &cookie),
+            -ENOENT);
 }
 
 // A connect(2) that is refused sent a SYN: one active open, nothing
