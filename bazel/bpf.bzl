@@ -12,6 +12,8 @@ _CLANG_BPF = " ".join([
     "-target bpf",
     "-O2",
     "-g",
+    # BPF ISA v3 (kernel 5.1+; atomics need clang 12+): compare-and-swap.
+    "-mcpu=v3",
     "-Wall",
     "-Werror",
     "-D__TARGET_ARCH_x86",

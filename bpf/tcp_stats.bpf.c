@@ -1,8 +1,9 @@
 // tcp_stats: per-peer TCP statistics, counted by a sock_ops program.
 //
-// Each socket's state lives in its own storage (tcp_stats_owner); the shared
-// LRU tcp_stats is touched only at a connection's flush points (see
-// tcp_stats.h): connect, established, close, and at most once per
+// Each open connection's state lives in tcp_stats_slots (or, when its slot
+// is taken, tcp_stats_conns), keyed by its socket cookie; the shared LRU
+// tcp_stats is touched only at a connection's flush points (see
+// tcp_stats.h): established, close, and at most once per
 // tcp_stats_flush_interval_ms in between, at an RTT sample.
 //
 // The maps live in tcp_stats_maps.bpf.c and the peer and clock helpers in
@@ -19,42 +20,61 @@
 #include "bpf/tcp_stats_maps.bpf.h"
 
 extern struct tcp_stats_map tcp_stats SEC(".maps");
-extern struct tcp_stats_owner_map tcp_stats_owner SEC(".maps");
+extern struct tcp_stats_slots_map tcp_stats_slots SEC(".maps");
+extern struct tcp_stats_conns_map tcp_stats_conns SEC(".maps");
 
 // How long a live connection may keep counts from its entry, at most
 // (milliseconds). Set at load time through the daemon's `globals`; 0 flushes
 // at every RTT sample.
 const volatile __u32 tcp_stats_flush_interval_ms = TCP_STATS_FLUSH_INTERVAL_MS;
 
-// The socket's tcp_stats state; NULL for a request socket, or when absent
-// and not created (flags 0) or not creatable.
-static __always_inline struct tcp_stats_conn* ConnOf(struct bpf_sock_ops* skops,
-                                                     __u64 flags) {
+// The few kernel fields tcp_stats reads through BTF, relocated (CO-RE) to
+// the running kernel's layout when the object is loaded.
+struct kernfs_node {
+  __u64 id;
+} __attribute__((preserve_access_index));
+struct cgroup {
+  struct kernfs_node* kn;
+} __attribute__((preserve_access_index));
+struct sock_cgroup_data {
+  struct cgroup* cgroup;
+} __attribute__((preserve_access_index));
+struct sock {
+  struct sock_cgroup_data sk_cgrp_data;
+} __attribute__((preserve_access_index));
+
+// The owner of the event's socket (see tcp_stats_key.cgroup_id): the cgroup
+// v2 id the kernel stamped on it at socket(2), which an accepted socket
+// copies from its listener. 0 for a socket that is not a full TCP socket.
+static __always_inline __u64 OwnerOf(struct bpf_sock_ops* skops) {
   struct bpf_sock* sk = skops->sk;
-  if (!sk) return NULL;
-  return bpf_sk_storage_get(&tcp_stats_owner, sk, 0, flags);
+  if (!sk) return 0;
+  // The tcp_sock starts with its struct sock.
+  struct sock* tcp = (struct sock*)bpf_skc_to_tcp_sock(sk);
+  if (!tcp) return 0;
+  struct cgroup* cgroup = tcp->sk_cgrp_data.cgroup;
+  if (!cgroup) return 0;
+  return cgroup->kn->id;
 }
 
-// Starts counting a connection: its entry's key and zero baselines (the
-// socket's own counters start from zero, also after a reconnect). Returns
-// -1 when the socket has no IP peer.
-static __always_inline int Track(struct bpf_sock_ops* skops,
-                                 struct tcp_stats_conn* conn,
+// The key of the event's connection, on the given side. Returns -1 when the
+// socket has no IP peer.
+static __always_inline int KeyOf(struct bpf_sock_ops* skops,
                                  enum tcp_stats_direction direction,
-                                 __u64 cgroup_id) {
+                                 struct tcp_stats_key* key) {
   struct bpfwarden_peer peer;
   __builtin_memset(&peer, 0, sizeof(peer));
   if (bpfwarden_peer_of(skops, &peer) != 0) return -1;
-  __builtin_memset(conn, 0, sizeof(*conn));
-  conn->key.family = peer.family;
-  conn->key.direction = direction;
+  __builtin_memset(key, 0, sizeof(*key));
+  key->family = peer.family;
+  key->direction = direction;
   if (direction == TCP_STATS_ACCEPTED) {
-    conn->key.local_port = skops->local_port;  // host byte order
+    key->local_port = skops->local_port;  // host byte order
   } else {
-    conn->key.remote_port = peer.port;
+    key->remote_port = peer.port;
   }
-  __builtin_memcpy(conn->key.remote_addr, peer.addr, sizeof(peer.addr));
-  conn->key.cgroup_id = cgroup_id;
+  __builtin_memcpy(key->remote_addr, peer.addr, sizeof(peer.addr));
+  key->cgroup_id = OwnerOf(skops);
   return 0;
 }
 
@@ -80,18 +100,24 @@ struct opens {
   __u64 established;
 };
 
-// Adds the event's opens and what the connection's counters grew by since
-// its last flush to its entry, and sets the next interval flush. When the
-// entry cannot be had, the baselines stay: the next flush adds it all.
+// Adds the event's opens to the entry under `key` and, with the
+// connection's state `conn` (NULL at connect(2), which has none yet), what
+// the connection's counters grew by since its last flush; then sets the
+// next interval flush. When the entry cannot be had, the baselines stay:
+// the next flush adds it all.
 static __always_inline void Flush(struct bpf_sock_ops* skops,
+                                  const struct tcp_stats_key* key,
                                   struct tcp_stats_conn* conn,
                                   const struct opens* opens) {
   const __u64 now_ms = bpfwarden_now_ms();
-  struct tcp_stats_value* value = EntryOf(&conn->key, now_ms);
+  struct tcp_stats_value* value = EntryOf(key, now_ms);
   if (!value) return;
   Add(&value->active_opens, opens->active);
   Add(&value->passive_opens, opens->passive);
   Add(&value->established, opens->established);
+  // first_seen_ms is only ever written on insert, so last >= first.
+  if (now_ms > value->last_seen_ms) value->last_seen_ms = now_ms;
+  if (!conn) return;
 
   const __u64 acked = skops->bytes_acked;
   const __u64 received = skops->bytes_received;
@@ -114,116 +140,187 @@ static __always_inline void Flush(struct bpf_sock_ops* skops,
   if (conn->max_srtt_us > value->max_srtt_us) {
     value->max_srtt_us = conn->max_srtt_us;
   }
-  // first_seen_ms is only ever written on insert, so last >= first.
-  if (now_ms > value->last_seen_ms) value->last_seen_ms = now_ms;
   conn->flush_due_jiffies =
       bpf_jiffies64() + bpfwarden_ms_to_jiffies(tcp_stats_flush_interval_ms);
 }
 
-// Adds the per-connection callbacks tcp_stats needs to whatever flags the
-// socket has: the flags are per socket, and tcp_tune or any other program
-// on the cgroup may have set their own.
-static __always_inline void EnableCallbacks(struct bpf_sock_ops* skops) {
-  bpf_sock_ops_cb_flags_set(skops, skops->bpf_sock_ops_cb_flags |
-                                       BPF_SOCK_OPS_RTT_CB_FLAG |
-                                       BPF_SOCK_OPS_STATE_CB_FLAG);
+// Adds callbacks to whatever flags the socket has: the flags are per
+// socket, and tcp_tune or any other program on the cgroup may have set their
+// own.
+static __always_inline void EnableCallbacks(struct bpf_sock_ops* skops,
+                                            __u32 flags) {
+  const __u32 had = skops->bpf_sock_ops_cb_flags;
+  if ((had & flags) != flags) bpf_sock_ops_cb_flags_set(skops, had | flags);
 }
 
-// listen(2), in the listening task: its cgroup owns the accepted sockets,
-// which inherit this storage (BPF_F_CLONE).
-static __always_inline void Listening(struct bpf_sock_ops* skops) {
-  struct tcp_stats_conn* conn = ConnOf(skops, BPF_SK_STORAGE_GET_F_CREATE);
-  if (!conn) return;
-  conn->key.cgroup_id = bpf_get_current_cgroup_id();
-  conn->phase = TCP_STATS_LISTENER;
+// The slot of a socket cookie (never NULL for the verifier's sake alone:
+// the index is in range).
+static __always_inline struct tcp_stats_slot* SlotOf(__u64 cookie) {
+  const __u32 index = (__u32)cookie & (TCP_STATS_SLOTS - 1);
+  return bpf_map_lookup_elem(&tcp_stats_slots, &index);
 }
 
-// Each event below returns the socket's state when the event is a flush
-// point (with the opens it adds in *opens), NULL otherwise.
-
-// connect(2), in the connecting task: the owner, and the open.
-static __always_inline struct tcp_stats_conn* Connecting(
-    struct bpf_sock_ops* skops, struct opens* opens) {
-  struct tcp_stats_conn* conn = ConnOf(skops, BPF_SK_STORAGE_GET_F_CREATE);
-  if (!conn) return NULL;
-  if (Track(skops, conn, TCP_STATS_INITIATED, bpf_get_current_cgroup_id())) {
-    return NULL;
+// Keeps a connection's state under its socket cookie: in its slot when the
+// slot is free (or already its own: a socket connected again), else in the
+// overflow map. A socket cookie is never 0, a free slot's is. A slot whose
+// holder has not flushed for TCP_STATS_SLOT_STALE_MS past its due time is
+// taken over: its close may never come (tcp_stats was detached before it).
+static __always_inline void Keep(__u64 cookie,
+                                 const struct tcp_stats_conn* conn) {
+  struct tcp_stats_slot* slot = SlotOf(cookie);
+  if (slot) {
+    __u64 held = __sync_val_compare_and_swap(&slot->cookie, 0, cookie);
+    if (held != 0 && held != cookie &&
+        slot->conn.flush_due_jiffies +
+                bpfwarden_ms_to_jiffies(TCP_STATS_SLOT_STALE_MS) <
+            bpf_jiffies64() &&
+        __sync_val_compare_and_swap(&slot->cookie, held, cookie) == held) {
+      held = 0;
+    }
+    if (held == 0 || held == cookie) {
+      __builtin_memcpy(&slot->conn, conn, sizeof(*conn));
+      return;
+    }
   }
-  conn->phase = TCP_STATS_CONNECTING;
-  opens->active = 1;
-  return conn;
+  bpf_map_update_elem(&tcp_stats_conns, &cookie, conn, BPF_ANY);
 }
 
-// Both established callbacks, in softirq context. A socket whose
-// connect(2) or listen(2) came before tcp_stats was attached has no owner
-// here: cgroup 0.
-static __always_inline struct tcp_stats_conn* Established(
-    struct bpf_sock_ops* skops, __u32 op, struct opens* opens) {
-  struct tcp_stats_conn* conn = ConnOf(skops, BPF_SK_STORAGE_GET_F_CREATE);
-  if (!conn) return NULL;
+// Where a connection's state is kept, found by its socket cookie.
+struct kept {
+  __u64 cookie;
+  struct tcp_stats_slot* slot;  // non-NULL when in its slot
+  struct tcp_stats_conn* conn;  // NULL when tcp_stats did not see it open
+};
+
+static __always_inline struct kept Find(struct bpf_sock_ops* skops) {
+  struct kept kept = {.cookie = bpf_get_socket_cookie(skops)};
+  struct tcp_stats_slot* slot = SlotOf(kept.cookie);
+  if (slot && slot->cookie == kept.cookie) {
+    kept.slot = slot;
+    kept.conn = &slot->conn;
+  } else {
+    kept.conn = bpf_map_lookup_elem(&tcp_stats_conns, &kept.cookie);
+  }
+  return kept;
+}
+
+// Forgets a connection's state, at its close.
+static __always_inline void Forget(struct kept* kept) {
+  if (kept->slot) {
+    *(volatile __u64*)&kept->slot->cookie = 0;  // the slot is free again
+  } else {
+    bpf_map_delete_elem(&tcp_stats_conns, &kept->cookie);
+  }
+}
+
+// connect(2): asks for state callbacks, to see the close. The open is counted
+// at the connection's established callback, or at its close when it never
+// got there (refused, timed out), so that a successful connect(2) costs one
+// flush, not two.
+static __always_inline void Connecting(struct bpf_sock_ops* skops) {
+  EnableCallbacks(skops, BPF_SOCK_OPS_STATE_CB_FLAG);
+}
+
+// Both established callbacks, in softirq context: the first flush of the
+// connection's counters, and its state, kept under its socket cookie until
+// its close.
+static __always_inline void Established(struct bpf_sock_ops* skops,
+                                        __u32 op) {
   const int accepted = op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB;
-  if (accepted) {
-    const __u64 owner =
-        conn->phase == TCP_STATS_LISTENER ? conn->key.cgroup_id : 0;
-    if (Track(skops, conn, TCP_STATS_ACCEPTED, owner)) return NULL;
-  } else if (conn->phase != TCP_STATS_CONNECTING) {
-    if (Track(skops, conn, TCP_STATS_INITIATED, 0)) return NULL;
+  struct tcp_stats_conn conn;
+  __builtin_memset(&conn, 0, sizeof(conn));
+  if (KeyOf(skops, accepted ? TCP_STATS_ACCEPTED : TCP_STATS_INITIATED,
+            &conn.key)) {
+    return;
   }
-  conn->phase = TCP_STATS_OPEN;
-  EnableCallbacks(skops);
-  opens->passive = accepted;
-  opens->established = 1;
-  return conn;
+  const struct opens opens = {
+      .active = !accepted, .passive = accepted, .established = 1};
+  Flush(skops, &conn.key, &conn, &opens);
+  // The kernel moves an accepted socket from SYN_RECV to ESTABLISHED right
+  // after this callback: the first of its state changes.
+  conn.state_changes = accepted;
+  Keep(bpf_get_socket_cookie(skops), &conn);
+  EnableCallbacks(skops,
+                  BPF_SOCK_OPS_RTT_CB_FLAG | BPF_SOCK_OPS_STATE_CB_FLAG);
+}
+
+// A connect(2) that never reached ESTABLISHED: its open, at its close.
+static __always_inline void Failed(struct bpf_sock_ops* skops) {
+  struct tcp_stats_key key;
+  if (KeyOf(skops, TCP_STATS_INITIATED, &key)) return;
+  const struct opens opens = {.active = 1};
+  Flush(skops, &key, NULL, &opens);
 }
 
 // Fires at every ACK that yields an RTT sample: kept cheap, it flushes only
 // once the interval ran out.
-static __always_inline struct tcp_stats_conn* RttSample(
-    struct bpf_sock_ops* skops) {
-  struct tcp_stats_conn* conn = ConnOf(skops, 0);
-  if (!conn || conn->phase != TCP_STATS_OPEN) return NULL;
+static __always_inline void RttSample(struct bpf_sock_ops* skops) {
+  struct kept kept = Find(skops);
+  struct tcp_stats_conn* conn = kept.conn;
+  if (!conn) return;
   const __u32 srtt_us = skops->srtt_us >> 3;
   if (srtt_us > conn->max_srtt_us) conn->max_srtt_us = srtt_us;
-  return bpf_jiffies64() >= conn->flush_due_jiffies ? conn : NULL;
+  if (bpf_jiffies64() < conn->flush_due_jiffies) return;
+  const struct opens none = {};
+  Flush(skops, &conn->key, conn, &none);
 }
 
-// args: old state, new state. The close is the last flush.
-static __always_inline struct tcp_stats_conn* StateChanged(
-    struct bpf_sock_ops* skops) {
-  struct tcp_stats_conn* conn = ConnOf(skops, 0);
-  if (!conn || conn->phase != TCP_STATS_OPEN) return NULL;
-  conn->state_changes++;
-  if (skops->args[1] != BPF_TCP_CLOSE) return NULL;
-  conn->phase = TCP_STATS_CLOSED;
-  return conn;
+// The state changes of a connection from its established callback to its
+// close, told by the state it closes from: each state past ESTABLISHED is
+// reached by one path only (FIN_WAIT2 and CLOSING through FIN_WAIT1,
+// LAST_ACK through CLOSE_WAIT), and the close is one more.
+static __always_inline __u32 ChangesClosingFrom(__u32 state) {
+  switch (state) {
+    case BPF_TCP_FIN_WAIT1:
+    case BPF_TCP_CLOSE_WAIT:
+      return 2;
+    case BPF_TCP_FIN_WAIT2:
+    case BPF_TCP_CLOSING:
+    case BPF_TCP_LAST_ACK:
+    case BPF_TCP_TIME_WAIT:
+      return 3;
+    default:  // ESTABLISHED
+      return 1;
+  }
+}
+
+// args: old state, new state. The close is the last flush; it forgets the
+// connection, so that a socket connected again starts afresh.
+static __always_inline void StateChanged(struct bpf_sock_ops* skops) {
+  if (skops->args[1] != BPF_TCP_CLOSE) return;
+  if (skops->args[0] == BPF_TCP_SYN_SENT) {
+    Failed(skops);
+    return;
+  }
+  struct kept kept = Find(skops);
+  struct tcp_stats_conn* conn = kept.conn;
+  if (!conn) return;
+  conn->state_changes += ChangesClosingFrom(skops->args[0]);
+  const struct opens none = {};
+  Flush(skops, &conn->key, conn, &none);
+  Forget(&kept);
 }
 
 SEC("sockops")
 int tcp_stats_sockops(struct bpf_sock_ops* skops) {
   const __u32 op = skops->op;
-  struct opens opens = {};
-  struct tcp_stats_conn* flush = NULL;
   switch (op) {
-    case BPF_SOCK_OPS_TCP_LISTEN_CB:
-      Listening(skops);
-      break;
     case BPF_SOCK_OPS_TCP_CONNECT_CB:
-      flush = Connecting(skops, &opens);
+      Connecting(skops);
       break;
     case BPF_SOCK_OPS_ACTIVE_ESTABLISHED_CB:
     case BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB:
-      flush = Established(skops, op, &opens);
+      Established(skops, op);
       break;
     case BPF_SOCK_OPS_RTT_CB:
-      flush = RttSample(skops);
+      RttSample(skops);
       break;
     case BPF_SOCK_OPS_STATE_CB:
-      flush = StateChanged(skops);
+      StateChanged(skops);
       break;
     default:
       break;
   }
-  if (flush) Flush(skops, flush, &opens);
   // Always 1: any other value makes tcp_call_bpf() report -EPERM and the
   // kernel ignore reply for every program on the cgroup.
   return 1;

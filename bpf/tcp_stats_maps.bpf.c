@@ -3,4 +3,5 @@
 #include "bpf/tcp_stats_maps.bpf.h"
 
 struct tcp_stats_map tcp_stats SEC(".maps");
-struct tcp_stats_owner_map tcp_stats_owner SEC(".maps");
+struct tcp_stats_slots_map tcp_stats_slots SEC(".maps");
+struct tcp_stats_conns_map tcp_stats_conns SEC(".maps");

@@ -45,13 +45,15 @@ struct {
   __uint(pinning, LIBBPF_PIN_BY_NAME);
 } tcp_tune_counters SEC(".maps");
 
-// The rule of a connecting socket, as found at connect(2). Socket-local,
-// not pinned: it only lives from connect(2) to ESTABLISHED.
+// The rule of a connecting socket, as found at connect(2): socket-local, it
+// only matters from connect(2) to ESTABLISHED. Pinned with the set's other
+// maps, so that a reloaded set keeps the rules of sockets mid-handshake.
 struct {
   __uint(type, BPF_MAP_TYPE_SK_STORAGE);
   __uint(map_flags, BPF_F_NO_PREALLOC);
   __type(key, int);
   __type(value, struct tcp_tune_rule);
+  __uint(pinning, LIBBPF_PIN_BY_NAME);
 } tcp_tune_conn SEC(".maps");
 
 static __always_inline int Interesting(__u32 op) {

@@ -25,6 +25,22 @@
 // bound.
 #define TCP_STATS_MAX_ENTRIES 16384
 
+// Where tcp_stats keeps the state of open connections: tcp_stats_slots, an
+// array of TCP_STATS_SLOTS slots indexed by the socket cookie's low bits
+// (a power of two); a connection whose slot is taken by another one goes to
+// tcp_stats_conns, an LRU hash keyed by socket cookie, of
+// TCP_STATS_MAX_CONNS entries.
+#define TCP_STATS_SLOTS 16384
+#define TCP_STATS_MAX_CONNS 4096
+
+// A slot whose connection has not flushed for this long past its due time
+// (it has exchanged nothing, or its close never came because tcp_stats was
+// detached meanwhile) goes to the next connection that needs it; the
+// connection it held, if still open, then adds nothing more to its entry
+// (its counts since its latest flush are lost: a lower bound, as for an
+// evicted entry).
+#define TCP_STATS_SLOT_STALE_MS (10 * 60 * 1000)
+
 // Which side of the connection this host is.
 enum tcp_stats_direction : __u8 {
   TCP_STATS_INITIATED = 1,  // a task here called connect(2)
@@ -43,10 +59,12 @@ struct tcp_stats_key {
   __u32 remote_port;  // initiated: the port connected to; host byte order
   // Network byte order; IPv4 peers are stored IPv4-mapped (::ffff:a.b.c.d).
   __u8 remote_addr[16] BPFWARDEN_IP_ADDR;
-  // The cgroup v2 id of the task that opened the socket: the task calling
-  // connect(2) for initiated connections, the task calling listen(2) for
-  // accepted ones (accepted sockets inherit it from their listener). 0 when
-  // that call happened before tcp_stats was attached (see tcp_stats_conn).
+  // The cgroup v2 id of the socket: the cgroup of the task that created it
+  // with socket(2), as the kernel stamps it on the socket (the cgroup whose
+  // programs run for it); accepted sockets carry their listener's. Read
+  // from the socket through BTF (sk->sk_cgrp_data), so it is right in
+  // softirq context too, and for sockets created before tcp_stats was
+  // attached.
   __u64 cgroup_id;
 };
 BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_key) == 32,
@@ -56,15 +74,19 @@ BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_key) == 32,
 #define TCP_STATS_FLUSH_INTERVAL_MS 1000
 
 // Counters are sums over the entry's connections. A connection adds to its
-// entry only at flush points, not on every callback: when it opens (connect
-// and established), when it closes (TCP_CLOSE), and in between at most once
-// per tcp_stats_flush_interval_ms (a .rodata global of the object, default
-// 1000 ms), at the first RTT sample after the interval ran out; the counters
-// of a live connection that exchanges data are therefore never staler than
-// the interval. A connection that only receives (no RTT samples: it sends
-// nothing to be acknowledged) is flushed at its close.
+// entry only at flush points, not on every callback: when it is established
+// (its opens, and its counters so far), when it closes (TCP_CLOSE), and in
+// between at most once per tcp_stats_flush_interval_ms (a .rodata global of
+// the object, default 1000 ms), at the first RTT sample after the interval
+// ran out; the counters of a live connection that exchanges data are
+// therefore never staler than the interval. A connection that only receives
+// (no RTT samples: it sends nothing to be acknowledged) is flushed at its
+// close. A connect(2) that never reaches ESTABLISHED (refused, timed out)
+// adds its active open when its socket closes.
 struct tcp_stats_value {
-  __u64 active_opens;   // initiated: connect(2) calls that sent a SYN
+  // initiated: connect(2) calls that sent a SYN, counted when established
+  // or, failing that, when the socket closes
+  __u64 active_opens;
   __u64 passive_opens;  // accepted: connections accepted by a listener
   __u64 established;    // connections that reached ESTABLISHED
   // RTT, microseconds, as the flushing connection saw it at its latest
@@ -90,7 +112,11 @@ struct tcp_stats_value {
   // socket's start after ESTABLISHED, an accepted one's include its own
   // SYN_RECV -> ESTABLISHED. An orderly close adds 3 (active closer:
   // FIN_WAIT1, FIN_WAIT2, CLOSE) or 3 (passive closer: CLOSE_WAIT,
-  // LAST_ACK, CLOSE).
+  // LAST_ACK, CLOSE), an abort by RST 1 (CLOSE). Counted at the close from
+  // the state it closes from (no callback per transition: each state past
+  // ESTABLISHED is reached by one path only), so a live connection's
+  // transitions show once it closed; an accepted one's SYN_RECV ->
+  // ESTABLISHED shows at its first flush after it.
   __u64 state_changes;
   // Milliseconds since boot on the kernel's jiffies clock:
   // (bpf_jiffies64() - INITIAL_JIFFIES) * 1000 / CONFIG_HZ. Resolution is
@@ -108,41 +134,35 @@ struct tcp_stats_value {
 BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_value) == 88,
                         "tcp_stats_value layout");
 
-// Where a socket is in tcp_stats' view (tcp_stats_conn.phase).
-enum tcp_stats_phase : __u8 {
-  TCP_STATS_FRESH = 0,       // storage just created: owner unknown
-  TCP_STATS_LISTENER = 1,    // a listener: key.cgroup_id is its owner
-  TCP_STATS_CONNECTING = 2,  // connect(2) counted, not established yet
-  TCP_STATS_OPEN = 3,        // established: flushed at RTT samples, close
-  TCP_STATS_CLOSED = 4,      // final flush done
-};
-
-// Value of tcp_stats_owner, socket-local storage (BPF_MAP_TYPE_SK_STORAGE,
-// cloned to accepted sockets): what tcp_stats keeps per socket between
-// flushes. Not readable from user space (it is keyed by socket).
-//
-// The owner is read here because most sock_ops callbacks run in softirq
-// context, where the "current task" is whatever the CPU happened to
-// interrupt, so bpf_get_current_cgroup_id() there names an unrelated
-// cgroup; and bpf_sk_cgroup_id() is not offered to sock_ops programs. So the
-// owner is read with bpf_get_current_cgroup_id() where it is meaningful, in
-// the connect(2) and listen(2) callbacks that run in the opening task, and
-// kept with the socket.
+// What tcp_stats keeps per open connection between flushes, from its
+// established callback to its close: in its slot of tcp_stats_slots, or in
+// tcp_stats_conns when another connection holds that slot (see
+// TCP_STATS_SLOTS). Not socket-local storage: creating and freeing that on
+// every connection (the free deferred through RCU) cost more than
+// everything else tcp_stats does. Readable from user space, but only
+// meaningful to tcp_stats.
 struct tcp_stats_conn {
-  // The connection's entry; on a listener only cgroup_id is set.
-  struct tcp_stats_key key;
+  struct tcp_stats_key key;  // the connection's entry
   __u64 flush_due_jiffies;  // the next RTT sample at or after it flushes
   // The socket's own cumulative counters as of the latest flush: the next
   // flush adds what they grew by since.
   __u64 bytes_acked;
   __u64 bytes_received;
   __u32 retransmits;
-  __u32 state_changes;  // transitions since the latest flush
+  __u32 state_changes;  // transitions not flushed yet
   __u32 max_srtt_us;    // over the connection's RTT samples and flushes
-  enum tcp_stats_phase phase;
-  __u8 pad[3];
+  __u32 pad;
 };
 BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_conn) == 72,
                         "tcp_stats_conn layout");
+
+// Value of tcp_stats_slots: a connection's state, and the socket cookie of
+// the connection holding the slot (0: free).
+struct tcp_stats_slot {
+  __u64 cookie;
+  struct tcp_stats_conn conn;
+};
+BPFWARDEN_LAYOUT_ASSERT(sizeof(struct tcp_stats_slot) == 80,
+                        "tcp_stats_slot layout");
 
 #endif  // BPFWARDEN_BPF_INCLUDE_TCP_STATS_H_

@@ -71,13 +71,13 @@ TEST_F(HostileRequestsTest, OversizedJsonIsRefusedBeforeParsing) {
   EXPECT_TRUE(Lookup("tcp_tune_counters", R"({"rule_id":1})", &value).ok());
 }
 
-// tcp_stats_owner is socket storage: its keys are socket FDs, which through
+// tcp_tune_conn is socket storage: its keys are socket FDs, which through
 // the daemon would be the daemon's own sockets.
 TEST_F(HostileRequestsTest, FdMapElementsAreRefused) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon("api-hostile-fdmap"));
   v1::LookupRequest req;
   req.mutable_map()->set_program_set(kSet);
-  req.mutable_map()->set_map("tcp_stats_owner");
+  req.mutable_map()->set_map("tcp_tune_conn");
   req.mutable_key()->set_raw(std::string(4, '\0'));
   v1::LookupResponse resp;
   EXPECT_THAT(

@@ -73,8 +73,10 @@ TEST(ObjectTest, EveryMapCarriesKeyAndValueBtf) {
   const std::vector<ExpectedMap> maps = {
       {"tcp_stats", BPF_MAP_TYPE_LRU_HASH, "tcp_stats_key", "tcp_stats_value",
        sizeof(tcp_stats_key), sizeof(tcp_stats_value)},
-      {"tcp_stats_owner", BPF_MAP_TYPE_SK_STORAGE, "int", "tcp_stats_conn",
-       sizeof(int), sizeof(tcp_stats_conn)},
+      {"tcp_stats_slots", BPF_MAP_TYPE_ARRAY, "__u32", "tcp_stats_slot",
+       sizeof(uint32_t), sizeof(tcp_stats_slot)},
+      {"tcp_stats_conns", BPF_MAP_TYPE_LRU_HASH, "__u64", "tcp_stats_conn",
+       sizeof(uint64_t), sizeof(tcp_stats_conn)},
       {"tcp_tune_rules", BPF_MAP_TYPE_LPM_TRIE, "tcp_tune_key", "tcp_tune_rule",
        sizeof(tcp_tune_key), sizeof(tcp_tune_rule)},
       {"tcp_tune_counters", BPF_MAP_TYPE_HASH, "tcp_tune_counter_key",
@@ -82,7 +84,7 @@ TEST(ObjectTest, EveryMapCarriesKeyAndValueBtf) {
        sizeof(tcp_tune_counters)},
       // A connecting socket's rule, from connect(2) to ESTABLISHED only.
       {"tcp_tune_conn", BPF_MAP_TYPE_SK_STORAGE, "int", "tcp_tune_rule",
-       sizeof(int), sizeof(tcp_tune_rule), /*pinned=*/false},
+       sizeof(int), sizeof(tcp_tune_rule)},
   };
   int seen = 0;
   bpf_map* map;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "tests/bpf/attached_object_test_base.h"
 #include "tests/bpf/stats_entries.h"
 #include "tests/bpf/tcp_probe.h"
+#include "tests/bpf/tcp_socket.h"
 #include "tests/testing/cgroup_call.h"
 #include "tests/testing/default_object.h"
 #include "tests/testing/kernel_clock.h"
@@ -43,6 +45,58 @@ class TcpStatsTest : public AttachedObjectTestBase,
                               tcp_stats_direction direction,
                               uint16_t port) const {
     return FindLoopback(entries, family(), direction, port, cgroup().id());
+  }
+
+  // One connection's bytes, RTT, state changes and retransmits, checked
+  // against what the test sent and what TCP_INFO said before the close.
+  void ExpectBytesAndRttOfOneConnection() {
+    constexpr size_t kSent = 300000, kReplied = 12345;
+    auto probe = CallInCgroup<ProbeResult>(cgroup(), [&] {
+      return ProbeConnection(ProbeSpec{
+          .family = family(), .client_bytes = kSent, .server_bytes = kReplied});
+    });
+    ASSERT_TRUE(probe.ok()) << probe.status();
+  
+    const std::vector<StatsEntry> entries = Entries();
+    const tcp_stats_value* client = Find(entries, kInitiated, probe->server_port);
+    const tcp_stats_value* server = Find(entries, kAccepted, probe->server_port);
+    ASSERT_NE(client, nullptr);
+    ASSERT_NE(server, nullptr);
+  
+    // Sequence space acknowledged/received, per RFC 4898 as Linux counts it:
+    // the active side's SYN is acknowledged (+1), a passive socket starts
+    // past its SYN; each FIN counts once acknowledged (sender) and once
+    // received (receiver). All FINs were exchanged before TCP_CLOSE.
+    EXPECT_EQ(client->bytes_acked, 1 + kSent + 1);
+    EXPECT_EQ(client->bytes_received, kReplied + 1);
+    EXPECT_EQ(server->bytes_acked, kReplied + 1);
+    EXPECT_EQ(server->bytes_received, kSent + 1);
+    // The same counters, read from TCP_INFO before either FIN.
+    EXPECT_EQ(probe->client_info_before_close.tcpi_bytes_acked, 1 + kSent);
+    EXPECT_EQ(probe->client_info_before_close.tcpi_bytes_received, kReplied);
+    EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_acked, kReplied);
+    EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_received, kSent);
+  
+    EXPECT_GT(client->srtt_us, 0u);
+    EXPECT_GT(client->min_rtt_us, 0u);
+    EXPECT_LE(client->min_rtt_us, client->srtt_us * 8);
+    EXPECT_GT(server->srtt_us, 0u);
+    // The largest smoothed RTT seen covers the last one.
+    EXPECT_GE(client->max_srtt_us, client->srtt_us);
+    EXPECT_GE(server->max_srtt_us, server->srtt_us);
+    // The callbacks are on from the established callback. Client (it ran
+    // after the move to ESTABLISHED): FIN_WAIT1, FIN_WAIT2, CLOSE (its full
+    // socket closes as it enters TIME_WAIT). Server (it ran just before
+    // SYN_RECV -> ESTABLISHED): ESTABLISHED, CLOSE_WAIT, LAST_ACK, CLOSE.
+    EXPECT_EQ(client->state_changes, 3u);
+    EXPECT_EQ(server->state_changes, 4u);
+    // Loopback loses nothing, yet a busy host can fire a tail loss probe: the
+    // count must match the kernel's own (SYN and SYN-ACK retransmissions
+    // included, on both sides).
+    EXPECT_EQ(client->retransmits,
+              probe->client_info_after_close.tcpi_total_retrans);
+    EXPECT_EQ(server->retransmits,
+              probe->server_info_after_close.tcpi_total_retrans);
   }
 
   int map_fd_ = -1;
@@ -109,53 +163,87 @@ TEST_P(TcpStatsTest, ThousandAcceptedConnectionsMakeOnePassiveEntry) {
 // Bytes, RTT, state changes of one connection, both ends, against what
 // the test sent and what TCP_INFO said before the close.
 TEST_P(TcpStatsTest, BytesAndRttOfOneConnection) {
-  constexpr size_t kSent = 300000, kReplied = 12345;
-  auto probe = CallInCgroup<ProbeResult>(cgroup(), [&] {
-    return ProbeConnection(ProbeSpec{
-        .family = family(), .client_bytes = kSent, .server_bytes = kReplied});
-  });
-  ASSERT_TRUE(probe.ok()) << probe.status();
+  ExpectBytesAndRttOfOneConnection();
+}
+
+// A connection whose slot in tcp_stats_slots another one holds keeps its
+// state in the overflow map tcp_stats_conns instead, with the same counts.
+// Every slot is taken here (by cookies no socket has, due to flush far in
+// the future), so every connection overflows; its close removes it from the
+// overflow map.
+TEST_P(TcpStatsTest, AConnectionWhoseSlotIsTakenCountsTheSame) {
+  const int slots = MapFd("tcp_stats_slots");
+  tcp_stats_slot taken{};
+  taken.conn.flush_due_jiffies = uint64_t{1} << 62;
+  for (uint32_t i = 0; i < TCP_STATS_SLOTS; ++i) {
+    taken.cookie = (uint64_t{1} << 63) | i;
+    ASSERT_EQ(bpf_map_update_elem(slots, &i, &taken, BPF_ANY), 0) << i;
+  }
+  ExpectBytesAndRttOfOneConnection();
+  for (uint32_t i = 0; i < TCP_STATS_SLOTS; ++i) {
+    ASSERT_EQ(bpf_map_lookup_elem(slots, &i, &taken), 0) << i;
+    ASSERT_EQ(taken.cookie, (uint64_t{1} << 63) | i) << "slot " << i;
+  }
+  uint64_t cookie;
+  EXPECT_EQ(bpf_map_get_next_key(MapFd("tcp_stats_conns"), nullptr, &cookie),
+            -ENOENT)
+      << "a closed connection left its state behind";
+}
+
+// A slot held by a connection that has not flushed for
+// TCP_STATS_SLOT_STALE_MS past its due time (here: due at jiffy 0, long
+// ago) goes to the connection that needs it, not to the overflow map; the
+// close frees it.
+TEST_P(TcpStatsTest, AStaleSlotIsTakenOver) {
+  const int slots = MapFd("tcp_stats_slots");
+  tcp_stats_slot stale{};
+  for (uint32_t i = 0; i < TCP_STATS_SLOTS; ++i) {
+    stale.cookie = (uint64_t{1} << 63) | i;
+    ASSERT_EQ(bpf_map_update_elem(slots, &i, &stale, BPF_ANY), 0) << i;
+  }
+  ExpectBytesAndRttOfOneConnection();
+  int freed = 0;
+  for (uint32_t i = 0; i < TCP_STATS_SLOTS; ++i) {
+    ASSERT_EQ(bpf_map_lookup_elem(slots, &i, &stale), 0) << i;
+    if (stale.cookie == 0) ++freed;
+  }
+  EXPECT_EQ(freed, 2);  // the client's slot and the server's
+  uint64_t cookie;
+  EXPECT_EQ(bpf_map_get_next_key(MapFd("tcp_stats_conns"), nullptr, &cookie),
+            -ENOENT);
+}
+
+// A connect(2) that is refused sent a SYN: one active open, nothing
+// established, counted when its socket closes.
+TEST_P(TcpStatsTest, RefusedConnectIsAnActiveOpen) {
+  auto port = CallInCgroup<uint16_t>(
+      cgroup(), [&]() -> absl::StatusOr<uint16_t> {
+        // A port nobody listens on: a listener's, once it closed.
+        sockaddr_storage addr;
+        socklen_t len = sizeof(addr);
+        uint16_t port;
+        {
+          auto listener = Listen(family(), 1, &addr, &len);
+          if (!listener.ok()) return listener.status();
+          port = PortOf(addr);
+        }
+        UniqueFd fd(::socket(family(), SOCK_STREAM | SOCK_CLOEXEC, 0));
+        if (!fd.valid()) return absl::InternalError("socket");
+        if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len) == 0 ||
+            errno != ECONNREFUSED) {
+          return absl::InternalError("connect was not refused");
+        }
+        return port;
+      });
+  ASSERT_TRUE(port.ok()) << port.status();
 
   const std::vector<StatsEntry> entries = Entries();
-  const tcp_stats_value* client = Find(entries, kInitiated, probe->server_port);
-  const tcp_stats_value* server = Find(entries, kAccepted, probe->server_port);
+  EXPECT_EQ(entries.size(), 1u);  // the client's: nothing was accepted
+  const tcp_stats_value* client = Find(entries, kInitiated, *port);
   ASSERT_NE(client, nullptr);
-  ASSERT_NE(server, nullptr);
-
-  // Sequence space acknowledged/received, per RFC 4898 as Linux counts it:
-  // the active side's SYN is acknowledged (+1), a passive socket starts
-  // past its SYN; each FIN counts once acknowledged (sender) and once
-  // received (receiver). All FINs were exchanged before TCP_CLOSE.
-  EXPECT_EQ(client->bytes_acked, 1 + kSent + 1);
-  EXPECT_EQ(client->bytes_received, kReplied + 1);
-  EXPECT_EQ(server->bytes_acked, kReplied + 1);
-  EXPECT_EQ(server->bytes_received, kSent + 1);
-  // The same counters, read from TCP_INFO before either FIN.
-  EXPECT_EQ(probe->client_info_before_close.tcpi_bytes_acked, 1 + kSent);
-  EXPECT_EQ(probe->client_info_before_close.tcpi_bytes_received, kReplied);
-  EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_acked, kReplied);
-  EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_received, kSent);
-
-  EXPECT_GT(client->srtt_us, 0u);
-  EXPECT_GT(client->min_rtt_us, 0u);
-  EXPECT_LE(client->min_rtt_us, client->srtt_us * 8);
-  EXPECT_GT(server->srtt_us, 0u);
-  // The largest smoothed RTT seen covers the last one.
-  EXPECT_GE(client->max_srtt_us, client->srtt_us);
-  EXPECT_GE(server->max_srtt_us, server->srtt_us);
-  // The callbacks are on from the established callback. Client (it ran
-  // after the move to ESTABLISHED): FIN_WAIT1, FIN_WAIT2, CLOSE (its full
-  // socket closes as it enters TIME_WAIT). Server (it ran just before
-  // SYN_RECV -> ESTABLISHED): ESTABLISHED, CLOSE_WAIT, LAST_ACK, CLOSE.
-  EXPECT_EQ(client->state_changes, 3u);
-  EXPECT_EQ(server->state_changes, 4u);
-  // Loopback loses nothing, yet a busy host can fire a tail loss probe: the
-  // count must match the kernel's own (SYN and SYN-ACK retransmissions
-  // included, on both sides).
-  EXPECT_EQ(client->retransmits,
-            probe->client_info_after_close.tcpi_total_retrans);
-  EXPECT_EQ(server->retransmits,
-            probe->server_info_after_close.tcpi_total_retrans);
+  EXPECT_EQ(client->active_opens, 1u);
+  EXPECT_EQ(client->established, 0u);
+  EXPECT_EQ(client->bytes_received, 0u);
 }
 
 // first_seen/last_seen are milliseconds since boot on the jiffies clock:

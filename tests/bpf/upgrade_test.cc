@@ -158,7 +158,8 @@ TEST_F(UpgradeTest, OldLayoutIsRefusedThenReplacedByReplaceMaps) {
   auto loaded = warden_->Load(Builtin(), replace);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(PinnedValueSize("tcp_stats"), sizeof(tcp_stats_value));
-  EXPECT_EQ(PinnedValueSize("tcp_stats_owner"), sizeof(tcp_stats_conn));
+  EXPECT_EQ(PinnedValueSize("tcp_stats_slots"), sizeof(tcp_stats_slot));
+  EXPECT_EQ(PinnedValueSize("tcp_stats_conns"), sizeof(tcp_stats_conn));
   ASSERT_NO_FATAL_FAILURE(ExpectCounting());
 }
 

@@ -136,7 +136,7 @@ namespace {
 
 using ::bpfwarden::testing::StatusIs;
 
-// tcp_stats_owner is socket storage: keyed by a socket fd, so it cannot be
+// tcp_tune_conn is socket storage: keyed by a socket fd, so it cannot be
 // dumped or looked up from outside. That is a clear FAILED_PRECONDITION, not
 // the kernel's bare ENOTSUPP.
 TEST(ShippedMapsTest, SocketStorageIsRefusedClearly) {
@@ -148,9 +148,9 @@ TEST(ShippedMapsTest, SocketStorageIsRefusedClearly) {
     pin_path = pins->path();
     auto object = testing::DefaultObject::Load(*pins);
     ASSERT_TRUE(object.ok()) << object.status();
-    UniqueFd fd(bpf_obj_get((pin_path + "/tcp_stats_owner").c_str()));
+    UniqueFd fd(bpf_obj_get((pin_path + "/tcp_tune_conn").c_str()));
     ASSERT_TRUE(fd.valid());
-    auto owner = TypedMap::Open(std::move(fd), "bpfwarden/tcp_stats_owner");
+    auto owner = TypedMap::Open(std::move(fd), "bpfwarden/tcp_tune_conn");
     ASSERT_TRUE(owner.ok()) << owner.status();
     EXPECT_EQ(owner->info().type, BPF_MAP_TYPE_SK_STORAGE);
 
