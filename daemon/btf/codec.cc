@@ -4,7 +4,7 @@
 #include "daemon/btf/codec_walker.h"
 #include "daemon/btf/decode_plan.h"
 #include "daemon/btf/encode_plan.h"
-#include "daemon/btf/text_decoder.h"
+#include "daemon/btf/text_decode.h"
 #include "daemon/btf/type_info.h"
 
 namespace bpfwarden {
@@ -85,8 +85,8 @@ absl::StatusOr<std::vector<uint8_t>> TypeCodec::Decode(
 absl::StatusOr<std::vector<uint8_t>> TypeCodec::DecodeText(
     absl::string_view text, const DecodeOptions& options) const {
   std::vector<uint8_t> out(size_, 0);
-  absl::Status s = btf_internal::TextDecoder::Run(*this, 0, options, text,
-                                                  absl::MakeSpan(out));
+  absl::Status s =
+      btf_internal::DecodeTextInto(*this, 0, options, text, absl::MakeSpan(out));
   if (!s.ok()) return s;
   return out;
 }

@@ -1,5 +1,6 @@
 #include "daemon/btf/text_decoder.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -28,6 +29,18 @@ absl::Status TextDecoder::Run(const TypeCodec& codec, int num_cpus,
             : absl::StrCat(" near '", decoder.error_token_, "'")));
   }
   return decoder.result_;
+}
+
+absl::Status TextDecoder::RunFed(const TypeCodec& codec, int num_cpus,
+                                 const DecodeOptions& options,
+                                 absl::string_view text,
+                                 absl::Span<uint8_t> out,
+                                 absl::FunctionRef<bool(TextDecoder&)> feed) {
+  TextDecoder decoder(codec, num_cpus, options, out);
+  decoder.frames_.reserve(8);
+  if (feed(decoder) && decoder.depth_ == 0) return decoder.result_;
+  std::fill(out.begin(), out.end(), 0);
+  return Run(codec, num_cpus, options, text, out);
 }
 
 bool TextDecoder::parse_error(std::size_t position,
@@ -289,7 +302,9 @@ bool TextDecoder::OnEnd() {
   return true;
 }
 
-bool TextDecoder::key(std::string& name) {
+bool TextDecoder::key(std::string& name) { return OnKey(name); }
+
+bool TextDecoder::OnKey(absl::string_view name) {
   if (Skipping()) return true;
   Frame& f = Top();
   int i = -1;

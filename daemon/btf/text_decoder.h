@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "daemon/btf/codec.h"
 #include "daemon/btf/decode_plan.h"
@@ -27,6 +28,16 @@ class TextDecoder {
   static absl::Status Run(const TypeCodec& codec, int num_cpus,
                           const DecodeOptions& options,
                           absl::string_view text, absl::Span<uint8_t> out);
+
+  // The same, fed by another parser: `feed` calls the events below for the
+  // text and returns false where it cannot say what nlohmann would (a parse
+  // error, a number it reads otherwise); then Run decides, from scratch.
+  static absl::Status RunFed(const TypeCodec& codec, int num_cpus,
+                             const DecodeOptions& options,
+                             absl::string_view text, absl::Span<uint8_t> out,
+                             absl::FunctionRef<bool(TextDecoder&)> feed);
+  bool OnKey(absl::string_view name);
+  bool OnString(absl::string_view value);
 
   // nlohmann's SAX interface.
   bool null();

@@ -150,7 +150,9 @@ bool TextDecoder::number_float(double value, const std::string&) {
   return OnScalar(v);
 }
 
-bool TextDecoder::string(std::string& value) {
+bool TextDecoder::string(std::string& value) { return OnString(value); }
+
+bool TextDecoder::OnString(absl::string_view value) {
   JsonScalar v;
   v.kind = Kind::kString;
   v.text = value;
