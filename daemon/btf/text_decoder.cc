@@ -349,31 +349,6 @@ bool TextDecoder::OnKey(absl::string_view name) {
   return true;
 }
 
-void TextDecoder::ZeroField(const Frame& f, int i) {
-  switch (f.kind) {
-    case FrameKind::kObject: {
-      const ObjectField& field = f.plan->fields[i];
-      if (field.slot.bit_size > 0) {
-        WriteBits(absl::MakeSpan(f.out, f.size), field.slot.bit_offset,
-                  field.slot.bit_size, 0);
-      } else {
-        std::memset(f.out + field.byte_offset, 0, field.size);
-      }
-      break;
-    }
-    case FrameKind::kSection: {
-      const auto& var = f.codec->section_->at(i);
-      std::memset(f.out + var.offset, 0, var.codec.size());
-      break;
-    }
-    case FrameKind::kPerCpuObject:
-      std::memset(out_.data(), 0, codec_.size());
-      break;
-    default:
-      break;
-  }
-}
-
 void TextDecoder::Deliver(absl::Status status) {
   if (depth_ == 0) {
     result_ = std::move(status);

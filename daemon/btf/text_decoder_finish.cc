@@ -1,5 +1,6 @@
-// The text decoder: scalar events, and each frame's outcome when its value
-// ends, in the order the DOM walk (codec_decode.cc) finds errors.
+// The text decoder: scalar events, a repeated key's field zeroed, and each
+// frame's outcome when its value ends, in the order the DOM walk
+// (codec_decode.cc) finds errors.
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -7,12 +8,38 @@
 #include "daemon/btf/codec_section.h"
 #include "daemon/btf/codec_walker.h"
 #include "daemon/btf/per_cpu.h"
+#include "daemon/btf/scalars.h"
 #include "daemon/btf/text_decoder.h"
 #include "daemon/btf/type_info.h"
 
 namespace bpfwarden::btf_internal {
 
 using Kind = JsonScalar::Kind;
+
+void TextDecoder::ZeroField(const Frame& f, int i) {
+  switch (f.kind) {
+    case FrameKind::kObject: {
+      const ObjectField& field = f.plan->fields[i];
+      if (field.slot.bit_size > 0) {
+        WriteBits(absl::MakeSpan(f.out, f.size), field.slot.bit_offset,
+                  field.slot.bit_size, 0);
+      } else {
+        std::memset(f.out + field.byte_offset, 0, field.size);
+      }
+      break;
+    }
+    case FrameKind::kSection: {
+      const auto& var = f.codec->section_->at(i);
+      std::memset(f.out + var.offset, 0, var.codec.size());
+      break;
+    }
+    case FrameKind::kPerCpuObject:
+      std::memset(out_.data(), 0, codec_.size());
+      break;
+    default:
+      break;
+  }
+}
 
 absl::Status TextDecoder::Finish(Frame& f) {
   switch (f.kind) {
