@@ -7,6 +7,8 @@
 #include <string>
 
 #include "daemon/btf/text_decoder.h"
+// Error codes only: nothing here throws.
+#define SIMDJSON_EXCEPTIONS 0
 #include "simdjson.h"
 
 namespace bpfwarden {
@@ -70,16 +72,16 @@ bool Feed(TextDecoder& d, dom::element e) {
   return false;
 }
 
+// Texts up to this size reuse the thread's parser and buffer; larger ones
+// (rare: big per-CPU or section values) get their own, so that no thread
+// keeps the memory of its largest request.
+constexpr size_t kReusedBytes = 64 << 10;
+
 // The text, copied into a per-thread buffer with simdjson's padding: no
-// allocation per call once it is large enough.
+// allocation per call.
 const char* Padded(absl::string_view text) {
-  thread_local std::unique_ptr<char[]> buffer;
-  thread_local size_t capacity = 0;
-  const size_t need = text.size() + simdjson::SIMDJSON_PADDING;
-  if (need > capacity) {
-    capacity = std::max(need, size_t{4096});
-    buffer.reset(new char[capacity]);
-  }
+  constexpr size_t kCapacity = kReusedBytes + simdjson::SIMDJSON_PADDING;
+  thread_local std::unique_ptr<char[]> buffer(new char[kCapacity]);
   std::memcpy(buffer.get(), text.data(), text.size());
   std::memset(buffer.get() + text.size(), 0, simdjson::SIMDJSON_PADDING);
   return buffer.get();
@@ -92,10 +94,15 @@ namespace btf_internal {
 absl::Status DecodeTextInto(const TypeCodec& codec, int num_cpus,
                             const DecodeOptions& options,
                             absl::string_view text, absl::Span<uint8_t> out) {
-  thread_local dom::parser parser;
   return TextDecoder::RunFed(
       codec, num_cpus, options, text, out, [&](TextDecoder& d) {
         dom::element root;
+        if (text.size() > kReusedBytes) {
+          dom::parser own;
+          const simdjson::padded_string padded(text.data(), text.size());
+          return !own.parse(padded).get(root) && Feed(d, root);
+        }
+        thread_local dom::parser parser;
         if (parser.parse(Padded(text), text.size(), false).get(root)) {
           return false;
         }

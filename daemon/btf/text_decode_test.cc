@@ -43,6 +43,11 @@ std::vector<std::string> Hostile() {
   deep += std::string(3000, '}');
   out.push_back(deep);
   out.push_back(std::string(3000, '[') + "1");
+  // Past the size whose parser each thread keeps (64 KiB).
+  const std::string space(70000, ' ');
+  out.push_back("{\"a\":1," + space + "\"b\":2}");
+  out.push_back("{\"a\":1," + space + "\"b\":2");
+  out.push_back(space + "7" + space);
   return out;
 }
 
