@@ -17,7 +17,6 @@ absl::Status TextDecoder::Run(const TypeCodec& codec, int num_cpus,
                               const DecodeOptions& options,
                               absl::string_view text, absl::Span<uint8_t> out) {
   TextDecoder decoder(codec, num_cpus, options, out);
-  decoder.frames_.reserve(8);
   Json::sax_parse(text.begin(), text.end(), &decoder,
                   nlohmann::detail::input_format_t::json, /*strict=*/true);
   if (decoder.malformed_) {
@@ -36,11 +35,34 @@ absl::Status TextDecoder::RunFed(const TypeCodec& codec, int num_cpus,
                                  absl::string_view text,
                                  absl::Span<uint8_t> out,
                                  absl::FunctionRef<bool(TextDecoder&)> feed) {
-  TextDecoder decoder(codec, num_cpus, options, out);
-  decoder.frames_.reserve(8);
-  if (feed(decoder) && decoder.depth_ == 0) return decoder.result_;
+  {
+    TextDecoder decoder(codec, num_cpus, options, out);
+    if (feed(decoder) && decoder.depth_ == 0) return decoder.result_;
+  }  // gives the frames back before Run takes them
   std::fill(out.begin(), out.end(), 0);
   return Run(codec, num_cpus, options, text, out);
+}
+
+// Frames (and their field vectors) are kept per thread between decodes:
+// no allocation per call once warm.
+std::vector<TextDecoder::Frame>& TextDecoder::ThreadFrames() {
+  thread_local std::vector<Frame> frames;
+  return frames;
+}
+
+TextDecoder::TextDecoder(const TypeCodec& codec, int num_cpus,
+                         const DecodeOptions& options, absl::Span<uint8_t> out)
+    : codec_(codec), num_cpus_(num_cpus), options_(options), out_(out) {
+  frames_.swap(ThreadFrames());
+}
+
+TextDecoder::~TextDecoder() {
+  // Error statuses may hold heap messages: drop them, keep the capacity.
+  for (Frame& f : frames_) {
+    f.first = absl::OkStatus();
+    f.fields.clear();
+  }
+  frames_.swap(ThreadFrames());
 }
 
 bool TextDecoder::parse_error(std::size_t position,

@@ -103,8 +103,11 @@ class TextDecoder {
   };
 
   TextDecoder(const TypeCodec& codec, int num_cpus,
-              const DecodeOptions& options, absl::Span<uint8_t> out)
-      : codec_(codec), num_cpus_(num_cpus), options_(options), out_(out) {}
+              const DecodeOptions& options, absl::Span<uint8_t> out);
+  ~TextDecoder();
+  TextDecoder(const TextDecoder&) = delete;
+  TextDecoder& operator=(const TextDecoder&) = delete;
+  static std::vector<Frame>& ThreadFrames();
 
   bool Skipping() const {
     return depth_ > 0 && frames_[depth_ - 1].kind == FrameKind::kSkip;
