@@ -21,6 +21,7 @@
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/base/unique_fd.h"
 #include "daemon/btf/json.h"
+#include "daemon/btf/text_decode.h"
 #include "daemon/maps/typed_map.h"
 
 namespace bpfwarden {
@@ -241,6 +242,114 @@ void BM_DecodeValue(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(map.ValueFromJson(value));
 }
 BENCHMARK(BM_DecodeValue);
+
+// JSON text -> bytes, the request path's decode (DataToBytes), side by
+// side: the old path (ParseJson to a nlohmann DOM, then the DOM walk), the
+// text decoder on nlohmann's SAX parser alone (DecodeTextSax, the
+// candidate that lost, kept as the fallback), and on simdjson's DOM parser
+// reused per thread (TypeCodec::DecodeText, what DataToBytes uses). Each
+// checks first that it gives the bytes the old path gives.
+enum class TextPath { kDom, kSax, kSimdjson };
+
+absl::StatusOr<Bytes> DecodeBy(TextPath path, const TypeCodec& codec,
+                               const std::string& text) {
+  switch (path) {
+    case TextPath::kDom: {
+      absl::StatusOr<Json> json = ParseJson(text, codec.root());
+      if (!json.ok()) return json.status();
+      return codec.Decode(*json);
+    }
+    case TextPath::kSax:
+      return DecodeTextSax(codec, text);
+    case TextPath::kSimdjson:
+      return codec.DecodeText(text);
+  }
+  return absl::InternalError("no such path");
+}
+
+// The .rodata map of the default object: a DATASEC (global variables).
+const TypedMap& GlobalsMap() {
+  static const TypedMap* map = [] {
+    bpf_map* m;
+    bpf_object__for_each_map(m, Object().obj.get()) {
+      if (!bpf_map__is_internal(m)) continue;
+      auto* typed = new TypedMap(
+          Open(UniqueFd(dup(bpf_map__fd(m))), bpf_map__name(m)));
+      auto codec = typed->value_codec();
+      if (codec.ok() && (*codec)->is_section()) return typed;
+      delete typed;
+    }
+    Die("no global-variable map in the default object");
+  }();
+  return *map;
+}
+
+enum class Which { kKey, kValue, kGlobals };
+
+void DecodeText(benchmark::State& state, Which which, TextPath path) {
+  const TypedMap& map = which == Which::kGlobals ? GlobalsMap() : StatsMap();
+  const TypeCodec* codec =
+      which == Which::kKey ? *map.key_codec() : *map.value_codec();
+  std::vector<std::string> texts;
+  for (uint32_t i = 0; i < 64; ++i) {
+    const Bytes bytes = which == Which::kKey     ? BytesOf(KeyOf(i))
+                        : which == Which::kValue ? BytesOf(ValueOf(i))
+                                                 : Bytes(codec->size(), i);
+    std::string text;
+    if (!codec->EncodeText(bytes, text).ok()) Die("encode");
+    absl::StatusOr<Bytes> want = DecodeBy(TextPath::kDom, *codec, text);
+    absl::StatusOr<Bytes> got = DecodeBy(path, *codec, text);
+    if (!want.ok() || !got.ok() || *want != *got) {
+      Die(absl::StrCat("decoders disagree on ", text));
+    }
+    texts.push_back(std::move(text));
+  }
+  size_t i = 0, bytes = 0;
+  for (auto _ : state) {
+    const std::string& text = texts[i++ % texts.size()];
+    bytes += text.size();
+    auto out = DecodeBy(path, *codec, text);
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+
+void BM_DecodeKeyText_Dom(benchmark::State& s) {
+  DecodeText(s, Which::kKey, TextPath::kDom);
+}
+void BM_DecodeKeyText_Sax(benchmark::State& s) {
+  DecodeText(s, Which::kKey, TextPath::kSax);
+}
+void BM_DecodeKeyText_Simdjson(benchmark::State& s) {
+  DecodeText(s, Which::kKey, TextPath::kSimdjson);
+}
+void BM_DecodeValueText_Dom(benchmark::State& s) {
+  DecodeText(s, Which::kValue, TextPath::kDom);
+}
+void BM_DecodeValueText_Sax(benchmark::State& s) {
+  DecodeText(s, Which::kValue, TextPath::kSax);
+}
+void BM_DecodeValueText_Simdjson(benchmark::State& s) {
+  DecodeText(s, Which::kValue, TextPath::kSimdjson);
+}
+void BM_DecodeGlobalsText_Dom(benchmark::State& s) {
+  DecodeText(s, Which::kGlobals, TextPath::kDom);
+}
+void BM_DecodeGlobalsText_Sax(benchmark::State& s) {
+  DecodeText(s, Which::kGlobals, TextPath::kSax);
+}
+void BM_DecodeGlobalsText_Simdjson(benchmark::State& s) {
+  DecodeText(s, Which::kGlobals, TextPath::kSimdjson);
+}
+BENCHMARK(BM_DecodeKeyText_Dom);
+BENCHMARK(BM_DecodeKeyText_Sax);
+BENCHMARK(BM_DecodeKeyText_Simdjson);
+BENCHMARK(BM_DecodeValueText_Dom);
+BENCHMARK(BM_DecodeValueText_Sax);
+BENCHMARK(BM_DecodeValueText_Simdjson);
+BENCHMARK(BM_DecodeGlobalsText_Dom);
+BENCHMARK(BM_DecodeGlobalsText_Sax);
+BENCHMARK(BM_DecodeGlobalsText_Simdjson);
 
 // Opening: map info, the map's BTF from the kernel, key/value codecs.
 void BM_OpenTypedMap(benchmark::State& state) {

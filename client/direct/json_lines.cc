@@ -71,9 +71,7 @@ absl::StatusOr<Bytes> KeyBytes(const TypedMap& map, const v1::Data& key) {
     }
     return Bytes(key.raw().begin(), key.raw().end());
   }
-  absl::StatusOr<Json> json = ParseJson(key.json(), "key");
-  if (!json.ok()) return json.status();
-  return map.KeyFromJson(*json);
+  return map.KeyFromText(key.json());  // no DOM; ParseJson's messages
 }
 
 absl::StatusOr<Bytes> ValueBytes(const TypedMap& map, const v1::Data& value,
@@ -86,11 +84,9 @@ absl::StatusOr<Bytes> ValueBytes(const TypedMap& map, const v1::Data& value,
     }
     return Bytes(value.raw().begin(), value.raw().end());
   }
-  absl::StatusOr<Json> json = ParseJson(value.json(), "value");
-  if (!json.ok()) return json.status();
   DecodeOptions options;
   options.zero_fill = zero_fill;
-  return map.ValueFromJson(*json, options);
+  return map.ValueFromText(value.json(), options);
 }
 
 }  // namespace bpfwarden::cli

@@ -5,7 +5,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "daemon/btf/json.h"
 #include "daemon/policy/audit.h"
 
 namespace bpfwarden::api {
@@ -97,13 +96,13 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
             SideName(side), " of ", SideSize(map, side), " bytes; at most ",
             bound, " are accepted"));
       }
-      absl::StatusOr<Json> json = ParseJson(data.json(), path);
-      if (!json.ok()) return json.status();
+      // Straight from the text into the bytes, no DOM; malformed text says
+      // "<root>: malformed JSON ...", which WithPath turns into the path.
       DecodeOptions options;
       options.zero_fill = zero_fill;
-      absl::StatusOr<Bytes> bytes = side == Side::kKey
-                                        ? map.KeyFromJson(*json, options)
-                                        : map.ValueFromJson(*json, options);
+      absl::StatusOr<Bytes> bytes =
+          side == Side::kKey ? map.KeyFromText(data.json(), options)
+                             : map.ValueFromText(data.json(), options);
       if (!bytes.ok()) return WithPath(bytes.status(), side, path);
       return bytes;
     }

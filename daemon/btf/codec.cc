@@ -2,11 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/btf/codec_walker.h"
+#include "daemon/btf/decode_plan.h"
 #include "daemon/btf/encode_plan.h"
+#include "daemon/btf/text_decode.h"
 #include "daemon/btf/type_info.h"
 
 namespace bpfwarden {
 
+using btf_internal::DecodePlan;
 using btf_internal::EncodePlan;
 using btf_internal::TypeName;
 using btf_internal::Walker;
@@ -32,8 +35,10 @@ absl::StatusOr<TypeCodec> TypeCodec::Create(
   }
   auto plan =
       std::make_shared<const EncodePlan>(EncodePlan::Compile(*types, type_id));
+  auto decode_plan = std::make_shared<const DecodePlan>(
+      DecodePlan::Compile(*types, type_id));
   return TypeCodec(std::move(types), type_id, static_cast<size_t>(size),
-                   std::move(root), std::move(plan));
+                   std::move(root), std::move(plan), std::move(decode_plan));
 }
 
 absl::Status TypeCodec::CheckSize(absl::Span<const uint8_t> bytes) const {
@@ -73,6 +78,15 @@ absl::StatusOr<std::vector<uint8_t>> TypeCodec::Decode(
           ? DecodeSection(value, options, absl::MakeSpan(out))
           : Walker(*types_).Decode(type_id_, value, root_, absl::MakeSpan(out),
                                    false, options);
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<uint8_t>> TypeCodec::DecodeText(
+    absl::string_view text, const DecodeOptions& options) const {
+  std::vector<uint8_t> out(size_, 0);
+  absl::Status s =
+      btf_internal::DecodeTextInto(*this, 0, options, text, absl::MakeSpan(out));
   if (!s.ok()) return s;
   return out;
 }

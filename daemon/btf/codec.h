@@ -16,7 +16,9 @@
 
 namespace bpfwarden {
 namespace btf_internal {
+class DecodePlan;
 class EncodePlan;
+class TextDecoder;
 }  // namespace btf_internal
 
 struct DecodeOptions {
@@ -84,6 +86,10 @@ class TypeCodec {
   void EncodeTextUnchecked(const uint8_t* bytes, std::string& out) const;
   absl::StatusOr<std::vector<uint8_t>> Decode(
       const Json& value, const DecodeOptions& options = {}) const;
+  // Decode of JSON text without a DOM: the same bytes and the same errors
+  // as ParseJson(text, root()) then Decode, malformed text included.
+  absl::StatusOr<std::vector<uint8_t>> DecodeText(
+      absl::string_view text, const DecodeOptions& options = {}) const;
 
   // Field names, offsets, sizes and kinds, recursively.
   TypeLayout Layout() const;
@@ -91,12 +97,15 @@ class TypeCodec {
  private:
   TypeCodec(std::shared_ptr<const BtfTypes> types, uint32_t type_id,
             size_t size, std::string root,
-            std::shared_ptr<const btf_internal::EncodePlan> plan)
+            std::shared_ptr<const btf_internal::EncodePlan> plan,
+            std::shared_ptr<const btf_internal::DecodePlan> decode_plan)
       : types_(std::move(types)),
         type_id_(type_id),
         size_(size),
         root_(std::move(root)),
-        plan_(std::move(plan)) {}
+        plan_(std::move(plan)),
+        decode_plan_(std::move(decode_plan)) {}
+  friend class btf_internal::TextDecoder;
 
   struct SectionVar;  // codec_section.cc
   using Section = std::vector<SectionVar>;
@@ -111,13 +120,19 @@ class TypeCodec {
   absl::Status DecodeSection(const Json& value, const DecodeOptions& options,
                              absl::Span<uint8_t> out) const;
   TypeLayout SectionLayout() const;
+  // The messages of a section's decode, for both decoders.
+  absl::Status SectionTypeError(absl::string_view path,
+                                absl::string_view got) const;
+  absl::Status SectionUnknownError(absl::string_view path,
+                                   absl::string_view key) const;
 
   std::shared_ptr<const BtfTypes> types_;
   uint32_t type_id_ = 0;
   size_t size_ = 0;
   std::string root_;
   std::shared_ptr<const btf_internal::EncodePlan> plan_;  // not sections
-  std::shared_ptr<const Section> section_;                // sections only
+  std::shared_ptr<const btf_internal::DecodePlan> decode_plan_;  // not sections
+  std::shared_ptr<const Section> section_;  // sections only
 };
 
 }  // namespace bpfwarden

@@ -9,6 +9,10 @@
 namespace bpfwarden {
 namespace {
 
+using ::bpfwarden::btf_testing::DecodeBoth;
+using ::bpfwarden::btf_testing::DecodePerCpuBoth;
+using ::bpfwarden::btf_testing::DecodeTextBoth;
+
 using ::bpfwarden::testing::StatusIs;
 
 using ::bpfwarden::btf_testing::CodecTest;
@@ -47,15 +51,15 @@ TEST_F(CodecTest, IntegerRangesPerWidthAndSign) {
     SCOPED_TRACE(c.name);
     TypeCodec codec = Codec(ids_.*c.type);
     for (const Json& ok : {c.ok_low, c.ok_high}) {
-      auto bytes = codec.Decode(ok);
+      auto bytes = DecodeBoth(codec, ok);
       ASSERT_TRUE(bytes.ok()) << bytes.status();
       EXPECT_EQ(*codec.Encode(*bytes), ok);
     }
-    auto low = codec.Decode(c.too_low);
+    auto low = DecodeBoth(codec, c.too_low);
     ASSERT_FALSE(low.ok());
     EXPECT_THAT(low.status().message(),
                 HasSubstr("underflows " + c.name + " (min "));
-    auto high = codec.Decode(c.too_high);
+    auto high = DecodeBoth(codec, c.too_high);
     ASSERT_FALSE(high.ok());
     if (c.too_high.is_string()) {
       // Beyond 64 bits is not even an integer we read.
@@ -112,7 +116,7 @@ TEST_F(CodecTest, UnknownAndMissingFields) {
   ExpectError(ids_.rule, nested, "value.inners[0].a: missing field");
 
   // zero_fill: missing fields are zero bytes.
-  auto bytes = Codec(ids_.rule).Decode(Json{{"limit", 9}},
+  auto bytes = DecodeBoth(Codec(ids_.rule), Json{{"limit", 9}},
                                        DecodeOptions{.zero_fill = true});
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   std::vector<uint8_t> expected(96, 0);

@@ -5,17 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "daemon/btf/codec.h"
+#include "daemon/btf/codec_section.h"
 #include "daemon/btf/encode_plan.h"
 #include "daemon/btf/scalars.h"
 
 namespace bpfwarden {
 
-struct TypeCodec::SectionVar {
-  std::string name;
-  std::string key;  // "\"name\":"
-  uint32_t offset = 0;
-  TypeCodec codec;
-};
 
 absl::StatusOr<TypeCodec> TypeCodec::CreateSection(
     std::shared_ptr<const BtfTypes> types, uint32_t type_id, std::string root) {
@@ -41,7 +36,8 @@ absl::StatusOr<TypeCodec> TypeCodec::CreateSection(
     section->push_back(SectionVar{var_name, std::move(key), info[i].offset,
                                   *std::move(codec)});
   }
-  TypeCodec out(std::move(types), type_id, t->size, std::move(root), nullptr);
+  TypeCodec out(std::move(types), type_id, t->size, std::move(root), nullptr,
+                nullptr);
   out.section_ = std::move(section);
   return out;
 }
@@ -68,26 +64,35 @@ void TypeCodec::EncodeSectionText(const uint8_t* bytes,
   out.push_back('}');
 }
 
+absl::Status TypeCodec::SectionTypeError(absl::string_view path,
+                                         absl::string_view got) const {
+  const char* section_name = btf__name_by_offset(
+      types_->get(), btf__type_by_id(types_->get(), type_id_)->name_off);
+  return absl::InvalidArgumentError(absl::StrCat(
+      path, ": expected an object for section ", section_name, ", got ", got));
+}
+
+absl::Status TypeCodec::SectionUnknownError(absl::string_view path,
+                                            absl::string_view key) const {
+  const char* section_name = btf__name_by_offset(
+      types_->get(), btf__type_by_id(types_->get(), type_id_)->name_off);
+  std::vector<std::string> names;
+  for (const SectionVar& var : *section_) names.push_back(var.name);
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ".", key, ": unknown variable (section ",
+                   section_name, " has: ", absl::StrJoin(names, ", "), ")"));
+}
+
 absl::Status TypeCodec::DecodeSection(const Json& value,
                                       const DecodeOptions& options,
                                       absl::Span<uint8_t> out) const {
-  const char* section_name = btf__name_by_offset(
-      types_->get(), btf__type_by_id(types_->get(), type_id_)->name_off);
   if (!value.is_object()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(root_, ": expected an object for section ", section_name,
-                     ", got ", btf_internal::JsonTypeName(value)));
+    return SectionTypeError(root_, btf_internal::JsonTypeName(value));
   }
   for (const auto& [key, unused] : value.items()) {
     bool known = false;
     for (const SectionVar& var : *section_) known |= var.name == key;
-    if (!known) {
-      std::vector<std::string> names;
-      for (const SectionVar& var : *section_) names.push_back(var.name);
-      return absl::InvalidArgumentError(absl::StrCat(
-          root_, ".", key, ": unknown variable (section ", section_name,
-          " has: ", absl::StrJoin(names, ", "), ")"));
-    }
+    if (!known) return SectionUnknownError(root_, key);
   }
   for (const SectionVar& var : *section_) {
     auto it = value.find(var.name);

@@ -9,13 +9,17 @@
 namespace bpfwarden {
 namespace {
 
+using ::bpfwarden::btf_testing::DecodeBoth;
+using ::bpfwarden::btf_testing::DecodePerCpuBoth;
+using ::bpfwarden::btf_testing::DecodeTextBoth;
+
 using ::bpfwarden::btf_testing::CodecTest;
 using ::bpfwarden::btf_testing::With;
 using ::testing::HasSubstr;
 
 TEST_F(CodecTest, Unions) {
   TypeCodec codec = Codec(ids_.num_union);
-  auto bytes = codec.Decode(Json{{"x", 7}});
+  auto bytes = DecodeBoth(codec, Json{{"x", 7}});
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   EXPECT_EQ(*bytes, std::vector<uint8_t>({7, 0, 0, 0, 0, 0, 0, 0}));
   // Encode shows every member's reading.
@@ -24,12 +28,12 @@ TEST_F(CodecTest, Unions) {
               "value: union num takes exactly one member, got x, y");
   ExpectError(ids_.num_union, Json::object(),
               "value: missing field: union num needs exactly one of x, y");
-  EXPECT_TRUE(codec.Decode(Json::object(), {.zero_fill = true}).ok());
+  EXPECT_TRUE(DecodeBoth(codec, Json::object(), {.zero_fill = true}).ok());
 }
 
 TEST_F(CodecTest, AnonymousMembersAreFlattened) {
   TypeCodec codec = Codec(ids_.anon_outer);
-  auto bytes = codec.Decode(Json{{"kind", 1}, {"port", 443}});
+  auto bytes = DecodeBoth(codec, Json{{"kind", 1}, {"port", 443}});
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   EXPECT_EQ(*codec.Encode(*bytes),
             (Json{{"kind", 1}, {"port", 443}, {"proto", 443}}));
@@ -47,7 +51,7 @@ TEST_F(CodecTest, Bitfields) {
                       {"rest", 0xabcdef},
                       {"c", "BLUE"},
                       {"flag", true}};
-  auto bytes = codec.Decode(value);
+  auto bytes = DecodeBoth(codec, value);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   uint64_t word;
   std::memcpy(&word, bytes->data(), 8);
@@ -65,7 +69,7 @@ TEST_F(CodecTest, Bitfields) {
 
 TEST_F(CodecTest, Floats) {
   TypeCodec codec = Codec(ids_.floats);
-  auto bytes = codec.Decode(Json{{"f", 1.5}, {"d", -2.25}});
+  auto bytes = DecodeBoth(codec, Json{{"f", 1.5}, {"d", -2.25}});
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   EXPECT_EQ(*codec.Encode(*bytes), (Json{{"f", 1.5}, {"d", -2.25}}));
   ExpectError(ids_.floats, Json{{"f", 1e300}, {"d", 0}},
@@ -78,7 +82,7 @@ TEST_F(CodecTest, PerCpuValues) {
   EXPECT_EQ(PerCpuBytes(12, 3), 48u);
   const Json list = {
       {{"a", 1}, {"b", -1}}, {{"a", 2}, {"b", -2}}, {{"a", 3}, {"b", -3}}};
-  auto bytes = DecodePerCpu(codec, 3, list, {});
+  auto bytes = DecodePerCpuBoth(codec, 3, list, {});
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   ASSERT_EQ(bytes->size(), 24u);
   EXPECT_EQ((*bytes)[16], 3);
@@ -86,20 +90,20 @@ TEST_F(CodecTest, PerCpuValues) {
   EXPECT_EQ(*EncodePerCpu(codec, 3, *bytes), list);
 
   auto all =
-      DecodePerCpu(codec, 3, Json{{"all_cpus", {{"a", 9}, {"b", 0}}}}, {});
+      DecodePerCpuBoth(codec, 3, Json{{"all_cpus", {{"a", 9}, {"b", 0}}}}, {});
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(*EncodePerCpu(codec, 3, *all), Json::array({{{"a", 9}, {"b", 0}},
                                                         {{"a", 9}, {"b", 0}},
                                                         {{"a", 9}, {"b", 0}}}));
 
-  auto short_list = DecodePerCpu(codec, 4, list, {});
+  auto short_list = DecodePerCpuBoth(codec, 4, list, {});
   ASSERT_FALSE(short_list.ok());
   EXPECT_EQ(short_list.status().message(),
             "value: a per-CPU value is an array of exactly 4 values (one per "
             "possible CPU) or {\"all_cpus\": value}; got an array of 3");
   Json bad = list;
   bad[2]["a"] = -1;
-  auto element = DecodePerCpu(codec, 3, bad, {});
+  auto element = DecodePerCpuBoth(codec, 3, bad, {});
   ASSERT_FALSE(element.ok());
   EXPECT_EQ(element.status().message(),
             "value[2].a: integer -1 underflows unsigned short (min 0)");

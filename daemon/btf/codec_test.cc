@@ -9,6 +9,10 @@
 namespace bpfwarden {
 namespace {
 
+using ::bpfwarden::btf_testing::DecodeBoth;
+using ::bpfwarden::btf_testing::DecodePerCpuBoth;
+using ::bpfwarden::btf_testing::DecodeTextBoth;
+
 using ::bpfwarden::btf_testing::CodecTest;
 using ::bpfwarden::btf_testing::With;
 using ::testing::HasSubstr;
@@ -16,7 +20,7 @@ using ::testing::HasSubstr;
 TEST_F(CodecTest, RuleRoundTripsExactly) {
   TypeCodec codec = Codec(ids_.rule);
   EXPECT_EQ(codec.size(), 96u);
-  auto bytes = codec.Decode(Rule());
+  auto bytes = DecodeBoth(codec, Rule());
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   // Spot-check the bytes themselves.
   EXPECT_EQ(std::string(reinterpret_cast<const char*>(bytes->data())), "cubic");
@@ -51,7 +55,7 @@ TEST_F(CodecTest, IntegersAcceptNumericStrings) {
   Json rule = Rule();
   rule["u64"] = "0xffffffffffffffff";
   rule["s64"] = "-9223372036854775808";
-  auto bytes = Codec(ids_.rule).Decode(rule);
+  auto bytes = DecodeBoth(Codec(ids_.rule), rule);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   auto json = Codec(ids_.rule).Encode(*bytes);
   ASSERT_TRUE(json.ok());
@@ -62,7 +66,7 @@ TEST_F(CodecTest, IpAddressForms) {
   TypeCodec codec = Codec(ids_.rule);
   Json rule = Rule();
   rule["v6"] = "::ffff:192.0.2.7";  // IPv4-mapped, shown dotted
-  auto bytes = codec.Decode(rule);
+  auto bytes = DecodeBoth(codec, rule);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   EXPECT_EQ((*bytes)[30], 0xff);
   EXPECT_EQ((*bytes)[31], 0xff);
@@ -70,12 +74,12 @@ TEST_F(CodecTest, IpAddressForms) {
   EXPECT_EQ((*codec.Encode(*bytes))["v6"], "192.0.2.7");
   // IPv4 text into a 16-byte field becomes IPv4-mapped.
   rule["v6"] = "192.0.2.7";
-  auto same = codec.Decode(rule);
+  auto same = DecodeBoth(codec, rule);
   ASSERT_TRUE(same.ok());
   EXPECT_EQ(*same, *bytes);
   // IPv4-mapped text into a 4-byte field is the IPv4 address.
   rule["v4"] = "::ffff:10.1.2.3";
-  auto v4 = codec.Decode(rule);
+  auto v4 = DecodeBoth(codec, rule);
   ASSERT_TRUE(v4.ok()) << v4.status();
   EXPECT_EQ((*codec.Encode(*v4))["v4"], "10.1.2.3");
 
@@ -93,7 +97,7 @@ TEST_F(CodecTest, CharArrays) {
   TypeCodec codec = Codec(ids_.rule);
   Json rule = Rule();
   rule["cc"] = "0123456789abcdef";  // exactly 16: fits, no NUL left
-  auto bytes = codec.Decode(rule);
+  auto bytes = DecodeBoth(codec, rule);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   EXPECT_EQ((*codec.Encode(*bytes))["cc"], "0123456789abcdef");
   ExpectError(ids_.rule, With(Rule(), "cc", "0123456789abcdefg"),
@@ -109,7 +113,7 @@ TEST_F(CodecTest, CharArrays) {
   ASSERT_TRUE((*json)["cc"].is_array());
   EXPECT_EQ((*json)["cc"][0], -1);
   EXPECT_EQ((*json)["cc"][5], 'x');
-  auto again = codec.Decode(*json);
+  auto again = DecodeBoth(codec, *json);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(*again, *bytes);
 }
@@ -118,11 +122,11 @@ TEST_F(CodecTest, EnumsByNameOrNumber) {
   TypeCodec codec = Codec(ids_.rule);
   Json rule = Rule();
   rule["color"] = 1;
-  auto bytes = codec.Decode(rule);
+  auto bytes = DecodeBoth(codec, rule);
   ASSERT_TRUE(bytes.ok());
   EXPECT_EQ((*codec.Encode(*bytes))["color"], "GREEN");
   rule["color"] = 5;  // no enumerator: shown as the number
-  bytes = codec.Decode(rule);
+  bytes = DecodeBoth(codec, rule);
   ASSERT_TRUE(bytes.ok());
   EXPECT_EQ((*codec.Encode(*bytes))["color"], 5);
   ExpectError(ids_.rule, With(Rule(), "color", "PURPLE"),
@@ -132,10 +136,10 @@ TEST_F(CodecTest, EnumsByNameOrNumber) {
               "value.color: integer -1 underflows enum color (min 0)");
 
   TypeCodec big = Codec(ids_.big_enum);
-  auto huge = big.Decode("HUGE");
+  auto huge = DecodeBoth(big, "HUGE");
   ASSERT_TRUE(huge.ok()) << huge.status();
   EXPECT_EQ(*big.Encode(*huge), "HUGE");
-  auto number = big.Decode(Json(uint64_t{0xfffffffffffffff0ull}));
+  auto number = DecodeBoth(big, Json(uint64_t{0xfffffffffffffff0ull}));
   ASSERT_TRUE(number.ok());
   EXPECT_EQ(*number, *huge);
 }

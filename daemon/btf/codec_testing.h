@@ -13,6 +13,7 @@
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/btf/btf_types.h"
 #include "daemon/btf/codec.h"
+#include "daemon/btf/decode_both.h"
 #include "daemon/btf/json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -139,7 +140,7 @@ class CodecTest : public ::testing::Test {
   // Decode must fail with InvalidArgument and exactly this message.
   void ExpectError(int id, const Json& value, const std::string& message,
                    DecodeOptions options = {}) {
-    auto bytes = Codec(id).Decode(value, options);
+    auto bytes = DecodeBoth(Codec(id), value, options);
     ASSERT_FALSE(bytes.ok()) << DumpJson(value);
     EXPECT_EQ(bytes.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_EQ(bytes.status().message(), message);

@@ -72,20 +72,9 @@ class Walker {
   absl::Status DecodeMember(uint32_t parent_id, int i, const Json& object,
                             const std::string& path, absl::Span<uint8_t> out,
                             const DecodeOptions& options) const;
-  absl::Status DecodeScalarBits(uint32_t id, const Json& value,
-                                const std::string& path,
-                                absl::Span<uint8_t> out, uint32_t bit_offset,
-                                uint32_t bits) const;
   absl::Status DecodeArray(uint32_t id, const Json& value,
                            const std::string& path, absl::Span<uint8_t> out,
                            const DecodeOptions& options) const;
-  absl::Status DecodeCharString(uint32_t id, const Json& value,
-                                const std::string& path,
-                                absl::Span<uint8_t> out) const;
-  absl::Status DecodeFloat(uint32_t id, const Json& value,
-                           const std::string& path,
-                           absl::Span<uint8_t> out) const;
-
   const btf_type* TypeOf(uint32_t id) const {
     return btf__type_by_id(b_, Resolve(b_, id));
   }

@@ -12,10 +12,15 @@
 #include "bpf/include/tcp_stats.h"
 #include "daemon/btf/btf_types.h"
 #include "daemon/btf/codec.h"
+#include "daemon/btf/decode_both.h"
 #include "gtest/gtest.h"
 
 namespace bpfwarden {
 namespace {
+
+using ::bpfwarden::btf_testing::DecodeBoth;
+using ::bpfwarden::btf_testing::DecodePerCpuBoth;
+using ::bpfwarden::btf_testing::DecodeTextBoth;
 
 class DefaultObjectBtfTest : public ::testing::Test {
  protected:
@@ -82,13 +87,13 @@ TEST_F(DefaultObjectBtfTest, KeyBytesFromCppReadAsJson) {
       "cgroup_id": 1311768467294899695})"));
 
   // And back, also from IPv6 text.
-  auto bytes = codec.Decode(*json);
+  auto bytes = DecodeBoth(codec, *json);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   EXPECT_EQ(std::memcmp(bytes->data(), &key, sizeof(key)), 0);
   Json v6 = *json;
   v6["family"] = AF_INET6;
   v6["remote_addr"] = "fe80::1";
-  bytes = codec.Decode(v6);
+  bytes = DecodeBoth(codec, v6);
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   tcp_stats_key decoded;
   std::memcpy(&decoded, bytes->data(), sizeof(decoded));
@@ -110,13 +115,13 @@ TEST_F(DefaultObjectBtfTest, ValueRoundTripsAndNamesPaths) {
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_EQ((*json)["srtt_us"], 4294967295u);
   EXPECT_EQ((*json)["bytes_acked"].get<uint64_t>(), UINT64_MAX);
-  auto bytes = codec.Decode(*json);
+  auto bytes = DecodeBoth(codec, *json);
   ASSERT_TRUE(bytes.ok());
   EXPECT_EQ(std::memcmp(bytes->data(), &value, sizeof(value)), 0);
 
   Json overflow = *json;
   overflow["srtt_us"] = 4294967296;
-  auto error = codec.Decode(overflow);
+  auto error = DecodeBoth(codec, overflow);
   ASSERT_FALSE(error.ok());
   EXPECT_EQ(error.status().message(),
             "value.srtt_us: integer 4294967296 overflows __u32 (max "
@@ -144,7 +149,7 @@ TEST_F(DefaultObjectBtfTest, RandomBytesRoundTrip) {
       }
       auto json = codec.Encode(bytes);
       ASSERT_TRUE(json.ok()) << json.status();
-      auto back = codec.Decode(*json);
+      auto back = DecodeBoth(codec, *json);
       ASSERT_TRUE(back.ok()) << back.status() << " for " << DumpJson(*json);
       ASSERT_EQ(*back, bytes) << DumpJson(*json);
     }
@@ -153,14 +158,14 @@ TEST_F(DefaultObjectBtfTest, RandomBytesRoundTrip) {
 
 TEST_F(DefaultObjectBtfTest, TuneRuleCongestionIsText) {
   TypeCodec codec = Codec("tcp_tune_rule", "value");
-  auto bytes = codec.Decode(Json{{"rule_id", 1},
+  auto bytes = DecodeBoth(codec, Json{{"rule_id", 1},
                                  {"initial_rto_ms", 0},
                                  {"initial_rwnd_segments", 0},
                                  {"pad", 0},
                                  {"congestion", "cubic"}});
   ASSERT_TRUE(bytes.ok()) << bytes.status();
   EXPECT_EQ((*codec.Encode(*bytes))["congestion"], "cubic");
-  auto too_long = codec.Decode(Json{{"rule_id", 1},
+  auto too_long = DecodeBoth(codec, Json{{"rule_id", 1},
                                     {"initial_rto_ms", 0},
                                     {"initial_rwnd_segments", 0},
                                     {"pad", 0},

@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/btf/scalars.h"
+#include "daemon/btf/text_decode.h"
 
 namespace bpfwarden {
 
@@ -66,6 +67,16 @@ absl::StatusOr<std::vector<uint8_t>> DecodePerCpu(
     }
     put(cpu, *one);
   }
+  return out;
+}
+
+absl::StatusOr<std::vector<uint8_t>> DecodePerCpuText(
+    const TypeCodec& codec, int num_cpus, absl::string_view text,
+    const DecodeOptions& options) {
+  std::vector<uint8_t> out(PerCpuBytes(codec.size(), num_cpus), 0);
+  absl::Status s = btf_internal::DecodeTextInto(codec, num_cpus, options,
+                                                text, absl::MakeSpan(out));
+  if (!s.ok()) return s;
   return out;
 }
 

@@ -35,6 +35,12 @@ absl::StatusOr<std::vector<uint8_t>> DecodePerCpu(const TypeCodec& codec,
                                                   const Json& value,
                                                   const DecodeOptions& options);
 
+// DecodePerCpu of JSON text without a DOM: the same bytes and errors as
+// ParseJson(text, codec.root()) then DecodePerCpu.
+absl::StatusOr<std::vector<uint8_t>> DecodePerCpuText(
+    const TypeCodec& codec, int num_cpus, absl::string_view text,
+    const DecodeOptions& options);
+
 }  // namespace bpfwarden
 
 #endif  // BPFWARDEN_DAEMON_BTF_PER_CPU_H_

@@ -69,13 +69,65 @@ void WriteBits(absl::Span<uint8_t> bytes, uint32_t bit_offset, uint32_t bits,
   }
 }
 
+double JsonScalar::AsDouble() const {
+  switch (kind) {
+    case Kind::kInt:
+      return static_cast<double>(int_value);
+    case Kind::kUint:
+      return static_cast<double>(uint_value);
+    default:
+      return float_value;
+  }
+}
+
+JsonScalar ScalarOf(const Json& value) {
+  using Kind = JsonScalar::Kind;
+  JsonScalar out;
+  switch (value.type()) {
+    case Json::value_t::object:
+      out.kind = Kind::kObject;
+      break;
+    case Json::value_t::array:
+      out.kind = Kind::kArray;
+      break;
+    case Json::value_t::string:
+      out.kind = Kind::kString;
+      out.text = value.get_ref<const std::string&>();
+      break;
+    case Json::value_t::boolean:
+      out.kind = Kind::kBool;
+      out.boolean = value.get<bool>();
+      break;
+    case Json::value_t::number_integer:
+      out.kind = Kind::kInt;
+      out.int_value = value.get<int64_t>();
+      break;
+    case Json::value_t::number_unsigned:
+      out.kind = Kind::kUint;
+      out.uint_value = value.get<uint64_t>();
+      break;
+    case Json::value_t::number_float:
+      out.kind = Kind::kFloat;
+      out.float_value = value.get<double>();
+      break;
+    default:
+      out.kind = Kind::kNull;
+      break;
+  }
+  return out;
+}
+
 absl::StatusOr<absl::int128> JsonInteger(const Json& value) {
-  if (value.is_number_unsigned()) return absl::int128(value.get<uint64_t>());
-  if (value.is_number_integer()) return absl::int128(value.get<int64_t>());
-  if (value.is_string()) {
-    std::string text(absl::StripAsciiWhitespace(value.get<std::string>()));
+  return JsonInteger(ScalarOf(value));
+}
+
+absl::StatusOr<absl::int128> JsonInteger(const JsonScalar& value) {
+  using Kind = JsonScalar::Kind;
+  if (value.kind == Kind::kUint) return absl::int128(value.uint_value);
+  if (value.kind == Kind::kInt) return absl::int128(value.int_value);
+  if (value.kind == Kind::kString) {
+    absl::string_view digits = absl::StripAsciiWhitespace(value.text);
     bool negative = false;
-    absl::string_view digits = text;
     if (!digits.empty() && digits[0] == '-') {
       negative = true;
       digits.remove_prefix(1);
@@ -93,14 +145,16 @@ absl::StatusOr<absl::int128> JsonInteger(const Json& value) {
     }
     if (!ok) {
       return absl::InvalidArgumentError(
-          absl::StrCat("string \"", value.get<std::string>(),
+          absl::StrCat("string \"", value.text,
                        "\" is not an integer (decimal, or hex with 0x)"));
     }
     return negative ? -absl::int128(magnitude) : absl::int128(magnitude);
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "expected an integer, got ", JsonTypeName(value),
-      value.is_number_float() ? absl::StrCat(" ", DumpJson(value)) : ""));
+      value.kind == Kind::kFloat
+          ? absl::StrCat(" ", DumpJson(Json(value.float_value)))
+          : ""));
 }
 
 bool InRange(absl::int128 value, uint32_t bits, bool is_signed) {
@@ -199,6 +253,27 @@ bool IsValidUtf8(absl::string_view text) {
     i += extra + 1;
   }
   return true;
+}
+
+const char* JsonTypeName(const JsonScalar& value) {
+  switch (value.kind) {
+    case JsonScalar::Kind::kObject:
+      return "object";
+    case JsonScalar::Kind::kArray:
+      return "array";
+    case JsonScalar::Kind::kString:
+      return "string";
+    case JsonScalar::Kind::kBool:
+      return "boolean";
+    case JsonScalar::Kind::kInt:
+    case JsonScalar::Kind::kUint:
+      return "integer";
+    case JsonScalar::Kind::kFloat:
+      return "number";
+    case JsonScalar::Kind::kNull:
+      return "null";
+  }
+  return "value";
 }
 
 std::string JsonTypeName(const Json& value) {

@@ -24,9 +24,31 @@ absl::int128 ReadBits(absl::Span<const uint8_t> bytes, uint32_t bit_offset,
 void WriteBits(absl::Span<uint8_t> bytes, uint32_t bit_offset, uint32_t bits,
                absl::int128 value);
 
+// One JSON value as the decoders see it: a scalar with its value, or only
+// the kind of an object or array. Shared by the DOM walk (ScalarOf) and the
+// streaming text decoder, so both give the same bytes and messages.
+struct JsonScalar {
+  enum class Kind { kNull, kBool, kInt, kUint, kFloat, kString, kObject, kArray };
+  Kind kind = Kind::kNull;
+  bool boolean = false;
+  int64_t int_value = 0;
+  uint64_t uint_value = 0;
+  double float_value = 0;
+  absl::string_view text;  // kString; valid only while the value is
+
+  bool is_number() const {
+    return kind == Kind::kInt || kind == Kind::kUint || kind == Kind::kFloat;
+  }
+  double AsDouble() const;
+};
+
+// The view of `value` (strings point into it).
+JsonScalar ScalarOf(const Json& value);
+
 // The integer a JSON value holds: a JSON integer, or a string with a
 // decimal ("-12") or hex ("0x1f") integer. The error (wrong type, not a
 // number) has no path; the caller prefixes it.
+absl::StatusOr<absl::int128> JsonInteger(const JsonScalar& value);
 absl::StatusOr<absl::int128> JsonInteger(const Json& value);
 
 // Whether `value` fits `bits` bits of the given signedness.
@@ -52,6 +74,7 @@ bool IsValidUtf8(absl::string_view text);
 // The JSON type's name for messages: "object", "array", "string",
 // "integer", "number", "boolean", "null".
 std::string JsonTypeName(const Json& value);
+const char* JsonTypeName(const JsonScalar& value);
 
 }  // namespace bpfwarden::btf_internal
 

@@ -216,6 +216,33 @@ absl::StatusOr<Bytes> TypedMap::ValueFromJson(
   return (*codec)->Decode(value, options);
 }
 
+namespace {
+
+// As ParseJson then *FromJson: malformed text is reported before the
+// missing codec.
+absl::Status NoCodecForText(absl::string_view text, absl::string_view root,
+                            const absl::Status& no_codec) {
+  absl::StatusOr<Json> parsed = ParseJson(text, root);
+  return parsed.ok() ? no_codec : parsed.status();
+}
+
+}  // namespace
+
+absl::StatusOr<Bytes> TypedMap::KeyFromText(
+    absl::string_view key, const DecodeOptions& options) const {
+  absl::StatusOr<const TypeCodec*> codec = key_codec();
+  if (!codec.ok()) return NoCodecForText(key, "key", codec.status());
+  return (*codec)->DecodeText(key, options);
+}
+
+absl::StatusOr<Bytes> TypedMap::ValueFromText(
+    absl::string_view value, const DecodeOptions& options) const {
+  absl::StatusOr<const TypeCodec*> codec = value_codec();
+  if (!codec.ok()) return NoCodecForText(value, "value", codec.status());
+  if (per_cpu_) return DecodePerCpuText(**codec, num_cpus_, value, options);
+  return (*codec)->DecodeText(value, options);
+}
+
 absl::StatusOr<Json> TypedMap::KeyToJson(absl::Span<const uint8_t> key) const {
   absl::StatusOr<const TypeCodec*> codec = key_codec();
   if (!codec.ok()) return codec.status();

@@ -172,6 +172,12 @@ class TypedMap {
                                     const DecodeOptions& options = {}) const;
   absl::StatusOr<Bytes> ValueFromJson(const Json& value,
                                       const DecodeOptions& options = {}) const;
+  // The same from JSON text, without a DOM (TypeCodec::DecodeText): the
+  // same bytes and errors as ParseJson(text, "key"/"value") then *FromJson.
+  absl::StatusOr<Bytes> KeyFromText(absl::string_view key,
+                                    const DecodeOptions& options = {}) const;
+  absl::StatusOr<Bytes> ValueFromText(absl::string_view value,
+                                      const DecodeOptions& options = {}) const;
   absl::StatusOr<Json> KeyToJson(absl::Span<const uint8_t> key) const;
   absl::StatusOr<Json> ValueToJson(absl::Span<const uint8_t> value) const;
   // The same as compact JSON text appended to `out` (the codec's compiled

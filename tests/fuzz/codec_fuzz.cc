@@ -127,10 +127,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (json.ok()) (void)codec.Decode(*json, options);
     return 0;
   }
-  auto json = bpfwarden::ParseJson(
-      std::string(reinterpret_cast<const char*>(data), size), "value");
-  if (!json.ok()) return 0;
+  const std::string input(reinterpret_cast<const char*>(data), size);
+  auto json = bpfwarden::ParseJson(input, "value");
+  // The text decoder (no DOM) agrees with ParseJson then Decode exactly:
+  // the same bytes, or the same status and message.
+  auto from_text = codec.DecodeText(input, options);
+  if (!json.ok()) {
+    if (from_text.ok() || from_text.status() != json.status()) {
+      __builtin_trap();
+    }
+    return 0;
+  }
   auto bytes = codec.Decode(*json, options);
+  if (bytes.ok() != from_text.ok()) __builtin_trap();
+  if (!bytes.ok() && bytes.status() != from_text.status()) __builtin_trap();
+  if (bytes.ok() && *bytes != *from_text) __builtin_trap();
   if (!bytes.ok()) return 0;
   if (bytes->size() != codec.size()) __builtin_trap();
   if (!codec.Encode(*bytes).ok()) __builtin_trap();  // what decodes, encodes
