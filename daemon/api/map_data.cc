@@ -51,6 +51,14 @@ bool HoldsFileDescriptors(uint32_t type) {
   }
 }
 
+absl::Status CheckRawSize(const TypedMap& map, const std::string& raw,
+                          Side side, const std::string& path) {
+  if (raw.size() == SideSize(map, side)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": ", raw.size(), " raw bytes, but the map's ",
+                   SideName(side), " has ", SideSize(map, side)));
+}
+
 bool HasCodec(const TypedMap& map, Side side) {
   return side == Side::kKey ? map.key_codec().ok() : map.value_codec().ok();
 }
@@ -75,10 +83,8 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
   switch (data.form_case()) {
     case v1::Data::kRaw: {
       const std::string& raw = data.raw();
-      if (raw.size() != SideSize(map, side)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat(path, ": ", raw.size(), " raw bytes, but the map's ",
-                         SideName(side), " has ", SideSize(map, side)));
+      if (absl::Status s = CheckRawSize(map, raw, side, path); !s.ok()) {
+        return s;
       }
       return Bytes(raw.begin(), raw.end());
     }
@@ -115,6 +121,23 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
   }
   return absl::InvalidArgumentError(
       absl::StrCat(path, ": missing (give raw or json)"));
+}
+
+absl::StatusOr<absl::Span<const uint8_t>> DataView(const TypedMap& map,
+                                                   const v1::Data& data,
+                                                   Side side, bool zero_fill,
+                                                   const std::string& path,
+                                                   Bytes& scratch) {
+  if (data.form_case() == v1::Data::kRaw) {
+    const std::string& raw = data.raw();
+    if (absl::Status s = CheckRawSize(map, raw, side, path); !s.ok()) return s;
+    return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(raw.data()),
+                               raw.size());
+  }
+  absl::StatusOr<Bytes> bytes = DataToBytes(map, data, side, zero_fill, path);
+  if (!bytes.ok()) return bytes.status();
+  scratch = *std::move(bytes);
+  return absl::MakeConstSpan(scratch);
 }
 
 absl::StatusOr<v1::Data> BytesToData(const TypedMap& map,

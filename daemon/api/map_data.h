@@ -32,6 +32,15 @@ absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
                                   Side side, bool zero_fill,
                                   const std::string& path);
 
+// DataToBytes without a copy for raw bytes: a view of `data`'s own bytes
+// (valid as long as `data`), or of the decoded bytes, which it keeps in
+// `scratch`. The same checks and errors.
+absl::StatusOr<absl::Span<const uint8_t>> DataView(const TypedMap& map,
+                                                   const v1::Data& data,
+                                                   Side side, bool zero_fill,
+                                                   const std::string& path,
+                                                   Bytes& scratch);
+
 // `bytes` as Data in `encoding` (UNSPECIFIED: JSON when the side has BTF,
 // raw otherwise). The implicit key of a global-variables map is left unset
 // (raw bytes when ENCODING_RAW).

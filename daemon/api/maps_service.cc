@@ -56,18 +56,19 @@ absl::Status CheckBatch(size_t n, size_t max, absl::string_view what) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Entry> ToEntry(const TypedMap& map, const MapEntry& entry,
-                                  v1::Encoding encoding) {
-  v1::Entry out;
-  absl::StatusOr<v1::Data> key =
-      BytesToData(map, entry.key, Side::kKey, encoding);
-  if (!key.ok()) return key.status();
-  absl::StatusOr<v1::Data> value =
-      BytesToData(map, entry.value, Side::kValue, encoding);
-  if (!value.ok()) return value.status();
-  *out.mutable_key() = *std::move(key);
-  *out.mutable_value() = *std::move(value);
-  return out;
+// The entry (key, value) as the client asked for it, into `out`.
+absl::Status ToEntry(const TypedMap& map, absl::Span<const uint8_t> key,
+                     absl::Span<const uint8_t> value, v1::Encoding encoding,
+                     v1::Entry& out) {
+  absl::StatusOr<v1::Data> key_data =
+      BytesToData(map, key, Side::kKey, encoding);
+  if (!key_data.ok()) return key_data.status();
+  absl::StatusOr<v1::Data> value_data =
+      BytesToData(map, value, Side::kValue, encoding);
+  if (!value_data.ok()) return value_data.status();
+  *out.mutable_key() = *std::move(key_data);
+  *out.mutable_value() = *std::move(value_data);
+  return absl::OkStatus();
 }
 
 // The batch's error names how far it got.
@@ -134,16 +135,17 @@ grpc::Status MapsService::DoLookup(const grpc::ServerContextBase& ctx,
   auto handle = OpenMapElements(*api_, req.map());
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
-  absl::StatusOr<Bytes> key =
-      DataToBytes(map, req.key(), Side::kKey, req.zero_fill(), "key");
+  // A raw key goes to the kernel straight from the request.
+  Bytes decoded;
+  absl::StatusOr<absl::Span<const uint8_t>> key =
+      DataView(map, req.key(), Side::kKey, req.zero_fill(), "key", decoded);
   if (!key.ok()) return ToGrpc(key.status());
-  absl::StatusOr<Bytes> value = map.Lookup(*key);
-  if (!value.ok()) return ToGrpc(value.status());
-  absl::StatusOr<v1::Entry> entry =
-      ToEntry(map, {*std::move(key), *std::move(value)}, req.encoding());
-  if (!entry.ok()) return ToGrpc(entry.status());
-  *resp.mutable_entry() = *std::move(entry);
-  return grpc::Status::OK;
+  Bytes value(map.value_bytes());
+  if (absl::Status s = map.LookupInto(*key, absl::MakeSpan(value)); !s.ok()) {
+    return ToGrpc(s);
+  }
+  return ToGrpc(
+      ToEntry(map, *key, value, req.encoding(), *resp.mutable_entry()));
 }
 
 grpc::ServerUnaryReactor* MapsService::LookupBatch(
