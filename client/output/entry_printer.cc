@@ -65,17 +65,23 @@ absl::Status EntryPrinter::Add(const v1::Entry& entry) {
   return AddJson(DataJson(entry.key()), DataJson(entry.value()));
 }
 
-absl::Status EntryPrinter::AddPage(const v1::DumpResponse& page) {
-  for (const v1::Entry& entry : page.entries()) {
-    if (absl::Status s = Add(entry); !s.ok()) return s;
-  }
-  absl::string_view lines = page.json_lines();
+absl::Status EntryPrinter::AddJsonLines(absl::string_view lines) {
   while (!lines.empty()) {
     const size_t end = lines.find('\n');
     absl::string_view line = lines.substr(0, end);
     if (absl::Status s = AddJsonLine(*this, line); !s.ok()) return s;
     if (end == absl::string_view::npos) break;
     lines.remove_prefix(end + 1);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EntryPrinter::AddPage(const v1::DumpResponse& page) {
+  for (const v1::Entry& entry : page.entries()) {
+    if (absl::Status s = Add(entry); !s.ok()) return s;
+  }
+  if (!page.json_lines().empty()) {
+    if (absl::Status s = AddJsonLines(page.json_lines()); !s.ok()) return s;
   }
   if (page.count() == 0 || !page.json_lines().empty()) {
     return absl::OkStatus();

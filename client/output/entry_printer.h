@@ -51,6 +51,10 @@ class EntryPrinter {
   // Every entry of a Dump page, packed (json_lines or raw keys and values)
   // or not.
   absl::Status AddPage(const v1::DumpResponse& page);
+  // A packed page's json_lines: one {"key":K,"value":V} a line. By default
+  // each line goes to AddJson; a printer whose output is those very lines
+  // writes the text at once.
+  virtual absl::Status AddJsonLines(absl::string_view lines);
   // Prints what is still buffered and closes the document (json's "]").
   virtual absl::Status Finish() = 0;
 };

@@ -6,16 +6,18 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "daemon/base/work_pool.h"
 #include "daemon/maps/typed_map.h"
 #include "proto/api.pb.h"
 
 namespace bpfwarden::api {
 
 // Fills `out` (entries, keys/values/count or json_lines, as `request` asks)
-// from `page`, which it consumes. The resume token and `done` are the
-// caller's.
+// from `page`, which it consumes. JSON lines of a large page are encoded in
+// parts on `pool`'s threads. The resume token and `done` are the caller's.
 absl::Status FillDumpPage(const TypedMap& map, const v1::DumpRequest& request,
-                          PackedPage& page, v1::DumpResponse& out);
+                          PackedPage& page, WorkPool& pool,
+                          v1::DumpResponse& out);
 
 // The page that starts at `token`, encoded as `request` asks, with its
 // resume token and `done` set, and at most `max_bytes` long: a page that
@@ -27,7 +29,7 @@ absl::StatusOr<v1::DumpResponse> NextDumpPage(const TypedMap& map,
                                               const v1::DumpRequest& request,
                                               absl::string_view token,
                                               DumpOptions& options,
-                                              size_t max_bytes);
+                                              size_t max_bytes, WorkPool& pool);
 
 }  // namespace bpfwarden::api
 

@@ -332,25 +332,39 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
   // Room for gRPC's own framing of the message.
   const size_t page_bytes = limits.max_message_bytes - 1024;
 
-  std::string token = req->resume_token();
-  for (uint32_t pages = 0; req->max_pages() == 0 || pages < req->max_pages();
-       ++pages) {
+  // Each page is written while the next is read from the kernel and encoded
+  // (on a pool thread when one is free): the two take about as long.
+  absl::StatusOr<v1::DumpResponse> page = NextDumpPage(
+      map, *req, req->resume_token(), options, page_bytes, api_->work());
+  for (uint32_t pages = 1;; ++pages) {
+    if (!page.ok()) return ToGrpc(page.status());
     if (ctx->IsCancelled()) {
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: cancelled or past its deadline");
     }
-    absl::StatusOr<v1::DumpResponse> resp =
-        NextDumpPage(map, *req, token, options, page_bytes);
-    if (!resp.ok()) return ToGrpc(resp.status());
-    // Write blocks while the client does not read (flow control): only this
-    // call's thread waits; a cancelled or expired call makes it return false
-    // (and WriteWatch cuts the connection if it does not).
-    if (!api_->writes().Write(*ctx, writer, *resp)) {
+    const bool last =
+        page->done() || (req->max_pages() != 0 && pages >= req->max_pages());
+    const std::string next_token = page->resume_token();
+    absl::StatusOr<v1::DumpResponse> next =
+        absl::UnavailableError("not read");  // read below unless last
+    bool written = false;
+    api_->work().RunBoth(
+        // Write blocks while the client does not read (flow control): only
+        // this call's thread waits; a cancelled or expired call makes it
+        // return false (and WriteWatch cuts the connection if it does not).
+        [&] { written = api_->writes().Write(*ctx, writer, *page); },
+        [&] {
+          if (!last) {
+            next = NextDumpPage(map, *req, next_token, options, page_bytes,
+                                api_->work());
+          }
+        });
+    if (!written) {
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: the client went away");
     }
-    if (resp->done()) break;
-    token = resp->resume_token();
+    if (last) break;
+    page = std::move(next);
   }
   return grpc::Status::OK;
 }

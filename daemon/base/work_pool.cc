@@ -103,3 +103,16 @@ void WorkPool::ParallelFor(size_t n, size_t min_chunk,
 }
 
 }  // namespace bpfwarden
+
+namespace bpfwarden {
+
+void WorkPool::RunBoth(absl::FunctionRef<void()> here,
+                       absl::FunctionRef<void()> there) {
+  // ParallelFor's caller claims chunk 0 in the same lock hold that queues
+  // the job, so chunk 0 (`here`) is always the caller's.
+  ParallelFor(2, 1, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) (i == 0 ? here : there)();
+  });
+}
+
+}  // namespace bpfwarden

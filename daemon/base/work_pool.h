@@ -38,6 +38,12 @@ class WorkPool {
   void ParallelFor(size_t n, size_t min_chunk,
                    absl::FunctionRef<void(size_t, size_t)> fn);
 
+  // Runs `here` on the calling thread and, at the same time, `there` on a
+  // pool thread if one is free (else on the calling thread after `here`);
+  // returns when both are done. `here` may block as long as it likes: it
+  // never holds a pool thread.
+  void RunBoth(absl::FunctionRef<void()> here, absl::FunctionRef<void()> there);
+
  private:
   struct Job;
 

@@ -110,5 +110,33 @@ TEST(WorkPoolTest, ManyCallersAtOnceAllFinish) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+TEST(WorkPoolTest, RunBothKeepsHereOnTheCaller) {
+  WorkPool pool(1);
+  for (int round = 0; round < 20; ++round) {
+    std::thread::id here_ran, there_ran;
+    absl::Notification there_started;
+    pool.RunBoth(
+        [&] {
+          here_ran = std::this_thread::get_id();
+          // `there` runs meanwhile on the pool's thread: this waits for it.
+          EXPECT_TRUE(there_started.WaitForNotificationWithTimeout(
+              absl::Seconds(30)));
+        },
+        [&] {
+          there_ran = std::this_thread::get_id();
+          there_started.Notify();
+        });
+    EXPECT_EQ(here_ran, std::this_thread::get_id());
+    EXPECT_NE(there_ran, std::this_thread::get_id());
+  }
+}
+
+TEST(WorkPoolTest, RunBothWithoutThreadsRunsHereThenThere) {
+  WorkPool pool(0);
+  std::vector<int> order;
+  pool.RunBoth([&] { order.push_back(1); }, [&] { order.push_back(2); });
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
 }  // namespace
 }  // namespace bpfwarden
