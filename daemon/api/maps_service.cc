@@ -344,21 +344,21 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
     }
     const bool last =
         page->done() || (req->max_pages() != 0 && pages >= req->max_pages());
-    const std::string next_token = page->resume_token();
-    absl::StatusOr<v1::DumpResponse> next =
-        absl::UnavailableError("not read");  // read below unless last
     bool written = false;
-    api_->work().RunBoth(
-        // Write blocks while the client does not read (flow control): only
-        // this call's thread waits; a cancelled or expired call makes it
-        // return false (and WriteWatch cuts the connection if it does not).
-        [&] { written = api_->writes().Write(*ctx, writer, *page); },
-        [&] {
-          if (!last) {
-            next = NextDumpPage(map, *req, next_token, options, page_bytes,
-                                api_->work());
-          }
-        });
+    // Write blocks while the client does not read (flow control): only this
+    // call's thread waits; a cancelled or expired call makes it return false
+    // (and WriteWatch cuts the connection if it does not).
+    auto write = [&] { written = api_->writes().Write(*ctx, writer, *page); };
+    absl::StatusOr<v1::DumpResponse> next = absl::UnavailableError("not read");
+    if (last) {
+      write();
+    } else {
+      const std::string next_token = page->resume_token();
+      api_->work().RunBoth(write, [&] {
+        next = NextDumpPage(map, *req, next_token, options, page_bytes,
+                            api_->work());
+      });
+    }
     if (!written) {
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: the client went away");
