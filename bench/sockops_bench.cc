@@ -152,12 +152,21 @@ absl::StatusOr<UniqueFd> EnableRunTimeStats() {
   return fd;
 }
 
-void PrintStats(const SockOpsPrograms& programs) {
+// The programs that ran since `before` (a snapshot of Stats(); empty: since
+// the start): their runs and mean ns per run in that span.
+void PrintStats(const std::vector<SockOpsPrograms::RunStats>& now,
+                const std::vector<SockOpsPrograms::RunStats>& before) {
   std::printf("| program | runs | ns per run |\n|---|---|---|\n");
-  for (const auto& s : programs.Stats()) {
+  for (const auto& s : now) {
+    uint64_t runs = s.runs, ns = s.run_time_ns;
+    for (const auto& b : before) {
+      if (b.name != s.name) continue;
+      runs -= b.runs;
+      ns -= b.run_time_ns;
+    }
+    if (runs == 0) continue;
     std::printf("| %s | %llu | %.0f |\n", s.name.c_str(),
-                static_cast<unsigned long long>(s.runs),
-                s.runs ? double(s.run_time_ns) / s.runs : 0.0);
+                static_cast<unsigned long long>(runs), double(ns) / runs);
   }
   std::printf("\n");
 }
@@ -223,7 +232,9 @@ int Run() {
                        })) {
     return 1;
   }
-  if (absl::GetFlag(FLAGS_prog_stats)) PrintStats(*programs);
+  const bool prog_stats = absl::GetFlag(FLAGS_prog_stats);
+  const std::vector<SockOpsPrograms::RunStats> after_rate = programs->Stats();
+  if (prog_stats) PrintStats(after_rate, {});
   const int bulk_mib = absl::GetFlag(FLAGS_bulk_mib);
   if (bulk_mib > 0 &&
       !MeasureAndPrint(*programs, cases, *cgroup,
@@ -233,6 +244,7 @@ int Run() {
                        })) {
     return 1;
   }
+  if (prog_stats && bulk_mib > 0) PrintStats(programs->Stats(), after_rate);
   PrintMachine();
   return 0;
 }

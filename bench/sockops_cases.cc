@@ -40,6 +40,14 @@ std::vector<SockOpsCase> SockOpsCases(bool baseline) {
   std::vector<SockOpsCase> cases = {
       {"none", "", {}},
       {"noop", "noop", {"noop_sockops"}},
+      // Floors of two programs, as tcp_stats + tcp_tune: doing nothing;
+      // asking for the callbacks a program needs to see closes; asking for
+      // the callbacks tcp_stats asks for.
+      {"2 noops", "noop", {"noop_sockops", "noop2_sockops"}},
+      {"2 noops+close cbs", "noop", {"close_noop_sockops", "noop2_sockops"}},
+      {"2 noops+tcp_stats cbs",
+       "noop",
+       {"stats_cbs_noop_sockops", "noop2_sockops"}},
       {"tcp_stats", "shipped", {"tcp_stats_sockops"}},
       {"tcp_stats+tcp_tune",
        "shipped",

@@ -1,5 +1,5 @@
 // The cases of the sock_ops benchmark and the programs they attach: the
-// default object's tcp_stats and tcp_tune, a no-op program as the floor,
+// default object's tcp_stats and tcp_tune, no-op programs as the floors,
 // and optionally the same two programs from an older build of the object.
 #ifndef BPFWARDEN_BENCH_SOCKOPS_CASES_H_
 #define BPFWARDEN_BENCH_SOCKOPS_CASES_H_
@@ -20,8 +20,10 @@ struct SockOpsCase {
   std::vector<std::string> programs;  // attached in this order
 };
 
-// none, noop, tcp_stats, tcp_stats+tcp_tune, and with `baseline` the last
-// two again from the baseline object. "none" comes first: the anchor.
+// none, noop, the floors of two programs (two no-ops; two no-ops asking for
+// the close callbacks; two no-ops asking for tcp_stats' callbacks),
+// tcp_stats, tcp_stats+tcp_tune, and with `baseline` the last two again from
+// the baseline object. "none" comes first: the anchor.
 std::vector<SockOpsCase> SockOpsCases(bool baseline);
 
 // The objects, loaded once for the whole run with no map pinned, so that
