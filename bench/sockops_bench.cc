@@ -1,7 +1,7 @@
 // The cost of the shipped sock_ops programs on the connection path: the
 // loopback connection rate and one bulk transfer's throughput, measured from
-// a cgroup of the benchmark's own with nothing, a no-op program, tcp_stats,
-// and tcp_stats + tcp_tune attached. Cases interleave (the order rotates each
+// a cgroup of the benchmark's own with nothing, no-op programs (the floors),
+// tcp_stats, and tcp_stats + tcp_tune attached. Cases interleave (the order rotates each
 // round) so that drift on a shared machine hits them alike; every figure is
 // also reported as a ratio to "none" in the same round.
 //
