@@ -314,42 +314,17 @@ void DecodeText(benchmark::State& state, Which which, TextPath path) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 
-void BM_DecodeKeyText_Dom(benchmark::State& s) {
-  DecodeText(s, Which::kKey, TextPath::kDom);
-}
-void BM_DecodeKeyText_Sax(benchmark::State& s) {
-  DecodeText(s, Which::kKey, TextPath::kSax);
-}
-void BM_DecodeKeyText_Simdjson(benchmark::State& s) {
-  DecodeText(s, Which::kKey, TextPath::kSimdjson);
-}
-void BM_DecodeValueText_Dom(benchmark::State& s) {
-  DecodeText(s, Which::kValue, TextPath::kDom);
-}
-void BM_DecodeValueText_Sax(benchmark::State& s) {
-  DecodeText(s, Which::kValue, TextPath::kSax);
-}
-void BM_DecodeValueText_Simdjson(benchmark::State& s) {
-  DecodeText(s, Which::kValue, TextPath::kSimdjson);
-}
-void BM_DecodeGlobalsText_Dom(benchmark::State& s) {
-  DecodeText(s, Which::kGlobals, TextPath::kDom);
-}
-void BM_DecodeGlobalsText_Sax(benchmark::State& s) {
-  DecodeText(s, Which::kGlobals, TextPath::kSax);
-}
-void BM_DecodeGlobalsText_Simdjson(benchmark::State& s) {
-  DecodeText(s, Which::kGlobals, TextPath::kSimdjson);
-}
-BENCHMARK(BM_DecodeKeyText_Dom);
-BENCHMARK(BM_DecodeKeyText_Sax);
-BENCHMARK(BM_DecodeKeyText_Simdjson);
-BENCHMARK(BM_DecodeValueText_Dom);
-BENCHMARK(BM_DecodeValueText_Sax);
-BENCHMARK(BM_DecodeValueText_Simdjson);
-BENCHMARK(BM_DecodeGlobalsText_Dom);
-BENCHMARK(BM_DecodeGlobalsText_Sax);
-BENCHMARK(BM_DecodeGlobalsText_Simdjson);
+BENCHMARK_CAPTURE(DecodeText, Key_Dom, Which::kKey, TextPath::kDom);
+BENCHMARK_CAPTURE(DecodeText, Key_Sax, Which::kKey, TextPath::kSax);
+BENCHMARK_CAPTURE(DecodeText, Key_Simdjson, Which::kKey, TextPath::kSimdjson);
+BENCHMARK_CAPTURE(DecodeText, Value_Dom, Which::kValue, TextPath::kDom);
+BENCHMARK_CAPTURE(DecodeText, Value_Sax, Which::kValue, TextPath::kSax);
+BENCHMARK_CAPTURE(DecodeText, Value_Simdjson, Which::kValue,
+                  TextPath::kSimdjson);
+BENCHMARK_CAPTURE(DecodeText, Globals_Dom, Which::kGlobals, TextPath::kDom);
+BENCHMARK_CAPTURE(DecodeText, Globals_Sax, Which::kGlobals, TextPath::kSax);
+BENCHMARK_CAPTURE(DecodeText, Globals_Simdjson, Which::kGlobals,
+                  TextPath::kSimdjson);
 
 // Opening: map info, the map's BTF from the kernel, key/value codecs.
 void BM_OpenTypedMap(benchmark::State& state) {

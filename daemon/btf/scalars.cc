@@ -277,25 +277,9 @@ const char* JsonTypeName(const JsonScalar& value) {
 }
 
 std::string JsonTypeName(const Json& value) {
-  switch (value.type()) {
-    case Json::value_t::object:
-      return "object";
-    case Json::value_t::array:
-      return "array";
-    case Json::value_t::string:
-      return "string";
-    case Json::value_t::boolean:
-      return "boolean";
-    case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned:
-      return "integer";
-    case Json::value_t::number_float:
-      return "number";
-    case Json::value_t::null:
-      return "null";
-    default:
-      return "value";
-  }
+  // Kinds a parsed text never has (ScalarOf would call them null).
+  if (value.is_binary() || value.is_discarded()) return "value";
+  return JsonTypeName(ScalarOf(value));
 }
 
 }  // namespace bpfwarden::btf_internal
