@@ -30,27 +30,6 @@ absl::Status WithPath(const absl::Status& status, Side side,
   return absl::Status(status.code(), absl::StrCat(path, message));
 }
 
-bool HoldsFileDescriptors(uint32_t type) {
-  switch (type) {
-    case BPF_MAP_TYPE_PROG_ARRAY:
-    case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
-    case BPF_MAP_TYPE_CGROUP_ARRAY:
-    case BPF_MAP_TYPE_ARRAY_OF_MAPS:
-    case BPF_MAP_TYPE_HASH_OF_MAPS:
-    case BPF_MAP_TYPE_SOCKMAP:
-    case BPF_MAP_TYPE_SOCKHASH:
-    case BPF_MAP_TYPE_XSKMAP:
-    case BPF_MAP_TYPE_REUSEPORT_SOCKARRAY:
-    case BPF_MAP_TYPE_SK_STORAGE:
-    case BPF_MAP_TYPE_INODE_STORAGE:
-    case BPF_MAP_TYPE_TASK_STORAGE:
-    case 32:  // BPF_MAP_TYPE_CGRP_STORAGE (6.2)
-      return true;
-    default:
-      return false;
-  }
-}
-
 absl::Status CheckRawSize(const TypedMap& map, const std::string& raw,
                           Side side, const std::string& path) {
   if (raw.size() == SideSize(map, side)) return absl::OkStatus();
@@ -59,27 +38,36 @@ absl::Status CheckRawSize(const TypedMap& map, const std::string& raw,
                    SideName(side), " has ", SideSize(map, side)));
 }
 
+// A key given to a map without keys (queue, stack, bloom filter): only its
+// absence, empty raw bytes or JSON null.
+absl::Status CheckNoKey(const TypedMap& map, const v1::Data& data,
+                        const std::string& path) {
+  const bool absent =
+      data.form_case() == v1::Data::FORM_NOT_SET ||
+      (data.form_case() == v1::Data::kRaw && data.raw().empty()) ||
+      (data.form_case() == v1::Data::kJson &&
+       absl::StripAsciiWhitespace(data.json()) == "null");
+  if (absent) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(path, ": map ", map.label(),
+                   " has no keys: leave the key out (or give JSON null)"));
+}
+
 bool HasCodec(const TypedMap& map, Side side) {
   return side == Side::kKey ? map.key_codec().ok() : map.value_codec().ok();
 }
 
 }  // namespace
 
-absl::Status CheckElementAccess(const TypedMap& map) {
-  if (!HoldsFileDescriptors(map.info().type)) return absl::OkStatus();
-  const char* type =
-      libbpf_bpf_map_type_str(static_cast<bpf_map_type>(map.info().type));
-  return absl::FailedPreconditionError(absl::StrCat(
-      "map ", map.label(), " is a ", type ? type : "file descriptor",
-      " map: its keys or values are file descriptors, which would be the "
-      "daemon's own; the API does not read or write its elements"));
-}
-
 size_t MaxJsonBytes(size_t raw_size) { return 64 * raw_size + 4096; }
 
 absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
                                   Side side, bool zero_fill,
                                   const std::string& path) {
+  if (side == Side::kKey && map.key_size() == 0) {
+    if (absl::Status s = CheckNoKey(map, data, path); !s.ok()) return s;
+    return Bytes();
+  }
   switch (data.form_case()) {
     case v1::Data::kRaw: {
       const std::string& raw = data.raw();
@@ -128,7 +116,8 @@ absl::StatusOr<absl::Span<const uint8_t>> DataView(const TypedMap& map,
                                                    Side side, bool zero_fill,
                                                    const std::string& path,
                                                    Bytes& scratch) {
-  if (data.form_case() == v1::Data::kRaw) {
+  if (data.form_case() == v1::Data::kRaw &&
+      !(side == Side::kKey && map.key_size() == 0)) {
     const std::string& raw = data.raw();
     if (absl::Status s = CheckRawSize(map, raw, side, path); !s.ok()) return s;
     return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(raw.data()),
@@ -144,9 +133,11 @@ absl::StatusOr<v1::Data> BytesToData(const TypedMap& map,
                                      absl::Span<const uint8_t> bytes, Side side,
                                      v1::Encoding encoding) {
   v1::Data data;
-  // Global variables: the implicit key is left out unless raw is asked.
-  if (side == Side::kKey && map.implicit_key() &&
-      encoding != v1::ENCODING_RAW) {
+  // Global variables: the implicit key is left out unless raw is asked;
+  // maps without keys have none to give.
+  if (side == Side::kKey &&
+      ((map.implicit_key() && encoding != v1::ENCODING_RAW) ||
+       map.key_size() == 0)) {
     return data;
   }
   if (encoding == v1::ENCODING_RAW ||
@@ -164,7 +155,7 @@ absl::StatusOr<v1::Data> BytesToData(const TypedMap& map,
 absl::Status AppendJsonText(const TypedMap& map,
                             absl::Span<const uint8_t> bytes, Side side,
                             v1::Encoding encoding, std::string& out) {
-  if (side == Side::kKey && map.implicit_key()) {
+  if (side == Side::kKey && (map.implicit_key() || map.key_size() == 0)) {
     out.append("null");  // global variables: the key is implicit
     return absl::OkStatus();
   }

@@ -13,20 +13,15 @@ namespace bpfwarden::api {
 
 enum class Side { kKey, kValue };
 
-// OK when the API may read and write `map`'s elements. FailedPrecondition
-// for map types whose keys or values are file descriptors (socket, inode,
-// task and cgroup storage; prog, perf event and cgroup arrays; maps of
-// maps; sockmap, sockhash, XSK and reuseport maps): through the daemon they
-// would name the daemon's own descriptors.
-absl::Status CheckElementAccess(const TypedMap& map);
-
 // Most JSON bytes taken for a side of `raw_size` bytes: 64 per byte plus
 // 4 KiB, refused before parsing.
 size_t MaxJsonBytes(size_t raw_size);
 
 // The bytes `data` stands for. Raw bytes must be exactly the side's size
 // (key_size, or value_bytes() for values); JSON is parsed and encoded by the
-// map's BTF. Errors are InvalidArgument and start with `path` (e.g.
+// map's BTF. A map without keys (key_size 0: queue, stack, bloom filter)
+// takes no key: the key is left out, empty raw bytes or JSON null. Errors
+// are InvalidArgument and start with `path` (e.g.
 // "entries[2].value") followed by the codec's field path.
 absl::StatusOr<Bytes> DataToBytes(const TypedMap& map, const v1::Data& data,
                                   Side side, bool zero_fill,

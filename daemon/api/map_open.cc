@@ -1,7 +1,6 @@
 #include "daemon/api/map_open.h"
 
 #include "absl/strings/str_cat.h"
-#include "daemon/api/map_data.h"
 
 namespace bpfwarden::api {
 
@@ -16,11 +15,15 @@ absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
   return handle;
 }
 
-absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMapElements(
-    const ApiContext& api, const v1::MapRef& ref) {
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMapFor(
+    const ApiContext& api, const v1::MapRef& ref, ElementMethod method) {
   auto handle = OpenMap(api, ref);
   if (!handle.ok()) return handle.status();
-  if (absl::Status s = CheckElementAccess((*handle)->map); !s.ok()) return s;
+  const TypedMap& map = (*handle)->map;
+  if (absl::Status s = CheckElementMethod(map.info().type, map.label(), method);
+      !s.ok()) {
+    return s;
+  }
   return handle;
 }
 

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/api/api_context.h"
+#include "daemon/maps/element_access.h"
 #include "proto/api.pb.h"
 
 namespace bpfwarden::api {
@@ -16,10 +17,11 @@ namespace bpfwarden::api {
 absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(const ApiContext& api,
                                                          const v1::MapRef& ref);
 
-// The same, for element access (Lookup, Update, Delete, Dump, Watch):
-// refused for maps whose keys or values are file descriptors.
-absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMapElements(
-    const ApiContext& api, const v1::MapRef& ref);
+// The same, for one element method: FailedPrecondition where the map's type
+// does not offer `method` (ElementAccessOf: file descriptors, ring buffers,
+// a queue's Delete, an array's Delete, ...), before anything else is done.
+absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMapFor(
+    const ApiContext& api, const v1::MapRef& ref, ElementMethod method);
 
 }  // namespace bpfwarden::api
 

@@ -56,6 +56,19 @@ absl::Status CheckBatch(size_t n, size_t max, absl::string_view what) {
   return absl::OkStatus();
 }
 
+// Refuses, before anything is allocated, a request whose keys and values
+// would take more than `limit` bytes (the message limit): `n` items of
+// `each` bytes. Per-CPU values on many CPUs, or JSON values zero-filled from
+// "{}", make a small request stand for a large answer.
+absl::Status CheckBytes(size_t n, size_t each, size_t limit,
+                        absl::string_view what) {
+  if (each == 0 || n <= limit / each) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      what, ": ", n, " of ", each, " bytes each would take more than the ",
+      limit, "-byte message limit; send at most ", limit / each,
+      " per request"));
+}
+
 // The entry (key, value) as the client asked for it, into `out`.
 absl::Status ToEntry(const TypedMap& map, absl::Span<const uint8_t> key,
                      absl::Span<const uint8_t> value, v1::Encoding encoding,
@@ -69,6 +82,25 @@ absl::Status ToEntry(const TypedMap& map, absl::Span<const uint8_t> key,
   *out.mutable_key() = *std::move(key_data);
   *out.mutable_value() = *std::move(value_data);
   return absl::OkStatus();
+}
+
+// Lookup on a map whose elements are their own keys (a bloom filter): the
+// element comes as the request's key, typed as the map's value, and is
+// answered as the entry's value when it may be present (NOT_FOUND when it
+// is surely absent). The kernel tests the value buffer it is given.
+grpc::Status LookupElement(const TypedMap& map, const v1::LookupRequest& req,
+                           v1::LookupResponse& resp) {
+  absl::StatusOr<Bytes> element =
+      DataToBytes(map, req.key(), Side::kValue, req.zero_fill(), "key");
+  if (!element.ok()) return ToGrpc(element.status());
+  if (absl::Status s = map.LookupInto({}, absl::MakeSpan(*element)); !s.ok()) {
+    return ToGrpc(s);
+  }
+  absl::StatusOr<v1::Data> value =
+      BytesToData(map, *element, Side::kValue, req.encoding());
+  if (!value.ok()) return ToGrpc(value.status());
+  *resp.mutable_entry()->mutable_value() = *std::move(value);
+  return grpc::Status::OK;
 }
 
 // The batch's error names how far it got.
@@ -132,14 +164,23 @@ grpc::Status MapsService::DoLookup(const grpc::ServerContextBase& ctx,
   auto who = api_->Authorize(ctx, Operation::kRead, ResourceOf(req.map()),
                              "Maps.Lookup", DataForAudit(req.key()));
   if (!who.ok()) return ToGrpc(who.status());
-  auto handle = OpenMapElements(*api_, req.map());
+  auto handle = OpenMapFor(*api_, req.map(), ElementMethod::kLookup);
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
+  if (ElementAccessOf(map.info().type).key == KeyShape::kElement) {
+    return LookupElement(map, req, resp);
+  }
   // A raw key goes to the kernel straight from the request.
   Bytes decoded;
   absl::StatusOr<absl::Span<const uint8_t>> key =
       DataView(map, req.key(), Side::kKey, req.zero_fill(), "key", decoded);
   if (!key.ok()) return ToGrpc(key.status());
+  if (absl::Status s = CheckBytes(1, map.value_bytes(),
+                                  api_->limits().max_message_bytes,
+                                  "Lookup: value");
+      !s.ok()) {
+    return ToGrpc(s);
+  }
   Bytes value(map.value_bytes());
   if (absl::Status s = map.LookupInto(*key, absl::MakeSpan(value)); !s.ok()) {
     return ToGrpc(s);
@@ -170,7 +211,7 @@ grpc::Status MapsService::DoLookupBatch(const grpc::ServerContextBase& ctx,
     return ToGrpc(absl::InvalidArgumentError(
         "LookupBatch: give keys or packed_keys, not both"));
   }
-  auto handle = OpenMapElements(*api_, req.map());
+  auto handle = OpenMapFor(*api_, req.map(), ElementMethod::kLookupBatch);
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
   if (packed && req.packed_keys().size() % map.key_size() != 0) {
@@ -181,6 +222,15 @@ grpc::Status MapsService::DoLookupBatch(const grpc::ServerContextBase& ctx,
   const size_t n =
       packed ? req.packed_keys().size() / map.key_size() : req.keys_size();
   if (absl::Status s = CheckBatch(n, api_->limits().max_batch, "keys");
+      !s.ok()) {
+    return ToGrpc(s);
+  }
+  // Values as JSON text take up to several times their bytes (as Dump
+  // guesses its pages).
+  const size_t each = packed ? map.value_bytes() + 1
+                             : 8 * map.value_bytes() + 64;
+  if (absl::Status s = CheckBytes(n, each, api_->limits().max_message_bytes,
+                                  "LookupBatch: values");
       !s.ok()) {
     return ToGrpc(s);
   }
@@ -215,9 +265,15 @@ grpc::Status MapsService::DoUpdate(const grpc::ServerContextBase& ctx,
       !s.ok()) {
     return audit.Finish(s);
   }
-  auto handle = OpenMapElements(*api_, req.map());
+  auto handle = OpenMapFor(*api_, req.map(), ElementMethod::kUpdate);
   if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
+  if (absl::Status s = CheckBytes(
+          req.entries_size(), map.key_size() + map.value_bytes(),
+          api_->limits().max_message_bytes, "Update: entries");
+      !s.ok()) {
+    return audit.Finish(s);
+  }
   // Every entry is encoded before any is written.
   std::vector<MapEntry> entries;
   entries.reserve(req.entries_size());
@@ -267,7 +323,7 @@ grpc::Status MapsService::DoDelete(const grpc::ServerContextBase& ctx,
       !s.ok()) {
     return audit.Finish(s);
   }
-  auto handle = OpenMapElements(*api_, req.map());
+  auto handle = OpenMapFor(*api_, req.map(), ElementMethod::kDelete);
   if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
   std::vector<Bytes> encoded;
@@ -313,7 +369,7 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   auto slot = api_->streams().Acquire(who->Principal());
   if (!slot.ok()) return ToGrpc(slot.status());
-  auto handle = OpenMapElements(*api_, req->map());
+  auto handle = OpenMapFor(*api_, req->map(), ElementMethod::kDump);
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
 

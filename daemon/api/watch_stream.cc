@@ -30,7 +30,7 @@ class FailedWatch : public grpc::ServerWriteReactor<v1::WatchResponse> {
 // owns it.
 absl::StatusOr<std::shared_ptr<const TypedMap>> WatchedMap(
     const ApiContext& api, const v1::MapRef& ref) {
-  auto handle = OpenMapElements(api, ref);
+  auto handle = OpenMapFor(api, ref, ElementMethod::kWatch);
   if (!handle.ok()) return handle.status();
   const MapHandle* raw = handle->get();
   return std::shared_ptr<const TypedMap>(*std::move(handle), &raw->map);

@@ -1,0 +1,93 @@
+#include "daemon/maps/element_access.h"
+
+#include <linux/bpf.h>
+
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace bpfwarden {
+namespace {
+
+using ::bpfwarden::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+constexpr ElementMethod kAll[] = {
+    ElementMethod::kLookup, ElementMethod::kLookupBatch,
+    ElementMethod::kUpdate, ElementMethod::kDelete,
+    ElementMethod::kDump,   ElementMethod::kWatch};
+
+TEST(ElementAccessTest, HashOffersEveryMethod) {
+  for (ElementMethod m : kAll) {
+    EXPECT_TRUE(CheckElementMethod(BPF_MAP_TYPE_HASH, "s/m", m).ok())
+        << ElementMethodName(m);
+  }
+}
+
+TEST(ElementAccessTest, KeylessMapsRefuseBatchLookupsDumpsAndDeletes) {
+  for (uint32_t type : {BPF_MAP_TYPE_QUEUE, BPF_MAP_TYPE_STACK,
+                        BPF_MAP_TYPE_BLOOM_FILTER}) {
+    EXPECT_NE(ElementAccessOf(type).key, KeyShape::kKeyed) << type;
+    EXPECT_TRUE(CheckElementMethod(type, "s/q", ElementMethod::kLookup).ok());
+    EXPECT_TRUE(CheckElementMethod(type, "s/q", ElementMethod::kUpdate).ok());
+    for (ElementMethod m : {ElementMethod::kLookupBatch, ElementMethod::kDelete,
+                            ElementMethod::kDump, ElementMethod::kWatch}) {
+      EXPECT_THAT(CheckElementMethod(type, "s/q", m),
+                  StatusIs(absl::StatusCode::kFailedPrecondition,
+                           HasSubstr("has no keys")))
+          << type << " " << ElementMethodName(m);
+    }
+  }
+}
+
+TEST(ElementAccessTest, RingBuffersOfferNothingAndSaySo) {
+  for (ElementMethod m : kAll) {
+    EXPECT_THAT(
+        CheckElementMethod(BPF_MAP_TYPE_RINGBUF, "bpfwarden/bw_log", m),
+        StatusIs(absl::StatusCode::kFailedPrecondition,
+                 AllOf(HasSubstr("bpfwarden/bw_log"), HasSubstr("ringbuf"),
+                       HasSubstr(std::string(ElementMethodName(m))))));
+  }
+}
+
+TEST(ElementAccessTest, ProgramValuedMapsAreReadOnlyButDeletable) {
+  for (uint32_t type : {BPF_MAP_TYPE_DEVMAP, BPF_MAP_TYPE_DEVMAP_HASH,
+                        BPF_MAP_TYPE_CPUMAP}) {
+    EXPECT_TRUE(CheckElementMethod(type, "s/d", ElementMethod::kLookup).ok());
+    EXPECT_TRUE(CheckElementMethod(type, "s/d", ElementMethod::kDelete).ok());
+    EXPECT_THAT(CheckElementMethod(type, "s/d", ElementMethod::kUpdate),
+                StatusIs(absl::StatusCode::kFailedPrecondition,
+                         HasSubstr("file descriptor")));
+  }
+  EXPECT_THAT(CheckElementMethod(BPF_MAP_TYPE_STRUCT_OPS, "s/o",
+                                 ElementMethod::kUpdate),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+TEST(ElementAccessTest, ArraysRefuseDeleteOnly) {
+  for (uint32_t type : {BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY}) {
+    for (ElementMethod m : kAll) {
+      EXPECT_EQ(CheckElementMethod(type, "s/a", m).ok(),
+                m != ElementMethod::kDelete)
+          << type << " " << ElementMethodName(m);
+    }
+  }
+}
+
+TEST(ElementAccessTest, DescriptorMapsAndUnknownTypesOfferNothing) {
+  for (uint32_t type :
+       {BPF_MAP_TYPE_PROG_ARRAY, BPF_MAP_TYPE_SOCKMAP, BPF_MAP_TYPE_SK_STORAGE,
+        BPF_MAP_TYPE_HASH_OF_MAPS, 32u /* cgrp_storage */}) {
+    for (ElementMethod m : kAll) {
+      EXPECT_THAT(CheckElementMethod(type, "s/f", m),
+                  StatusIs(absl::StatusCode::kFailedPrecondition,
+                           HasSubstr("file descriptors")));
+    }
+  }
+  EXPECT_THAT(CheckElementMethod(9999, "s/x", ElementMethod::kLookup),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("type 9999")));
+}
+
+}  // namespace
+}  // namespace bpfwarden
