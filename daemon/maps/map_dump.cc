@@ -202,6 +202,11 @@ absl::StatusOr<PackedPage> TypedMap::DumpNextKey(const Bytes* last_key,
   bool has_prev = last_key != nullptr;
   Bytes next(info_.key_size);
   Bytes value(value_bytes_);
+  // A key that get_next_key gave but whose lookup found nothing: a hash
+  // entry deleted meanwhile (asking again from `prev` moves on), or an
+  // empty slot of a map that iterates every index (devmap, cpumap: asking
+  // again gives the same key, so the dump steps over it).
+  Bytes missing;
   while (page.count < page_size) {
     if (bpf_map_get_next_key(fd, has_prev ? prev.data() : nullptr,
                              next.data()) != 0) {
@@ -215,7 +220,15 @@ absl::StatusOr<PackedPage> TypedMap::DumpNextKey(const Bytes* last_key,
                        "after is gone; restart the dump without a token"));
     }
     if (bpf_map_lookup_elem(fd, next.data(), value.data()) != 0) {
-      if (errno == ENOENT) continue;  // deleted meanwhile: ask again
+      if (errno == ENOENT) {
+        if (next == missing) {
+          prev = next;
+          has_prev = true;
+        } else {
+          missing = next;
+        }
+        continue;
+      }
       return Errno(errno, MapAccess::kRead, "next-key dump of");
     }
     page.keys.append(next.begin(), next.end());
