@@ -120,7 +120,7 @@ TEST_F(HostileObjectsTest, LogArgumentLargerThanItsTypeIsRefused) {
   ASSERT_FALSE(elf.empty());
   ASSERT_TRUE(testing::EditLogSite(&elf, kTuneLogFormat, [](bw_log_site& h) {
                 h.record_size = 0xffff;
-                h.sizes[2] = 0xfff0;  // argument 3, "rule {}", a __u32
+                h.sizes[2] = 0xff00;  // argument 3, "rule {}", a __u32
               }).ok());
   AdminScope scope;
   scope.program_types = {BPF_PROG_TYPE_SOCK_OPS};
@@ -133,7 +133,7 @@ TEST_F(HostileObjectsTest, LogArgumentLargerThanItsTypeIsRefused) {
   load.admin_scopes = std::vector<AdminScope>{scope};
   const absl::StatusOr<ProgramSetInfo> loaded = warden_->Load(spec, load);
   EXPECT_THAT(loaded, StatusIs(absl::StatusCode::kInvalidArgument,
-                               "argument 3: __u32 of 65520 bytes (it has 4)"));
+                               "argument 3: __u32 of 65280 bytes (it has 4)"));
   EXPECT_THAT(loaded, StatusIs(absl::StatusCode::kInvalidArgument,
                                "set l: malformed .bw_log_sites section: log "
                                "call at bpf/tcp_tune.bpf.c:"));
