@@ -26,10 +26,10 @@ class Reader {
     return low | static_cast<uint16_t>(Byte() << 8);
   }
   absl::string_view Rest() const {
-    return at_ < size_ ? absl::string_view(
-                             reinterpret_cast<const char*>(data_) + at_,
-                             size_ - at_)
-                       : absl::string_view();
+    return at_ < size_
+               ? absl::string_view(reinterpret_cast<const char*>(data_) + at_,
+                                   size_ - at_)
+               : absl::string_view();
   }
 
  private:
