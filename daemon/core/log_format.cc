@@ -13,8 +13,6 @@
 namespace bpfwarden {
 namespace {
 
-bool IsInteger(uint8_t type) { return type >= BW_ARG_U8 && type <= BW_ARG_I64; }
-
 absl::StatusOr<LogHint> HintOf(absl::string_view spec) {
   if (spec.empty()) return LogHint::kDefault;
   if (spec == ":x") return LogHint::kLowerHex;
@@ -28,45 +26,13 @@ absl::StatusOr<LogHint> HintOf(absl::string_view spec) {
                                                  "{:mac} {:MAC} {:p})"));
 }
 
-absl::string_view TypeName(uint8_t type) {
-  switch (type) {
-    case BW_ARG_U8:
-      return "__u8";
-    case BW_ARG_U16:
-      return "__u16";
-    case BW_ARG_U32:
-      return "__u32";
-    case BW_ARG_U64:
-      return "__u64";
-    case BW_ARG_I8:
-      return "__s8";
-    case BW_ARG_I16:
-      return "__s16";
-    case BW_ARG_I32:
-      return "__s32";
-    case BW_ARG_I64:
-      return "__s64";
-    case BW_ARG_STR:
-      return "char[N]";
-    case BW_ARG_IPV4:
-      return "__u8[4]";
-    case BW_ARG_IPV6:
-      return "__u8[16]";
-    case BW_ARG_MAC:
-      return "__u8[6]";
-    case BW_ARG_PTR:
-      return "pointer";
-  }
-  return "unknown type";
-}
-
 bool HintFits(LogHint hint, uint8_t type) {
   switch (hint) {
     case LogHint::kDefault:
       return type >= BW_ARG_U8 && type <= BW_ARG_PTR;
     case LogHint::kLowerHex:
     case LogHint::kUpperHex:
-      return IsInteger(type) || type == BW_ARG_PTR;
+      return IsLogInteger(type) || type == BW_ARG_PTR;
     case LogHint::kIp:
       return type == BW_ARG_IPV4 || type == BW_ARG_IPV6;
     case LogHint::kMac:
@@ -98,16 +64,40 @@ absl::string_view HintText(LogHint hint) {
   return "{?}";
 }
 
-uint64_t Unsigned(const uint8_t* p, size_t size) {
-  uint64_t v = 0;
-  std::memcpy(&v, p, size);  // little-endian, as the BPF target here
+template <typename T>
+T Load(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(v));  // little-endian, as the BPF target here
   return v;
 }
 
-int64_t Signed(const uint8_t* p, size_t size) {
-  const uint64_t v = Unsigned(p, size);
-  const int shift = 64 - 8 * static_cast<int>(size);
-  return static_cast<int64_t>(v << shift) >> shift;
+// The bits of an integer or pointer argument (whose size CheckLogArg has
+// tied to its type), zero-extended.
+uint64_t Unsigned(uint8_t type, const uint8_t* p) {
+  switch (type) {
+    case BW_ARG_U8:
+    case BW_ARG_I8:
+      return Load<uint8_t>(p);
+    case BW_ARG_U16:
+    case BW_ARG_I16:
+      return Load<uint16_t>(p);
+    case BW_ARG_U32:
+    case BW_ARG_I32:
+      return Load<uint32_t>(p);
+  }
+  return Load<uint64_t>(p);
+}
+
+int64_t Signed(uint8_t type, const uint8_t* p) {
+  switch (type) {
+    case BW_ARG_I8:
+      return Load<int8_t>(p);
+    case BW_ARG_I16:
+      return Load<int16_t>(p);
+    case BW_ARG_I32:
+      return Load<int32_t>(p);
+  }
+  return Load<int64_t>(p);
 }
 
 std::string Ip(const uint8_t* p, size_t size) {
@@ -126,7 +116,9 @@ std::string Mac(const uint8_t* p, bool upper) {
                                  p[2], p[3], p[4], p[5]);
 }
 
-std::string Value(const LogArg& arg, LogHint hint, const uint8_t* p) {
+// `arg` of a record whose bytes CheckLogArg has found it within.
+std::string Value(const LogArg& arg, LogHint hint, const uint8_t* record) {
+  const uint8_t* p = record + arg.offset;
   switch (arg.type) {
     case BW_ARG_STR:
       return std::string(reinterpret_cast<const char*>(p),
@@ -136,23 +128,13 @@ std::string Value(const LogArg& arg, LogHint hint, const uint8_t* p) {
       return Ip(p, arg.size);
     case BW_ARG_MAC:
       return Mac(p, hint == LogHint::kUpperMac);
-    case BW_ARG_PTR:
-      if (hint == LogHint::kUpperHex) {
-        return absl::StrFormat("%X", Unsigned(p, arg.size));
-      }
-      if (hint == LogHint::kLowerHex) {
-        return absl::StrFormat("%x", Unsigned(p, arg.size));
-      }
-      return absl::StrFormat("0x%x", Unsigned(p, arg.size));
   }
-  if (hint == LogHint::kLowerHex) {
-    return absl::StrFormat("%x", Unsigned(p, arg.size));
-  }
-  if (hint == LogHint::kUpperHex) {
-    return absl::StrFormat("%X", Unsigned(p, arg.size));
-  }
-  if (arg.type >= BW_ARG_I8) return absl::StrCat(Signed(p, arg.size));
-  return absl::StrCat(Unsigned(p, arg.size));
+  const uint64_t bits = Unsigned(arg.type, p);
+  if (hint == LogHint::kLowerHex) return absl::StrFormat("%x", bits);
+  if (hint == LogHint::kUpperHex) return absl::StrFormat("%X", bits);
+  if (arg.type == BW_ARG_PTR) return absl::StrFormat("0x%x", bits);
+  if (arg.type >= BW_ARG_I8) return absl::StrCat(Signed(arg.type, p));
+  return absl::StrCat(bits);
 }
 
 }  // namespace
@@ -208,7 +190,7 @@ absl::StatusOr<std::vector<LogPiece>> ParseLogFormat(
     if (!HintFits(*hint, type)) {
       return absl::InvalidArgumentError(
           absl::StrCat("hint ", HintText(*hint), " does not fit argument ",
-                       next_arg + 1, " of type ", TypeName(type)));
+                       next_arg + 1, " of type ", LogArgTypeName(type)));
     }
     pieces.push_back({"", static_cast<int>(next_arg), *hint});
     pieces.emplace_back();
@@ -234,10 +216,12 @@ absl::StatusOr<std::string> FormatLogRecord(const LogSite& site,
   for (const LogPiece& piece : site.pieces) {
     if (piece.arg < 0) {
       out += piece.text;
-      continue;
+    } else if (static_cast<size_t>(piece.arg) >= site.args.size() ||
+               !CheckLogArg(site.args[piece.arg], record.size()).ok()) {
+      absl::StrAppend(&out, "<bad argument ", piece.arg + 1, ">");
+    } else {
+      out += Value(site.args[piece.arg], piece.hint, bytes);
     }
-    const LogArg& arg = site.args[piece.arg];
-    out += Value(arg, piece.hint, bytes + arg.offset);
   }
   return out;
 }

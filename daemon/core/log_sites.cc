@@ -140,11 +140,12 @@ absl::StatusOr<LogSite> SiteAt(absl::string_view bytes, size_t offset,
   site.file = std::string(text.substr(0, h.file_len - 1));
   site.format = std::string(text.substr(h.file_len, h.format_len - 1));
   for (int i = 0; i < h.nargs; ++i) {
-    if (h.offsets[i] + h.sizes[i] > h.record_size) {
-      return Malformed(
-          absl::StrCat("argument outside the record at ", site.Where()));
+    const LogArg arg = {h.types[i], h.offsets[i], h.sizes[i]};
+    if (absl::Status s = CheckLogArg(arg, h.record_size); !s.ok()) {
+      return Malformed(absl::StrCat("log call at ", site.Where(), ", argument ",
+                                    i + 1, ": ", s.message()));
     }
-    site.args.push_back({h.types[i], h.offsets[i], h.sizes[i]});
+    site.args.push_back(arg);
   }
   absl::StatusOr<std::vector<LogPiece>> pieces =
       ParseLogFormat(site.format, site.args);

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "daemon/core/log_args.h"
 
 namespace bpfwarden {
 
@@ -42,12 +43,6 @@ struct LogPiece {
   LogHint hint = LogHint::kDefault;
 };
 
-struct LogArg {
-  uint8_t type = 0;  // enum bw_log_arg_type
-  uint16_t offset = 0;
-  uint16_t size = 0;
-};
-
 struct LogSite {
   uint32_t id = 0;
   BpfLogLevel level = BpfLogLevel::kInfo;
@@ -68,7 +63,8 @@ struct LogSite {
 using LogSites = std::map<uint32_t, LogSite>;
 
 // The sites of the ELF object `elf`; empty when it has none. InvalidArgument
-// naming file:line for a bad hint, a count mismatch, a malformed format or
+// naming file:line for a bad hint, a count mismatch, a malformed format, an
+// argument whose type, size or place breaks CheckLogArg (naming it too) or
 // two sites that share an id.
 absl::StatusOr<LogSites> ReadLogSites(absl::string_view elf);
 
@@ -77,8 +73,10 @@ absl::StatusOr<LogSites> ReadLogSites(absl::string_view elf);
 absl::StatusOr<std::vector<LogPiece>> ParseLogFormat(
     absl::string_view format, const std::vector<LogArg>& args);
 
-// The message of one record of `site`; InvalidArgument when the record's
-// size is not the site's.
+// The message of one record of `site`; InvalidArgument when the record is
+// shorter than the site's. Trusts nothing of `site`: an argument that breaks
+// CheckLogArg against the record, or a piece naming no argument, shows as
+// "<bad argument N>".
 absl::StatusOr<std::string> FormatLogRecord(const LogSite& site,
                                             absl::string_view record);
 

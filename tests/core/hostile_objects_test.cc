@@ -3,6 +3,8 @@
 // leaving no pins and leaving other sets' pins alone.
 #include <string>
 
+#include "bpf/include/bpfwarden/log.h"
+#include "daemon/core/admin_scope.h"
 #include "daemon/core/core_types.h"
 #include "daemon/core/warden.h"
 #include "gmock/gmock.h"
@@ -23,6 +25,10 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 constexpr char kObject[] = "tests/core/core_pin_names.bpf.o";
+// The shipped sock_ops object, and its one log call (bpf/tcp_tune.bpf.c).
+constexpr char kShippedObject[] = "bpf/bpfwarden.bpf.o";
+constexpr char kTuneLogFormat[] =
+    "congestion control {} refused for {:i}, rule {} (error {})";
 
 class HostileObjectsTest : public testing::WardenFixture {
  protected:
@@ -104,6 +110,36 @@ TEST_F(HostileObjectsTest, RodataOffsetThatWrapsIsRefused) {
   EXPECT_THAT(LoadBlob("r", elf, /*pin_all_maps=*/false, &magic),
               StatusIs(absl::StatusCode::kInvalidArgument, "outside"));
   EXPECT_THAT(PinsUnder(options().pin_root), IsEmpty());
+}
+
+// A scoped ADMIN's sock_ops object whose log call says an integer argument
+// is 64 KiB: before the fix it loaded, and formatting one record of that
+// site copied 64 KiB into a uint64_t on the daemon's stack.
+TEST_F(HostileObjectsTest, LogArgumentLargerThanItsTypeIsRefused) {
+  std::string elf = testing::ReadFile(testing::Runfile(kShippedObject));
+  ASSERT_FALSE(elf.empty());
+  ASSERT_TRUE(testing::EditLogSite(&elf, kTuneLogFormat, [](bw_log_site& h) {
+                h.record_size = 0xffff;
+                h.sizes[2] = 0xff00;  // argument 3, "rule {}", a __u32
+              }).ok());
+  AdminScope scope;
+  scope.program_types = {BPF_PROG_TYPE_SOCK_OPS};
+  scope.attach_types = {BPF_CGROUP_SOCK_OPS};
+  scope.cgroup_subtree = cgroup().path();
+  v1::ProgramSet spec;
+  spec.set_name("l");
+  LoadOptions load;
+  load.object_blobs.push_back(elf);
+  load.admin_scopes = std::vector<AdminScope>{scope};
+  const absl::StatusOr<ProgramSetInfo> loaded = warden_->Load(spec, load);
+  EXPECT_THAT(loaded, StatusIs(absl::StatusCode::kInvalidArgument,
+                               "argument 3: __u32 of 65280 bytes (it has 4)"));
+  EXPECT_THAT(loaded, StatusIs(absl::StatusCode::kInvalidArgument,
+                               "set l: malformed .bw_log_sites section: log "
+                               "call at bpf/tcp_tune.bpf.c:"));
+  EXPECT_THAT(PinsUnder(options().pin_root), IsEmpty());
+  EXPECT_THAT(warden_->Unload("l", MapPins::kRemove),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace

@@ -118,4 +118,27 @@ absl::Status SetDatasecVarOffsets(std::string* elf, absl::string_view section,
   return absl::NotFoundError(absl::StrCat("no DATASEC ", section));
 }
 
+absl::Status EditLogSite(std::string* elf, absl::string_view format,
+                         const std::function<void(bw_log_site&)>& edit) {
+  Span sec;
+  if (absl::Status s = FindSection(*elf, BW_LOG_SITES_SECTION, &sec); !s.ok()) {
+    return s;
+  }
+  for (size_t at = sec.offset;
+       at + sizeof(bw_log_site) <= sec.offset + sec.size;
+       at += sizeof(uint32_t)) {
+    bw_log_site h;
+    std::memcpy(&h, elf->data() + at, sizeof(h));
+    if (h.magic != BW_LOG_SITE_MAGIC) continue;
+    const size_t text = at + sizeof(h) + h.file_len;
+    if (text + h.format_len > elf->size()) continue;
+    if (elf->compare(text, h.format_len, std::string(format) + '\0') == 0) {
+      edit(h);
+      std::memcpy(elf->data() + at, &h, sizeof(h));
+      return absl::OkStatus();
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("no log call \"", format, "\""));
+}
+
 }  // namespace bpfwarden::testing
