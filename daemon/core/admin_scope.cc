@@ -63,4 +63,33 @@ absl::Status CheckAttachScope(const std::vector<AdminScope>& scopes,
       "and cgroup subtree)"));
 }
 
+absl::Status CheckAttachedScope(const std::vector<AdminScope>& scopes,
+                                absl::string_view attach_type,
+                                const std::string& cgroup,
+                                const std::string& mount) {
+  absl::StatusOr<bpf_attach_type> type = ParseCgroupAttachType(attach_type);
+  if (type.ok() && !cgroup.empty()) {
+    return CheckAttachScope(scopes, *type, cgroup, mount);
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      "an attachment as ", attach_type, " by systemd unit is outside what the "
+      "policy allows this caller (its cgroup subtree)"));
+}
+
+absl::Status CheckProgramTypeNames(
+    const std::vector<AdminScope>& scopes,
+    const std::vector<std::string>& program_types) {
+  for (const AdminScope& scope : scopes) {
+    bool all = true;
+    for (const std::string& name : program_types) {
+      absl::StatusOr<bpf_prog_type> type = ParseProgType(name);
+      all = all && type.ok() && Has(scope.program_types, *type);
+    }
+    if (all) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "it holds programs of a type the policy does not allow this caller to "
+      "load");
+}
+
 }  // namespace bpfwarden
