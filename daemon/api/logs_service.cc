@@ -32,8 +32,7 @@ grpc::Status LogsService::Tail(grpc::ServerContext* ctx,
     return ToGrpc(s);
   }
   const policy::Resource what = LogsOf(req->program_set());
-  auto who =
-      api_->Authorize(*ctx, policy::Operation::kRead, what, "Logs.Tail");
+  auto who = api_->Authorize(*ctx, policy::Operation::kRead, what, "Logs.Tail");
   if (!who.ok()) return ToGrpc(who.status());
   StreamGrant grant(*api_, *who, policy::Operation::kRead, what, "Logs.Tail");
   if (logs_ == nullptr) {

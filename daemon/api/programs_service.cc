@@ -87,8 +87,8 @@ absl::StatusOr<AttachmentInfo> AttachUnit(ApiContext& api,
 // may not detach it: the same for both, so ids it has no grant on are not
 // told apart from ids that do not exist.
 absl::Status NotDetachable(const std::string& id) {
-  return absl::NotFoundError(absl::StrCat(
-      "Attachments.Detach: no attachment ", id, " that this caller may detach"));
+  return absl::NotFoundError(absl::StrCat("Attachments.Detach: no attachment ",
+                                          id, " that this caller may detach"));
 }
 
 }  // namespace

@@ -18,9 +18,8 @@ namespace bpfwarden::api {
 class StreamGrant {
  public:
   // `who` was authorized for `op` on `what` by `method`.
-  StreamGrant(const ApiContext& api, policy::Identity who,
-              policy::Operation op, policy::Resource what,
-              absl::string_view method);
+  StreamGrant(const ApiContext& api, policy::Identity who, policy::Operation op,
+              policy::Resource what, absl::string_view method);
 
   // OK while the policy in force grants it. The policy is judged again only
   // when it was replaced since the last Check (a pointer compare otherwise).

@@ -71,9 +71,10 @@ absl::Status CheckAttachedScope(const std::vector<AdminScope>& scopes,
   if (type.ok() && !cgroup.empty()) {
     return CheckAttachScope(scopes, *type, cgroup, mount);
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "an attachment as ", attach_type, " by systemd unit is outside what the "
-      "policy allows this caller (its cgroup subtree)"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("an attachment as ", attach_type,
+                   " by systemd unit is outside what the "
+                   "policy allows this caller (its cgroup subtree)"));
 }
 
 absl::Status CheckProgramTypeNames(

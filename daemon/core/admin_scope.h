@@ -44,8 +44,9 @@ absl::Status CheckAttachedScope(const std::vector<AdminScope>& scopes,
 
 // OK when one scope allows every type of `program_types` (libbpf's names,
 // the programs of a loaded set): whether the caller could have loaded it.
-absl::Status CheckProgramTypeNames(const std::vector<AdminScope>& scopes,
-                                   const std::vector<std::string>& program_types);
+absl::Status CheckProgramTypeNames(
+    const std::vector<AdminScope>& scopes,
+    const std::vector<std::string>& program_types);
 
 }  // namespace bpfwarden
 

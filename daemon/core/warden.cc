@@ -168,9 +168,8 @@ absl::Status Warden::UnloadScoped(absl::string_view name, MapPins maps,
 
 absl::Status Warden::CheckSetScopeLocked(
     const LoadedSet& set, const std::vector<AdminScope>& scopes) const {
-  const std::string refused =
-      absl::StrCat("program set ", set.info.name,
-                   " may not be unloaded by this caller: ");
+  const std::string refused = absl::StrCat(
+      "program set ", set.info.name, " may not be unloaded by this caller: ");
   std::vector<std::string> types;
   for (const ProgramInfo& p : set.info.programs) types.push_back(p.type);
   if (absl::Status s = CheckProgramTypeNames(scopes, types); !s.ok()) {

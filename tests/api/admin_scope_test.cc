@@ -67,7 +67,8 @@ class AdminScopeTest : public ProbeFixture {
     grpc::Status s = attachments_->List(Ctx().get(), req, &resp);
     EXPECT_TRUE(s.ok()) << s.error_message();
     std::vector<std::string> ids;
-    for (const v1::AttachmentInfo& a : resp.attachments()) ids.push_back(a.id());
+    for (const v1::AttachmentInfo& a : resp.attachments())
+      ids.push_back(a.id());
     return ids;
   }
 
@@ -238,8 +239,7 @@ TEST_F(AdminScopeTest, ConfigAttachmentsNeverResolveToARuntimeSet) {
   ASSERT_EQ(listed.attachments_size(), 1);
   EXPECT_EQ(listed.attachments(0).program_set(), "team-x");
   EXPECT_EQ(listed.attachments(0).origin(), v1::ORIGIN_CONFIG);
-  ASSERT_TRUE(
-      daemon_->Reload(ConfigWithPolicy(TeamAdmin()), reloaded).ok());
+  ASSERT_TRUE(daemon_->Reload(ConfigWithPolicy(TeamAdmin()), reloaded).ok());
   EXPECT_THAT(AttachedTo(cgroup_->path()), IsEmpty());
 }
 
@@ -247,15 +247,7 @@ TEST_F(AdminScopeTest, ConfigAttachmentsNeverResolveToARuntimeSet) {
 // connected caller learnt every set's name.
 TEST_F(AdminScopeTest, StatusNamesOnlySetsWhoseLogsTheCallerMayRead) {
   BPFWARDEN_REQUIRE_KERNEL();
-  const std::string read_maps = R"pb(
-    policy {
-      program_set: "bpfwarden"
-      map: "tcp_tune_*"
-      principals: "uid:65534"
-      allow: READ
-    }
-  )pb";
-  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-scope-status", read_maps));
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-scope-status", kReadCounters));
   // Root sees the builtin set's counts.
   v1::StatusResponse root;
   ASSERT_TRUE(status_->Status(Ctx().get(), v1::StatusRequest(), &root).ok());
@@ -266,7 +258,7 @@ TEST_F(AdminScopeTest, StatusNamesOnlySetsWhoseLogsTheCallerMayRead) {
   EXPECT_THAT(status.out, Not(HasSubstr("logs ")));
 
   ASSERT_TRUE(daemon_
-                  ->Reload(ConfigWithPolicy(absl::StrCat(read_maps, R"pb(
+                  ->Reload(ConfigWithPolicy(absl::StrCat(kReadCounters, R"pb(
                     policy {
                       program_set: "bpfwarden"
                       map: "bw_log"

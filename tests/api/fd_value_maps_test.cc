@@ -42,10 +42,9 @@ TEST_F(FdValueMapsTest, WritesOfFdCarryingValuesAreRefused) {
     const char* map;
     std::string value;
   };
-  for (const Case& c : {Case{"devices", U32Then(1, 8)},
-                        Case{"devices_by_index", U32Then(1, 8)},
-                        Case{"cpus", U32Then(192, 8)},
-                        Case{"programs", U32Then(3, 4)}}) {
+  for (const Case& c :
+       {Case{"devices", U32Then(1, 8)}, Case{"devices_by_index", U32Then(1, 8)},
+        Case{"cpus", U32Then(192, 8)}, Case{"programs", U32Then(3, 4)}}) {
     v1::UpdateRequest update;
     update.mutable_map()->set_program_set("fdv");
     update.mutable_map()->set_map(c.map);
@@ -53,9 +52,9 @@ TEST_F(FdValueMapsTest, WritesOfFdCarryingValuesAreRefused) {
     e->mutable_key()->set_raw(U32Then(0, 4));
     e->mutable_value()->set_raw(c.value);
     v1::UpdateResponse updated;
-    EXPECT_THAT(maps_->Update(Ctx().get(), update, &updated),
-                StatusIs(absl::StatusCode::kFailedPrecondition,
-                         "file descriptors"))
+    EXPECT_THAT(
+        maps_->Update(Ctx().get(), update, &updated),
+        StatusIs(absl::StatusCode::kFailedPrecondition, "file descriptors"))
         << c.map;
     EXPECT_EQ(updated.updated(), 0u) << c.map;
   }

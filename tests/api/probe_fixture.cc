@@ -27,8 +27,8 @@ RunResult ProbeFixture::Probe(const std::vector<std::string>& args,
 }
 
 std::string ProbeFixture::Readable(const std::string& runfile) {
-  const std::string path = work_->path() + "/" +
-                           std::filesystem::path(runfile).filename().string();
+  const std::string path =
+      work_->path() + "/" + std::filesystem::path(runfile).filename().string();
   std::filesystem::copy_file(Runfile(runfile), path,
                              std::filesystem::copy_options::overwrite_existing);
   std::filesystem::permissions(path, std::filesystem::perms(0644));

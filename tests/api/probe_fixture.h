@@ -17,6 +17,17 @@ namespace bpfwarden::testing {
 inline constexpr uid_t kNobody = 65534;
 inline const Credentials kNobodyCreds = {kNobody, kNobody, {kNobody}};
 
+// READ for nobody on the builtin set's tcp_tune_* maps (and so not on its
+// bw_log).
+inline constexpr char kReadCounters[] = R"pb(
+  policy {
+    program_set: "bpfwarden"
+    map: "tcp_tune_*"
+    principals: "uid:65534"
+    allow: READ
+  }
+)pb";
+
 // api_probe's exit status for `code`.
 inline int Code(grpc::StatusCode code) { return static_cast<int>(code); }
 

@@ -49,8 +49,7 @@ constexpr char kGrants[] = R"pb(
 class RevokedStreamsTest : public LogsFixture {
  protected:
   void StartWithGrants(const std::string& tag) {
-    ASSERT_NO_FATAL_FAILURE(
-        StartLogsDaemon(tag, absl::StrCat(kSets, kGrants)));
+    ASSERT_NO_FATAL_FAILURE(StartLogsDaemon(tag, absl::StrCat(kSets, kGrants)));
     gate_ = work_->path() + "/gate";
     std::filesystem::create_directory(gate_);
     ASSERT_EQ(::chmod(gate_.c_str(), 0777), 0);

@@ -20,15 +20,6 @@
 namespace bpfwarden::testing {
 namespace {
 
-constexpr char kReadCounters[] = R"pb(
-  policy {
-    program_set: "bpfwarden"
-    map: "tcp_tune_*"
-    principals: "uid:65534"
-    allow: READ
-  }
-)pb";
-
 constexpr char kWriteCounters[] = R"pb(
   policy {
     program_set: "bpfwarden"
