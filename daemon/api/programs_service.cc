@@ -216,9 +216,9 @@ grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
         audit.emplace(*std::move(allowed), "Attachments.Detach",
                       std::move(what), id);
         if (!scopes.has_value()) return absl::OkStatus();
-        absl::Status in =
-            CheckAttachedScope(*scopes, found.attach_type, found.cgroup,
-                               api_->warden().options().cgroup2_mount);
+        absl::Status in = CheckAttachedScope(
+            *scopes, found.attach_type, found.cgroup, found.unit,
+            api_->warden().options().cgroup2_mount);
         refused = !in.ok();
         if (refused) audit->Finish(in);
         return in;

@@ -66,15 +66,16 @@ absl::Status CheckAttachScope(const std::vector<AdminScope>& scopes,
 absl::Status CheckAttachedScope(const std::vector<AdminScope>& scopes,
                                 absl::string_view attach_type,
                                 const std::string& cgroup,
+                                const std::string& unit,
                                 const std::string& mount) {
-  absl::StatusOr<bpf_attach_type> type = ParseCgroupAttachType(attach_type);
-  if (type.ok() && !cgroup.empty()) {
-    return CheckAttachScope(scopes, *type, cgroup, mount);
+  if (!unit.empty()) {
+    return absl::PermissionDeniedError(
+        "an attachment made for a systemd unit is outside what a policy "
+        "limited to a cgroup subtree allows");
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("an attachment as ", attach_type,
-                   " by systemd unit is outside what the "
-                   "policy allows this caller (its cgroup subtree)"));
+  absl::StatusOr<bpf_attach_type> type = ParseCgroupAttachType(attach_type);
+  if (!type.ok()) return type.status();
+  return CheckAttachScope(scopes, *type, cgroup, mount);
 }
 
 absl::Status CheckProgramTypeNames(

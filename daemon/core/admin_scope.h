@@ -35,11 +35,12 @@ absl::Status CheckAttachScope(const std::vector<AdminScope>& scopes,
                               const std::string& mount);
 
 // The same for an attachment that exists (its attach type by libbpf's
-// name): whether the caller could have made it. One that waits for a unit
-// (no cgroup) is outside every scope.
+// name): whether the caller could have made it. One made for a systemd
+// unit (`unit` set) is outside every scope, as attaching by unit is.
 absl::Status CheckAttachedScope(const std::vector<AdminScope>& scopes,
                                 absl::string_view attach_type,
                                 const std::string& cgroup,
+                                const std::string& unit,
                                 const std::string& mount);
 
 // OK when one scope allows every type of `program_types` (libbpf's names,

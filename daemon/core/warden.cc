@@ -180,7 +180,7 @@ absl::Status Warden::CheckSetScopeLocked(
   for (const auto& [id, att] : attachments_) {
     const AttachmentInfo& a = att->info();
     if (a.program_set == set.info.name &&
-        !CheckAttachedScope(scopes, a.attach_type, a.cgroup,
+        !CheckAttachedScope(scopes, a.attach_type, a.cgroup, a.unit,
                             options_.cgroup2_mount)
              .ok()) {
       ++outside;

@@ -79,6 +79,26 @@ TEST_F(ScopedAdminTest, UnloadStaysWithinTheScope) {
   EXPECT_THAT(On(cgroup().path()), IsEmpty());
 }
 
+// A scoped admin may not attach by unit, so an attachment made for a unit
+// is outside its scope even while the unit runs inside its subtree.
+TEST_F(ScopedAdminTest, UnitAttachmentsAreOutsideEveryScope) {
+  ASSERT_TRUE(warden_->Start(v1::Config()).ok());
+  ASSERT_TRUE(warden_->Load(BuiltinSet("team")).ok());
+  v1::Attachment spec;
+  spec.set_program_set("team");
+  spec.set_program("tcp_stats_sockops");
+  spec.set_unit("demo.service");
+  auto unit = warden_->Attach(spec);
+  ASSERT_TRUE(unit.ok()) << unit.status();
+  ASSERT_TRUE(warden_->FollowUnit(unit->id, cgroup().path()).ok());
+  EXPECT_THAT(warden_->UnloadScoped("team", MapPins::kKeep, Scope()),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "1 of its attachments lie outside"));
+  EXPECT_THAT(On(cgroup().path()), SizeIs(1));
+  ASSERT_TRUE(warden_->Detach(unit->id).ok());
+  EXPECT_TRUE(warden_->UnloadScoped("team", MapPins::kKeep, Scope()).ok());
+}
+
 // Before the fix the reconcile attached the runtime set's program as the
 // configuration's attachment.
 TEST_F(ScopedAdminTest, ConfigAttachmentsResolveOnlyToConfigSets) {
