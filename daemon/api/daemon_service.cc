@@ -1,6 +1,7 @@
 #include "daemon/api/daemon_service.h"
 
 #include "daemon/api/grpc_status.h"
+#include "daemon/api/logs_service.h"
 #include "daemon/base/build_info.h"
 
 namespace bpfwarden::api {
@@ -36,6 +37,10 @@ grpc::Status DaemonService::Status(grpc::ServerContext* ctx,
   if (logs_ != nullptr) {
     const std::map<std::string, uint64_t> received = logs_->Received();
     for (const auto& [set, dropped] : logs_->Drops()) {
+      // Only sets whose logs the caller may read (Logs.Tail's grant).
+      if (!api_->Allows(*who, policy::Operation::kRead, LogsOf(set))) {
+        continue;
+      }
       v1::LogCounts* counts = resp->add_logs();
       counts->set_program_set(set);
       auto r = received.find(set);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/api/grpc_status.h"
+#include "daemon/api/stream_grant.h"
 #include "daemon/core/names.h"
 
 namespace bpfwarden::api {
@@ -30,9 +31,10 @@ grpc::Status LogsService::Tail(grpc::ServerContext* ctx,
   if (absl::Status s = ValidateSetName(req->program_set()); !s.ok()) {
     return ToGrpc(s);
   }
-  auto who = api_->Authorize(*ctx, policy::Operation::kRead,
-                             {req->program_set(), "bw_log"}, "Logs.Tail");
+  const policy::Resource what = LogsOf(req->program_set());
+  auto who = api_->Authorize(*ctx, policy::Operation::kRead, what, "Logs.Tail");
   if (!who.ok()) return ToGrpc(who.status());
+  StreamGrant grant(*api_, *who, policy::Operation::kRead, what, "Logs.Tail");
   if (logs_ == nullptr) {
     return ToGrpc(absl::NotFoundError("this daemon reads no BPF logs"));
   }
@@ -47,6 +49,7 @@ grpc::Status LogsService::Tail(grpc::ServerContext* ctx,
                             : static_cast<int>(req->min_level());
   uint64_t cursor = 0;
   while (!ctx->IsCancelled()) {
+    if (absl::Status s = grant.Check(); !s.ok()) return ToGrpc(s);
     BpfLogChannel::Batch batch =
         (*channel)->Read(&cursor, req->follow() ? kPoll : absl::ZeroDuration());
     for (const BpfLogEntry& e : batch.entries) {

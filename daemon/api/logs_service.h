@@ -3,11 +3,18 @@
 #ifndef BPFWARDEN_DAEMON_API_LOGS_SERVICE_H_
 #define BPFWARDEN_DAEMON_API_LOGS_SERVICE_H_
 
+#include <string>
+
 #include "daemon/api/api_context.h"
 #include "daemon/core/bpf_log_hub.h"
 #include "proto/api.grpc.pb.h"
 
 namespace bpfwarden::api {
+
+// What Logs.Tail needs READ on: set `set`'s bw_log map.
+inline policy::Resource LogsOf(const std::string& set) {
+  return policy::Resource{set, "bw_log"};
+}
 
 class LogsService final : public v1::Logs::Service {
  public:

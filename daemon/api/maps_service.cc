@@ -10,6 +10,7 @@
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
 #include "daemon/api/map_open.h"
+#include "daemon/api/stream_grant.h"
 #include "daemon/api/typed_map_proto.h"
 
 namespace bpfwarden::api {
@@ -369,6 +370,8 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
   if (!who.ok()) return ToGrpc(who.status());
   auto slot = api_->streams().Acquire(who->Principal());
   if (!slot.ok()) return ToGrpc(slot.status());
+  StreamGrant grant(*api_, *who, Operation::kRead, ResourceOf(req->map()),
+                    "Maps.Dump");
   auto handle = OpenMapFor(*api_, req->map(), ElementMethod::kDump);
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
@@ -398,6 +401,7 @@ grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
       return grpc::Status(grpc::StatusCode::CANCELLED,
                           "Maps.Dump: cancelled or past its deadline");
     }
+    if (absl::Status s = grant.Check(); !s.ok()) return ToGrpc(s);
     const bool last =
         page->done() || (req->max_pages() != 0 && pages >= req->max_pages());
     bool written = false;

@@ -83,6 +83,14 @@ absl::StatusOr<AttachmentInfo> AttachUnit(ApiContext& api,
   return api.attach_unit()(spec);
 }
 
+// What a non-root caller hears of attachment `id` when there is none or it
+// may not detach it: the same for both, so ids it has no grant on are not
+// told apart from ids that do not exist.
+absl::Status NotDetachable(const std::string& id) {
+  return absl::NotFoundError(absl::StrCat("Attachments.Detach: no attachment ",
+                                          id, " that this caller may detach"));
+}
+
 }  // namespace
 
 grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
@@ -122,9 +130,14 @@ grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
   Resource what = SetResource(req->name());
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Unload");
   if (!who.ok()) return ToGrpc(who.status());
+  std::optional<std::vector<AdminScope>> scopes =
+      ScopesOf(*api_, *who, req->name());
   AuditedCall audit(*std::move(who), "Programs.Unload", what);
-  return audit.Finish(api_->warden().Unload(
-      req->name(), req->unpin_maps() ? MapPins::kRemove : MapPins::kKeep));
+  const MapPins pins = req->unpin_maps() ? MapPins::kRemove : MapPins::kKeep;
+  return audit.Finish(
+      scopes.has_value()
+          ? api_->warden().UnloadScoped(req->name(), pins, *scopes)
+          : api_->warden().Unload(req->name(), pins));
 }
 
 grpc::Status ProgramsService::List(grpc::ServerContext* ctx,
@@ -176,29 +189,47 @@ grpc::Status AttachmentsService::Attach(grpc::ServerContext* ctx,
 grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
                                         const v1::DetachRequest* req,
                                         v1::DetachResponse* resp) {
-  if (req->id().empty()) {
-    return ToGrpc(absl::InvalidArgumentError("id: required"));
+  const std::string& id = req->id();
+  if (id.empty()) return ToGrpc(absl::InvalidArgumentError("id: required"));
+  absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
+  // No ADMIN grant at all: refused before anything is looked up.
+  if (!who.ok() || !api_->policy()->GrantsAny(*who, Operation::kAdmin)) {
+    return ToGrpc(api_->Authorize(*ctx, Operation::kAdmin, SetResource(""),
+                                  "Attachments.Detach", id)
+                      .status());
   }
-  // The attachment's set decides who may detach it. The core asks under the
-  // lock hold that detaches, so the attachment judged is the one detached.
+  const bool root = who->IsRoot();
+  // The attachment's set and scope decide who may detach it. The core asks
+  // under the lock hold that detaches, so the attachment judged is the one
+  // detached.
   std::optional<AuditedCall> audit;
-  absl::Status denied;
-  auto authorize = [&](const std::string& set) -> absl::Status {
-    Resource what = SetResource(set);
-    auto who = api_->Authorize(*ctx, Operation::kAdmin, what,
-                               "Attachments.Detach", req->id());
-    if (!who.ok()) return denied = who.status();
-    audit.emplace(*std::move(who), "Attachments.Detach", std::move(what),
-                  req->id());
-    return absl::OkStatus();
-  };
+  bool refused = false;
   absl::Status status =
-      api_->warden().Detach(req->id(), [&](const AttachmentInfo& found) {
-        return authorize(found.program_set);
+      api_->warden().Detach(id, [&](const AttachmentInfo& found) {
+        Resource what = SetResource(found.program_set);
+        auto allowed = api_->Authorize(*ctx, Operation::kAdmin, what,
+                                       "Attachments.Detach", id);
+        refused = !allowed.ok();
+        if (refused) return allowed.status();
+        std::optional<std::vector<AdminScope>> scopes =
+            ScopesOf(*api_, *allowed, found.program_set);
+        audit.emplace(*std::move(allowed), "Attachments.Detach",
+                      std::move(what), id);
+        if (!scopes.has_value()) return absl::OkStatus();
+        absl::Status in = CheckAttachedScope(
+            *scopes, found.attach_type, found.cgroup, found.unit,
+            api_->warden().options().cgroup2_mount);
+        refused = !in.ok();
+        if (refused) audit->Finish(in);
+        return in;
       });
-  // Not asked (no such attachment): judged as an attachment of no set.
-  if (!audit.has_value() && denied.ok()) authorize("").IgnoreError();
-  return audit.has_value() ? audit->Finish(status) : ToGrpc(denied);
+  // Refused (audited above) and not found look the same to the caller.
+  if (refused) return ToGrpc(NotDetachable(id));
+  if (!audit.has_value()) {  // not asked: no such attachment
+    audit.emplace(*std::move(who), "Attachments.Detach", SetResource(""), id);
+    if (absl::IsNotFound(status) && !root) status = NotDetachable(id);
+  }
+  return audit->Finish(status);
 }
 
 grpc::Status AttachmentsService::List(grpc::ServerContext* ctx,

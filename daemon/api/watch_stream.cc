@@ -8,6 +8,7 @@
 #include "daemon/api/map_data.h"
 #include "daemon/api/map_open.h"
 #include "daemon/api/maps_service.h"
+#include "daemon/api/stream_grant.h"
 
 namespace bpfwarden::api {
 namespace {
@@ -40,13 +41,15 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
  public:
   WatchReactor(ApiContext* api, grpc::CallbackServerContext* ctx,
                v1::MapRef ref, std::shared_ptr<const TypedMap> map,
-               v1::Encoding encoding, std::unique_ptr<StreamSlots::Slot> slot)
+               v1::Encoding encoding, std::unique_ptr<StreamSlots::Slot> slot,
+               StreamGrant grant)
       : api_(api),
         ctx_(ctx),
         ref_(std::move(ref)),
         map_(std::move(map)),
         encoding_(encoding),
-        slot_(std::move(slot)) {}
+        slot_(std::move(slot)),
+        grant_(std::move(grant)) {}
 
   absl::Status Subscribe(absl::Duration interval) {
     absl::MutexLock lock(&mu_);
@@ -79,8 +82,10 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
 
  private:
   // OK while the core still serves this map (its set was not unloaded or
-  // replaced since the watch began).
-  absl::Status StillServed() const {
+  // replaced since the watch began) and the policy still grants the watch.
+  // On the map's dumping thread only.
+  absl::Status StillServed() {
+    if (absl::Status s = grant_.Check(); !s.ok()) return s;
     auto now = api_->warden().OpenMap(ref_.program_set(), ref_.map());
     if (now.ok() && &(*now)->map == map_.get()) return absl::OkStatus();
     return absl::NotFoundError(
@@ -195,6 +200,7 @@ class WatchReactor : public grpc::ServerWriteReactor<v1::WatchResponse> {
   const std::shared_ptr<const TypedMap> map_;
   const v1::Encoding encoding_;
   const std::unique_ptr<StreamSlots::Slot> slot_;
+  StreamGrant grant_;  // checked by StillServed only
   // Set under mu_ once; reset only in OnDone.
   std::unique_ptr<MapWatchHub::Subscription> sub_;
 
@@ -228,8 +234,11 @@ absl::StatusOr<WatchReactor*> NewWatch(ApiContext* api,
   if (!slot.ok()) return slot.status();
   auto map = WatchedMap(*api, ref);
   if (!map.ok()) return map.status();
+  StreamGrant grant(*api, *std::move(who), policy::Operation::kRead,
+                    {ref.program_set(), ref.map()}, "Maps.Watch");
   auto reactor = std::make_unique<WatchReactor>(
-      api, ctx, ref, *std::move(map), req.encoding(), *std::move(slot));
+      api, ctx, ref, *std::move(map), req.encoding(), *std::move(slot),
+      std::move(grant));
   if (absl::Status s = reactor->Subscribe(interval); !s.ok()) return s;
   return reactor.release();
 }

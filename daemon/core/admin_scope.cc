@@ -63,4 +63,35 @@ absl::Status CheckAttachScope(const std::vector<AdminScope>& scopes,
       "and cgroup subtree)"));
 }
 
+absl::Status CheckAttachedScope(const std::vector<AdminScope>& scopes,
+                                absl::string_view attach_type,
+                                const std::string& cgroup,
+                                const std::string& unit,
+                                const std::string& mount) {
+  if (!unit.empty()) {
+    return absl::PermissionDeniedError(
+        "an attachment made for a systemd unit is outside what a policy "
+        "limited to a cgroup subtree allows");
+  }
+  absl::StatusOr<bpf_attach_type> type = ParseCgroupAttachType(attach_type);
+  if (!type.ok()) return type.status();
+  return CheckAttachScope(scopes, *type, cgroup, mount);
+}
+
+absl::Status CheckProgramTypeNames(
+    const std::vector<AdminScope>& scopes,
+    const std::vector<std::string>& program_types) {
+  for (const AdminScope& scope : scopes) {
+    bool all = true;
+    for (const std::string& name : program_types) {
+      absl::StatusOr<bpf_prog_type> type = ParseProgType(name);
+      all = all && type.ok() && Has(scope.program_types, *type);
+    }
+    if (all) return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(
+      "it holds programs of a type the policy does not allow this caller to "
+      "load");
+}
+
 }  // namespace bpfwarden

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace bpfwarden {
 
@@ -32,6 +33,21 @@ absl::Status CheckProgramTypes(const std::vector<AdminScope>& scopes,
 absl::Status CheckAttachScope(const std::vector<AdminScope>& scopes,
                               bpf_attach_type type, const std::string& cgroup,
                               const std::string& mount);
+
+// The same for an attachment that exists (its attach type by libbpf's
+// name): whether the caller could have made it. One made for a systemd
+// unit (`unit` set) is outside every scope, as attaching by unit is.
+absl::Status CheckAttachedScope(const std::vector<AdminScope>& scopes,
+                                absl::string_view attach_type,
+                                const std::string& cgroup,
+                                const std::string& unit,
+                                const std::string& mount);
+
+// OK when one scope allows every type of `program_types` (libbpf's names,
+// the programs of a loaded set): whether the caller could have loaded it.
+absl::Status CheckProgramTypeNames(
+    const std::vector<AdminScope>& scopes,
+    const std::vector<std::string>& program_types);
 
 }  // namespace bpfwarden
 

@@ -158,11 +158,53 @@ absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
 }
 
 absl::Status Warden::Unload(absl::string_view name, MapPins maps) {
+  return UnloadChecked(name, maps, nullptr);
+}
+
+absl::Status Warden::UnloadScoped(absl::string_view name, MapPins maps,
+                                  const std::vector<AdminScope>& scopes) {
+  return UnloadChecked(name, maps, &scopes);
+}
+
+absl::Status Warden::CheckSetScopeLocked(
+    const LoadedSet& set, const std::vector<AdminScope>& scopes) const {
+  const std::string refused = absl::StrCat(
+      "program set ", set.info.name, " may not be unloaded by this caller: ");
+  std::vector<std::string> types;
+  for (const ProgramInfo& p : set.info.programs) types.push_back(p.type);
+  if (absl::Status s = CheckProgramTypeNames(scopes, types); !s.ok()) {
+    return absl::PermissionDeniedError(absl::StrCat(refused, s.message()));
+  }
+  // Counted, not named: the caller may not be able to see them.
+  int outside = 0;
+  for (const auto& [id, att] : attachments_) {
+    const AttachmentInfo& a = att->info();
+    if (a.program_set == set.info.name &&
+        !CheckAttachedScope(scopes, a.attach_type, a.cgroup, a.unit,
+                            options_.cgroup2_mount)
+             .ok()) {
+      ++outside;
+    }
+  }
+  if (outside == 0) return absl::OkStatus();
+  return absl::PermissionDeniedError(absl::StrCat(
+      refused, outside,
+      " of its attachments lie outside the cgroup subtree or attach types "
+      "the policy allows it; they must be detached first"));
+}
+
+absl::Status Warden::UnloadChecked(absl::string_view name, MapPins maps,
+                                   const std::vector<AdminScope>* scopes) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  if (auto it = sets_.find(std::string(name));
-      it != sets_.end() && it->second->info.origin == Origin::kConfig) {
-    return DeclaredInConfig(absl::StrCat("program set ", name));
+  if (auto it = sets_.find(std::string(name)); it != sets_.end()) {
+    if (it->second->info.origin == Origin::kConfig) {
+      return DeclaredInConfig(absl::StrCat("program set ", name));
+    }
+    if (scopes != nullptr) {
+      absl::Status s = CheckSetScopeLocked(*it->second, *scopes);
+      if (!s.ok()) return s;
+    }
   }
   const bool loaded = sets_.count(std::string(name)) > 0;
   absl::Status s = UnloadLocked(std::string(name), maps);
@@ -199,11 +241,18 @@ absl::Status Warden::UnloadLocked(const std::string& name, MapPins maps) {
 // ------------------------------------------------------------- attachments
 
 absl::StatusOr<ResolvedAttachment> Warden::ResolveLocked(
-    const v1::Attachment& spec) const {
+    const v1::Attachment& spec, Origin origin) const {
   auto it = sets_.find(spec.program_set());
   if (it == sets_.end()) {
     return absl::NotFoundError(
         absl::StrCat("no program set named ", spec.program_set()));
+  }
+  if (origin == Origin::kConfig && it->second->info.origin != Origin::kConfig) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "program set ", spec.program_set(),
+        " was loaded at run time, not from the configuration: the "
+        "configuration's attachment waits until that set is unloaded and the "
+        "configuration reloaded"));
   }
   return ResolveAttachment(*it->second, spec, options_.cgroup2_mount);
 }
@@ -227,7 +276,8 @@ absl::StatusOr<AttachmentInfo> Warden::AttachScoped(
   beneath.set_cgroup(*cgroup);
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  absl::StatusOr<ResolvedAttachment> r = ResolveLocked(beneath);
+  absl::StatusOr<ResolvedAttachment> r =
+      ResolveLocked(beneath, Origin::kRuntime);
   if (!r.ok()) return r.status();
   absl::Status allowed =
       CheckAttachScope(scopes, r->type, r->cgroup, options_.cgroup2_mount);
@@ -240,7 +290,7 @@ absl::StatusOr<AttachmentInfo> Warden::AttachScoped(
 absl::StatusOr<AttachmentInfo> Warden::AttachLocked(const v1::Attachment& spec,
                                                     Origin origin) {
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  absl::StatusOr<ResolvedAttachment> r = ResolveLocked(spec);
+  absl::StatusOr<ResolvedAttachment> r = ResolveLocked(spec, origin);
   if (!r.ok()) return r.status();
   if (attachments_.count(r->id)) {
     return absl::AlreadyExistsError(

@@ -116,6 +116,12 @@ class Warden {
   // A detach or unpin that fails does not stop the unload; the result names
   // each failure (and each attachment that stayed attached).
   absl::Status Unload(absl::string_view name, MapPins maps = MapPins::kKeep);
+  // Unload by a non-root administrator: refused (PermissionDenied, nothing
+  // changed) unless `scopes` allow every program of the set
+  // (CheckProgramTypeNames) and each of its attachments (CheckAttachedScope),
+  // judged under the lock hold that unloads.
+  absl::Status UnloadScoped(absl::string_view name, MapPins maps,
+                            const std::vector<AdminScope>& scopes);
   std::vector<ProgramSetInfo> ListSets() const;
   absl::StatusOr<ProgramSetInfo> GetSet(absl::string_view name) const;
 
@@ -197,6 +203,14 @@ class Warden {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status UnloadLocked(const std::string& name, MapPins maps)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Unload and UnloadScoped (`scopes` null: none).
+  absl::Status UnloadChecked(absl::string_view name, MapPins maps,
+                             const std::vector<AdminScope>* scopes)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // OK when `scopes` allow set `set`'s programs and every attachment of it.
+  absl::Status CheckSetScopeLocked(const LoadedSet& set,
+                                   const std::vector<AdminScope>& scopes) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Attachments (warden.cc).
   absl::StatusOr<AttachmentInfo> AttachLocked(const v1::Attachment& spec,
                                               Origin origin)
@@ -205,8 +219,12 @@ class Warden {
   // is the release's (NotFound for an unknown id).
   absl::Status DetachLocked(const std::string& id, LinkRelease policy)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<ResolvedAttachment> ResolveLocked(
-      const v1::Attachment& spec) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // An attachment of `origin` kConfig resolves only to a set of the
+  // configuration: a runtime set holding a configured name is refused
+  // (FailedPrecondition), so the configuration never attaches its program.
+  absl::StatusOr<ResolvedAttachment> ResolveLocked(const v1::Attachment& spec,
+                                                   Origin origin) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status CheckRunning() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Records the names `config` declares (config_set_names_).
   void NoteConfigSetsLocked(const v1::Config& config)

@@ -112,10 +112,10 @@ void Warden::ReconcileSetsLocked(const v1::Config& config, StatusList& errors) {
     auto loaded = sets_.find(name);
     if (loaded != sets_.end() &&
         loaded->second->info.origin != Origin::kConfig) {
-      errors.Add(absl::FailedPreconditionError(absl::StrCat(
-          "config set ", name,
-          " is not loaded: a set loaded at run time "
-          "holds the name; unload it and reload the configuration")));
+      errors.Note(absl::FailedPreconditionError(
+                      "it is not loaded: a set loaded at run time holds the "
+                      "name; unload that set and reload the configuration"),
+                  absl::StrCat("config set ", name));
       continue;
     }
     if (loaded == sets_.end()) {
@@ -129,10 +129,11 @@ void Warden::ReconcileAttachmentsLocked(const v1::Config& config,
                                         StatusList& errors) {
   std::map<std::string, const v1::Attachment*> desired;
   for (const v1::Attachment& att : config.attachments()) {
-    absl::StatusOr<ResolvedAttachment> r = ResolveLocked(att);
+    absl::StatusOr<ResolvedAttachment> r = ResolveLocked(att, Origin::kConfig);
     if (!r.ok()) {
       errors.Note(r.status(),
-                  absl::StrCat("config attachment ", att.program()));
+                  absl::StrCat("config attachment ", att.program_set(), "/",
+                               att.program()));
       continue;
     }
     desired[r->id] = &att;

@@ -32,7 +32,7 @@ constexpr ElementAccess kStackTrace{
     "its stacks are written by BPF programs (bpf_get_stackid) only"};
 constexpr ElementAccess kProgramValues{
     KeyShape::kKeyed, true, false, true, true,
-    "its values hold a program's file descriptor, which through the daemon "
+    "its values carry program file descriptors, which through the daemon "
     "would be the daemon's own: read and delete only"};
 constexpr ElementAccess kStructOps{
     KeyShape::kKeyed, true, false, false, true,

@@ -3,19 +3,27 @@
 // gets the result (JSON for entries), stderr the error message. Missing JSON
 // fields are zero-filled.
 //
-//   api_probe SOCKET status
+//   api_probe SOCKET status                   (the caller, then "logs SET"
+//                                             for each set's log counts)
 //   api_probe SOCKET lookup SET MAP KEY_JSON
 //   api_probe SOCKET update SET MAP KEY_JSON VALUE_JSON
 //   api_probe SOCKET delete SET MAP KEY_JSON
 //   api_probe SOCKET dump SET MAP
 //   api_probe SOCKET list-maps
-//   api_probe SOCKET unload SET
+//   api_probe SOCKET unload SET [unpin]
+//   api_probe SOCKET detach ID
 //   api_probe SOCKET load NAME OBJECT        (uploads the object's bytes)
 //   api_probe SOCKET attach SET PROGRAM CGROUP
 //   api_probe SOCKET list-attachments CGROUP
 //   api_probe SOCKET get-set SET              (the ProgramSetInfo as text)
 //   api_probe SOCKET hold N SECONDS          (N raw connections; prints how
 //                                             many the daemon closed)
+//   api_probe SOCKET dump-paced SET MAP READY (one entry a page, JSON)
+//   api_probe SOCKET watch SET MAP READY     (every 100 ms)
+//   api_probe SOCKET tail SET READY          (followed)
+//     A paced stream: after the first message the probe creates the file
+//     READY and waits until READY.go exists, then reads the rest; prints
+//     "messages=N" (after the first). Deadline 10 s.
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -37,6 +45,7 @@ namespace {
 
 using bpfwarden::v1::Attachments;
 using bpfwarden::v1::Daemon;
+using bpfwarden::v1::Logs;
 using bpfwarden::v1::Maps;
 using bpfwarden::v1::Programs;
 
@@ -52,6 +61,25 @@ bpfwarden::v1::MapRef Ref(char** argv) {
   return ref;
 }
 
+// Reads the first message, creates `ready`, waits for `ready`.go, reads
+// the rest: see the header.
+template <typename Message>
+int Paced(grpc::ClientReaderInterface<Message>& reader,
+          const std::string& ready) {
+  Message message;
+  if (reader.Read(&message)) {
+    std::ofstream(ready).put('\n');
+    const std::string go = ready + ".go";
+    for (int i = 0; i < 400 && access(go.c_str(), F_OK) != 0; ++i) {
+      usleep(50 * 1000);
+    }
+  }
+  int messages = 0;
+  while (reader.Read(&message)) ++messages;
+  std::cout << "messages=" << messages << "\n";
+  return Done(reader.Finish());
+}
+
 int Run(int argc, char** argv) {
   if (argc < 3) return 64;
   auto channel = grpc::CreateChannel(std::string("unix:") + argv[1],
@@ -64,6 +92,9 @@ int Run(int argc, char** argv) {
     grpc::Status s = Daemon::NewStub(channel)->Status(
         &ctx, bpfwarden::v1::StatusRequest(), &resp);
     if (s.ok()) std::cout << resp.caller() << "\n";
+    for (const auto& logs : resp.logs()) {
+      std::cout << "logs " << logs.program_set() << "\n";
+    }
     return Done(s);
   }
   if (method == "list-maps") {
@@ -135,11 +166,45 @@ int Run(int argc, char** argv) {
     for (const auto& a : resp.attachments()) std::cout << a.id() << "\n";
     return Done(s);
   }
-  if (method == "unload" && argc == 4) {
+  if (method == "unload" && (argc == 4 || argc == 5)) {
     bpfwarden::v1::UnloadRequest req;
     req.set_name(argv[3]);
+    req.set_unpin_maps(argc == 5 && std::string(argv[4]) == "unpin");
     bpfwarden::v1::UnloadResponse resp;
     return Done(Programs::NewStub(channel)->Unload(&ctx, req, &resp));
+  }
+  if (method == "detach" && argc == 4) {
+    bpfwarden::v1::DetachRequest req;
+    req.set_id(argv[3]);
+    bpfwarden::v1::DetachResponse resp;
+    return Done(Attachments::NewStub(channel)->Detach(&ctx, req, &resp));
+  }
+  const auto paced_deadline =
+      std::chrono::system_clock::now() + std::chrono::seconds(10);
+  if (method == "dump-paced" && argc == 6) {
+    bpfwarden::v1::DumpRequest req;
+    *req.mutable_map() = Ref(argv);
+    req.set_page_size(1);
+    req.set_encoding(bpfwarden::v1::ENCODING_JSON);
+    ctx.set_deadline(paced_deadline);
+    auto reader = Maps::NewStub(channel)->Dump(&ctx, req);
+    return Paced(*reader, argv[5]);
+  }
+  if (method == "watch" && argc == 6) {
+    bpfwarden::v1::WatchRequest req;
+    *req.mutable_map() = Ref(argv);
+    req.set_interval_ms(100);
+    ctx.set_deadline(paced_deadline);
+    auto reader = Maps::NewStub(channel)->Watch(&ctx, req);
+    return Paced(*reader, argv[5]);
+  }
+  if (method == "tail" && argc == 5) {
+    bpfwarden::v1::TailRequest req;
+    req.set_program_set(argv[3]);
+    req.set_follow(true);
+    ctx.set_deadline(paced_deadline);
+    auto reader = Logs::NewStub(channel)->Tail(&ctx, req);
+    return Paced(*reader, argv[4]);
   }
   if (method == "lookup" && argc == 6) {
     bpfwarden::v1::LookupRequest req;

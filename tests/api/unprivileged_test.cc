@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -14,25 +13,12 @@
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
-#include "tests/api/api_fixture.h"
+#include "tests/api/probe_fixture.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/run_as.h"
-#include "tests/testing/runfiles.h"
 
 namespace bpfwarden::testing {
 namespace {
-
-constexpr uid_t kNobody = 65534;
-const Credentials kNobodyCreds = {kNobody, kNobody, {kNobody}};
-
-constexpr char kReadCounters[] = R"pb(
-  policy {
-    program_set: "bpfwarden"
-    map: "tcp_tune_*"
-    principals: "uid:65534"
-    allow: READ
-  }
-)pb";
 
 constexpr char kWriteCounters[] = R"pb(
   policy {
@@ -43,27 +29,7 @@ constexpr char kWriteCounters[] = R"pb(
   }
 )pb";
 
-class UnprivilegedTest : public ApiFixture {
- protected:
-  // Runs api_probe as nobody with `args` after the socket path.
-  RunResult Probe(const std::vector<std::string>& args,
-                  const Credentials& creds = kNobodyCreds) {
-    if (probe_.empty()) {
-      probe_ = work_->path() + "/api_probe";
-      absl::Status s = CopyExecutable(Runfile("tests/api/api_probe"), probe_);
-      EXPECT_TRUE(s.ok()) << s;
-    }
-    std::vector<std::string> argv = {probe_, daemon_->socket_path()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    auto result = RunAs(creds, argv);
-    EXPECT_TRUE(result.ok()) << result.status();
-    return result.ok() ? *result : RunResult{};
-  }
-
-  std::string probe_;
-};
-
-int Code(grpc::StatusCode code) { return static_cast<int>(code); }
+class UnprivilegedTest : public ProbeFixture {};
 
 TEST_F(UnprivilegedTest, ReadAllowedWriteDeniedUntilPolicyGrantsIt) {
   BPFWARDEN_REQUIRE_KERNEL();
@@ -255,19 +221,7 @@ TEST_F(PathProbingTest, AttachmentsListNeverLooksOutsideTheCgroupTree) {
 namespace bpfwarden::testing {
 namespace {
 
-class LimitedAdminTest : public UnprivilegedTest {
- protected:
-  // `runfile` copied where nobody can read it.
-  std::string Readable(const std::string& runfile) {
-    const std::string path = work_->path() + "/" +
-                             std::filesystem::path(runfile).filename().string();
-    std::filesystem::copy_file(
-        Runfile(runfile), path,
-        std::filesystem::copy_options::overwrite_existing);
-    std::filesystem::permissions(path, std::filesystem::perms(0644));
-    return path;
-  }
-};
+class LimitedAdminTest : public UnprivilegedTest {};
 
 // Before the fix an ADMIN rule for a non-root principal could not be
 // limited: nobody could load cgroup/connect4 or sysctl programs and attach

@@ -1,0 +1,134 @@
+// Issue 20 in the core: a non-root administrator's Unload stays within its
+// scope (the set's program types and every attachment of it), and the
+// configuration's attachments resolve only to the configuration's sets, never
+// to a runtime set that took a name the configuration declares later.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "daemon/core/warden.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/core/warden_fixture.h"
+#include "tests/testing/scoped_cgroup.h"
+#include "tests/testing/status_matchers.h"
+
+namespace bpfwarden {
+namespace {
+
+using ::bpfwarden::testing::AttachmentSpec;
+using ::bpfwarden::testing::BuiltinSet;
+using ::bpfwarden::testing::ScopedCgroup;
+using ::bpfwarden::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+class ScopedAdminTest : public testing::WardenFixture {
+ protected:
+  // sock_ops programs attached as cgroup_sock_ops on the test's cgroup.
+  std::vector<AdminScope> Scope(
+      bpf_prog_type type = BPF_PROG_TYPE_SOCK_OPS) const {
+    return {{{type}, {BPF_CGROUP_SOCK_OPS}, cgroup().path()}};
+  }
+
+  std::vector<AttachmentInfo> On(const std::string& cgroup) const {
+    auto listed = warden_->ListAttachments(cgroup);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    return listed.ok() ? *listed : std::vector<AttachmentInfo>{};
+  }
+};
+
+// Before the fix UnloadScoped did not exist: the API unloaded (and
+// unpinned) any set the admin's glob covered.
+TEST_F(ScopedAdminTest, UnloadStaysWithinTheScope) {
+  ASSERT_TRUE(warden_->Start(v1::Config()).ok());
+  auto outside = ScopedCgroup::Create("core-scope-outside");
+  ASSERT_TRUE(outside.ok()) << outside.status();
+  ASSERT_TRUE(warden_->Load(BuiltinSet("team")).ok());
+  ASSERT_TRUE(warden_
+                  ->AttachScoped(AttachmentSpec("team", "tcp_stats_sockops",
+                                                cgroup().path()),
+                                 Scope())
+                  .ok());
+  auto far = warden_->Attach(
+      AttachmentSpec("team", "tcp_tune_sockops", outside->path()));
+  ASSERT_TRUE(far.ok()) << far.status();
+
+  // An attachment outside: refused, nothing detached or unpinned.
+  absl::Status s = warden_->UnloadScoped("team", MapPins::kRemove, Scope());
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kPermissionDenied,
+                          "1 of its attachments lie outside"));
+  EXPECT_THAT(s.message(), ::testing::Not(HasSubstr(outside->path())));
+  EXPECT_TRUE(warden_->GetSet("team").ok());
+  EXPECT_TRUE(std::filesystem::exists(SetDir("team") + "/tcp_stats"));
+  EXPECT_THAT(On(cgroup().path()), SizeIs(1));
+  EXPECT_THAT(On(outside->path()), SizeIs(1));
+
+  ASSERT_TRUE(warden_->Detach(far->id).ok());
+  // Programs of a type the scope does not allow: refused.
+  EXPECT_THAT(
+      warden_->UnloadScoped("team", MapPins::kRemove,
+                            Scope(BPF_PROG_TYPE_CGROUP_SKB)),
+      StatusIs(absl::StatusCode::kPermissionDenied, "programs of a type"));
+  EXPECT_TRUE(warden_->GetSet("team").ok());
+  // Within: unloaded, detached, unpinned.
+  EXPECT_TRUE(warden_->UnloadScoped("team", MapPins::kRemove, Scope()).ok());
+  EXPECT_THAT(warden_->GetSet("team"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_FALSE(std::filesystem::exists(SetDir("team") + "/tcp_stats"));
+  EXPECT_THAT(On(cgroup().path()), IsEmpty());
+}
+
+// A scoped admin may not attach by unit, so an attachment made for a unit
+// is outside its scope even while the unit runs inside its subtree.
+TEST_F(ScopedAdminTest, UnitAttachmentsAreOutsideEveryScope) {
+  ASSERT_TRUE(warden_->Start(v1::Config()).ok());
+  ASSERT_TRUE(warden_->Load(BuiltinSet("team")).ok());
+  v1::Attachment spec;
+  spec.set_program_set("team");
+  spec.set_program("tcp_stats_sockops");
+  spec.set_unit("demo.service");
+  auto unit = warden_->Attach(spec);
+  ASSERT_TRUE(unit.ok()) << unit.status();
+  ASSERT_TRUE(warden_->FollowUnit(unit->id, cgroup().path()).ok());
+  EXPECT_THAT(warden_->UnloadScoped("team", MapPins::kKeep, Scope()),
+              StatusIs(absl::StatusCode::kPermissionDenied,
+                       "1 of its attachments lie outside"));
+  EXPECT_THAT(On(cgroup().path()), SizeIs(1));
+  ASSERT_TRUE(warden_->Detach(unit->id).ok());
+  EXPECT_TRUE(warden_->UnloadScoped("team", MapPins::kKeep, Scope()).ok());
+}
+
+// Before the fix the reconcile attached the runtime set's program as the
+// configuration's attachment.
+TEST_F(ScopedAdminTest, ConfigAttachmentsResolveOnlyToConfigSets) {
+  ASSERT_TRUE(warden_->Start(v1::Config()).ok());
+  ASSERT_TRUE(warden_->Load(BuiltinSet("late")).ok());
+  v1::Config config;
+  *config.add_program_sets() = BuiltinSet("late");
+  *config.add_attachments() =
+      AttachmentSpec("late", "tcp_stats_sockops", cgroup().path());
+
+  absl::Status s = warden_->Reconcile(config);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kFailedPrecondition,
+                          "config set late: it is not loaded"));
+  EXPECT_THAT(s.message(),
+              HasSubstr("config attachment late/tcp_stats_sockops: program "
+                        "set late was loaded at run time"));
+  EXPECT_THAT(On(cgroup().path()), IsEmpty());
+  auto runtime = warden_->GetSet("late");
+  ASSERT_TRUE(runtime.ok());
+  EXPECT_EQ(runtime->origin, Origin::kRuntime);
+
+  // The name freed, the next reconcile loads and attaches the config's.
+  ASSERT_TRUE(warden_->Unload("late").ok());
+  ASSERT_TRUE(warden_->Reconcile(config).ok());
+  std::vector<AttachmentInfo> attached = On(cgroup().path());
+  ASSERT_THAT(attached, SizeIs(1));
+  EXPECT_EQ(attached[0].origin, Origin::kConfig);
+  ASSERT_TRUE(warden_->Reconcile(v1::Config()).ok());
+  EXPECT_THAT(On(cgroup().path()), IsEmpty());
+}
+
+}  // namespace
+}  // namespace bpfwarden
