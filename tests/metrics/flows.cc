@@ -26,19 +26,18 @@ struct FlowValue {
 }  // namespace
 
 std::string FlowsConfig(const std::string& value, uint32_t max_series) {
-  return absl::StrCat(
-      "program_sets { name: \"flows\" objects: \"",
-      Runfile("tests/metrics/flows_map.bpf.o"),
-      "\" pin_all_maps: true }\n"
-      "metrics {\n"
-      "  program_set: \"flows\" map: \"flows\"\n"
-      "  name: \"flows_bytes_total\" type: COUNTER\n"
-      "  value: \"",
-      value,
-      "\"\n"
-      "  labels: [\"flow\", \"port\"]\n"
-      "  max_series: ",
-      max_series, "\n}\n");
+  return absl::StrCat("program_sets { name: \"flows\" objects: \"",
+                      Runfile("tests/metrics/flows_map.bpf.o"),
+                      "\" pin_all_maps: true }\n"
+                      "metrics {\n"
+                      "  program_set: \"flows\" map: \"flows\"\n"
+                      "  name: \"flows_bytes_total\" type: COUNTER\n"
+                      "  value: \"",
+                      value,
+                      "\"\n"
+                      "  labels: [\"flow\", \"port\"]\n"
+                      "  max_series: ",
+                      max_series, "\n}\n");
 }
 
 absl::Status FillFlows(int map_fd, uint32_t entries) {
@@ -51,10 +50,10 @@ absl::Status FillFlows(int map_fd, uint32_t entries) {
       keys[i] = {first + i, static_cast<uint16_t>((first + i) % 50000), 0};
       values[i] = {first + i, 1, "flow"};
     }
-    if (bpf_map_update_batch(map_fd, keys.data(), values.data(), &n,
-                             nullptr) != 0) {
-      return absl::InternalError(absl::StrCat("update batch at ", first,
-                                              ": errno ", errno));
+    if (bpf_map_update_batch(map_fd, keys.data(), values.data(), &n, nullptr) !=
+        0) {
+      return absl::InternalError(
+          absl::StrCat("update batch at ", first, ": errno ", errno));
     }
   }
   return absl::OkStatus();

@@ -42,8 +42,8 @@ absl::StatusOr<UniqueFd> ConnectFrom(const std::string& source, int port) {
   }
   sockaddr_in sa = Loopback(port);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) {
-    return ErrnoStatus(errno, absl::StrCat("connect from ", source,
-                                           " to 127.0.0.1:", port));
+    return ErrnoStatus(
+        errno, absl::StrCat("connect from ", source, " to 127.0.0.1:", port));
   }
   return fd;
 }

@@ -11,9 +11,9 @@
 #include <cstdio>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "daemon/base/unique_fd.h"
 #include "gmock/gmock.h"
@@ -83,8 +83,8 @@ TEST_F(MaxSeriesTest, AMillionEntriesGiveExactlyMaxSeries) {
       best_scrape / best_bpftool);
   EXPECT_LT(best_scrape, 30.0);
 
-  EXPECT_EQ(SampleValue(text, "bpfwarden_metrics_scrape_truncated").value_or(-1),
-            0);
+  EXPECT_EQ(
+      SampleValue(text, "bpfwarden_metrics_scrape_truncated").value_or(-1), 0);
   EXPECT_EQ(CountSamples(text, "flows_bytes_total"), kMaxSeries);
   const std::string metric = "{metric=\"flows_bytes_total\"}";
   EXPECT_EQ(SampleValue(text, "bpfwarden_map_metric_series" + metric).value_or(-1),
@@ -115,7 +115,8 @@ TEST_F(MaxSeriesTest, ANonNumericValueFieldIsRefused) {
   BPFWARDEN_REQUIRE_KERNEL();
   StartWithMetrics("metrics-nonnum", FlowsConfig("bytes", kMaxSeries));
   ASSERT_FALSE(HasFatalFailure());
-  absl::Status reload = daemon_->Reload(FlowsConfig("name", kMaxSeries), "reload refused");
+  absl::Status reload =
+      daemon_->Reload(FlowsConfig("name", kMaxSeries), "reload refused");
   ASSERT_TRUE(reload.ok()) << reload << daemon_->Log();
   EXPECT_THAT(daemon_->Log(),
               HasSubstr("metric \"flows_bytes_total\" (map flows/flows): value "

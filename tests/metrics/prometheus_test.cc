@@ -5,11 +5,10 @@
 // configuration naming a field that does not exist is refused at start and
 // at SIGHUP (the running metrics stay).
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <bpf/bpf.h>
 
 #include <cerrno>
 #include <fstream>
@@ -208,7 +207,8 @@ TEST_F(PrometheusTest, ACgroupNamedWithInvalidUtf8GivesValidText) {
   ASSERT_FALSE(HasFatalFailure());
   // \xff and \xfe are never UTF-8; \xc3 wants a continuation byte, not
   // '('; \xc3\xa9 is e-acute, valid, and stays.
-  absl::StatusOr<ScopedCgroup> odd = ScopedCgroup::Create("utf8-\xff\xfe-\xc3(-\xc3\xa9");
+  absl::StatusOr<ScopedCgroup> odd =
+      ScopedCgroup::Create("utf8-\xff\xfe-\xc3(-\xc3\xa9");
   ASSERT_TRUE(odd.ok()) << odd.status();
   const std::string key = absl::StrCat(
       R"({"family":2,"remote_port":443,"remote_addr":"10.1.2.3","cgroup_id":)",

@@ -3,11 +3,10 @@
 // maps); a rendering stops dumping at --metrics_scrape_budget and says so;
 // one client address holds at most --metrics_max_connections_per_ip
 // connections while other addresses still scrape.
+#include <bpf/bpf.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-
-#include <bpf/bpf.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -132,17 +131,20 @@ TEST_F(ScrapeLimitsTest, MapMetricsNotDoneWithinTheBudgetAreLeftOut) {
   ASSERT_TRUE(text.ok()) << text.status();
   EXPECT_EQ(SampleValue(*text, kTruncated).value_or(-1), 1) << *text;
   EXPECT_EQ(CountSamples(*text, "flows_bytes_total"), 0u) << *text;
-  EXPECT_EQ(SampleValue(*text, "bpfwarden_map_metric_up{metric=\""
-                               "flows_bytes_total\"}")
+  EXPECT_EQ(SampleValue(*text,
+                        "bpfwarden_map_metric_up{metric=\""
+                        "flows_bytes_total\"}")
                 .value_or(-1),
             0);
   // Nor is the map dumped again for its entry count.
-  EXPECT_FALSE(SampleValue(*text, "bpfwarden_map_entries{program_set=\"flows\","
-                                  "map=\"flows\"}")
+  EXPECT_FALSE(SampleValue(*text,
+                           "bpfwarden_map_entries{program_set=\"flows\","
+                           "map=\"flows\"}")
                    .ok());
   // The cheap families are all there.
-  EXPECT_TRUE(SampleValue(*text, "bpfwarden_map_max_entries{program_set=\""
-                                 "flows\",map=\"flows\",type=\"hash\"}")
+  EXPECT_TRUE(SampleValue(*text,
+                          "bpfwarden_map_max_entries{program_set=\""
+                          "flows\",map=\"flows\",type=\"hash\"}")
                   .ok())
       << *text;
   absl::StatusOr<double> took =
