@@ -58,10 +58,17 @@ std::string Unescape(const std::string& escaped) {
     }
     if (++i == escaped.size()) __builtin_trap();
     switch (escaped[i]) {
-      case '\\': out += '\\'; break;
-      case '"': out += '"'; break;
-      case 'n': out += '\n'; break;
-      default: __builtin_trap();
+      case '\\':
+        out += '\\';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      default:
+        __builtin_trap();
     }
   }
   return out;

@@ -10,16 +10,20 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "absl/time/clock.h"
 #include "daemon/base/unique_fd.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/metrics/flows.h"
 #include "tests/metrics/http_get.h"
 #include "tests/metrics/metrics_fixture.h"
 #include "tests/metrics/prometheus_server.h"
 #include "tests/testing/kernel_env.h"
+#include "tests/testing/scoped_pin_dir.h"
+#include "tests/testing/scoped_temp_dir.h"
 #include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
@@ -153,6 +157,31 @@ TEST_F(ScrapeLimitsTest, MapMetricsNotDoneWithinTheBudgetAreLeftOut) {
   std::printf("a scrape cut by a budget of 1 ms took %.4f s\n", *took);
   absl::Status checked = PromtoolCheckMetrics(*text);
   EXPECT_TRUE(checked.ok()) << checked << "\n" << *text;
+}
+
+// Limits that would leave the listener unbounded or useless stop the start.
+TEST(ScrapeLimitsFlagsTest, LimitsThatCannotWorkAreRefusedAtStart) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  const std::pair<const char*, const char*> kCases[] = {
+      {"--metrics_scrape_budget=0", "scrape budget must be positive"},
+      {"--metrics_min_interval=-1s", "minimum interval must not be negative"},
+      {"--metrics_max_connections_per_ip=0", "must be at least 1"},
+      {"--metrics_max_connections=0", "must be at least 1"},
+  };
+  for (const auto& [flag, why] : kCases) {
+    auto pins = ScopedPinDir::Create("metrics-flags");
+    ASSERT_TRUE(pins.ok()) << pins.status();
+    auto work = ScopedTempDir::Create("metrics-flags");
+    ASSERT_TRUE(work.ok()) << work.status();
+    DaemonOptions options;
+    options.pin_root = pins->path();
+    options.work_dir = work->path();
+    options.extra_flags = {"--metrics_address=127.0.0.1:0", flag};
+    absl::StatusOr<std::unique_ptr<ApiDaemon>> daemon =
+        ApiDaemon::Start(options);
+    ASSERT_FALSE(daemon.ok()) << flag << " was taken";
+    EXPECT_THAT(daemon.status().message(), ::testing::HasSubstr(why)) << flag;
+  }
 }
 
 }  // namespace
