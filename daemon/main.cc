@@ -74,7 +74,26 @@ ABSL_FLAG(int, api_max_streams_per_caller, 8,
 
 ABSL_FLAG(std::string, metrics_address, "",
           "host:port on which to serve Prometheus metrics at /metrics over "
-          "HTTP, e.g. 127.0.0.1:9469 (port 0: any free one); empty: none");
+          "HTTP, e.g. 127.0.0.1:9469 (port 0: any free one); empty: none. "
+          "Unauthenticated: map metrics show map contents to whoever reaches "
+          "it, with no policy; keep it on loopback or behind a firewall");
+ABSL_FLAG(absl::Duration, metrics_min_interval,
+          bpfwarden::metrics::ListenOptions().min_interval,
+          "scrapes within this long of a rendering of /metrics get its text "
+          "(one dump of the maps per interval however many scrape); 0: "
+          "every scrape renders");
+ABSL_FLAG(absl::Duration, metrics_scrape_budget,
+          bpfwarden::metrics::ListenOptions().budget,
+          "a rendering's time for map dumps and the cgroup walk: map metrics "
+          "and entry counts not done by then are left out of it "
+          "(bpfwarden_metrics_scrape_truncated 1)");
+ABSL_FLAG(int, metrics_max_connections,
+          bpfwarden::metrics::HttpLimits().max_connections,
+          "most open /metrics connections together");
+ABSL_FLAG(int, metrics_max_connections_per_ip,
+          bpfwarden::metrics::HttpLimits().max_connections_per_ip,
+          "most open /metrics connections from one client address; more "
+          "are closed at once");
 
 ABSL_FLAG(std::string, log_target, "auto",
           "where log records go, the daemon's and its BPF programs': journal "
@@ -173,7 +192,19 @@ absl::Status StartMetrics(const v1::Config& config,
   if (absl::Status s = metrics.Configure(config); !s.ok()) return s;
   const std::string address = absl::GetFlag(FLAGS_metrics_address);
   if (address.empty()) return absl::OkStatus();
-  if (absl::Status s = metrics.Listen(address); !s.ok()) return s;
+  const int max_connections = absl::GetFlag(FLAGS_metrics_max_connections);
+  const int per_ip = absl::GetFlag(FLAGS_metrics_max_connections_per_ip);
+  if (max_connections < 1 || per_ip < 1) {
+    return absl::InvalidArgumentError(
+        "--metrics_max_connections and --metrics_max_connections_per_ip "
+        "must be at least 1");
+  }
+  metrics::ListenOptions options;
+  options.http.max_connections = max_connections;
+  options.http.max_connections_per_ip = per_ip;
+  options.min_interval = absl::GetFlag(FLAGS_metrics_min_interval);
+  options.budget = absl::GetFlag(FLAGS_metrics_scrape_budget);
+  if (absl::Status s = metrics.Listen(address, options); !s.ok()) return s;
   const size_t colon = address.rfind(':');
   BPFWARDEN_LOG(INFO) << "metrics: serving /metrics on "
                       << address.substr(0, colon) << ":" << metrics.port();

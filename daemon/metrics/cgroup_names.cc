@@ -8,10 +8,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "daemon/metrics/map_pages.h"
+#include "daemon/metrics/utf8.h"
 
 namespace bpfwarden::metrics {
 
-CgroupNames CgroupNames::Scan(const std::string& mount) {
+absl::StatusOr<CgroupNames> CgroupNames::Scan(const std::string& mount,
+                                              absl::Time deadline) {
   CgroupNames names;
   namespace fs = std::filesystem;
   struct stat st;
@@ -20,10 +24,13 @@ CgroupNames CgroupNames::Scan(const std::string& mount) {
   fs::recursive_directory_iterator it(
       mount, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(kBudgetSpent);
+    }
     if (!it->is_directory(ec) || it->is_symlink(ec)) continue;
     const std::string path = it->path().string();
     if (::stat(path.c_str(), &st) != 0) continue;
-    names.paths_[st.st_ino] = path.substr(mount.size());
+    names.paths_[st.st_ino] = ToValidUtf8(path.substr(mount.size()));
   }
   return names;
 }

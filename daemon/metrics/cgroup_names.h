@@ -7,7 +7,9 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace bpfwarden::metrics {
 
@@ -15,11 +17,15 @@ class CgroupNames {
  public:
   // Every cgroup under `mount` (the cgroup v2 mount) by id (its directory's
   // inode number, which is the cgroup id on cgroup v2). Unreadable
-  // directories are skipped.
-  static CgroupNames Scan(const std::string& mount);
+  // directories are skipped. DeadlineExceeded (map_pages.h) when the walk
+  // is not done by `deadline`.
+  static absl::StatusOr<CgroupNames> Scan(const std::string& mount,
+                                          absl::Time deadline);
 
   // "/system.slice/nginx.service" below the mount ("/" for the root); ""
-  // for an unknown id.
+  // for an unknown id. Valid UTF-8: each ill-formed subpart of a
+  // directory's name is U+FFFD (utf8.h), so two names that differ only
+  // there give one path.
   std::string Path(uint64_t id) const;
   size_t size() const { return paths_.size(); }
 

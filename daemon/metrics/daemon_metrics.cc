@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/base/build_info.h"
 #include "daemon/maps/map_types.h"
+#include "daemon/metrics/map_pages.h"
 #include "daemon/metrics/prog_stats.h"
 
 namespace bpfwarden::metrics {
@@ -16,8 +17,11 @@ const char* OriginName(Origin origin) {
   return origin == Origin::kConfig ? "config" : "runtime";
 }
 
-// Entries of a map, by one dump; nullopt for types that cannot be walked.
-std::optional<uint64_t> CountEntries(const Warden& warden, const MapInfo& info) {
+// Entries of a map, by one dump; nullopt for types that cannot be walked,
+// and DeadlineExceeded (map_pages.h) for a dump not done by `deadline`.
+absl::StatusOr<std::optional<uint64_t>> CountEntries(const Warden& warden,
+                                                     const MapInfo& info,
+                                                     absl::Time deadline) {
   if (IsArrayMapType(info.type)) return info.max_entries;
   const bool walkable = SupportsLookupBatch(info.type) ||
                         info.type == BPF_MAP_TYPE_HASH ||
@@ -26,15 +30,11 @@ std::optional<uint64_t> CountEntries(const Warden& warden, const MapInfo& info) 
   auto handle = warden.OpenMap(info.program_set, info.name);
   if (!handle.ok()) return std::nullopt;
   uint64_t count = 0;
-  std::string token;
-  DumpOptions options;
-  options.page_size = 4096;
-  do {
-    absl::StatusOr<PackedPage> page = (*handle)->map.DumpPacked(token, options);
-    if (!page.ok()) return std::nullopt;
-    count += page->count;
-    token = std::move(page->next_token);
-  } while (!token.empty());
+  absl::Status walked =
+      WalkMap((*handle)->map, deadline,
+              [&](const PackedPage& page) { count += page.count; });
+  if (BudgetSpent(walked)) return walked;
+  if (!walked.ok()) return std::nullopt;
   return count;
 }
 
@@ -149,7 +149,8 @@ void WriteAttachments(const DaemonSources& sources, TextWriter& out) {
   out.Sample("bpfwarden_foreign_attachments", {}, foreign);
 }
 
-void WriteMaps(const DaemonSources& sources, const EntryCounts& counted,
+// True when an entry count was left out for want of time.
+bool WriteMaps(const DaemonSources& sources, const EntryCounts& counted,
                TextWriter& out) {
   const std::vector<MapInfo> maps = sources.warden->ListMaps();
   out.Family("bpfwarden_map_max_entries",
@@ -163,21 +164,28 @@ void WriteMaps(const DaemonSources& sources, const EntryCounts& counted,
   }
   out.Family("bpfwarden_map_entries",
              "Entries in the map at this scrape (arrays: max_entries); maps "
-             "that cannot be walked (ring buffers, storage maps) have none.",
+             "that cannot be walked (ring buffers, storage maps) have none, "
+             "nor do maps not walked within the scrape's time budget.",
              "gauge");
+  bool truncated = false;
   for (const MapInfo& m : maps) {
     if (m.internal) continue;
-    std::optional<uint64_t> n;
+    absl::StatusOr<std::optional<uint64_t>> n = std::nullopt;
     auto it = counted.find(absl::StrCat(m.program_set, "/", m.name));
     if (it != counted.end()) {
       n = it->second;
     } else {
-      n = CountEntries(*sources.warden, m);
+      n = CountEntries(*sources.warden, m, sources.deadline);
     }
-    if (!n.has_value()) continue;
+    if (!n.ok()) {
+      truncated = true;
+      continue;
+    }
+    if (!n->has_value()) continue;
     out.Sample("bpfwarden_map_entries",
-               {{"program_set", m.program_set}, {"map", m.name}}, *n);
+               {{"program_set", m.program_set}, {"map", m.name}}, **n);
   }
+  return truncated;
 }
 
 void WriteLogs(const DaemonSources& sources, TextWriter& out) {
@@ -201,13 +209,14 @@ void WriteLogs(const DaemonSources& sources, TextWriter& out) {
 
 }  // namespace
 
-void WriteDaemonMetrics(const DaemonSources& sources,
+bool WriteDaemonMetrics(const DaemonSources& sources,
                         const EntryCounts& entries, TextWriter& out) {
   WriteBuild(sources, out);
   WriteSets(sources, out);
   WriteAttachments(sources, out);
-  WriteMaps(sources, entries, out);
+  const bool truncated = WriteMaps(sources, entries, out);
   WriteLogs(sources, out);
+  return truncated;
 }
 
 }  // namespace bpfwarden::metrics

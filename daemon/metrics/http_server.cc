@@ -18,6 +18,7 @@ namespace {
 struct ParsedAddress {
   sockaddr_storage storage{};
   bool v6 = false;
+  bool loopback = false;
 };
 
 absl::StatusOr<ParsedAddress> ParseAddress(const std::string& address) {
@@ -41,12 +42,14 @@ absl::StatusOr<ParsedAddress> ParseAddress(const std::string& address) {
     sa->sin6_port = htons(port);
     if (inet_pton(AF_INET6, host.c_str(), &sa->sin6_addr) != 1) return bad();
     out.v6 = true;
+    out.loopback = IN6_IS_ADDR_LOOPBACK(&sa->sin6_addr);
     return out;
   }
   auto* sa = reinterpret_cast<sockaddr_in*>(&out.storage);
   sa->sin_family = AF_INET;
   sa->sin_port = htons(port);
   if (inet_pton(AF_INET, host.c_str(), &sa->sin_addr) != 1) return bad();
+  out.loopback = (ntohl(sa->sin_addr.s_addr) >> 24) == 127;
   return out;
 }
 
@@ -86,9 +89,15 @@ MHD_Result OnRequest(void* cls, MHD_Connection* connection, const char* url,
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
-    const std::string& address, ScrapeHandler handler) {
+    const std::string& address, const HttpLimits& limits,
+    ScrapeHandler handler) {
   absl::StatusOr<ParsedAddress> parsed = ParseAddress(address);
   if (!parsed.ok()) return parsed.status();
+  if (limits.max_connections == 0 || limits.max_connections_per_ip == 0 ||
+      limits.idle_timeout_seconds == 0) {
+    return absl::InvalidArgumentError(
+        "metrics: connection limits and the idle timeout must be at least 1");
+  }
   std::unique_ptr<HttpServer> server(new HttpServer(std::move(handler)));
   unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
   if (parsed->v6) flags |= MHD_USE_IPv6;
@@ -96,7 +105,9 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   server->daemon_ = MHD_start_daemon(
       flags, 0, nullptr, nullptr, &OnRequest, server.get(),
       MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&parsed->storage),
-      MHD_OPTION_CONNECTION_LIMIT, 16u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+      MHD_OPTION_CONNECTION_LIMIT, limits.max_connections,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, limits.max_connections_per_ip,
+      MHD_OPTION_CONNECTION_TIMEOUT, limits.idle_timeout_seconds,
       MHD_OPTION_END);
   if (server->daemon_ == nullptr) {
     return ErrnoStatus(errno != 0 ? errno : EADDRINUSE,
@@ -105,6 +116,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   const MHD_DaemonInfo* info =
       MHD_get_daemon_info(server->daemon_, MHD_DAEMON_INFO_BIND_PORT);
   server->port_ = info != nullptr ? info->port : 0;
+  server->loopback_ = parsed->loopback;
   return server;
 }
 

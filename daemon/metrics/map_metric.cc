@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
-#include <utility>
 #include <set>
+#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/btf/per_cpu.h"
+#include "daemon/metrics/map_pages.h"
 #include "daemon/metrics/series_cap.h"
 
 namespace bpfwarden::metrics {
@@ -127,6 +128,7 @@ absl::StatusOr<CompiledMetric> CompileMetric(const v1::MapMetric& spec,
 absl::StatusOr<CollectStats> CollectMetric(const CompiledMetric& metric,
                                            const TypedMap& map,
                                            const CgroupNames* cgroups,
+                                           absl::Time deadline,
                                            TextWriter& out) {
   const size_t key_size = map.key_size();
   const size_t value_bytes = map.value_bytes();
@@ -136,16 +138,11 @@ absl::StatusOr<CollectStats> CollectMetric(const CompiledMetric& metric,
   CollectStats stats;
   absl::flat_hash_map<std::string, double> groups;
   std::string group(key_size, '\0');
-  std::string token;
-  DumpOptions options;
-  options.page_size = 4096;
-  do {
-    absl::StatusOr<PackedPage> page = map.DumpPacked(token, options);
-    if (!page.ok()) return page.status();
-    for (size_t i = 0; i < page->count; ++i) {
+  absl::Status walked = WalkMap(map, deadline, [&](const PackedPage& page) {
+    for (size_t i = 0; i < page.count; ++i) {
       const auto* key =
-          reinterpret_cast<const uint8_t*>(page->keys.data()) + i * key_size;
-      const auto* value = reinterpret_cast<const uint8_t*>(page->values.data()) +
+          reinterpret_cast<const uint8_t*>(page.keys.data()) + i * key_size;
+      const auto* value = reinterpret_cast<const uint8_t*>(page.values.data()) +
                           i * value_bytes;
       std::memset(group.data(), 0, key_size);
       for (const FieldRef& label : metric.labels) {
@@ -157,9 +154,9 @@ absl::StatusOr<CollectStats> CollectMetric(const CompiledMetric& metric,
       }
       groups[group] += sum;
     }
-    stats.entries += page->count;
-    token = std::move(page->next_token);
-  } while (!token.empty());
+    stats.entries += page.count;
+  });
+  if (!walked.ok()) return walked;
 
   std::vector<Series> series;
   series.reserve(groups.size());

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "daemon/maps/typed_map.h"
 #include "daemon/metrics/cgroup_names.h"
 #include "daemon/metrics/field_path.h"
@@ -49,10 +50,12 @@ struct CollectStats {
 };
 
 // Dumps `map` and writes the metric's family to `out`. `cgroups` is
-// needed only when a label is decoded (may be null otherwise).
+// needed only when a label is decoded (may be null otherwise). A dump not
+// done by `deadline` writes nothing and is DeadlineExceeded (map_pages.h).
 absl::StatusOr<CollectStats> CollectMetric(const CompiledMetric& metric,
                                            const TypedMap& map,
                                            const CgroupNames* cgroups,
+                                           absl::Time deadline,
                                            TextWriter& out);
 
 }  // namespace bpfwarden::metrics

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/base/log.h"
 #include "daemon/metrics/map_metric.h"
+#include "daemon/metrics/map_pages.h"
 
 namespace bpfwarden::metrics {
 namespace {
@@ -51,20 +52,22 @@ void MapMetrics::Set(const MapMetricSpecs& specs) {
   specs_ = std::move(fresh);
 }
 
-void MapMetrics::Write(const Warden& warden, const std::string& cgroup2_mount,
-                       TextWriter& out, EntryCounts& entries) {
+bool MapMetrics::Write(const Warden& warden, const std::string& cgroup2_mount,
+                       absl::Time deadline, TextWriter& out,
+                       EntryCounts& entries) {
   std::shared_ptr<const std::vector<v1::MapMetric>> specs;
   {
     absl::MutexLock lock(&mu_);
     specs = specs_;
   }
-  std::optional<CgroupNames> cgroups;
+  std::optional<absl::StatusOr<CgroupNames>> cgroups;
   struct Outcome {
     std::string name;
     bool up = false;
     CollectStats stats;
   };
   std::vector<Outcome> outcomes;
+  bool truncated = false;
   for (const v1::MapMetric& spec : *specs) {
     Outcome outcome{spec.name()};
     std::shared_ptr<const MapHandle> handle;
@@ -72,11 +75,16 @@ void MapMetrics::Write(const Warden& warden, const std::string& cgroup2_mount,
     absl::StatusOr<CollectStats> stats =
         metric.ok() ? absl::UnknownError("not collected") : metric.status();
     if (metric.ok()) {
-      if (!metric->spec.label_decoders().empty() && !cgroups.has_value()) {
-        cgroups = CgroupNames::Scan(cgroup2_mount);
+      const bool decoded = !metric->spec.label_decoders().empty();
+      if (decoded && !cgroups.has_value()) {
+        cgroups = CgroupNames::Scan(cgroup2_mount, deadline);
       }
-      stats = CollectMetric(*metric, handle->map,
-                            cgroups.has_value() ? &*cgroups : nullptr, out);
+      if (decoded && !cgroups->ok()) {
+        stats = cgroups->status();
+      } else {
+        stats = CollectMetric(*metric, handle->map,
+                              decoded ? &**cgroups : nullptr, deadline, out);
+      }
     }
     if (stats.ok()) {
       outcome.up = true;
@@ -85,9 +93,16 @@ void MapMetrics::Write(const Warden& warden, const std::string& cgroup2_mount,
           stats->entries;
       dropped_total_[spec.name()] += stats->dropped;
       last_error_.erase(spec.name());
-    } else if (last_error_[spec.name()] != stats.status().ToString()) {
-      last_error_[spec.name()] = stats.status().ToString();
-      BPFWARDEN_LOG(WARNING) << "metrics: " << stats.status();
+    } else {
+      const bool cut = BudgetSpent(stats.status());
+      truncated |= cut;
+      if (last_error_[spec.name()] != stats.status().ToString()) {
+        last_error_[spec.name()] = stats.status().ToString();
+        BPFWARDEN_LOG(WARNING)
+            << "metrics: "
+            << (cut ? absl::StrCat("metric \"", spec.name(), "\": ") : "")
+            << stats.status();
+      }
     }
     outcomes.push_back(std::move(outcome));
   }
@@ -116,6 +131,7 @@ void MapMetrics::Write(const Warden& warden, const std::string& cgroup2_mount,
          "Series of the map metric cut by max_series, all scrapes together.",
          "counter",
          [this](const Outcome& o) { return dropped_total_[o.name]; });
+  return truncated;
 }
 
 }  // namespace bpfwarden::metrics

@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "daemon/core/warden.h"
 #include "daemon/metrics/text_format.h"
 #include "google/protobuf/repeated_ptr_field.h"
@@ -38,9 +39,12 @@ class MapMetrics {
   // Each metric's family, then bpfwarden_map_metric_series,
   // bpfwarden_map_metric_series_dropped(_total) and
   // bpfwarden_map_metric_up. A metric whose map cannot be read now (its set
-  // unloaded, its layout changed) is up 0, its error logged once.
-  void Write(const Warden& warden, const std::string& cgroup2_mount,
-             TextWriter& out, EntryCounts& entries) ABSL_LOCKS_EXCLUDED(mu_);
+  // unloaded, its layout changed) is up 0, its error logged once; so is a
+  // metric whose dump (or the cgroup walk its decoders need) is not done by
+  // `deadline`, which is left out: then Write returns true (truncated).
+  bool Write(const Warden& warden, const std::string& cgroup2_mount,
+             absl::Time deadline, TextWriter& out, EntryCounts& entries)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   mutable absl::Mutex mu_;

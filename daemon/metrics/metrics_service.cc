@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "daemon/base/log.h"
 #include "daemon/metrics/map_metric.h"
 
 namespace bpfwarden::metrics {
@@ -44,14 +45,33 @@ absl::Status MetricsService::ApplyReload(const v1::Config& config) {
   return Configure(config);
 }
 
-absl::Status MetricsService::Listen(const std::string& address) {
+absl::Status MetricsService::Listen(const std::string& address,
+                                    const ListenOptions& options) {
+  if (options.min_interval < absl::ZeroDuration() ||
+      options.budget <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "metrics: the minimum interval must not be negative and the scrape "
+        "budget must be positive");
+  }
+  sources_.budget = options.budget;
+  cache_ = std::make_unique<ScrapeCache>(
+      options.min_interval, [this](uint64_t rendering) {
+        return RenderMetrics(sources_, rendering);
+      });
   absl::StatusOr<std::unique_ptr<HttpServer>> http =
-      HttpServer::Start(address, [this] { return Render(); });
+      HttpServer::Start(address, options.http, [this] { return Scrape(); });
   if (!http.ok()) return http.status();
   http_ = *std::move(http);
+  if (!http_->loopback()) {
+    BPFWARDEN_LOG(WARNING)
+        << "metrics: /metrics on " << address
+        << " is not on loopback: whoever reaches it reads the map metrics "
+           "(map contents) without the API's policy; restrict it (firewall, "
+           "NetworkPolicy)";
+  }
   return absl::OkStatus();
 }
 
-std::string MetricsService::Render() { return RenderMetrics(sources_); }
+std::string MetricsService::Scrape() { return cache_->Get(); }
 
 }  // namespace bpfwarden::metrics

@@ -9,15 +9,27 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "daemon/core/bpf_log_hub.h"
 #include "daemon/core/warden.h"
 #include "daemon/metrics/api_stats.h"
 #include "daemon/metrics/endpoint.h"
 #include "daemon/metrics/http_server.h"
 #include "daemon/metrics/map_metrics.h"
+#include "daemon/metrics/scrape_cache.h"
 #include "proto/config.pb.h"
 
 namespace bpfwarden::metrics {
+
+// What a scrape may cost (main's --metrics_* flags).
+struct ListenOptions {
+  HttpLimits http;
+  // Scrapes within this long of a rendering's start get its text; 0: each
+  // scrape renders.
+  absl::Duration min_interval = absl::Seconds(5);
+  // A rendering's time for map dumps and the cgroup walk (endpoint.h).
+  absl::Duration budget = kDefaultScrapeBudget;
+};
 
 class MetricsService {
  public:
@@ -44,17 +56,24 @@ class MetricsService {
   // metrics stay.
   absl::Status ApplyReload(const v1::Config& config);
 
-  // Serves /metrics on `address` (host:port; port 0 picks one).
-  absl::Status Listen(const std::string& address);
+  // Serves /metrics on `address` (host:port; port 0 picks one). Call once.
+  // InvalidArgument for a negative interval or a budget that is not
+  // positive. A listener on an address that is not loopback is logged as
+  // a warning: map metrics show map contents to whoever reaches it, with no
+  // policy (README, "Security model: metrics").
+  absl::Status Listen(const std::string& address,
+                      const ListenOptions& options = {});
   int port() const { return http_ != nullptr ? http_->port() : 0; }
 
-  // One scrape's text (what GET /metrics answers).
-  std::string Render();
+  // One scrape's text (what GET /metrics answers), after Listen: the
+  // cached rendering while it is younger than the interval, else a new one.
+  std::string Scrape();
 
  private:
   EndpointSources sources_;
   ApiStats api_;
   MapMetrics maps_;
+  std::unique_ptr<ScrapeCache> cache_;
   std::unique_ptr<HttpServer> http_;
 };
 

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "daemon/metrics/utf8.h"
 
 namespace bpfwarden::metrics {
 namespace {
@@ -22,17 +23,29 @@ bool ValidName(absl::string_view name, bool colon) {
   return true;
 }
 
-// HELP text escapes only backslash and newline.
-void AppendHelp(absl::string_view help, std::string& out) {
-  for (char c : help) {
-    if (c == '\\') {
+// Appends `text` as valid UTF-8 (each ill-formed subpart as U+FFFD), with
+// backslash and newline escaped, and the double quote too when `quote`
+// (label values; HELP text escapes only the first two).
+void AppendEscaped(absl::string_view text, bool quote, std::string& out) {
+  while (!text.empty()) {
+    const Utf8Step step = NextUtf8(text);
+    if (!step.valid) {
+      out += kReplacementCharacter;
+    } else if (text[0] == '\\') {
       out += "\\\\";
-    } else if (c == '\n') {
+    } else if (text[0] == '\n') {
       out += "\\n";
+    } else if (text[0] == '"' && quote) {
+      out += "\\\"";
     } else {
-      out += c;
+      out.append(text.data(), step.length);
     }
+    text.remove_prefix(step.length);
   }
+}
+
+void AppendHelp(absl::string_view help, std::string& out) {
+  AppendEscaped(help, /*quote=*/false, out);
 }
 
 }  // namespace
@@ -44,21 +57,7 @@ bool ValidLabelName(absl::string_view name) {
 }
 
 void AppendLabelValue(absl::string_view value, std::string& out) {
-  for (char c : value) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '"':
-        out += "\\\"";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        out += c;
-    }
-  }
+  AppendEscaped(value, /*quote=*/true, out);
 }
 
 void AppendValue(double value, std::string& out) {

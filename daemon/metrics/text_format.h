@@ -23,7 +23,9 @@ using Labels = std::vector<Label>;
 bool ValidMetricName(absl::string_view name);
 bool ValidLabelName(absl::string_view name);
 
-// Appends a label value escaped (\\, \", \n) to `out`.
+// Appends a label value escaped (\\, \", \n) to `out`, as valid UTF-8:
+// each ill-formed subpart becomes U+FFFD (utf8.h). HELP text is treated
+// the same way (without the quote).
 void AppendLabelValue(absl::string_view value, std::string& out);
 // Appends a sample value: integers exactly (up to 2^53 and every uint64),
 // others with 15 significant digits, or 17 where 15 do not read back

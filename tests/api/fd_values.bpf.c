@@ -1,8 +1,8 @@
 // Maps whose values hold a file descriptor on update (issue 20): device and
 // CPU maps (a program fd beside the ifindex or queue size), and a program
 // array. Through the daemon those fds would be the daemon's own.
-#include <bpf/bpf_helpers.h>
 #include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
 
 struct {
   __uint(type, BPF_MAP_TYPE_DEVMAP);

@@ -6,9 +6,12 @@
 # 2. broken copies of the DaemonSet (a typo'd field, a wrong type, a
 #    missing required field, a YAML error, privileged, an escalation rule,
 #    a selector mismatch) each fail with the expected message;
-# 3. the ConfigMap carries deploy/config/bpfwarden.textproto byte for byte
+# 3. only Prometheus reaches the metrics port (metrics_exposure.mjs: a
+#    NetworkPolicy selecting the daemon's pods, sources named by selector,
+#    only the metrics port), and broken copies of it fail;
+# 4. the ConfigMap carries deploy/config/bpfwarden.textproto byte for byte
 #    (which //tests/core:deploy_config_test parses);
-# 4. the Containerfile installs the Debian package of every shared library
+# 5. the Containerfile installs the Debian package of every shared library
 #    the binaries load.
 set -euo pipefail
 runfiles=${RUNFILES_DIR:-$0.runfiles}/bpfwarden
@@ -52,6 +55,37 @@ for c in "${cases[@]}"; do
     echo "ok   broken/$name refused: $(grep -F -- "$want" <<<"$out" | head -1 | sed "s/.*$name.yaml //")"
   else
     echo "FAIL broken/$name refused without \"$want\":"; echo "$out"; fail=1
+  fi
+done
+
+echo "== only Prometheus reaches the metrics port"
+exposure() { node "$runfiles/tests/k8s/metrics_exposure.mjs" "$@"; }
+(cd "$k8s" && exposure *.yaml) || fail=1
+# name | file | sed expression | text the failure must show
+peer='/^        - namespaceSelector:$/,/^              app.kubernetes.io\/name: prometheus$/c'
+exposure_cases=(
+  "any-peer|networkpolicy.yaml|${peer}\\        - {}|empty peer (any source)"
+  "ip-block|networkpolicy.yaml|${peer}\\        - ipBlock: {cidr: 0.0.0.0/0}|admits an ipBlock"
+  "no-ports|networkpolicy.yaml|/^      ports:$/,\$d|opens every port"
+  "other-port|networkpolicy.yaml|s/- port: metrics/- port: 22/|opens port 22"
+  "other-pods|networkpolicy.yaml|s/name: bpfwardend$/name: other/|no NetworkPolicy selects"
+  "egress-only|networkpolicy.yaml|s/- Ingress/- Egress/|policyTypes has no Ingress"
+  "host-network|daemonset.yaml|s/hostNetwork: false/hostNetwork: true/|hostNetwork"
+)
+for c in "${exposure_cases[@]}"; do
+  IFS='|' read -r name file expr want <<<"$c"
+  mkdir -p "$tmp/exposure-$name"
+  cp "$k8s/daemonset.yaml" "$k8s/networkpolicy.yaml" "$tmp/exposure-$name/"
+  sed -e "$expr" "$k8s/$file" >"$tmp/exposure-$name/$file"
+  if cmp -s "$tmp/exposure-$name/$file" "$k8s/$file"; then
+    echo "FAIL exposure/$name: the mutation changed nothing"; fail=1; continue
+  fi
+  if out=$(cd "$tmp/exposure-$name" && exposure *.yaml); then
+    echo "FAIL exposure/$name passed:"; echo "$out"; fail=1
+  elif grep -qF -- "$want" <<<"$out"; then
+    echo "ok   exposure/$name refused: $(grep -F -- "$want" <<<"$out" | head -1)"
+  else
+    echo "FAIL exposure/$name refused without \"$want\":"; echo "$out"; fail=1
   fi
 done
 

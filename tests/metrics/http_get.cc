@@ -28,15 +28,31 @@ sockaddr_in Loopback(int port) {
 
 }  // namespace
 
-absl::StatusOr<HttpResponse> HttpGet(int port, const std::string& target) {
+absl::StatusOr<UniqueFd> ConnectFrom(const std::string& source, int port) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return ErrnoStatus(errno, "socket");
   timeval timeout{60, 0};
   ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in from = Loopback(0);
+  if (::inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("source ", source));
+  }
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("bind to ", source));
+  }
   sockaddr_in sa = Loopback(port);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) != 0) {
-    return ErrnoStatus(errno, absl::StrCat("connect to 127.0.0.1:", port));
+    return ErrnoStatus(
+        errno, absl::StrCat("connect from ", source, " to 127.0.0.1:", port));
   }
+  return fd;
+}
+
+absl::StatusOr<HttpResponse> HttpGet(int port, const std::string& target,
+                                     const std::string& source) {
+  absl::StatusOr<UniqueFd> connected = ConnectFrom(source, port);
+  if (!connected.ok()) return connected.status();
+  UniqueFd fd = *std::move(connected);
   const std::string request = absl::StrCat(
       "GET ", target, " HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   if (::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) !=

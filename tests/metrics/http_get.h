@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "daemon/base/unique_fd.h"
 
 namespace bpfwarden::testing {
 
@@ -15,8 +16,14 @@ struct HttpResponse {
   std::string body;
 };
 
-// GET http://127.0.0.1:<port><target>, within 60 s.
-absl::StatusOr<HttpResponse> HttpGet(int port, const std::string& target);
+// GET http://127.0.0.1:<port><target>, within 60 s, from `source` (an
+// address of the loopback net, 127.0.0.0/8: a second client address on
+// one host).
+absl::StatusOr<HttpResponse> HttpGet(int port, const std::string& target,
+                                     const std::string& source = "127.0.0.1");
+
+// A TCP connection from `source` to 127.0.0.1:<port>, nothing sent.
+absl::StatusOr<UniqueFd> ConnectFrom(const std::string& source, int port);
 
 // "a b" -> "a%20b": every byte but [A-Za-z0-9_.~-] escaped.
 std::string UrlEncode(const std::string& text);

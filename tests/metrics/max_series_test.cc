@@ -11,16 +11,16 @@
 #include <cstdio>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "daemon/base/unique_fd.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/metrics/flows.h"
 #include "tests/metrics/metrics_fixture.h"
 #include "tests/testing/kernel_env.h"
-#include "tests/testing/runfiles.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -29,53 +29,6 @@ using ::testing::HasSubstr;
 
 constexpr uint32_t kEntries = 1000000;
 constexpr uint32_t kMaxSeries = 5000;
-
-struct FlowKey {
-  uint32_t flow;
-  uint16_t port;
-  uint16_t pad;
-};
-struct FlowValue {
-  uint64_t bytes;
-  uint64_t packets;
-  char name[8];
-};
-
-std::string FlowsConfig(const std::string& value) {
-  return absl::StrCat(
-      "program_sets { name: \"flows\" objects: \"",
-      Runfile("tests/metrics/flows_map.bpf.o"),
-      "\" pin_all_maps: true }\n"
-      "metrics {\n"
-      "  program_set: \"flows\" map: \"flows\"\n"
-      "  name: \"flows_bytes_total\" type: COUNTER\n"
-      "  value: \"",
-      value,
-      "\"\n"
-      "  labels: [\"flow\", \"port\"]\n"
-      "  max_series: ",
-      kMaxSeries, "\n}\n");
-}
-
-// Flow i: port i % 50000, bytes i.
-absl::Status Fill(int fd) {
-  constexpr uint32_t kChunk = 65536;
-  std::vector<FlowKey> keys(kChunk);
-  std::vector<FlowValue> values(kChunk);
-  for (uint32_t first = 0; first < kEntries; first += kChunk) {
-    uint32_t n = std::min(kChunk, kEntries - first);
-    for (uint32_t i = 0; i < n; ++i) {
-      keys[i] = {first + i, static_cast<uint16_t>((first + i) % 50000), 0};
-      values[i] = {first + i, 1, "flow"};
-    }
-    if (bpf_map_update_batch(fd, keys.data(), values.data(), &n, nullptr) !=
-        0) {
-      return absl::InternalError(absl::StrCat("update batch at ", first,
-                                              ": errno ", errno));
-    }
-  }
-  return absl::OkStatus();
-}
 
 // Seconds `bpftool map dump pinned <path>` takes, its output discarded.
 absl::StatusOr<double> TimeBpftoolDump(const std::string& path) {
@@ -99,12 +52,15 @@ class MaxSeriesTest : public MetricsFixture {};
 
 TEST_F(MaxSeriesTest, AMillionEntriesGiveExactlyMaxSeries) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartWithMetrics("metrics-1m", FlowsConfig("bytes"));
+  // A whole dump of a million entries takes longer than the default
+  // budget of a scrape in an unoptimized build.
+  extra_flags_.push_back("--metrics_scrape_budget=60s");
+  StartWithMetrics("metrics-1m", FlowsConfig("bytes", kMaxSeries));
   ASSERT_FALSE(HasFatalFailure());
   const std::string pin = pins_->path() + "/flows/flows";
   UniqueFd map(bpf_obj_get(pin.c_str()));
   ASSERT_TRUE(map) << pin << ": errno " << errno;
-  absl::Status filled = Fill(map.get());
+  absl::Status filled = FillFlows(map.get(), kEntries);
   ASSERT_TRUE(filled.ok()) << filled;
 
   double best_scrape = 1e9, best_bpftool = 1e9;
@@ -127,6 +83,8 @@ TEST_F(MaxSeriesTest, AMillionEntriesGiveExactlyMaxSeries) {
       best_scrape / best_bpftool);
   EXPECT_LT(best_scrape, 30.0);
 
+  EXPECT_EQ(
+      SampleValue(text, "bpfwarden_metrics_scrape_truncated").value_or(-1), 0);
   EXPECT_EQ(CountSamples(text, "flows_bytes_total"), kMaxSeries);
   const std::string metric = "{metric=\"flows_bytes_total\"}";
   EXPECT_EQ(SampleValue(text, "bpfwarden_map_metric_series" + metric).value_or(-1),
@@ -155,9 +113,10 @@ TEST_F(MaxSeriesTest, AMillionEntriesGiveExactlyMaxSeries) {
 
 TEST_F(MaxSeriesTest, ANonNumericValueFieldIsRefused) {
   BPFWARDEN_REQUIRE_KERNEL();
-  StartWithMetrics("metrics-nonnum", FlowsConfig("bytes"));
+  StartWithMetrics("metrics-nonnum", FlowsConfig("bytes", kMaxSeries));
   ASSERT_FALSE(HasFatalFailure());
-  absl::Status reload = daemon_->Reload(FlowsConfig("name"), "reload refused");
+  absl::Status reload =
+      daemon_->Reload(FlowsConfig("name", kMaxSeries), "reload refused");
   ASSERT_TRUE(reload.ok()) << reload << daemon_->Log();
   EXPECT_THAT(daemon_->Log(),
               HasSubstr("metric \"flows_bytes_total\" (map flows/flows): value "

@@ -36,6 +36,7 @@ size_t CountSamples(const std::string& text, const std::string& name) {
 void MetricsFixture::StartWithMetrics(const std::string& tag,
                                       const std::string& config) {
   extra_flags_.push_back("--metrics_address=127.0.0.1:0");
+  if (fresh_scrapes_) extra_flags_.push_back("--metrics_min_interval=0");
   ASSERT_NO_FATAL_FAILURE(StartDaemonWithConfig(tag, config));
   if (HasFatalFailure()) return;
   const std::string log = daemon_->Log();
@@ -49,8 +50,9 @@ void MetricsFixture::StartWithMetrics(const std::string& tag,
       << log;
 }
 
-absl::StatusOr<std::string> MetricsFixture::Scrape() const {
-  absl::StatusOr<HttpResponse> r = HttpGet(metrics_port_, "/metrics");
+absl::StatusOr<std::string> MetricsFixture::Scrape(
+    const std::string& source) const {
+  absl::StatusOr<HttpResponse> r = HttpGet(metrics_port_, "/metrics", source);
   if (!r.ok()) return r.status();
   if (r->status != 200) {
     return absl::InternalError(

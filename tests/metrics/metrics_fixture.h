@@ -22,9 +22,15 @@ class MetricsFixture : public ApiFixture {
   // StartDaemonWithConfig with the metrics listener on a free port, found
   // from the daemon's log.
   void StartWithMetrics(const std::string& tag, const std::string& config);
-  absl::StatusOr<std::string> Scrape() const;
+  // GET /metrics from `source` (an address in 127.0.0.0/8); the body of a
+  // 200, an error otherwise.
+  absl::StatusOr<std::string> Scrape(
+      const std::string& source = "127.0.0.1") const;
 
   int metrics_port_ = 0;
+  // Every scrape renders afresh (--metrics_min_interval=0), for tests that
+  // watch a value change; false keeps the daemon's default interval.
+  bool fresh_scrapes_ = true;
 };
 
 }  // namespace bpfwarden::testing

@@ -5,11 +5,10 @@
 // configuration naming a field that does not exist is refused at start and
 // at SIGHUP (the running metrics stay).
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <bpf/bpf.h>
 
 #include <cerrno>
 #include <fstream>
@@ -25,6 +24,7 @@
 #include "tests/metrics/prometheus_server.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
+#include "tests/testing/scoped_cgroup.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -194,6 +194,35 @@ TEST_F(PrometheusTest, PromtoolAcceptsTheText) {
             0u);
   EXPECT_THAT(*text, HasSubstr("bpfwarden_build_info{version=\""));
   EXPECT_THAT(*text, HasSubstr("bpfwarden_bpf_stats_enabled "));
+  absl::Status checked = PromtoolCheckMetrics(*text);
+  EXPECT_TRUE(checked.ok()) << checked << "\n" << *text;
+}
+
+// A cgroup may be named with any bytes but '/' and NUL; the text format
+// wants UTF-8. Each invalid sequence of the name becomes U+FFFD.
+TEST_F(PrometheusTest, ACgroupNamedWithInvalidUtf8GivesValidText) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  fresh_scrapes_ = false;
+  StartWithMetrics("metrics-utf8", MetricConfig(kLabels));
+  ASSERT_FALSE(HasFatalFailure());
+  // \xff and \xfe are never UTF-8; \xc3 wants a continuation byte, not
+  // '('; \xc3\xa9 is e-acute, valid, and stays.
+  absl::StatusOr<ScopedCgroup> odd =
+      ScopedCgroup::Create("utf8-\xff\xfe-\xc3(-\xc3\xa9");
+  ASSERT_TRUE(odd.ok()) << odd.status();
+  const std::string key = absl::StrCat(
+      R"({"family":2,"remote_port":443,"remote_addr":"10.1.2.3","cgroup_id":)",
+      odd->id(), "}");
+  grpc::Status updated = Update("tcp_stats", key, R"({"bytes_received":4242})");
+  ASSERT_TRUE(updated.ok()) << updated.error_message();
+
+  absl::StatusOr<std::string> text = Scrape();
+  ASSERT_TRUE(text.ok()) << text.status();
+  const std::string kFffd = "\xef\xbf\xbd";
+  const std::string label =
+      absl::StrCat("cgroup_id=\"/bpfwarden-test-utf8-", kFffd, kFffd, "-",
+                   kFffd, "(-\xc3\xa9-", ::getpid(), "\"} 4242\n");
+  EXPECT_THAT(*text, HasSubstr(label)) << *text;
   absl::Status checked = PromtoolCheckMetrics(*text);
   EXPECT_TRUE(checked.ok()) << checked << "\n" << *text;
 }
