@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -36,21 +38,21 @@ constexpr char kSlow[] = "tests/core/slow_verify.bpf.o";
 // The bound on a query made while a slow load runs.
 constexpr absl::Duration kQueryBound = absl::Milliseconds(100);
 
-// Set "slow" loading on a thread of its own. Events are numbered in the
-// order they happen (`clock`), so a test can tell what came before the
-// load returned.
-class SlowLoad {
+// `work` on a thread of its own. Events are numbered in the order they
+// happen (`clock`), so a test can tell what came before `work` returned.
+class Background {
  public:
-  SlowLoad(Warden& warden, std::atomic<int>& clock)
-      : clock_(clock), thread_([this, &warden] {
+  Background(std::function<absl::Status()> work, std::atomic<int>& clock)
+      : clock_(clock), thread_([this, work = std::move(work)] {
           const absl::Time start = absl::Now();
-          status_ = warden.Load(SetOfObjects("slow", {kSlow})).status();
+          status_ = work();
           took_ = absl::Now() - start;
           returned_ = ++clock_;
         }) {}
 
-  // Waits until the load is inside libbpf: its map is pinned just before
-  // the verifier starts on the programs. False if it returned first.
+  // Waits until a load of set "slow" is inside libbpf: its map is pinned
+  // just before the verifier starts on the programs. False if `work`
+  // returned first.
   bool AwaitUnderWay(const std::string& pin_root) {
     const std::string pin = pin_root + "/slow/slow_sink";
     WaitFor([&] { return std::filesystem::exists(pin) || returned_ != 0; },
@@ -58,10 +60,10 @@ class SlowLoad {
     return returned_ == 0;
   }
   bool returned() const { return returned_ != 0; }
-  // Joins; the load's status.
+  // Joins; the work's status.
   absl::Status Join() {
     thread_.join();
-    std::cout << "the slow load took " << took_ << "\n";
+    std::cout << "the slow work took " << took_ << "\n";
     return status_;
   }
   int returned_at() const { return returned_; }
@@ -73,6 +75,23 @@ class SlowLoad {
   absl::Duration took_;
   std::jthread thread_;
 };
+
+// Loads set "slow" (seconds in the verifier).
+class SlowLoad : public Background {
+ public:
+  SlowLoad(Warden& warden, std::atomic<int>& clock)
+      : Background(
+            [&warden] {
+              return warden.Load(SetOfObjects("slow", {kSlow})).status();
+            },
+            clock) {}
+};
+
+v1::Config ConfigOfSlowSet() {
+  v1::Config config;
+  *config.add_program_sets() = SetOfObjects("slow", {kSlow});
+  return config;
+}
 
 absl::Duration P99(std::vector<absl::Duration> samples) {
   std::sort(samples.begin(), samples.end());
@@ -176,6 +195,65 @@ TEST_F(LoadLockTest, ALoadThatOutlivesShutdownLeavesNoPins) {
   EXPECT_THAT(slow.Join(), StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_LT(shut_at, slow.returned_at()) << "Shutdown waited for the load";
   EXPECT_FALSE(std::filesystem::exists(SetDir("slow")));
+}
+
+// SIGHUP's reconcile loads a configured set without the lock too: queries
+// answer meanwhile, and a runtime load of the name is refused at once.
+TEST_F(LoadLockTest, AReconcileVerifiesOutsideTheLock) {
+  std::atomic<int> clock{0};
+  Background reconcile(
+      [this] { return warden_->Reconcile(ConfigOfSlowSet()); }, clock);
+  ASSERT_TRUE(reconcile.AwaitUnderWay(options().pin_root))
+      << "the reconcile returned before the map was pinned: "
+      << reconcile.Join();
+
+  const absl::Time start = absl::Now();
+  const bool pinged = warden_->Ping().ok();
+  const size_t sets = warden_->ListSets().size();
+  absl::Status runtime = warden_->Load(SetOfObjects("slow", {kHooks})).status();
+  const absl::Duration took = absl::Now() - start;
+  const int answered_at = ++clock;
+  ASSERT_TRUE(reconcile.Join().ok());
+  EXPECT_TRUE(pinged);
+  EXPECT_EQ(sets, 0u);
+  EXPECT_THAT(runtime, StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_LT(answered_at, reconcile.returned_at())
+      << "the queries waited for the reconcile";
+  EXPECT_LT(took, kQueryBound);
+  auto set = warden_->GetSet("slow");
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->origin, Origin::kConfig);
+  EXPECT_THAT(set->programs, SizeIs(12));
+}
+
+// An attachment made while its set is being reloaded (a changed configured
+// set) is made on the old version and moved to the new one at the commit.
+TEST_F(LoadLockTest, AnAttachmentMadeDuringAReloadMovesToTheNewVersion) {
+  v1::Config config = ConfigOfSlowSet();
+  ASSERT_TRUE(warden_->Reconcile(config).ok());
+  auto old_set = warden_->GetSet("slow");
+  ASSERT_TRUE(old_set.ok()) << old_set.status();
+  config.mutable_program_sets(0)->set_pin_all_maps(true);  // a change
+
+  std::atomic<int> clock{0};
+  Background reload([&] { return warden_->Reconcile(config); }, clock);
+  absl::SleepFor(absl::Milliseconds(300));  // into the seconds of verifying
+  auto attached = warden_->Attach(
+      AttachmentSpec("slow", "slow_0", cgroup().path()), Origin::kRuntime);
+  const int attached_at = ++clock;
+  ASSERT_TRUE(reload.Join().ok());
+  ASSERT_TRUE(attached.ok()) << attached.status();
+  EXPECT_LT(attached_at, reload.returned_at())
+      << "the attach waited for the reload";
+
+  auto new_set = warden_->GetSet("slow");
+  ASSERT_TRUE(new_set.ok()) << new_set.status();
+  ASSERT_FALSE(new_set->programs.empty());
+  ASSERT_EQ(new_set->programs[0].name, "slow_0");
+  EXPECT_NE(new_set->programs[0].id, old_set->programs[0].id);
+  auto now = warden_->GetAttachment(attached->id);
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_EQ(now->program_id, new_set->programs[0].id);
 }
 
 // The log comes back from the Load that asked for it, and GetSet returns
