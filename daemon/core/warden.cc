@@ -108,8 +108,11 @@ absl::StatusOr<ProgramSetInfo> Warden::BuildSet(SetBuild kind,
   // The untrusted part: parsing, linking, the verifier. A reload's new
   // version loads beside the old one, reusing its pinned maps; on failure
   // the old one stays as it was.
-  absl::StatusOr<std::unique_ptr<LoadedSet>> built =
-      BuildLoadedSet(spec, options, layout_);
+  absl::StatusOr<std::unique_ptr<LoadedSet>> built;
+  {
+    absl::MutexLock one_at_a_time(&build_mu_);
+    built = BuildLoadedSet(spec, options, layout_);
+  }
   absl::MutexLock lock(&mu_);
   building_.erase(spec.name());
   if (!built.ok()) return built.status();

@@ -3,8 +3,8 @@
 // and detaches everything it made on shutdown. Thread-safe: every public
 // method may be called from any thread. One mutex serialises the calls on
 // sets and attachments; a Load or Reload parses, links and verifies without
-// it (the set's name reserved meanwhile) and takes it only to check and to
-// commit, so no query waits for the verifier. The map calls (OpenMap,
+// it (the set's name reserved meanwhile; one set built at a time) and takes
+// it only to check and to commit, so no query waits for the verifier. The map calls (OpenMap,
 // ListMaps) take only a short shared lock of their own and never wait for a
 // Load, a Reload or a kernel query. No call may be under way when the
 // Warden is destroyed.
@@ -283,7 +283,10 @@ class Warden {
   const WardenOptions options_;
   const PinLayout layout_;  // from options_
   // Start and Reconcile one at a time: each builds sets without mu_.
-  absl::Mutex reconcile_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  absl::Mutex reconcile_mu_ ABSL_ACQUIRED_BEFORE(mu_, build_mu_);
+  // One set built at a time: a build takes a core and up to 64 MiB of
+  // verifier log buffers (set_loader.h). Never held with mu_.
+  absl::Mutex build_mu_;
   mutable absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, std::unique_ptr<LoadedSet>> sets_ ABSL_GUARDED_BY(mu_);

@@ -165,6 +165,28 @@ TEST_F(LoadLockTest, ASecondLoadOfTheNameIsRefusedAtOnce) {
   EXPECT_FALSE(std::filesystem::exists(SetDir("slow")));
 }
 
+// Loads of different names build one at a time (each may take a core and
+// 64 MiB of log buffers): the second waits for the first's verifier, but
+// not under the lock the queries take.
+TEST_F(LoadLockTest, SetsBuildOneAtATime) {
+  std::atomic<int> clock{0};
+  SlowLoad slow(*warden_, clock);
+  ASSERT_TRUE(slow.AwaitUnderWay(options().pin_root))
+      << "the load returned before its map was pinned: " << slow.Join();
+
+  Background fast(
+      [this] { return warden_->Load(SetOfObjects("fast", {kHooks})).status(); },
+      clock);
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_TRUE(warden_->Ping().ok());
+  const int pinged_at = ++clock;
+  ASSERT_TRUE(slow.Join().ok());
+  ASSERT_TRUE(fast.Join().ok());
+  EXPECT_LT(pinged_at, slow.returned_at());
+  EXPECT_LT(slow.returned_at(), fast.returned_at())
+      << "two sets were built at once";
+}
+
 // An Unload of a name that is loading is refused at once (the load goes on
 // and commits), not made to wait for the verifier.
 TEST_F(LoadLockTest, AnUnloadOfALoadingSetIsRefusedAtOnce) {
