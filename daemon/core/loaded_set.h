@@ -41,10 +41,10 @@ struct LoadedSet {
 
 // Gathers the spec's objects (builtin, files, `options.object_blobs`),
 // links them and loads the result with its maps pinned in the set's
-// directory of `layout` (kept only once committed: CommitBuiltSet). A runtime set's blobs are saved in the layout's
-// objects directory (unless it has no state directory) and named in the
-// returned spec, so that a restart can load it again. The name is not
-// checked here.
+// directory of `layout` (kept only once committed: CommitBuiltSet). A runtime
+// set's blobs are saved in the layout's objects directory (unless it has no
+// state directory) and named in the returned spec, so that a restart can load
+// it again. The name is not checked here.
 absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     const v1::ProgramSet& spec, const LoadOptions& options,
     const PinLayout& layout);

@@ -99,9 +99,8 @@ absl::StatusOr<ProgramSetInfo> Warden::BuildSet(SetBuild kind,
                                                 bool persist) {
   {
     absl::MutexLock lock(&mu_);
-    absl::Status may = kind == SetBuild::kLoad
-                           ? MayLoadLocked(spec, options)
-                           : MayReloadLocked(spec.name());
+    absl::Status may = kind == SetBuild::kLoad ? MayLoadLocked(spec, options)
+                                               : MayReloadLocked(spec.name());
     if (!may.ok()) return may;
     building_.insert(spec.name());
   }

@@ -4,10 +4,10 @@
 // method may be called from any thread. One mutex serialises the calls on
 // sets and attachments; a Load or Reload parses, links and verifies without
 // it (the set's name reserved meanwhile; one set built at a time) and takes
-// it only to check and to commit, so no query waits for the verifier. The map calls (OpenMap,
-// ListMaps) take only a short shared lock of their own and never wait for a
-// Load, a Reload or a kernel query. No call may be under way when the
-// Warden is destroyed.
+// it only to check and to commit, so no query waits for the verifier. The map
+// calls (OpenMap, ListMaps) take only a short shared lock of their own and
+// never wait for a Load, a Reload or a kernel query. No call may be under way
+// when the Warden is destroyed.
 //
 // Status codes, exactly:
 //   NotFound           unknown set, program, map, attachment id, cgroup path,

@@ -144,8 +144,8 @@ void Warden::BuildSets(const std::vector<SetChange>& changes,
                        StatusList& errors) {
   for (const SetChange& change : changes) {
     const bool load = change.kind == SetBuild::kLoad;
-    errors.Note(BuildSet(change.kind, *change.spec,
-                         {.origin = Origin::kConfig}, /*persist=*/false)
+    errors.Note(BuildSet(change.kind, *change.spec, {.origin = Origin::kConfig},
+                         /*persist=*/false)
                     .status(),
                 absl::StrCat(load ? "load " : "reload ", change.spec->name()));
   }

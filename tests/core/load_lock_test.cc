@@ -1,9 +1,11 @@
 // A Load parses, links and verifies outside the Warden's lock (issue 20,
 // finding 7): while one set spends seconds in the verifier, the queries and
 // the watchdog's Ping answer at once, a second load of the same name is
-// refused at once without touching the first one's pins, and an Unload of
-// the name waits for nothing. Verifier logs (finding 9): lists carry none,
-// and a set keeps only a bounded tail of its log.
+// refused at once without touching the first one's pins, an Unload of the
+// name waits for nothing, sets build one at a time, a build that outlives
+// Shutdown leaves no pins, and SIGHUP's reconcile verifies without the lock
+// too. Verifier logs (finding 9): lists carry none (the bound on what a set
+// keeps is tested in daemon/core:set_loader_test).
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -26,8 +28,8 @@
 namespace bpfwarden::testing {
 namespace {
 
-using ::testing::Each;
 using ::testing::AllOf;
+using ::testing::Each;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -55,8 +57,8 @@ class Background {
   // returned first.
   bool AwaitUnderWay(const std::string& pin_root) {
     const std::string pin = pin_root + "/slow/slow_sink";
-    WaitFor([&] { return std::filesystem::exists(pin) || returned_ != 0; },
-            60, 1);
+    WaitFor([&] { return std::filesystem::exists(pin) || returned_ != 0; }, 60,
+            1);
     return returned_ == 0;
   }
   bool returned() const { return returned_ != 0; }
@@ -122,8 +124,8 @@ TEST_F(LoadLockTest, QueriesAnswerWhileASetVerifies) {
     absl::Status ping = warden_->Ping();
     queries.push_back({absl::Now() - start, ++clock});
     if (sets == 0 || !got.ok() || !ping.ok()) {
-      failed = absl::InternalError(absl::StrCat(sets, " sets; ", got.ToString(),
-                                                "; ", ping.ToString()));
+      failed = absl::InternalError(
+          absl::StrCat(sets, " sets; ", got.ToString(), "; ", ping.ToString()));
     }
     absl::SleepFor(absl::Milliseconds(1));
   }
@@ -223,8 +225,8 @@ TEST_F(LoadLockTest, ALoadThatOutlivesShutdownLeavesNoPins) {
 // answer meanwhile, and a runtime load of the name is refused at once.
 TEST_F(LoadLockTest, AReconcileVerifiesOutsideTheLock) {
   std::atomic<int> clock{0};
-  Background reconcile(
-      [this] { return warden_->Reconcile(ConfigOfSlowSet()); }, clock);
+  Background reconcile([this] { return warden_->Reconcile(ConfigOfSlowSet()); },
+                       clock);
   ASSERT_TRUE(reconcile.AwaitUnderWay(options().pin_root))
       << "the reconcile returned before the map was pinned: "
       << reconcile.Join();
@@ -295,9 +297,9 @@ TEST_F(LoadLockTest, ListsCarryNoVerifierLog) {
   EXPECT_EQ(kept->verifier_log, loaded->verifier_log);
 
   ASSERT_TRUE(warden_->Load(BuiltinSet("quiet")).ok());
-  EXPECT_THAT(warden_->ListSets(),
-              AllOf(SizeIs(2),
-                    Each(Field(&ProgramSetInfo::verifier_log, IsEmpty()))));
+  EXPECT_THAT(
+      warden_->ListSets(),
+      AllOf(SizeIs(2), Each(Field(&ProgramSetInfo::verifier_log, IsEmpty()))));
 }
 
 }  // namespace

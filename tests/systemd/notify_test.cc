@@ -156,7 +156,8 @@ TEST_F(NotifyTest, ASlowLoadDelaysNeitherQueriesNorTheWatchdog) {
   while ((note = Next()).has_value() && *note == "WATCHDOG=1") {
   }
   ASSERT_TRUE(note.has_value() && absl::StartsWith(*note, "READY=1"))
-      << note.value_or("nothing") << "\n" << daemon_->Log();
+      << note.value_or("nothing") << "\n"
+      << daemon_->Log();
 
   auto channel = grpc::CreateChannel(absl::StrCat("unix:", api),
                                      grpc::InsecureChannelCredentials());
@@ -188,9 +189,8 @@ TEST_F(NotifyTest, ASlowLoadDelaysNeitherQueriesNorTheWatchdog) {
   // The set's map is pinned just before the verifier starts.
   WaitFor(
       [&] {
-        return loaded ||
-               std::filesystem::exists(scope_->pins().path() +
-                                       "/slow/slow_sink");
+        return loaded || std::filesystem::exists(scope_->pins().path() +
+                                                 "/slow/slow_sink");
       },
       60, 1);
   const absl::Time under_way = absl::Now();
@@ -231,9 +231,8 @@ TEST_F(NotifyTest, ASlowLoadDelaysNeitherQueriesNorTheWatchdog) {
   }
   EXPECT_GE(during.size(), 20u) << "too few calls answered during the load";
   std::sort(during.begin(), during.end());
-  const absl::Duration p99 =
-      during.empty() ? absl::InfiniteDuration()
-                     : during[during.size() * 99 / 100];
+  const absl::Duration p99 = during.empty() ? absl::InfiniteDuration()
+                                            : during[during.size() * 99 / 100];
   EXPECT_LT(p99, kQueryBound) << "p99 of " << during.size() << " calls";
 
   absl::Duration longest_silence;
@@ -241,7 +240,8 @@ TEST_F(NotifyTest, ASlowLoadDelaysNeitherQueriesNorTheWatchdog) {
   pings.push_back(loaded_at);
   for (absl::Time ping : pings) {
     if (ping <= under_way) continue;
-    longest_silence = std::max(longest_silence, std::min(ping, loaded_at) - last);
+    longest_silence =
+        std::max(longest_silence, std::min(ping, loaded_at) - last);
     last = std::min(ping, loaded_at);
   }
   std::cout << "load " << (loaded_at - under_way) << "; p99 of "
