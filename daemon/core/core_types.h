@@ -40,9 +40,10 @@ struct LoadOptions {
   // Create every pinned map of the set afresh (empty), instead of reusing the
   // pinned one. The old pin is kept until the load succeeds.
   bool replace_maps = false;
-  // Keep the full verifier log of a successful load in
-  // ProgramSetInfo::verifier_log (a failed load always carries it as the
-  // kVerifierLogPayload payload of its status).
+  // Return the full verifier log of a successful load in
+  // ProgramSetInfo::verifier_log, and keep its tail with the set (a failed
+  // load always carries it as the kVerifierLogPayload payload of its
+  // status).
   bool want_verifier_log = false;
   // ELF objects passed in memory (e.g. uploaded through the API), linked
   // after the files named in ProgramSet.objects. When a state directory is
@@ -99,7 +100,10 @@ struct ProgramSetInfo {
   std::vector<ProgramInfo> programs;
   std::vector<MapInfo> maps;
   absl::Time loaded_at;
-  std::string verifier_log;  // only with LoadOptions::want_verifier_log
+  // With LoadOptions::want_verifier_log: the whole log in the result of
+  // Load and Reload, the tail the set keeps (kKeptVerifierLogBytes) from
+  // GetSet; never from ListSets.
+  std::string verifier_log;
 };
 
 struct AttachmentInfo {

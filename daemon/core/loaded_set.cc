@@ -9,6 +9,7 @@
 #include <set>
 #include <span>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -171,9 +172,11 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   if (!loaded.ok()) return loaded.status();
 
   auto set = std::make_unique<LoadedSet>();
+  set->pending_pins = std::move(loaded->pins);
   set->spec = spec;
   set->info =
       DescribeSet(spec, options.origin, layout.SetDir(spec.name()), *loaded);
+  set->verifier_log = KeptVerifierLog(set->info.verifier_log);
   set->obj = std::move(loaded->obj);
   set->maps = SetMaps::Open(spec.name(), set->obj.get(), set->info.maps);
   set->log_sites = std::make_shared<const LogSites>(*std::move(sites));
@@ -187,6 +190,15 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
       << " programs, " << info.maps.size() << " maps ("
       << loaded->reused_maps.size() << " reused from pins)";
   return set;
+}
+
+ProgramSetInfo CommitBuiltSet(LoadedSet& set) {
+  if (set.pending_pins != nullptr) set.pending_pins->Commit();
+  set.pending_pins.reset();
+  std::string log = std::exchange(set.info.verifier_log, std::string());
+  ProgramSetInfo result = set.info;
+  result.verifier_log = std::move(log);
+  return result;
 }
 
 absl::Status RemoveSetPins(const PinLayout& layout,

@@ -34,69 +34,6 @@ constexpr size_t kLogSize = 1 << 20;
 constexpr size_t kFullLogSize = 16 << 20;
 constexpr size_t kMaxTotalLog = 64 << 20;  // all programs' buffers together
 
-std::string NameOf(const std::filesystem::path& path) {
-  return path.filename().string();
-}
-
-// The entries of a bpffs directory (none if it does not exist).
-std::vector<std::filesystem::path> ListDir(const std::string& dir) {
-  std::vector<std::filesystem::path> paths;
-  std::error_code ec;
-  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-    paths.push_back(e.path());
-  }
-  return paths;
-}
-
-// Undoes what a failed load did to the pin directory.
-class PinRollback {
- public:
-  explicit PinRollback(std::string dir) : dir_(std::move(dir)) {
-    for (const std::filesystem::path& path : ListDir(dir_)) {
-      before_.insert(NameOf(path));
-    }
-    struct stat st;
-    existed_ = ::stat(dir_.c_str(), &st) == 0;
-  }
-  // Creates the pin directory if needed (removed again on failure).
-  absl::Status MakeDir() {
-    if (::mkdir(dir_.c_str(), 0700) != 0 && errno != EEXIST) {
-      return ErrnoStatus(errno, absl::StrCat("create pin directory ", dir_));
-    }
-    return absl::OkStatus();
-  }
-  ~PinRollback() {
-    if (committed_) {
-      for (const auto& [backup, original] : replaced_) ::unlink(backup.c_str());
-      return;
-    }
-    for (const std::filesystem::path& path : ListDir(dir_)) {
-      if (!before_.count(NameOf(path))) ::unlink(path.c_str());
-    }
-    for (const auto& [backup, original] : replaced_) {
-      ::rename(backup.c_str(), original.c_str());
-    }
-    if (!existed_) ::rmdir(dir_.c_str());
-  }
-  // Moves the pin at `path` aside to `backup`; it comes back on failure.
-  absl::Status Replace(const std::string& path, const std::string& backup) {
-    if (::rename(path.c_str(), backup.c_str()) != 0) {
-      return ErrnoStatus(errno, absl::StrCat("move aside ", path));
-    }
-    before_.insert(NameOf(backup));
-    replaced_.emplace_back(backup, path);
-    return absl::OkStatus();
-  }
-  void Commit() { committed_ = true; }
-
- private:
-  std::string dir_;
-  std::set<std::string> before_;
-  bool existed_ = false;
-  bool committed_ = false;
-  std::vector<std::pair<std::string, std::string>> replaced_;
-};
-
 // Compares the key and value BTF layouts of the pinned map (`info`) and
 // the object's `map`, so that a refusal names the field that differs. OK
 // when either side lacks BTF (then sizes alone decide).
@@ -294,6 +231,14 @@ std::string LogTail(const std::string& log, int max_lines) {
   return absl::StrJoin(lines, "\n");
 }
 
+std::string KeptVerifierLog(absl::string_view log) {
+  if (log.size() <= kKeptVerifierLogBytes) return std::string(log);
+  absl::string_view tail = log.substr(log.size() - kKeptVerifierLogBytes);
+  const size_t line = tail.find('\n');
+  if (line != absl::string_view::npos) tail.remove_prefix(line + 1);
+  return std::string(tail);
+}
+
 size_t VerifierLogSize(size_t programs, bool full) {
   const size_t each = full ? kFullLogSize : kLogSize;
   return programs == 0 ? each : std::min(each, kMaxTotalLog / programs);
@@ -353,9 +298,10 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
     if (req.want_verifier_log) bpf_program__set_log_level(prog, 1);
   }
 
-  PinRollback rollback(pin_dir);
-  if (absl::Status s = rollback.MakeDir(); !s.ok()) return s;
-  absl::Status prepared = PrepareMaps(req, obj, &rollback, &out.reused_maps);
+  out.pins = std::make_unique<PinRollback>(pin_dir);
+  if (absl::Status s = out.pins->MakeDir(); !s.ok()) return s;
+  absl::Status prepared =
+      PrepareMaps(req, obj, out.pins.get(), &out.reused_maps);
   if (!prepared.ok()) return prepared;
 
   if (int err = bpf_object__load(obj); err != 0) {
@@ -374,7 +320,6 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
   // The buffers go away with this function.
   bpf_object__for_each_program(prog, obj)
       bpf_program__set_log_buf(prog, nullptr, 0);
-  rollback.Commit();
   return out;
 }
 

@@ -4,13 +4,16 @@
 #ifndef BPFWARDEN_DAEMON_CORE_SET_LOADER_H_
 #define BPFWARDEN_DAEMON_CORE_SET_LOADER_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/core/admin_scope.h"
 #include "daemon/core/pin_layout.h"
+#include "daemon/core/pin_rollback.h"
 #include "proto/config.pb.h"
 
 namespace bpfwarden {
@@ -34,6 +37,9 @@ struct SetLoadRequest {
 };
 
 struct LoadedObject {
+  // Undoes the pins unless committed; declared first, so that it rolls back
+  // after the object is closed.
+  std::unique_ptr<PinRollback> pins;
   BpfObjectPtr obj;
   std::string verifier_log;              // with want_verifier_log
   std::vector<std::string> reused_maps;  // names of maps reused from pins
@@ -41,7 +47,8 @@ struct LoadedObject {
 
 // Loads the object. On failure nothing is left: no pins that did not exist
 // before (and replaced pins restored), no pin directory created by this
-// call, no FDs. See daemon/warden.h for the error codes.
+// call, no FDs. On success the pins stay only once the caller commits
+// `pins`. See daemon/warden.h for the error codes.
 absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& request);
 
 // At most this many programs in one set's object.
@@ -50,6 +57,14 @@ inline constexpr size_t kMaxProgramsPerSet = 256;
 // Bytes of verifier log buffer per program: 1 MiB, 16 MiB with the full
 // log, and never more than 64 MiB for all `programs` together.
 size_t VerifierLogSize(size_t programs, bool full);
+
+// At most this much of a successful load's verifier log stays with the set
+// (its tail, for Warden::GetSet); the Load that asked for it gets it whole.
+inline constexpr size_t kKeptVerifierLogBytes = 64 << 10;
+
+// What a set keeps of `log`: all of it when it fits kKeptVerifierLogBytes,
+// else its last whole lines that do.
+std::string KeptVerifierLog(absl::string_view log);
 
 // The kconfig text libbpf takes ("CONFIG_HZ=250\n..."); InvalidArgument for
 // names that are not CONFIG_* or values with a newline.

@@ -1,5 +1,8 @@
 #include "daemon/core/set_loader.h"
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
@@ -45,6 +48,21 @@ TEST(SetLoaderTest, LogBuffersAreCappedInTotal) {
   // 256 programs with the full log: 64 MiB in all, not 4 GiB.
   EXPECT_EQ(VerifierLogSize(kMaxProgramsPerSet, true) * kMaxProgramsPerSet,
             size_t{64} << 20);
+}
+
+// A log longer than the bound keeps its last whole lines, within the bound;
+// a shorter one is kept whole.
+TEST(SetLoaderTest, KeptVerifierLogIsABoundedTail) {
+  std::string log;
+  for (int i = 0; log.size() < 3 * kKeptVerifierLogBytes; ++i) {
+    absl::StrAppend(&log, "line ", i, ": R1=scalar() R2=ctx()\n");
+  }
+  const std::string kept = KeptVerifierLog(log);
+  EXPECT_LE(kept.size(), kKeptVerifierLogBytes);
+  EXPECT_GT(kept.size(), kKeptVerifierLogBytes - 64);
+  EXPECT_TRUE(log.ends_with(kept));
+  EXPECT_TRUE(kept.starts_with("line ")) << kept.substr(0, 40);
+  EXPECT_EQ(KeptVerifierLog("short\nlog\n"), "short\nlog\n");
 }
 
 }  // namespace

@@ -84,14 +84,52 @@ absl::Status Warden::DeclaredInConfig(const std::string& what) const {
 
 absl::StatusOr<ProgramSetInfo> Warden::Load(const v1::ProgramSet& spec,
                                             const LoadOptions& options) {
+  return BuildSet(SetBuild::kLoad, spec, options,
+                  /*persist=*/options.origin == Origin::kRuntime);
+}
+
+absl::StatusOr<ProgramSetInfo> Warden::Reload(const v1::ProgramSet& spec,
+                                              const LoadOptions& options) {
+  return BuildSet(SetBuild::kReload, spec, options, /*persist=*/true);
+}
+
+absl::StatusOr<ProgramSetInfo> Warden::BuildSet(SetBuild kind,
+                                                const v1::ProgramSet& spec,
+                                                const LoadOptions& options,
+                                                bool persist) {
+  {
+    absl::MutexLock lock(&mu_);
+    absl::Status may = kind == SetBuild::kLoad ? MayLoadLocked(spec, options)
+                                               : MayReloadLocked(spec.name());
+    if (!may.ok()) return may;
+    building_.insert(spec.name());
+  }
+  // The untrusted part: parsing, linking, the verifier. A reload's new
+  // version loads beside the old one, reusing its pinned maps; on failure
+  // the old one stays as it was.
+  absl::StatusOr<std::unique_ptr<LoadedSet>> built;
+  {
+    absl::MutexLock one_at_a_time(&build_mu_);
+    built = BuildLoadedSet(spec, options, layout_);
+  }
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<ProgramSetInfo> info = LoadLocked(spec, options);
-  if (info.ok() && options.origin == Origin::kRuntime) PersistOrLogLocked();
+  building_.erase(spec.name());
+  if (!built.ok()) return built.status();
+  // A set not committed (Shutdown came first) takes its pins with it.
+  if (absl::Status s = CheckRunning(); !s.ok()) {
+    BPFWARDEN_LOG(INFO) << "set " << spec.name()
+                        << " was built after shutdown; closed unused";
+    return s;
+  }
+  absl::StatusOr<ProgramSetInfo> info =
+      kind == SetBuild::kLoad ? CommitLoadLocked(*std::move(built))
+                              : CommitReloadLocked(*std::move(built));
+  if (info.ok() && persist) PersistOrLogLocked();
   return info;
 }
 
-absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
-                                                  const LoadOptions& options) {
+absl::Status Warden::MayLoadLocked(const v1::ProgramSet& spec,
+                                   const LoadOptions& options) const {
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   if (absl::Status s = ValidateSetName(spec.name()); !s.ok()) return s;
   if (options.origin == Origin::kRuntime &&
@@ -105,56 +143,67 @@ absl::StatusOr<ProgramSetInfo> Warden::LoadLocked(const v1::ProgramSet& spec,
         absl::StrCat("program set ", spec.name(),
                      " is already loaded; unload or reload it"));
   }
-  absl::StatusOr<std::unique_ptr<LoadedSet>> set =
-      BuildLoadedSet(spec, options, layout_);
-  if (!set.ok()) return set.status();
-  ProgramSetInfo result = (*set)->info;
-  PublishMaps(spec.name(), (*set)->maps);
-  PublishLogs(**set);
-  sets_[spec.name()] = *std::move(set);
+  if (building_.count(spec.name())) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "program set ", spec.name(), " is being loaded by another request"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Warden::MayReloadLocked(const std::string& name) const {
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  if (!sets_.count(name)) {
+    return absl::NotFoundError(absl::StrCat("no program set named ", name));
+  }
+  return CheckNotBuildingLocked(name);
+}
+
+absl::Status Warden::CheckNotBuildingLocked(const std::string& name) const {
+  if (!building_.count(name)) return absl::OkStatus();
+  return absl::AbortedError(
+      absl::StrCat("program set ", name,
+                   " is being loaded or reloaded; try again once that "
+                   "returns"));
+}
+
+absl::StatusOr<ProgramSetInfo> Warden::CommitLoadLocked(
+    std::unique_ptr<LoadedSet> set) {
+  const std::string name = set->info.name;
+  ProgramSetInfo result = CommitBuiltSet(*set);
+  PublishMaps(name, set->maps);
+  PublishLogs(*set);
+  sets_[name] = std::move(set);
   return result;
 }
 
-absl::StatusOr<ProgramSetInfo> Warden::Reload(const v1::ProgramSet& spec,
-                                              const LoadOptions& options) {
-  absl::MutexLock lock(&mu_);
-  absl::StatusOr<ProgramSetInfo> info = ReloadLocked(spec, options);
-  if (info.ok()) PersistOrLogLocked();
-  return info;
-}
-
-absl::StatusOr<ProgramSetInfo> Warden::ReloadLocked(
-    const v1::ProgramSet& spec, const LoadOptions& options) {
-  if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  auto old = sets_.find(spec.name());
+absl::StatusOr<ProgramSetInfo> Warden::CommitReloadLocked(
+    std::unique_ptr<LoadedSet> fresh) {
+  const std::string name = fresh->info.name;
+  // The name was reserved: no Unload took the old version meanwhile.
+  auto old = sets_.find(name);
   if (old == sets_.end()) {
-    return absl::NotFoundError(
-        absl::StrCat("no program set named ", spec.name()));
+    return absl::NotFoundError(absl::StrCat("no program set named ", name));
   }
-  // The new version loads beside the old one, reusing its pinned maps; on
-  // failure the old one stays as it was.
-  absl::StatusOr<std::unique_ptr<LoadedSet>> fresh =
-      BuildLoadedSet(spec, options, layout_);
-  if (!fresh.ok()) return fresh.status();
   std::vector<std::string> orphans;
   for (auto& [id, att] : attachments_) {
-    if (att->info().program_set != spec.name()) continue;
-    absl::Status moved = att->MoveTo((*fresh)->obj.get());
+    if (att->info().program_set != name) continue;
+    absl::Status moved = att->MoveTo(fresh->obj.get());
     if (!moved.ok()) {
       BPFWARDEN_LOG(WARNING)
-          << "reload " << spec.name() << ": " << moved << "; detaching " << id;
+          << "reload " << name << ": " << moved << "; detaching " << id;
       orphans.push_back(id);
     }
   }
   for (const std::string& id : orphans) {
     absl::Status s = DetachLocked(id, LinkRelease::kDetach);
-    if (!s.ok()) BPFWARDEN_LOG(ERROR) << "reload " << spec.name() << ": " << s;
+    if (!s.ok()) BPFWARDEN_LOG(ERROR) << "reload " << name << ": " << s;
   }
-  PublishMaps(spec.name(), (*fresh)->maps);
-  PublishLogs(**fresh);
-  old->second = *std::move(fresh);
-  BPFWARDEN_LOG(INFO) << "reloaded set " << spec.name();
-  return old->second->info;
+  ProgramSetInfo result = CommitBuiltSet(*fresh);
+  PublishMaps(name, fresh->maps);
+  PublishLogs(*fresh);
+  old->second = std::move(fresh);
+  BPFWARDEN_LOG(INFO) << "reloaded set " << name;
+  return result;
 }
 
 absl::Status Warden::Unload(absl::string_view name, MapPins maps) {
@@ -208,11 +257,12 @@ absl::Status Warden::UnloadChecked(absl::string_view name, MapPins maps,
   }
   const bool loaded = sets_.count(std::string(name)) > 0;
   absl::Status s = UnloadLocked(std::string(name), maps);
-  if (loaded) PersistOrLogLocked();
+  if (loaded && !absl::IsAborted(s)) PersistOrLogLocked();
   return s;
 }
 
 absl::Status Warden::UnloadLocked(const std::string& name, MapPins maps) {
+  if (absl::Status s = CheckNotBuildingLocked(name); !s.ok()) return s;
   auto it = sets_.find(name);
   if (it == sets_.end()) {
     return absl::NotFoundError(absl::StrCat("no program set named ", name));

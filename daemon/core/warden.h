@@ -2,9 +2,12 @@
 // reuses their maps, attaches their programs to cgroup v2 through bpf_link,
 // and detaches everything it made on shutdown. Thread-safe: every public
 // method may be called from any thread. One mutex serialises the calls on
-// sets and attachments (a Load holds it while the verifier runs); the map
+// sets and attachments; a Load or Reload parses, links and verifies without
+// it (the set's name reserved meanwhile; one set built at a time) and takes
+// it only to check and to commit, so no query waits for the verifier. The map
 // calls (OpenMap, ListMaps) take only a short shared lock of their own and
-// never wait for a Load, a Reload or a kernel query.
+// never wait for a Load, a Reload or a kernel query. No call may be under way
+// when the Warden is destroyed.
 //
 // Status codes, exactly:
 //   NotFound           unknown set, program, map, attachment id, cgroup path,
@@ -16,8 +19,10 @@
 //                      unknown .rodata global or one of the wrong type/size,
 //                      verifier rejection (log tail in the message, full log
 //                      as the kVerifierLogPayload payload)
-//   AlreadyExists      loading a set name that is loaded; attaching what is
-//                      already attached (same id)
+//   AlreadyExists      loading a set name that is loaded or loading;
+//                      attaching what is already attached (same id)
+//   Aborted            Reload or Unload of a set whose load or reload is
+//                      under way (try again once it returns)
 //   FailedPrecondition pinned map whose layout (type, sizes, flags, max
 //                      entries or key/value BTF) differs: the message names
 //                      the map and the difference; a foreign legacy non-multi
@@ -110,6 +115,11 @@ class Warden {
   // NotFound when no such set is loaded.
   absl::StatusOr<ProgramSetInfo> Reload(const v1::ProgramSet& spec,
                                         const LoadOptions& options = {});
+  // The sets; their verifier logs stay out (GetSet returns one).
+  std::vector<ProgramSetInfo> ListSets() const;
+  // One set, with the tail of its verifier log it kept
+  // (kKeptVerifierLogBytes at most, with LoadOptions::want_verifier_log).
+  absl::StatusOr<ProgramSetInfo> GetSet(absl::string_view name) const;
   // Detaches the set's attachments, closes it, and unpins its maps when
   // `maps` is MapPins::kRemove. A set from the configuration is refused
   // (FailedPrecondition): the configuration owns it, Reconcile removes it.
@@ -122,8 +132,6 @@ class Warden {
   // judged under the lock hold that unloads.
   absl::Status UnloadScoped(absl::string_view name, MapPins maps,
                             const std::vector<AdminScope>& scopes);
-  std::vector<ProgramSetInfo> ListSets() const;
-  absl::StatusOr<ProgramSetInfo> GetSet(absl::string_view name) const;
 
   // Attachments. `origin` tells config items from runtime ones.
   absl::StatusOr<AttachmentInfo> Attach(const v1::Attachment& spec,
@@ -194,13 +202,29 @@ class Warden {
  private:
   explicit Warden(WardenOptions options);
 
-  // Programs (warden.cc).
-  absl::StatusOr<ProgramSetInfo> LoadLocked(const v1::ProgramSet& spec,
-                                            const LoadOptions& options)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<ProgramSetInfo> ReloadLocked(const v1::ProgramSet& spec,
-                                              const LoadOptions& options)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Programs (warden.cc). A load or a reload of a set: checked and its
+  // name reserved under mu_, built without it, then committed under it
+  // (and the state persisted when `persist`); the name is released either
+  // way.
+  enum class SetBuild { kLoad, kReload };
+  absl::StatusOr<ProgramSetInfo> BuildSet(SetBuild kind,
+                                          const v1::ProgramSet& spec,
+                                          const LoadOptions& options,
+                                          bool persist)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status MayLoadLocked(const v1::ProgramSet& spec,
+                             const LoadOptions& options) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::Status MayReloadLocked(const std::string& name) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<ProgramSetInfo> CommitLoadLocked(
+      std::unique_ptr<LoadedSet> set) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Moves the attachments to the new version, then replaces the old one.
+  absl::StatusOr<ProgramSetInfo> CommitReloadLocked(
+      std::unique_ptr<LoadedSet> set) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Aborted while a load or reload of `name` is under way.
+  absl::Status CheckNotBuildingLocked(const std::string& name) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
   absl::Status UnloadLocked(const std::string& name, MapPins maps)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Unload and UnloadScoped (`scopes` null: none).
@@ -238,11 +262,20 @@ class Warden {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // PersistLocked(kRecord), logging a failure: the change itself stands.
   void PersistOrLogLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Reconcile's two halves (warden_reconcile.cc, with Start): the config
-  // sets, then the config attachments, made to match `config`; failures go
-  // to `errors`.
-  void ReconcileSetsLocked(const v1::Config& config, StatusList& errors)
+  // Reconcile's parts (warden_reconcile.cc, with Start): the config sets,
+  // then the config attachments, made to match `config`; failures go to
+  // `errors`. ReconcileSetsLocked unloads the config sets that are gone and
+  // returns the loads and reloads to make, which BuildSets makes without
+  // mu_.
+  struct SetChange {
+    SetBuild kind;
+    const v1::ProgramSet* spec;  // in the config
+  };
+  std::vector<SetChange> ReconcileSetsLocked(const v1::Config& config,
+                                             StatusList& errors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void BuildSets(const std::vector<SetChange>& changes, StatusList& errors)
+      ABSL_LOCKS_EXCLUDED(mu_);
   void ReconcileAttachmentsLocked(const v1::Config& config, StatusList& errors)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status CleanUnknownLinkPinsLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
@@ -267,9 +300,16 @@ class Warden {
 
   const WardenOptions options_;
   const PinLayout layout_;  // from options_
+  // Start and Reconcile one at a time: each builds sets without mu_.
+  absl::Mutex reconcile_mu_ ABSL_ACQUIRED_BEFORE(mu_, build_mu_);
+  // One set built at a time: a build takes a core and up to 64 MiB of
+  // verifier log buffers (set_loader.h). Never held with mu_.
+  absl::Mutex build_mu_;
   mutable absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, std::unique_ptr<LoadedSet>> sets_ ABSL_GUARDED_BY(mu_);
+  // Set names a load or reload is building (without mu_): reserved.
+  std::set<std::string> building_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::unique_ptr<Attachment>> attachments_
       ABSL_GUARDED_BY(mu_);
   // Pinned links the state file knows (id -> spec), for adoption at Attach.

@@ -54,7 +54,9 @@ absl::StatusOr<ProgramSetInfo> Warden::GetSet(absl::string_view name) const {
   if (it == sets_.end()) {
     return absl::NotFoundError(absl::StrCat("no program set named ", name));
   }
-  return it->second->info;
+  ProgramSetInfo info = it->second->info;
+  info.verifier_log = it->second->verifier_log;
+  return info;
 }
 
 absl::StatusOr<AttachmentInfo> Warden::GetAttachment(

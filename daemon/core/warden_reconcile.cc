@@ -19,27 +19,37 @@
 namespace bpfwarden {
 
 absl::Status Warden::Start(const v1::Config& config) {
-  absl::MutexLock lock(&mu_);
-  if (absl::Status s = CheckRunning(); !s.ok()) return s;
+  absl::MutexLock serial(&reconcile_mu_);
   StatusList errors;
   v1::State state;
-  if (layout_.has_state_dir()) {
-    StateRead read = ReadOrSetAsideStateFile(layout_);
-    errors.Add(read.error);
-    state = std::move(read.state);
+  {
+    absl::MutexLock lock(&mu_);
+    if (absl::Status s = CheckRunning(); !s.ok()) return s;
+    if (layout_.has_state_dir()) {
+      StateRead read = ReadOrSetAsideStateFile(layout_);
+      errors.Add(read.error);
+      state = std::move(read.state);
+    }
+    for (const v1::PinnedLink& link : state.pinned_links()) {
+      known_pinned_[link.id()] = link.attachment();
+    }
+    NoteConfigSetsLocked(config);
   }
-  for (const v1::PinnedLink& link : state.pinned_links()) {
-    known_pinned_[link.id()] = link.attachment();
-  }
-  NoteConfigSetsLocked(config);
+  // The sets verify without mu_.
   for (const v1::ProgramSet& set : config.program_sets()) {
-    errors.Note(LoadLocked(set, {.origin = Origin::kConfig}).status(),
+    errors.Note(BuildSet(SetBuild::kLoad, set, {.origin = Origin::kConfig},
+                         /*persist=*/false)
+                    .status(),
                 absl::StrCat("config set ", set.name()));
   }
   for (const v1::ProgramSet& set : state.program_sets()) {
-    errors.Note(LoadLocked(set, {.origin = Origin::kRuntime}).status(),
+    errors.Note(BuildSet(SetBuild::kLoad, set, {.origin = Origin::kRuntime},
+                         /*persist=*/false)
+                    .status(),
                 absl::StrCat("runtime set ", set.name()));
   }
+  absl::MutexLock lock(&mu_);
+  if (absl::Status s = CheckRunning(); !s.ok()) return s;
   for (const v1::Attachment& att : config.attachments()) {
     errors.Note(AttachLocked(att, Origin::kConfig).status(),
                 absl::StrCat("config attachment ", att.program_set(), "/",
@@ -65,11 +75,18 @@ absl::Status Warden::CleanUnknownLinkPinsLocked() {
 }
 
 absl::Status Warden::Reconcile(const v1::Config& config) {
+  absl::MutexLock serial(&reconcile_mu_);
+  StatusList errors;
+  std::vector<SetChange> changes;
+  {
+    absl::MutexLock lock(&mu_);
+    if (absl::Status s = CheckRunning(); !s.ok()) return s;
+    NoteConfigSetsLocked(config);
+    changes = ReconcileSetsLocked(config, errors);
+  }
+  BuildSets(changes, errors);  // the verifier runs without mu_
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  StatusList errors;
-  NoteConfigSetsLocked(config);
-  ReconcileSetsLocked(config, errors);
   ReconcileAttachmentsLocked(config, errors);
   errors.Note(PersistLocked(PinnedLinksInState::kRecord), "persist state");
   return errors.Joined();
@@ -82,7 +99,9 @@ void Warden::NoteConfigSetsLocked(const v1::Config& config) {
   }
 }
 
-void Warden::ReconcileSetsLocked(const v1::Config& config, StatusList& errors) {
+std::vector<Warden::SetChange> Warden::ReconcileSetsLocked(
+    const v1::Config& config, StatusList& errors) {
+  std::vector<SetChange> changes;
   std::map<std::string, const v1::ProgramSet*> desired;
   for (const v1::ProgramSet& set : config.program_sets()) {
     desired[set.name()] = &set;
@@ -104,9 +123,7 @@ void Warden::ReconcileSetsLocked(const v1::Config& config, StatusList& errors) {
     }
     // Changed: the new version replaces the old one in place; attachments
     // move over without a gap (those whose program is gone are detached).
-    errors.Note(
-        ReloadLocked(*want->second, {.origin = Origin::kConfig}).status(),
-        absl::StrCat("reload ", name));
+    changes.push_back({SetBuild::kReload, want->second});
   }
   for (const auto& [name, spec] : desired) {
     auto loaded = sets_.find(name);
@@ -118,10 +135,19 @@ void Warden::ReconcileSetsLocked(const v1::Config& config, StatusList& errors) {
                   absl::StrCat("config set ", name));
       continue;
     }
-    if (loaded == sets_.end()) {
-      errors.Note(LoadLocked(*spec, {.origin = Origin::kConfig}).status(),
-                  absl::StrCat("load ", name));
-    }
+    if (loaded == sets_.end()) changes.push_back({SetBuild::kLoad, spec});
+  }
+  return changes;
+}
+
+void Warden::BuildSets(const std::vector<SetChange>& changes,
+                       StatusList& errors) {
+  for (const SetChange& change : changes) {
+    const bool load = change.kind == SetBuild::kLoad;
+    errors.Note(BuildSet(change.kind, *change.spec, {.origin = Origin::kConfig},
+                         /*persist=*/false)
+                    .status(),
+                absl::StrCat(load ? "load " : "reload ", change.spec->name()));
   }
 }
 

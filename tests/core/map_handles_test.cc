@@ -1,6 +1,6 @@
 // Map handles on a real kernel: the map data path never waits for a Load
-// that holds the Warden's lock through seconds of verification, and a
-// handle outlives its set until the last holder lets go.
+// that spends seconds in the verifier, and a handle outlives its set until
+// the last holder lets go.
 #include <unistd.h>
 
 #include <atomic>
@@ -48,9 +48,9 @@ absl::Status LookupRequest(const Warden& warden) {
   return ReadSlotZero(**handle);
 }
 
-// A Load holds the Warden's lock while the verifier works through the slow
-// object (seconds). Lookups on another set's map, from another thread,
-// started once the Load is under way, all finish before it returns.
+// A Load spends seconds in the verifier on the slow object. Lookups on
+// another set's map, from another thread, started once the Load is under
+// way, all finish before it returns.
 TEST_F(MapHandlesTest, LookupsDoNotWaitForASlowLoad) {
   constexpr int kLookups = 100;
   ASSERT_TRUE(warden_->Load(SetOfObjects("fast", {kHooks})).ok());

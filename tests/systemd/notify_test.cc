@@ -1,22 +1,37 @@
 // sd_notify with the test as systemd: READY=1 only once the API answers and
 // the config's attachment is made, RELOADING=1 then READY=1 around a SIGHUP,
-// STOPPING=1 at SIGTERM and a clean exit that leaves nothing attached.
+// STOPPING=1 at SIGTERM and a clean exit that leaves nothing attached; the
+// watchdog's pings and the queries through a slow load.
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <iostream>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "daemon/base/unique_fd.h"
 #include "gmock/gmock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "proto/api.grpc.pb.h"
 #include "tests/systemd/systemd_fixture.h"
 #include "tests/testing/files.h"
+#include "tests/testing/runfiles.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -119,6 +134,141 @@ TEST_F(NotifyTest, RefusedReloadStillReady) {
 
   ASSERT_TRUE(daemon_->Signal(SIGTERM).ok());
   EXPECT_EQ(Next(), "STOPPING=1");
+  EXPECT_EQ(WaitExit(), 0) << daemon_->Log();
+}
+
+// A set that spends seconds in the verifier (issue 20, finding 7) delays
+// neither Daemon.Status nor Programs.List (the p99 of the calls made
+// meanwhile stays within 100 ms) and does not silence a short watchdog
+// (WatchdogSec=1s: a gap of 1 s between pings and systemd kills the
+// daemon). And Programs.List carries no verifier log (finding 9), though
+// a Load asked for one.
+TEST_F(NotifyTest, ASlowLoadDelaysNeitherQueriesNorTheWatchdog) {
+  constexpr absl::Duration kWatchdog = absl::Seconds(1);
+  constexpr absl::Duration kQueryBound = absl::Milliseconds(100);
+  const std::string api = work() + "/api.sock";
+  ASSERT_NO_FATAL_FAILURE(StartDaemon(
+      api, {.env = {"NOTIFY_SOCKET=" + notify_path_,
+                    absl::StrCat("WATCHDOG_USEC=",
+                                 absl::ToInt64Microseconds(kWatchdog))}}));
+  // The watchdog may ping before READY=1.
+  std::optional<std::string> note;
+  while ((note = Next()).has_value() && *note == "WATCHDOG=1") {
+  }
+  ASSERT_TRUE(note.has_value() && absl::StartsWith(*note, "READY=1"))
+      << note.value_or("nothing") << "\n"
+      << daemon_->Log();
+
+  auto channel = grpc::CreateChannel(absl::StrCat("unix:", api),
+                                     grpc::InsecureChannelCredentials());
+  auto programs = v1::Programs::NewStub(channel);
+  auto status = v1::Daemon::NewStub(channel);
+  std::atomic<bool> loaded{false};
+  absl::Time loaded_at;
+  grpc::Status load_status;
+  v1::LoadResponse load;
+  std::jthread loader([&] {
+    v1::LoadRequest req;
+    req.mutable_program_set()->set_name("slow");
+    req.mutable_program_set()->add_objects(
+        Runfile("tests/core/core_slow.bpf.o"));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::seconds(120));
+    load_status = programs->Load(&ctx, req, &load);
+    loaded_at = absl::Now();
+    loaded = true;
+  });
+  std::vector<absl::Time> pings;
+  std::jthread listener([&] {
+    while (!loaded) {
+      std::optional<std::string> n = Next(1);
+      if (n == "WATCHDOG=1") pings.push_back(absl::Now());
+    }
+  });
+  // The set's map is pinned just before the verifier starts.
+  WaitFor(
+      [&] {
+        return loaded || std::filesystem::exists(scope_->pins().path() +
+                                                 "/slow/slow_sink");
+      },
+      60, 1);
+  const absl::Time under_way = absl::Now();
+
+  struct Call {
+    absl::Duration took;
+    absl::Time end;
+  };
+  std::vector<Call> calls;
+  grpc::Status failed;
+  while (!loaded) {
+    for (int method = 0; method < 2; ++method) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
+      const absl::Time start = absl::Now();
+      v1::StatusResponse st;
+      v1::ListProgramSetsResponse list;
+      grpc::Status s =
+          method == 0
+              ? status->Status(&ctx, v1::StatusRequest(), &st)
+              : programs->List(&ctx, v1::ListProgramSetsRequest(), &list);
+      calls.push_back({absl::Now() - start, absl::Now()});
+      if (!s.ok()) failed = s;
+    }
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  loader.join();
+  listener.join();
+  ASSERT_TRUE(load_status.ok()) << load_status.error_message();
+  ASSERT_GT(loaded_at - under_way, kWatchdog)
+      << "the load is too quick to test the watchdog with";
+  EXPECT_TRUE(failed.ok()) << failed.error_message();
+
+  std::vector<absl::Duration> during;
+  for (const Call& c : calls) {
+    if (c.end < loaded_at) during.push_back(c.took);
+  }
+  EXPECT_GE(during.size(), 20u) << "too few calls answered during the load";
+  std::sort(during.begin(), during.end());
+  const absl::Duration p99 = during.empty() ? absl::InfiniteDuration()
+                                            : during[during.size() * 99 / 100];
+  EXPECT_LT(p99, kQueryBound) << "p99 of " << during.size() << " calls";
+
+  absl::Duration longest_silence;
+  absl::Time last = under_way;
+  pings.push_back(loaded_at);
+  for (absl::Time ping : pings) {
+    if (ping <= under_way) continue;
+    longest_silence =
+        std::max(longest_silence, std::min(ping, loaded_at) - last);
+    last = std::min(ping, loaded_at);
+  }
+  std::cout << "load " << (loaded_at - under_way) << "; p99 of "
+            << during.size() << " calls " << p99 << "; longest silence "
+            << longest_silence << "\n";
+  EXPECT_LT(longest_silence, kWatchdog)
+      << "the watchdog went silent during a load of "
+      << (loaded_at - under_way);
+  EXPECT_THAT(daemon_->Log(),
+              ::testing::Not(HasSubstr("watchdog: the core did not answer")));
+
+  v1::LoadRequest logged;
+  logged.mutable_program_set()->set_name("logged");
+  logged.mutable_program_set()->set_builtin(true);
+  logged.set_want_verifier_log(true);
+  grpc::ClientContext load_ctx;
+  ASSERT_TRUE(programs->Load(&load_ctx, logged, &load).ok());
+  EXPECT_THAT(load.program_set().verifier_log(), HasSubstr("processed"));
+  grpc::ClientContext ctx;
+  v1::ListProgramSetsResponse list;
+  ASSERT_TRUE(programs->List(&ctx, v1::ListProgramSetsRequest(), &list).ok());
+  EXPECT_EQ(list.program_sets_size(), 3);
+  for (const v1::ProgramSetInfo& set : list.program_sets()) {
+    EXPECT_EQ(set.verifier_log(), "") << set.name();
+  }
+
+  ASSERT_TRUE(daemon_->Signal(SIGTERM).ok());
   EXPECT_EQ(WaitExit(), 0) << daemon_->Log();
 }
 
