@@ -4,18 +4,22 @@
 #define BPFWARDEN_DAEMON_API_LOGS_SERVICE_H_
 
 #include "daemon/api/api_context.h"
+#include "daemon/api/logs_stream.h"
 #include "daemon/core/bpf_log_hub.h"
 #include "proto/api.grpc.pb.h"
 
 namespace bpfwarden::api {
 
-class LogsService final : public v1::Logs::Service {
+class LogsService final : public v1::Logs::CallbackService {
  public:
   // `logs` may be null: every Tail is then NOT_FOUND.
   LogsService(ApiContext* api, BpfLogHub* logs) : api_(api), logs_(logs) {}
 
-  grpc::Status Tail(grpc::ServerContext* ctx, const v1::TailRequest* req,
-                    grpc::ServerWriter<v1::LogRecord>* writer) override;
+  // A callback stream (logs_stream.cc).
+  grpc::ServerWriteReactor<v1::LogRecord>* Tail(
+      grpc::CallbackServerContext* ctx, const v1::TailRequest* req) override {
+    return StartTail(api_, logs_, ctx, req);
+  }
 
  private:
   ApiContext* const api_;

@@ -7,15 +7,39 @@
 namespace bpfwarden {
 
 void BpfLogChannel::Append(BpfLogEntry entry) {
-  absl::MutexLock lock(&mu_);
-  entry.seq = ++last_seq_;
-  entries_.push_back(std::move(entry));
-  while (entries_.size() > backlog_) entries_.pop_front();
+  {
+    absl::MutexLock lock(&mu_);
+    entry.seq = ++last_seq_;
+    entries_.push_back(std::move(entry));
+    while (entries_.size() > backlog_) entries_.pop_front();
+  }
+  Notify();
 }
 
 void BpfLogChannel::Close() {
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+  }
+  Notify();
+}
+
+std::unique_ptr<BpfLogChannel::Listener> BpfLogChannel::Listen(
+    std::function<void()> ready) {
+  absl::MutexLock lock(&listeners_mu_);
+  const uint64_t id = next_listener_++;
+  listeners_.emplace(id, std::move(ready));
+  return std::make_unique<Listener>(this, id);
+}
+
+void BpfLogChannel::Unlisten(uint64_t id) {
+  absl::MutexLock lock(&listeners_mu_);
+  listeners_.erase(id);
+}
+
+void BpfLogChannel::Notify() {
+  absl::MutexLock lock(&listeners_mu_);
+  for (const auto& [id, ready] : listeners_) ready();
 }
 
 BpfLogChannel::Batch BpfLogChannel::Read(uint64_t* cursor,

@@ -6,6 +6,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -34,12 +37,41 @@ class BpfLogChannel {
   // starts from the oldest kept record.
   Batch Read(uint64_t* cursor, absl::Duration wait) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // A reader that is told, rather than waits: while it lives, its `ready`
+  // runs after every Append and at Close, on the appending thread. Once
+  // it is destroyed `ready` is neither running nor called again. The
+  // channel must outlive it.
+  class Listener {
+   public:
+    Listener(BpfLogChannel* channel, uint64_t id)
+        : channel_(channel), id_(id) {}
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+    ~Listener() { channel_->Unlisten(id_); }
+
+   private:
+    BpfLogChannel* const channel_;
+    const uint64_t id_;
+  };
+  // `ready` must not block, destroy its listener or call Listen.
+  std::unique_ptr<Listener> Listen(std::function<void()> ready)
+      ABSL_LOCKS_EXCLUDED(listeners_mu_);
+
  private:
+  void Unlisten(uint64_t id) ABSL_LOCKS_EXCLUDED(listeners_mu_);
+  void Notify() ABSL_LOCKS_EXCLUDED(listeners_mu_);
+
   const size_t backlog_;
   absl::Mutex mu_;
   std::deque<BpfLogEntry> entries_ ABSL_GUARDED_BY(mu_);
   uint64_t last_seq_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  // Held while listeners run, so that Unlisten waits for a call in
+  // progress. Taken before mu_ (Read), never after.
+  absl::Mutex listeners_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  uint64_t next_listener_ ABSL_GUARDED_BY(listeners_mu_) = 1;
+  std::map<uint64_t, std::function<void()>> listeners_
+      ABSL_GUARDED_BY(listeners_mu_);
 };
 
 }  // namespace bpfwarden

@@ -36,7 +36,8 @@ constexpr int kStreamsPerConnection = 16;
 struct Kind {
   std::string name;
   std::string method;
-  std::string request;  // serialized; empty: send nothing, keep it open
+  bool send;            // false: send nothing, keep the stream open
+  std::string request;  // serialized
 };
 
 std::vector<Kind> Kinds() {
@@ -52,27 +53,37 @@ std::vector<Kind> Kinds() {
   tail.set_program_set("bpfwarden");
   tail.set_follow(true);
   return {
-      {"dump", "/bpfwarden.v1.Maps/Dump", dump.SerializeAsString()},
-      {"watch", "/bpfwarden.v1.Maps/Watch", watch.SerializeAsString()},
-      {"tail", "/bpfwarden.v1.Logs/Tail", tail.SerializeAsString()},
+      {"dump", "/bpfwarden.v1.Maps/Dump", true, dump.SerializeAsString()},
+      {"watch", "/bpfwarden.v1.Maps/Watch", true, watch.SerializeAsString()},
+      {"tail", "/bpfwarden.v1.Logs/Tail", true, tail.SerializeAsString()},
       {"reflection",
-       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", ""},
+       "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", false,
+       ""},
       // HealthCheckRequest{service: ""} is empty on the wire.
-      {"health", "/grpc.health.v1.Health/Watch", std::string(1, '\0')},
+      {"health", "/grpc.health.v1.Health/Watch", true, ""},
   };
 }
 
-const char* CodeName(grpc::StatusCode code) {
+std::string CodeName(grpc::StatusCode code) {
   switch (code) {
-    case grpc::StatusCode::OK: return "OK";
-    case grpc::StatusCode::CANCELLED: return "CANCELLED";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "DEADLINE_EXCEEDED";
-    case grpc::StatusCode::PERMISSION_DENIED: return "PERMISSION_DENIED";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "RESOURCE_EXHAUSTED";
-    case grpc::StatusCode::UNIMPLEMENTED: return "UNIMPLEMENTED";
-    case grpc::StatusCode::UNAVAILABLE: return "UNAVAILABLE";
-    case grpc::StatusCode::NOT_FOUND: return "NOT_FOUND";
-    default: return "OTHER";
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    default:
+      return "CODE" + std::to_string(static_cast<int>(code));
   }
 }
 
@@ -97,8 +108,8 @@ int Run(const std::string& socket, int connections, int seconds) {
   grpc::CompletionQueue cq;
   std::vector<std::shared_ptr<grpc::Channel>> channels;
   std::vector<std::unique_ptr<Call>> calls;
-  const auto deadline = std::chrono::system_clock::now() +
-                        std::chrono::seconds(seconds + 30);
+  const auto deadline =
+      std::chrono::system_clock::now() + std::chrono::seconds(seconds + 30);
   for (size_t k = 0; k < kinds.size(); ++k) {
     for (int c = 0; c < connections; ++c) {
       grpc::ChannelArguments args;
@@ -114,7 +125,7 @@ int Run(const std::string& socket, int connections, int seconds) {
         call->ctx.set_deadline(deadline);
         // With a request, the headers go with it (StartCall and a write
         // may not both be in flight).
-        const bool send = !kinds[k].request.empty();
+        const bool send = kinds[k].send;
         call->ctx.set_initial_metadata_corked(send);
         call->stream = stub.PrepareCall(&call->ctx, kinds[k].method, &cq);
         call->stream->StartCall(Tag(id, kStart));
