@@ -13,6 +13,7 @@
 #include "daemon/api/programs_service.h"
 #include "daemon/api/rpc_stats_interceptor.h"
 #include "daemon/base/log.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
@@ -86,6 +87,11 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   grpc::EnableDefaultHealthCheckService(true);
   grpc::ServerBuilder builder;
   for (auto& service : self->services_) builder.RegisterService(service.get());
+  // A server with callback methods only has nothing that answers an
+  // unknown method (reflection, say): such calls would wait, unanswered,
+  // until their clients gave up. This answers UNIMPLEMENTED at once.
+  self->unknown_methods_ = std::make_unique<grpc::CallbackGenericService>();
+  builder.RegisterCallbackGenericService(self->unknown_methods_.get());
   if (options.stats != nullptr) {
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>

@@ -17,6 +17,7 @@
 #include "daemon/core/warden.h"
 #include "daemon/metrics/api_stats.h"
 #include "daemon/policy/policy.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/server.h"
 #include "proto/config.pb.h"
 
@@ -85,6 +86,7 @@ class ApiServer {
 
   std::unique_ptr<ApiContext> api_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::CallbackGenericService> unknown_methods_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<UnixListener> listener_;
   int tls_port_ = 0;

@@ -22,6 +22,7 @@
 #include "tests/testing/run_as.h"
 #include "tests/testing/runfiles.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -208,6 +209,72 @@ TEST_F(IdleStreamsTest, AReadersIdleStreamsStopAtItsCapAndStallNoOne) {
   using Counts = std::map<std::string, int>;
   EXPECT_EQ(counts["reflection"], (Counts{{"UNIMPLEMENTED", 64}, {"open", 0}}));
   EXPECT_EQ(counts["health"], (Counts{{"open", 64}}));
+}
+
+// Whether root may open one more stream now: a Dump of the (small) map to
+// its end; false when refused for the per-caller cap.
+bool DumpServed(v1::Maps::Stub& maps) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::DumpRequest req;
+  req.mutable_map()->set_program_set(kSet);
+  req.mutable_map()->set_map("tcp_tune_rules");
+  auto reader = maps.Dump(&ctx, req);
+  v1::DumpResponse page;
+  while (reader->Read(&page)) {
+  }
+  grpc::Status s = reader->Finish();
+  EXPECT_TRUE(s.ok() || s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED)
+      << s.error_code() << " " << s.error_message();
+  return s.ok();
+}
+
+// A Tail that follows a quiet set holds no thread and ends, giving its slot
+// back, when the client cancels it and when its deadline passes.
+TEST_F(IdleStreamsTest, AFollowingTailEndsOnCancelAndOnItsDeadline) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  extra_flags_ = {"--api_max_streams_per_caller=4"};
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-idle-tail"));
+  auto logs = v1::Logs::NewStub(daemon_->Channel());
+  struct Follower {
+    grpc::ClientContext ctx;
+    std::unique_ptr<grpc::ClientReader<v1::LogRecord>> reader;
+  };
+  auto follow = [&](std::chrono::seconds timeout) {
+    std::vector<std::unique_ptr<Follower>> followers;
+    for (int i = 0; i < 4; ++i) {
+      auto f = std::make_unique<Follower>();
+      f->ctx.set_deadline(std::chrono::system_clock::now() + timeout);
+      v1::TailRequest req;
+      req.set_program_set(kSet);
+      req.set_follow(true);
+      f->reader = logs->Tail(&f->ctx, req);
+      followers.push_back(std::move(f));
+    }
+    return followers;
+  };
+  for (const char* how : {"cancel", "deadline"}) {
+    SCOPED_TRACE(how);
+    const bool cancel = std::string(how) == "cancel";
+    auto followers = follow(std::chrono::seconds(cancel ? 30 : 2));
+    // The four hold root's four slots.
+    EXPECT_TRUE(WaitFor([&] { return !DumpServed(*maps_); }, 5, 100));
+    const auto start = Clock::now();
+    if (cancel) {
+      for (auto& f : followers) f->ctx.TryCancel();
+    }
+    for (auto& f : followers) {
+      v1::LogRecord record;
+      while (f->reader->Read(&record)) {
+      }
+      EXPECT_THAT(f->reader->Finish(),
+                  StatusIs(cancel ? grpc::StatusCode::CANCELLED
+                                  : grpc::StatusCode::DEADLINE_EXCEEDED));
+    }
+    EXPECT_LT(Clock::now() - start, std::chrono::seconds(3));
+    // And the daemon ended them: the slots are free again.
+    EXPECT_TRUE(WaitFor([&] { return DumpServed(*maps_); }, 5, 100));
+  }
 }
 
 }  // namespace
