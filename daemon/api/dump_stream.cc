@@ -116,7 +116,7 @@ class DumpReactor : public grpc::ServerWriteReactor<v1::DumpResponse> {
   void Pump() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || writing_ || !ready_.has_value()) return;
     if (!ready_->ok()) {
-      FinishLocked(ready_->status());
+      FinishLocked(ready_->status());  // a copy: FinishLocked drops ready_
       return;
     }
     in_flight_ = **std::move(ready_);
@@ -130,8 +130,7 @@ class DumpReactor : public grpc::ServerWriteReactor<v1::DumpResponse> {
     if (!wrote_last_) ProduceLocked(std::move(next));
   }
 
-  void FinishLocked(const absl::Status& status)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  void FinishLocked(absl::Status status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
     finished_ = true;
     ready_.reset();
