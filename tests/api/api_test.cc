@@ -720,16 +720,7 @@ TEST_F(ApiTest, SixteenConcurrentClients) {
 TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   BPFWARDEN_REQUIRE_KERNEL();
   ASSERT_NO_FATAL_FAILURE(StartDaemon("api-slow"));
-  v1::UpdateRequest fill;
-  *fill.mutable_map() = Ref("tcp_tune_counters");
-  fill.set_zero_fill(true);
-  for (int i = 0; i < TCP_TUNE_MAX_COUNTERS; ++i) {
-    v1::Entry* e = fill.add_entries();
-    e->mutable_key()->set_json(absl::StrCat(R"({"rule_id":)", i, "}"));
-    e->mutable_value()->set_json(R"({"matched":1})");
-  }
-  v1::UpdateResponse filled;
-  ASSERT_TRUE(maps_->Update(Ctx().get(), fill, &filled).ok());
+  ASSERT_TRUE(FillCounters().ok());
 
   // A dump of one-entry pages on a connection of its own, whose first page
   // was read before the client stopped reading: its writes stall on flow
