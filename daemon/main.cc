@@ -59,7 +59,12 @@ ABSL_FLAG(std::string, api_tls_client_ca, "",
 ABSL_FLAG(int, api_max_message_bytes, 16 << 20,
           "largest API request or response");
 ABSL_FLAG(int, api_max_batch, 1024, "most entries in one Update or Delete");
-ABSL_FLAG(int, api_max_threads, 64, "most threads serving API calls");
+ABSL_FLAG(int, api_max_streams, 32,
+          "most Dump, Watch and Tail streams open at once, all callers "
+          "together");
+// Every API call is served on gRPC's callback API: there is no pool of
+// serving threads to size.
+ABSL_RETIRED_FLAG(int, api_max_threads, 64, "retired: no API thread pool");
 ABSL_FLAG(int, api_max_connections, 512,
           "most open API connections of non-root callers together");
 ABSL_FLAG(int, api_max_connections_per_uid, 32,
@@ -70,7 +75,8 @@ ABSL_FLAG(absl::Duration, api_max_connection_age, absl::Hours(1),
 ABSL_FLAG(absl::Duration, api_max_connection_idle, absl::Minutes(5),
           "idle connections are closed after this long");
 ABSL_FLAG(int, api_max_streams_per_caller, 8,
-          "most Dump streams one uid or certificate may hold at once");
+          "most Dump, Watch and Tail streams one uid or certificate may "
+          "hold at once");
 
 ABSL_FLAG(std::string, metrics_address, "",
           "host:port on which to serve Prometheus metrics at /metrics over "
@@ -142,7 +148,8 @@ absl::StatusOr<api::ApiServerOptions> ApiServerOptionsFromFlags() {
   options.limits.max_batch = std::max(1, absl::GetFlag(FLAGS_api_max_batch));
   options.limits.max_streams_per_principal =
       std::max(1, absl::GetFlag(FLAGS_api_max_streams_per_caller));
-  options.max_threads = std::max(4, absl::GetFlag(FLAGS_api_max_threads));
+  options.limits.max_streams =
+      std::max(1, absl::GetFlag(FLAGS_api_max_streams));
   options.connections.total =
       std::max(1, absl::GetFlag(FLAGS_api_max_connections));
   options.connections.per_uid =

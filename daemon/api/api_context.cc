@@ -26,13 +26,19 @@ ApiContext::ApiContext(Warden* warden, ApiLimits limits, policy::Policy policy)
       limits_(limits),
       started_(absl::Now()),
       streams_(limits.max_streams, limits.max_streams_per_principal),
-      writes_(absl::Seconds(1)),
-      policy_(std::make_shared<const policy::Policy>(std::move(policy))) {}
+      policy_(std::make_shared<const policy::Policy>(std::move(policy))),
+      pages_("the Dump page queue", WorkPool::DefaultThreads() + 1,
+             limits.max_streams),
+      admin_("the ADMIN call queue", limits.admin_threads,
+             limits.max_admin_waiting) {}
 
 void ApiContext::SetPolicy(policy::Policy policy) {
   auto fresh = std::make_shared<const policy::Policy>(std::move(policy));
-  absl::MutexLock lock(&mu_);
-  policy_ = std::move(fresh);
+  {
+    absl::MutexLock lock(&mu_);
+    policy_ = std::move(fresh);
+  }
+  policy_changes_.Notify();
 }
 
 std::shared_ptr<const policy::Policy> ApiContext::policy() const {

@@ -15,11 +15,12 @@
 #include "daemon/api/denial_limit.h"
 #include "daemon/api/peer_registry.h"
 #include "daemon/api/stream_slots.h"
-#include "daemon/api/write_watch.h"
+#include "daemon/base/task_queue.h"
+#include "daemon/base/notifier.h"
 #include "daemon/base/work_pool.h"
 #include "daemon/core/warden.h"
-#include "daemon/metrics/api_stats.h"
 #include "daemon/maps/map_watch_hub.h"
+#include "daemon/metrics/api_stats.h"
 #include "daemon/policy/audit.h"
 #include "daemon/policy/identity.h"
 #include "daemon/policy/policy.h"
@@ -32,11 +33,14 @@ struct ApiLimits {
   uint32_t default_page = 256;          // Dump entries per page when not asked
   uint32_t max_page = 4096;             // Dump entries per page at most
   size_t max_message_bytes = 16 << 20;  // requests and responses
-  // Dump streams at once: overall (below the serving threads, so unary
-  // calls always find one: ApiServer::Start sets it to half of them) and
-  // per principal (uid or certificate).
+  // Server streams (Dump, Watch, Tail) at once: overall and per principal
+  // (uid or certificate).
   size_t max_streams = 32;
   size_t max_streams_per_principal = 8;
+  // The daemon's own threads for calls that may block long (Load, Unload,
+  // Attach, Detach), and how many such calls may wait for one.
+  int admin_threads = 2;
+  size_t max_admin_waiting = 16;
 };
 
 // Attachments.Attach for a spec that names a systemd unit.
@@ -50,12 +54,16 @@ class ApiContext {
   Warden& warden() const { return *warden_; }
   PeerRegistry& peers() { return peers_; }
   StreamSlots& streams() { return streams_; }
-  // Every stream's Write goes through it (see WriteWatch).
-  WriteWatch& writes() { return writes_; }
   // The shared dumps behind Maps.Watch.
   MapWatchHub& watches() { return watches_; }
   // Threads that share a long loop of one call (a batch lookup's keys).
   WorkPool& work() { return work_; }
+  // Where Dump pages are read and encoded, off gRPC's threads (a stream
+  // has at most one page being made, so it never waits for more than the
+  // streams allowed).
+  TaskQueue& pages() { return pages_; }
+  // Where ADMIN calls run, off gRPC's threads (see ApiLimits).
+  TaskQueue& admin() { return admin_; }
   const ApiLimits& limits() const { return limits_; }
   absl::Time started() const { return started_; }
 
@@ -67,7 +75,14 @@ class ApiContext {
   // Set once, before serving; null: denials are not counted.
   void SetStats(metrics::ApiStats* stats) { stats_ = stats; }
 
+  // Replaces the policy, then tells the OnPolicyChange listeners.
   void SetPolicy(policy::Policy policy);
+  // While the listener lives, `changed` runs after every SetPolicy (on the
+  // reloading thread): long calls re-check their grant (StreamGrant).
+  std::unique_ptr<Notifier::Listener> OnPolicyChange(
+      std::function<void()> changed) {
+    return policy_changes_.Listen(std::move(changed));
+  }
   std::shared_ptr<const policy::Policy> policy() const;
 
   // The caller's identity, or Unauthenticated.
@@ -95,7 +110,6 @@ class ApiContext {
   // part of the context's state).
   mutable DenialLimit denials_;
   StreamSlots streams_;
-  WriteWatch writes_;
   MapWatchHub watches_;
   WorkPool work_{WorkPool::DefaultThreads()};
   UnitAttacher attach_unit_;
@@ -103,6 +117,11 @@ class ApiContext {
 
   mutable absl::Mutex mu_;
   std::shared_ptr<const policy::Policy> policy_ ABSL_GUARDED_BY(mu_);
+  Notifier policy_changes_;
+
+  // Last: destroyed first, running what still waits while the rest lives.
+  TaskQueue pages_;
+  TaskQueue admin_;
 };
 
 }  // namespace bpfwarden::api

@@ -2,38 +2,45 @@
 
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/logs_service.h"
+#include "daemon/api/unary_call.h"
 #include "daemon/base/build_info.h"
 
 namespace bpfwarden::api {
 
-grpc::Status DaemonService::Status(grpc::ServerContext* ctx,
-                                   const v1::StatusRequest* req,
-                                   v1::StatusResponse* resp) {
-  absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
+grpc::ServerUnaryReactor* DaemonService::Status(
+    grpc::CallbackServerContext* ctx, const v1::StatusRequest* req,
+    v1::StatusResponse* resp) {
+  return Finished(ctx, DoStatus(*ctx, *req, *resp));
+}
+
+grpc::Status DaemonService::DoStatus(const grpc::ServerContextBase& ctx,
+                                     const v1::StatusRequest& req,
+                                     v1::StatusResponse& resp) {
+  absl::StatusOr<policy::Identity> who = api_->Caller(ctx);
   if (!who.ok()) return ToGrpc(who.status());
-  resp->set_version(kVersion);
-  resp->set_uptime_seconds(absl::ToInt64Seconds(absl::Now() - api_->started()));
-  resp->set_program_sets(api_->warden().ListSets().size());
-  resp->set_maps(api_->warden().ListMaps().size());
+  resp.set_version(kVersion);
+  resp.set_uptime_seconds(absl::ToInt64Seconds(absl::Now() - api_->started()));
+  resp.set_program_sets(api_->warden().ListSets().size());
+  resp.set_maps(api_->warden().ListMaps().size());
   absl::StatusOr<std::vector<AttachmentInfo>> attachments =
       api_->warden().ListAttachments();
   if (attachments.ok()) {
     for (const AttachmentInfo& a : *attachments) {
       if (a.ours) {
-        resp->set_attachments(resp->attachments() + 1);
+        resp.set_attachments(resp.attachments() + 1);
       } else {
-        resp->set_foreign_attachments(resp->foreign_attachments() + 1);
+        resp.set_foreign_attachments(resp.foreign_attachments() + 1);
       }
     }
   }
-  resp->set_kernel_release(features_.release);
+  resp.set_kernel_release(features_.release);
   for (const KernelFeature& f : features_.features) {
-    v1::KernelFeature* out = resp->add_kernel_features();
+    v1::KernelFeature* out = resp.add_kernel_features();
     out->set_name(f.name);
     out->set_present(f.present);
     out->set_detail(f.detail);
   }
-  resp->set_caller(who->Describe());
+  resp.set_caller(who->Describe());
   if (logs_ != nullptr) {
     const std::map<std::string, uint64_t> received = logs_->Received();
     for (const auto& [set, dropped] : logs_->Drops()) {
@@ -41,14 +48,14 @@ grpc::Status DaemonService::Status(grpc::ServerContext* ctx,
       if (!api_->Allows(*who, policy::Operation::kRead, LogsOf(set))) {
         continue;
       }
-      v1::LogCounts* counts = resp->add_logs();
+      v1::LogCounts* counts = resp.add_logs();
       counts->set_program_set(set);
       auto r = received.find(set);
       counts->set_received(r == received.end() ? 0 : r->second);
       counts->set_dropped(dropped);
     }
   }
-  resp->set_build_mode(BuildMode());
+  resp.set_build_mode(BuildMode());
   return grpc::Status::OK;
 }
 

@@ -12,7 +12,7 @@ namespace bpfwarden::api {
 // The daemon's version, as Status reports it.
 inline constexpr char kVersion[] = "0.1.0";
 
-class DaemonService final : public v1::Daemon::Service {
+class DaemonService final : public v1::Daemon::CallbackService {
  public:
   // `logs` (may be null) gives the BPF log counts.
   DaemonService(ApiContext* api, KernelFeatures features,
@@ -20,11 +20,16 @@ class DaemonService final : public v1::Daemon::Service {
       : api_(api), features_(std::move(features)), logs_(logs) {}
 
   // Open to every client that can connect: it reveals only counts, and the
-  // caller's own identity as the daemon sees it.
-  grpc::Status Status(grpc::ServerContext* ctx, const v1::StatusRequest* req,
-                      v1::StatusResponse* resp) override;
+  // caller's own identity as the daemon sees it. Answered on the gRPC
+  // thread that received it.
+  grpc::ServerUnaryReactor* Status(grpc::CallbackServerContext* ctx,
+                                   const v1::StatusRequest* req,
+                                   v1::StatusResponse* resp) override;
 
  private:
+  grpc::Status DoStatus(const grpc::ServerContextBase& ctx,
+                        const v1::StatusRequest& req, v1::StatusResponse& resp);
+
   ApiContext* const api_;
   const KernelFeatures features_;
   const BpfLogHub* const logs_;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "daemon/api/api_context.h"
+#include "daemon/api/logs_stream.h"
 #include "daemon/core/bpf_log_hub.h"
 #include "proto/api.grpc.pb.h"
 
@@ -16,13 +17,16 @@ inline policy::Resource LogsOf(const std::string& set) {
   return policy::Resource{set, "bw_log"};
 }
 
-class LogsService final : public v1::Logs::Service {
+class LogsService final : public v1::Logs::CallbackService {
  public:
   // `logs` may be null: every Tail is then NOT_FOUND.
   LogsService(ApiContext* api, BpfLogHub* logs) : api_(api), logs_(logs) {}
 
-  grpc::Status Tail(grpc::ServerContext* ctx, const v1::TailRequest* req,
-                    grpc::ServerWriter<v1::LogRecord>* writer) override;
+  // A callback stream (logs_stream.cc).
+  grpc::ServerWriteReactor<v1::LogRecord>* Tail(
+      grpc::CallbackServerContext* ctx, const v1::TailRequest* req) override {
+    return StartTail(api_, logs_, ctx, req);
+  }
 
  private:
   ApiContext* const api_;

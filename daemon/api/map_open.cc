@@ -4,6 +4,14 @@
 
 namespace bpfwarden::api {
 
+absl::Status CheckRef(const v1::MapRef& ref) {
+  if (ref.program_set().empty() || ref.map().empty()) {
+    return absl::InvalidArgumentError(
+        "map: program_set and map are both required");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<const MapHandle>> OpenMap(
     const ApiContext& api, const v1::MapRef& ref) {
   auto handle = api.warden().OpenMap(ref.program_set(), ref.map());

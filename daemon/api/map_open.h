@@ -11,6 +11,9 @@
 
 namespace bpfwarden::api {
 
+// INVALID_ARGUMENT unless `ref` names both a set and a map.
+absl::Status CheckRef(const v1::MapRef& ref);
+
 // The map's handle as the core holds it (no lock a Load holds). NOT_FOUND
 // names only the set and map asked for: the core's message lists the set's
 // maps, which a caller who may read only some of them must not see.

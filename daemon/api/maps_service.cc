@@ -6,26 +6,18 @@
 #include "daemon/api/audited_call.h"
 #include "daemon/api/batch_lookup.h"
 #include "daemon/api/convert.h"
-#include "daemon/api/dump_pages.h"
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
 #include "daemon/api/map_open.h"
 #include "daemon/api/stream_grant.h"
 #include "daemon/api/typed_map_proto.h"
+#include "daemon/api/unary_call.h"
 
 namespace bpfwarden::api {
 namespace {
 
 using policy::Operation;
 using policy::Resource;
-
-absl::Status CheckRef(const v1::MapRef& ref) {
-  if (ref.program_set().empty() || ref.map().empty()) {
-    return absl::InvalidArgumentError(
-        "map: program_set and map are both required");
-  }
-  return absl::OkStatus();
-}
 
 Resource ResourceOf(const v1::MapRef& ref) {
   return Resource{ref.program_set(), ref.map()};
@@ -113,42 +105,47 @@ absl::Status BatchStatus(const BatchResult& result, size_t total) {
                    " entries applied before it)"));
 }
 
-// Ends a callback unary call at once with `status`.
-grpc::ServerUnaryReactor* Finished(grpc::CallbackServerContext* ctx,
-                                   grpc::Status status) {
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(std::move(status));
-  return reactor;
-}
-
 }  // namespace
 
-grpc::Status MapsService::List(grpc::ServerContext* ctx,
-                               const v1::ListMapsRequest* req,
-                               v1::ListMapsResponse* resp) {
-  absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
+grpc::ServerUnaryReactor* MapsService::List(grpc::CallbackServerContext* ctx,
+                                            const v1::ListMapsRequest* req,
+                                            v1::ListMapsResponse* resp) {
+  return Finished(ctx, DoList(*ctx, *req, *resp));
+}
+
+grpc::Status MapsService::DoList(const grpc::ServerContextBase& ctx,
+                                 const v1::ListMapsRequest& req,
+                                 v1::ListMapsResponse& resp) {
+  absl::StatusOr<policy::Identity> who = api_->Caller(ctx);
   if (!who.ok()) return ToGrpc(who.status());
   for (const MapInfo& map : api_->warden().ListMaps()) {
-    if (!req->program_set().empty() && map.program_set != req->program_set()) {
+    if (!req.program_set().empty() && map.program_set != req.program_set()) {
       continue;
     }
     if (!api_->Allows(*who, Operation::kRead, {map.program_set, map.name})) {
       continue;
     }
-    *resp->add_maps() = ToProto(map, nullptr);
+    *resp.add_maps() = ToProto(map, nullptr);
   }
   return grpc::Status::OK;
 }
 
-grpc::Status MapsService::Get(grpc::ServerContext* ctx,
-                              const v1::GetMapRequest* req, v1::MapInfo* resp) {
-  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
-  auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
-                             "Maps.Get");
+grpc::ServerUnaryReactor* MapsService::Get(grpc::CallbackServerContext* ctx,
+                                           const v1::GetMapRequest* req,
+                                           v1::MapInfo* resp) {
+  return Finished(ctx, DoGet(*ctx, *req, *resp));
+}
+
+grpc::Status MapsService::DoGet(const grpc::ServerContextBase& ctx,
+                                const v1::GetMapRequest& req,
+                                v1::MapInfo& resp) {
+  if (absl::Status s = CheckRef(req.map()); !s.ok()) return ToGrpc(s);
+  auto who =
+      api_->Authorize(ctx, Operation::kRead, ResourceOf(req.map()), "Maps.Get");
   if (!who.ok()) return ToGrpc(who.status());
-  auto handle = OpenMap(*api_, req->map());
+  auto handle = OpenMap(*api_, req.map());
   if (!handle.ok()) return ToGrpc(handle.status());
-  *resp = ToProto((*handle)->info, &(*handle)->map);
+  resp = ToProto((*handle)->info, &(*handle)->map);
   return grpc::Status::OK;
 }
 
@@ -359,74 +356,6 @@ grpc::Status MapsService::DoDelete(const grpc::ServerContextBase& ctx,
   }
   resp.set_deleted(result.applied);
   return audit.Finish(BatchStatus(result, encoded.size()));
-}
-
-grpc::Status MapsService::Dump(grpc::ServerContext* ctx,
-                               const v1::DumpRequest* req,
-                               grpc::ServerWriter<v1::DumpResponse>* writer) {
-  if (absl::Status s = CheckRef(req->map()); !s.ok()) return ToGrpc(s);
-  auto who = api_->Authorize(*ctx, Operation::kRead, ResourceOf(req->map()),
-                             "Maps.Dump");
-  if (!who.ok()) return ToGrpc(who.status());
-  auto slot = api_->streams().Acquire(who->Principal());
-  if (!slot.ok()) return ToGrpc(slot.status());
-  StreamGrant grant(*api_, *who, Operation::kRead, ResourceOf(req->map()),
-                    "Maps.Dump");
-  auto handle = OpenMapFor(*api_, req->map(), ElementMethod::kDump);
-  if (!handle.ok()) return ToGrpc(handle.status());
-  const TypedMap& map = (*handle)->map;
-
-  const ApiLimits& limits = api_->limits();
-  DumpOptions options;
-  options.page_size = req->page_size() == 0
-                          ? limits.default_page
-                          : std::min(req->page_size(), limits.max_page);
-  // A first guess that keeps most pages inside the message limit even as
-  // JSON (which can take several times the raw size); NextDumpPage shrinks
-  // pages that still encode larger.
-  size_t entry_bytes = 8 * (map.key_size() + map.value_bytes()) + 64;
-  options.page_size = std::max<size_t>(
-      1,
-      std::min(options.page_size, limits.max_message_bytes / 2 / entry_bytes));
-  // Room for gRPC's own framing of the message.
-  const size_t page_bytes = limits.max_message_bytes - 1024;
-
-  // Each page is written while the next is read from the kernel and encoded
-  // (on a pool thread when one is free): the two take about as long.
-  absl::StatusOr<v1::DumpResponse> page = NextDumpPage(
-      map, *req, req->resume_token(), options, page_bytes, api_->work());
-  for (uint32_t pages = 1;; ++pages) {
-    if (!page.ok()) return ToGrpc(page.status());
-    if (ctx->IsCancelled()) {
-      return grpc::Status(grpc::StatusCode::CANCELLED,
-                          "Maps.Dump: cancelled or past its deadline");
-    }
-    if (absl::Status s = grant.Check(); !s.ok()) return ToGrpc(s);
-    const bool last =
-        page->done() || (req->max_pages() != 0 && pages >= req->max_pages());
-    bool written = false;
-    // Write blocks while the client does not read (flow control): only this
-    // call's thread waits; a cancelled or expired call makes it return false
-    // (and WriteWatch cuts the connection if it does not).
-    auto write = [&] { written = api_->writes().Write(*ctx, writer, *page); };
-    absl::StatusOr<v1::DumpResponse> next = absl::UnavailableError("not read");
-    if (last) {
-      write();
-    } else {
-      const std::string next_token = page->resume_token();
-      api_->work().RunBoth(write, [&] {
-        next = NextDumpPage(map, *req, next_token, options, page_bytes,
-                            api_->work());
-      });
-    }
-    if (!written) {
-      return grpc::Status(grpc::StatusCode::CANCELLED,
-                          "Maps.Dump: the client went away");
-    }
-    if (last) break;
-    page = std::move(next);
-  }
-  return grpc::Status::OK;
 }
 
 }  // namespace bpfwarden::api

@@ -4,10 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/strings/str_cat.h"
 #include "daemon/api/audited_call.h"
 #include "daemon/api/convert.h"
 #include "daemon/api/grpc_status.h"
+#include "daemon/api/unary_call.h"
 #include "daemon/core/admin_scope.h"
 #include "daemon/core/names.h"
 
@@ -91,11 +93,66 @@ absl::Status NotDetachable(const std::string& id) {
                                           id, " that this caller may detach"));
 }
 
+// An ADMIN call runs on the ADMIN queue, off gRPC's threads. A caller the
+// policy grants no ADMIN anywhere takes no place there: its body runs
+// here, where its authorization refuses (and audits) it at once.
+grpc::ServerUnaryReactor* RunAdmin(ApiContext& api,
+                                   grpc::CallbackServerContext* ctx,
+                                   absl::AnyInvocable<grpc::Status() &&> body) {
+  absl::StatusOr<policy::Identity> who = api.Caller(*ctx);
+  if (!who.ok() || !api.policy()->GrantsAny(*who, Operation::kAdmin)) {
+    return Finished(ctx, std::move(body)());
+  }
+  return FinishedOn(api.admin(), ctx, std::move(body));
+}
+
 }  // namespace
 
-grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
-                                   const v1::LoadRequest* req,
-                                   v1::LoadResponse* resp) {
+grpc::ServerUnaryReactor* ProgramsService::Load(
+    grpc::CallbackServerContext* ctx, const v1::LoadRequest* req,
+    v1::LoadResponse* resp) {
+  return RunAdmin(*api_, ctx, [=] { return DoLoad(ctx, req, resp); });
+}
+
+grpc::ServerUnaryReactor* ProgramsService::Unload(
+    grpc::CallbackServerContext* ctx, const v1::UnloadRequest* req,
+    v1::UnloadResponse* resp) {
+  return RunAdmin(*api_, ctx, [=] { return DoUnload(ctx, req, resp); });
+}
+
+grpc::ServerUnaryReactor* ProgramsService::List(
+    grpc::CallbackServerContext* ctx, const v1::ListProgramSetsRequest* req,
+    v1::ListProgramSetsResponse* resp) {
+  return Finished(ctx, DoList(ctx, req, resp));
+}
+
+grpc::ServerUnaryReactor* ProgramsService::Get(
+    grpc::CallbackServerContext* ctx, const v1::GetProgramSetRequest* req,
+    v1::ProgramSetInfo* resp) {
+  return Finished(ctx, DoGet(ctx, req, resp));
+}
+
+grpc::ServerUnaryReactor* AttachmentsService::Attach(
+    grpc::CallbackServerContext* ctx, const v1::AttachRequest* req,
+    v1::AttachResponse* resp) {
+  return RunAdmin(*api_, ctx, [=] { return DoAttach(ctx, req, resp); });
+}
+
+grpc::ServerUnaryReactor* AttachmentsService::Detach(
+    grpc::CallbackServerContext* ctx, const v1::DetachRequest* req,
+    v1::DetachResponse* resp) {
+  return RunAdmin(*api_, ctx, [=] { return DoDetach(ctx, req, resp); });
+}
+
+grpc::ServerUnaryReactor* AttachmentsService::List(
+    grpc::CallbackServerContext* ctx, const v1::ListAttachmentsRequest* req,
+    v1::ListAttachmentsResponse* resp) {
+  return Finished(ctx, DoList(ctx, req, resp));
+}
+
+grpc::Status ProgramsService::DoLoad(const grpc::ServerContextBase* ctx,
+                                     const v1::LoadRequest* req,
+                                     v1::LoadResponse* resp) {
   const v1::ProgramSet& spec = req->program_set();
   Resource what = SetResource(spec.name());
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Load");
@@ -124,9 +181,9 @@ grpc::Status ProgramsService::Load(grpc::ServerContext* ctx,
   return audit.Finish(absl::OkStatus());
 }
 
-grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
-                                     const v1::UnloadRequest* req,
-                                     v1::UnloadResponse* resp) {
+grpc::Status ProgramsService::DoUnload(const grpc::ServerContextBase* ctx,
+                                       const v1::UnloadRequest* req,
+                                       v1::UnloadResponse* resp) {
   Resource what = SetResource(req->name());
   auto who = api_->Authorize(*ctx, Operation::kAdmin, what, "Programs.Unload");
   if (!who.ok()) return ToGrpc(who.status());
@@ -140,9 +197,9 @@ grpc::Status ProgramsService::Unload(grpc::ServerContext* ctx,
           : api_->warden().Unload(req->name(), pins));
 }
 
-grpc::Status ProgramsService::List(grpc::ServerContext* ctx,
-                                   const v1::ListProgramSetsRequest* req,
-                                   v1::ListProgramSetsResponse* resp) {
+grpc::Status ProgramsService::DoList(const grpc::ServerContextBase* ctx,
+                                     const v1::ListProgramSetsRequest* req,
+                                     v1::ListProgramSetsResponse* resp) {
   absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
   if (!who.ok()) return ToGrpc(who.status());
   for (const ProgramSetInfo& set : api_->warden().ListSets()) {
@@ -153,9 +210,9 @@ grpc::Status ProgramsService::List(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status ProgramsService::Get(grpc::ServerContext* ctx,
-                                  const v1::GetProgramSetRequest* req,
-                                  v1::ProgramSetInfo* resp) {
+grpc::Status ProgramsService::DoGet(const grpc::ServerContextBase* ctx,
+                                    const v1::GetProgramSetRequest* req,
+                                    v1::ProgramSetInfo* resp) {
   auto who = api_->Authorize(*ctx, Operation::kRead, SetResource(req->name()),
                              "Programs.Get");
   if (!who.ok()) return ToGrpc(who.status());
@@ -165,9 +222,9 @@ grpc::Status ProgramsService::Get(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AttachmentsService::Attach(grpc::ServerContext* ctx,
-                                        const v1::AttachRequest* req,
-                                        v1::AttachResponse* resp) {
+grpc::Status AttachmentsService::DoAttach(const grpc::ServerContextBase* ctx,
+                                          const v1::AttachRequest* req,
+                                          v1::AttachResponse* resp) {
   const v1::Attachment& spec = req->attachment();
   Resource what = SetResource(spec.program_set());
   const std::string& where = spec.unit().empty() ? spec.cgroup() : spec.unit();
@@ -186,9 +243,9 @@ grpc::Status AttachmentsService::Attach(grpc::ServerContext* ctx,
   return audit.Finish(attached.status());
 }
 
-grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
-                                        const v1::DetachRequest* req,
-                                        v1::DetachResponse* resp) {
+grpc::Status AttachmentsService::DoDetach(const grpc::ServerContextBase* ctx,
+                                          const v1::DetachRequest* req,
+                                          v1::DetachResponse* resp) {
   const std::string& id = req->id();
   if (id.empty()) return ToGrpc(absl::InvalidArgumentError("id: required"));
   absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
@@ -232,9 +289,9 @@ grpc::Status AttachmentsService::Detach(grpc::ServerContext* ctx,
   return audit->Finish(status);
 }
 
-grpc::Status AttachmentsService::List(grpc::ServerContext* ctx,
-                                      const v1::ListAttachmentsRequest* req,
-                                      v1::ListAttachmentsResponse* resp) {
+grpc::Status AttachmentsService::DoList(const grpc::ServerContextBase* ctx,
+                                        const v1::ListAttachmentsRequest* req,
+                                        v1::ListAttachmentsResponse* resp) {
   absl::StatusOr<policy::Identity> who = api_->Caller(*ctx);
   if (!who.ok()) return ToGrpc(who.status());
   std::optional<std::string> cgroup;

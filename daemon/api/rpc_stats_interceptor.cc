@@ -56,8 +56,6 @@ std::vector<std::string> ApiMethodNames() {
   }
   names.push_back("/grpc.health.v1.Health/Check");
   names.push_back("/grpc.health.v1.Health/Watch");
-  names.push_back(
-      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
   return names;
 }
 

@@ -14,7 +14,7 @@
 namespace bpfwarden::api {
 
 // The full names ("/bpfwarden.v1.Maps/Lookup") of every method of the
-// bpfwarden.v1 services, the health service and reflection.
+// bpfwarden.v1 services and the health service.
 std::vector<std::string> ApiMethodNames();
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>

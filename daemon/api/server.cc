@@ -13,7 +13,7 @@
 #include "daemon/api/programs_service.h"
 #include "daemon/api/rpc_stats_interceptor.h"
 #include "daemon/base/log.h"
-#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
@@ -59,9 +59,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
     Warden* warden, const ApiServerOptions& options, policy::Policy policy,
     UniqueFd activated_socket) {
   std::unique_ptr<ApiServer> self(new ApiServer());
-  ApiLimits limits = options.limits;
-  limits.max_streams = std::max(1, options.max_threads / 2);
-  self->api_ = std::make_unique<ApiContext>(warden, limits, std::move(policy));
+  self->api_ =
+      std::make_unique<ApiContext>(warden, options.limits, std::move(policy));
   ApiContext* api = self->api_.get();
   api->SetUnitAttacher(options.attach_unit);
   api->SetStats(options.stats);
@@ -82,10 +81,17 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
     self->listener_ = *std::move(listener);
   }
 
+  // gRPC 1.51's default health service is callback-based (its Watch is a
+  // reactor); its reflection service is synchronous, a thread per stream,
+  // so it is not served.
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   for (auto& service : self->services_) builder.RegisterService(service.get());
+  // A server with callback methods only has nothing that answers an
+  // unknown method (reflection, say): such calls would wait, unanswered,
+  // until their clients gave up. This answers UNIMPLEMENTED at once.
+  self->unknown_methods_ = std::make_unique<grpc::CallbackGenericService>();
+  builder.RegisterCallbackGenericService(self->unknown_methods_.get());
   if (options.stats != nullptr) {
     std::vector<
         std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
@@ -97,7 +103,6 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   builder.SetMaxReceiveMessageSize(max_message);
   builder.SetMaxSendMessageSize(max_message);
   grpc::ResourceQuota quota("bpfwarden-api");
-  quota.SetMaxThreads(options.max_threads);
   quota.Resize(options.memory_quota_bytes);
   builder.SetResourceQuota(quota);
   auto ms = [](absl::Duration d) {
@@ -112,8 +117,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
                              ms(options.max_connection_age_grace));
   builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
                              ms(options.handshake_timeout));
-  builder.SetSyncServerOption(grpc::ServerBuilder::MAX_POLLERS, 4);
-  // One connection cannot occupy every thread with streams.
+  // Calls at once on one connection (with the per-uid connection cap, what
+  // one caller can keep open).
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 16);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
@@ -169,9 +174,8 @@ void ApiServer::Shutdown(absl::Duration grace) {
     if (auto* health = server_->GetHealthCheckService()) {
       health->Shutdown();
     }
-    // Calls still running after `grace` are cancelled; a stream write that
-    // stays blocked even then has its connection cut a second later.
-    api_->writes().BeginShutdown(absl::Now() + grace + absl::Seconds(1));
+    // Calls still running after `grace` are cancelled: a stream's reactor
+    // then finishes, even with a write the client never read.
     server_->Shutdown(std::chrono::system_clock::now() +
                       absl::ToChronoMilliseconds(grace));
     server_->Wait();

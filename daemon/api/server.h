@@ -1,5 +1,7 @@
 // The API server: gRPC services over the daemon's own Unix socket (and an
-// optional mutual-TLS TCP port), with health and reflection.
+// optional mutual-TLS TCP port), with health. Every method is served on
+// gRPC's callback API, so no client holds a thread; there is no server
+// reflection (Debian's gRPC 1.51 serves it only synchronously).
 #ifndef BPFWARDEN_DAEMON_API_SERVER_H_
 #define BPFWARDEN_DAEMON_API_SERVER_H_
 
@@ -15,6 +17,7 @@
 #include "daemon/core/warden.h"
 #include "daemon/metrics/api_stats.h"
 #include "daemon/policy/policy.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/server.h"
 #include "proto/config.pb.h"
 
@@ -30,11 +33,7 @@ struct ApiServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
-  // limits.max_streams is derived from max_threads (see Start).
   ApiLimits limits;
-  // Threads serving calls at most; a slow client holds one, never more
-  // than its calls.
-  int max_threads = 64;
   // The BPF log readers Logs.Tail and Daemon.Status use; may be null.
   BpfLogHub* logs = nullptr;
   // Attaches a spec naming a systemd unit (the systemd adapter's
@@ -60,8 +59,7 @@ struct ApiServerOptions {
 class ApiServer {
  public:
   // A valid `activated_socket` (socket activation) is served instead of
-  // binding options.unix_socket. Dump streams take half of max_threads at
-  // most, so that unary calls always find a thread.
+  // binding options.unix_socket.
   static absl::StatusOr<std::unique_ptr<ApiServer>> Start(
       Warden* warden, const ApiServerOptions& options, policy::Policy policy,
       UniqueFd activated_socket = UniqueFd());
@@ -88,6 +86,7 @@ class ApiServer {
 
   std::unique_ptr<ApiContext> api_;
   std::vector<std::unique_ptr<grpc::Service>> services_;
+  std::unique_ptr<grpc::CallbackGenericService> unknown_methods_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<UnixListener> listener_;
   int tls_port_ = 0;

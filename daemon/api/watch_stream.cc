@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/api/failed_stream.h"
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/map_data.h"
 #include "daemon/api/map_open.h"
@@ -19,13 +20,6 @@ absl::Span<const uint8_t> Span(absl::string_view bytes) {
   return absl::MakeConstSpan(reinterpret_cast<const uint8_t*>(bytes.data()),
                              bytes.size());
 }
-
-// A reactor that only reports an error.
-class FailedWatch : public grpc::ServerWriteReactor<v1::WatchResponse> {
- public:
-  explicit FailedWatch(const absl::Status& status) { Finish(ToGrpc(status)); }
-  void OnDone() override { delete this; }
-};
 
 // The map a Watch names, for element reads, shared with the handle that
 // owns it.
@@ -216,10 +210,7 @@ absl::StatusOr<WatchReactor*> NewWatch(ApiContext* api,
                                        grpc::CallbackServerContext* ctx,
                                        const v1::WatchRequest& req) {
   const v1::MapRef& ref = req.map();
-  if (ref.program_set().empty() || ref.map().empty()) {
-    return absl::InvalidArgumentError(
-        "map: program_set and map are both required");
-  }
+  if (absl::Status s = CheckRef(ref); !s.ok()) return s;
   // Authorized before any other work.
   auto who = api->Authorize(*ctx, policy::Operation::kRead,
                             {ref.program_set(), ref.map()}, "Maps.Watch");
@@ -249,7 +240,8 @@ grpc::ServerWriteReactor<v1::WatchResponse>* StartWatch(
     ApiContext* api, grpc::CallbackServerContext* ctx,
     const v1::WatchRequest* req) {
   absl::StatusOr<WatchReactor*> reactor = NewWatch(api, ctx, *req);
-  if (!reactor.ok()) return new FailedWatch(reactor.status());
+  if (!reactor.ok())
+    return new FailedStream<v1::WatchResponse>(reactor.status());
   return *reactor;
 }
 

@@ -7,15 +7,21 @@
 namespace bpfwarden {
 
 void BpfLogChannel::Append(BpfLogEntry entry) {
-  absl::MutexLock lock(&mu_);
-  entry.seq = ++last_seq_;
-  entries_.push_back(std::move(entry));
-  while (entries_.size() > backlog_) entries_.pop_front();
+  {
+    absl::MutexLock lock(&mu_);
+    entry.seq = ++last_seq_;
+    entries_.push_back(std::move(entry));
+    while (entries_.size() > backlog_) entries_.pop_front();
+  }
+  listeners_.Notify();
 }
 
 void BpfLogChannel::Close() {
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
+  {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+  }
+  listeners_.Notify();
 }
 
 BpfLogChannel::Batch BpfLogChannel::Read(uint64_t* cursor,

@@ -6,11 +6,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
+#include <map>
+#include <memory>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "daemon/base/notifier.h"
 #include "daemon/core/bpf_log_sink.h"
 
 namespace bpfwarden {
@@ -34,12 +38,23 @@ class BpfLogChannel {
   // starts from the oldest kept record.
   Batch Read(uint64_t* cursor, absl::Duration wait) ABSL_LOCKS_EXCLUDED(mu_);
 
+  // A reader that is told, rather than waits: while its listener lives,
+  // `ready` runs after every Append and at Close, on the appending thread
+  // (see Notifier). The channel must outlive the listener.
+  using Listener = Notifier::Listener;
+  std::unique_ptr<Listener> Listen(std::function<void()> ready) {
+    return listeners_.Listen(std::move(ready));
+  }
+
  private:
+
   const size_t backlog_;
   absl::Mutex mu_;
   std::deque<BpfLogEntry> entries_ ABSL_GUARDED_BY(mu_);
   uint64_t last_seq_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
+  // Its callbacks take mu_ (Read): never notified with mu_ held.
+  Notifier listeners_;
 };
 
 }  // namespace bpfwarden

@@ -45,5 +45,21 @@ TEST(BpfLogChannelTest, AFollowerWaitsForTheNextRecordThenTheEnd) {
   EXPECT_EQ(got, std::vector<std::string>{"late"});
 }
 
+TEST(BpfLogChannelTest, AListenerIsToldOfEachRecordAndTheEndUntilItGoes) {
+  BpfLogChannel channel(10);
+  int told = 0;
+  auto listener = channel.Listen([&] { ++told; });
+  channel.Append(Entry("a"));
+  channel.Append(Entry("b"));
+  EXPECT_EQ(told, 2);
+  listener.reset();
+  channel.Append(Entry("c"));
+  channel.Close();
+  EXPECT_EQ(told, 2);
+  auto second = channel.Listen([&] { ++told; });
+  channel.Close();
+  EXPECT_EQ(told, 3);
+}
+
 }  // namespace
 }  // namespace bpfwarden

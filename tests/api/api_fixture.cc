@@ -3,6 +3,7 @@
 #include <linux/bpf.h>
 
 #include "absl/strings/str_cat.h"
+#include "bpf/include/tcp_tune.h"
 #include "tests/testing/cgroup_query.h"
 #include "tests/testing/kernel_env.h"
 
@@ -108,6 +109,20 @@ grpc::Status ApiFixture::Attach(const std::string& set,
   req.mutable_attachment()->set_program(program);
   req.mutable_attachment()->set_cgroup(cgroup_->path());
   return attachments_->Attach(Ctx().get(), req, attached);
+}
+
+grpc::Status ApiFixture::FillCounters() {
+  v1::UpdateRequest fill;
+  fill.mutable_map()->set_program_set(kSet);
+  fill.mutable_map()->set_map("tcp_tune_counters");
+  fill.set_zero_fill(true);
+  for (int i = 0; i < TCP_TUNE_MAX_COUNTERS; ++i) {
+    v1::Entry* e = fill.add_entries();
+    e->mutable_key()->set_json(absl::StrCat(R"({"rule_id":)", i, "}"));
+    e->mutable_value()->set_json(R"({"matched":1})");
+  }
+  v1::UpdateResponse filled;
+  return maps_->Update(Ctx().get(), fill, &filled);
 }
 
 grpc::Status ApiFixture::Delete(const std::string& map,

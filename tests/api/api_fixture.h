@@ -39,6 +39,10 @@ class ApiFixture : public ::testing::Test {
   grpc::Status Lookup(const std::string& map, const std::string& key,
                       std::string* value);
   grpc::Status Delete(const std::string& map, const std::string& key);
+  // Every key of tcp_tune_counters, each {"matched":1}: a dump of one
+  // entry a page (about 150 KiB) is then larger than a connection's 64 KiB
+  // window.
+  grpc::Status FillCounters();
   // Attaches `program` of `set` to the test's cgroup.
   grpc::Status Attach(const std::string& set, const std::string& program,
                       v1::AttachResponse* attached);

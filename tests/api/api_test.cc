@@ -720,20 +720,11 @@ TEST_F(ApiTest, SixteenConcurrentClients) {
 TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   BPFWARDEN_REQUIRE_KERNEL();
   ASSERT_NO_FATAL_FAILURE(StartDaemon("api-slow"));
-  v1::UpdateRequest fill;
-  *fill.mutable_map() = Ref("tcp_tune_counters");
-  fill.set_zero_fill(true);
-  for (int i = 0; i < TCP_TUNE_MAX_COUNTERS; ++i) {
-    v1::Entry* e = fill.add_entries();
-    e->mutable_key()->set_json(absl::StrCat(R"({"rule_id":)", i, "}"));
-    e->mutable_value()->set_json(R"({"matched":1})");
-  }
-  v1::UpdateResponse filled;
-  ASSERT_TRUE(maps_->Update(Ctx().get(), fill, &filled).ok());
+  ASSERT_TRUE(FillCounters().ok());
 
   // A dump of one-entry pages on a connection of its own, whose first page
-  // was read before the client stopped reading: its server thread blocks on
-  // flow control.
+  // was read before the client stopped reading: its writes stall on flow
+  // control (holding no server thread).
   struct SlowDump {
     std::unique_ptr<v1::Maps::Stub> stub;
     std::unique_ptr<grpc::ClientContext> ctx;
@@ -822,9 +813,9 @@ TEST_F(ApiTest, SlowDumpClientsStallNobody) {
   EXPECT_THAT(reader->Finish(), StatusIs(grpc::StatusCode::DEADLINE_EXCEEDED));
 
   // The server gives that stream's slot back promptly too, although its
-  // write stays blocked past the deadline (gRPC 1.51 does not end it; the
-  // daemon cuts the connection a second later): within seconds, the caller
-  // holds its eight slow streams again.
+  // last write was never read: the deadline cancels the call, its reactor
+  // finishes (no connection is cut): within seconds, the caller holds its
+  // eight slow streams again.
   std::vector<SlowDump> again;
   const auto give_up =
       std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -1,7 +1,7 @@
 """A foreign client of bpfwardend's API: Debian's python3-grpcio, with stubs
 generated from proto/ at run time by python3-grpc-tools. Reads and writes
-typed entries, checks the exact status codes, the health service and server
-reflection. Exits 0 when every check passed; prints what failed otherwise.
+typed entries, checks the exact status codes, the health service, and that
+server reflection is not served (the proto files are the schema). Exits 0 when every check passed; prints what failed otherwise.
 
 usage: foreign_client.py SOCKET PROTO_ROOT OUT_DIR
 """
@@ -113,14 +113,17 @@ def main(socket, proto_root, out_dir):
                                  request_serializer=lambda b: b,
                                  response_deserializer=lambda b: b)
     check(health(b"", timeout=10) == b"\x08\x01", "health not SERVING")
-    # Server reflection lists our services (list_services = field 7).
+    # No server reflection: gRPC 1.51 serves it only on a thread per stream
+    # (list_services = field 7).
     reflect = channel.stream_stream(
         "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
         request_serializer=lambda b: b, response_deserializer=lambda b: b)
-    answer = b"".join(reflect(iter([b"\x3a\x00"]), timeout=10))
-    for service in (b"bpfwarden.v1.Maps", b"bpfwarden.v1.Programs",
-                    b"bpfwarden.v1.Attachments", b"bpfwarden.v1.Daemon"):
-        check(service in answer, "reflection lacks %s" % service.decode())
+    try:
+        b"".join(reflect(iter([b"\x3a\x00"]), timeout=10))
+        check(False, "reflection answered")
+    except grpc.RpcError as e:
+        check(e.code() == grpc.StatusCode.UNIMPLEMENTED,
+              "reflection: %s" % e.code())
 
     for f in failures:
         print("FAILED: " + f)
