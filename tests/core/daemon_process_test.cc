@@ -39,6 +39,7 @@ using ::bpfwarden::testing::ScopedCgroup;
 using ::bpfwarden::testing::ScopedPinDir;
 using ::bpfwarden::testing::TcpExchange;
 using ::bpfwarden::testing::WaitFor;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
@@ -269,7 +270,9 @@ TEST_F(DaemonProcessTest, SighupReconciles) {
   WriteConfig({{"tcp_stats_sockops", false}});
   ASSERT_NO_FATAL_FAILURE(StartDaemon());
   WaitAttached(1);
-  const std::string stats = AttachedAnyType(cgroup_->path())[0];
+  const std::vector<std::string> first = AttachedAnyType(cgroup_->path());
+  ASSERT_THAT(first, SizeIs(1)) << daemon_->Log();
+  const std::string stats = first[0];
 
   WriteConfig({{"tcp_stats_sockops", false}, {"tcp_tune_sockops", false}});
   ASSERT_TRUE(daemon_->Signal(SIGHUP).ok());
@@ -279,8 +282,8 @@ TEST_F(DaemonProcessTest, SighupReconciles) {
   WriteConfig({{"tcp_tune_sockops", false}});
   ASSERT_TRUE(daemon_->Signal(SIGHUP).ok());
   WaitAttached(1);
-  EXPECT_THAT(AttachedAnyType(cgroup_->path())[0],
-              HasSubstr("tcp_tune_sockops"));
+  EXPECT_THAT(AttachedAnyType(cgroup_->path()),
+              ElementsAre(HasSubstr("tcp_tune_sockops")));
 
   ASSERT_TRUE(testing::WriteFile(dir_ + "/etc/bpfwarden.textproto",
                                  "program_sets { nme: 1 }\n")
