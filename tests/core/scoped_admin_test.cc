@@ -1,7 +1,9 @@
 // Issue 20 in the core: a non-root administrator's Unload stays within its
 // scope (the set's program types and every attachment of it), and the
 // configuration's attachments resolve only to the configuration's sets, never
-// to a runtime set that took a name the configuration declares later.
+// to a runtime set that took a name the configuration declares later; its
+// objects are verified with CAP_BPF and CAP_NET_ADMIN only, so the verifier
+// refuses it kernel reads that root's loads keep.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@ namespace {
 
 using ::bpfwarden::testing::AttachmentSpec;
 using ::bpfwarden::testing::BuiltinSet;
+using ::bpfwarden::testing::SetOfObjects;
 using ::bpfwarden::testing::ScopedCgroup;
 using ::bpfwarden::testing::StatusIs;
 using ::testing::HasSubstr;
@@ -128,6 +131,46 @@ TEST_F(ScopedAdminTest, ConfigAttachmentsResolveOnlyToConfigSets) {
   EXPECT_EQ(attached[0].origin, Origin::kConfig);
   ASSERT_TRUE(warden_->Reconcile(v1::Config()).ok());
   EXPECT_THAT(On(cgroup().path()), IsEmpty());
+}
+
+// Before the fix a scoped admin's objects were verified with the daemon's
+// CAP_SYS_ADMIN: a sock_ops program could read kernel memory. Scoped first,
+// so that root's load also shows the scoped one left libbpf's feature
+// probes as they were.
+TEST_F(ScopedAdminTest, ScopedLoadsCannotReadKernelMemory) {
+  constexpr char kReadKernel[] = "tests/core/read_kernel.bpf.o";
+  ASSERT_TRUE(warden_->Start(v1::Config()).ok());
+  LoadOptions scoped;
+  scoped.admin_scopes = Scope();
+  absl::Status refused =
+      warden_->Load(SetOfObjects("reader", {kReadKernel}), scoped).status();
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument,
+                                "a scoped administrator's, with "
+                                "CAP_NET_ADMIN, CAP_BPF only"));
+  // The verifier's own words.
+  EXPECT_THAT(refused.message(), HasSubstr("bpf_probe_read_kernel#113"));
+  EXPECT_THAT(warden_->GetSet("reader"),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_FALSE(std::filesystem::exists(SetDir("reader")));
+
+  // Root's load of the same object verifies with the daemon's privileges.
+  auto root = warden_->Load(SetOfObjects("reader", {kReadKernel}));
+  ASSERT_TRUE(root.ok()) << root.status();
+  // A scoped admin's cgroup networking programs and maps that need
+  // CAP_BPF (LRU hash, socket storage) load and attach.
+  auto team = warden_->Load(
+      SetOfObjects("team", {"tests/core/scoped_sockops.bpf.o"}), scoped);
+  ASSERT_TRUE(team.ok()) << team.status();
+  EXPECT_TRUE(warden_
+                  ->AttachScoped(AttachmentSpec("team", "scoped_count_sockops",
+                                                cgroup().path()),
+                                 Scope())
+                  .ok());
+  // The shipped tcp_stats casts to tcp_sock (bpf_skc_to_tcp_sock): a kernel
+  // read, refused to the scoped admin.
+  EXPECT_THAT(warden_->Load(BuiltinSet("stats"), scoped),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "bpf_skc_to_tcp_sock"));
 }
 
 }  // namespace
