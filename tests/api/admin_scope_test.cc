@@ -26,7 +26,9 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
-constexpr char kSockops[] = "bpf/bpfwarden.bpf.o";
+// sock_ops programs a scoped admin can load: no kernel reads (the shipped
+// tcp_stats casts with bpf_skc_to_tcp_sock, which needs CAP_PERFMON).
+constexpr char kSockops[] = "tests/core/core_scoped_sockops.bpf.o";
 constexpr char kHooks[] = "tests/core/core_hooks.bpf.o";
 
 class AdminScopeTest : public ProbeFixture {
@@ -107,17 +109,17 @@ TEST_F(AdminScopeTest, EveryAdminMethodStaysWithinTheScope) {
 
   // Attach: outside the subtree refused, inside attached.
   RunResult attach =
-      Probe({"attach", "team-a", "tcp_stats_sockops", outside->path()});
+      Probe({"attach", "team-a", "scoped_count_sockops", outside->path()});
   EXPECT_EQ(attach.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
       << attach.err;
-  attach = Probe({"attach", "team-a", "tcp_stats_sockops", cgroup_->path()});
+  attach = Probe({"attach", "team-a", "scoped_count_sockops", cgroup_->path()});
   ASSERT_EQ(attach.exit_code, 0) << attach.err;
   const std::string own = std::string(absl::StripSuffix(attach.out, "\n"));
 
   // Root's attachments outside the scope: one of team-a, one of a set
   // outside the rule's glob.
   const std::string root_team =
-      RootAttach("team-a", "tcp_tune_sockops", outside->path());
+      RootAttach("team-a", "scoped_tune_sockops", outside->path());
   const std::string root_other =
       RootAttach(kSet, "tcp_stats_sockops", outside->path());
   ASSERT_THAT(AttachedTo(outside->path()),
@@ -137,7 +139,7 @@ TEST_F(AdminScopeTest, EveryAdminMethodStaysWithinTheScope) {
   // Unload of a set attached outside the scope: refused, nothing detached,
   // nothing unpinned.
   const std::string team_pins = pins_->path() + "/team-a";
-  ASSERT_TRUE(std::filesystem::exists(team_pins + "/tcp_stats"));
+  ASSERT_TRUE(std::filesystem::exists(team_pins + "/scoped_ops"));
   RunResult unload = Probe({"unload", "team-a", "unpin"});
   EXPECT_EQ(unload.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
       << unload.err;
@@ -146,7 +148,7 @@ TEST_F(AdminScopeTest, EveryAdminMethodStaysWithinTheScope) {
             "attachments lie outside the cgroup subtree or attach types the "
             "policy allows it; they must be detached first\n");
   EXPECT_TRUE(Loaded("team-a"));
-  EXPECT_TRUE(std::filesystem::exists(team_pins + "/tcp_stats"));
+  EXPECT_TRUE(std::filesystem::exists(team_pins + "/scoped_ops"));
   EXPECT_THAT(AttachedTo(cgroup_->path()), UnorderedElementsAre(own));
   EXPECT_THAT(AttachedTo(outside->path()),
               UnorderedElementsAre(root_team, root_other));
@@ -177,7 +179,7 @@ TEST_F(AdminScopeTest, EveryAdminMethodStaysWithinTheScope) {
   unload = Probe({"unload", "team-a", "unpin"});
   EXPECT_EQ(unload.exit_code, 0) << unload.err;
   EXPECT_FALSE(Loaded("team-a"));
-  EXPECT_FALSE(std::filesystem::exists(team_pins + "/tcp_stats"));
+  EXPECT_FALSE(std::filesystem::exists(team_pins + "/scoped_ops"));
   v1::UnloadRequest unload_c;
   unload_c.set_name("team-c");
   v1::UnloadResponse unloaded;
@@ -213,7 +215,7 @@ TEST_F(AdminScopeTest, ConfigAttachmentsNeverResolveToARuntimeSet) {
   const std::string declares_team_x = absl::StrCat(
       ConfigWithPolicy(TeamAdmin()), "program_sets { name: \"team-x\" ",
       "objects: \"", Readable(kSockops), "\" }\n",
-      "attachments { program_set: \"team-x\" program: \"tcp_stats_sockops\" ",
+      "attachments { program_set: \"team-x\" program: \"scoped_count_sockops\" ",
       "cgroup: \"", cgroup_->path(), "\" }\n");
   const std::string reloaded = "reloaded " + daemon_->config_dir();
   ASSERT_TRUE(daemon_->Reload(declares_team_x, reloaded).ok());
@@ -222,7 +224,7 @@ TEST_F(AdminScopeTest, ConfigAttachmentsNeverResolveToARuntimeSet) {
   EXPECT_THAT(log, HasSubstr("config set team-x: FAILED_PRECONDITION: it is "
                              "not loaded: a set loaded at run time holds the "
                              "name"));
-  EXPECT_THAT(log, HasSubstr("config attachment team-x/tcp_stats_sockops: "
+  EXPECT_THAT(log, HasSubstr("config attachment team-x/scoped_count_sockops: "
                              "FAILED_PRECONDITION: program set team-x was "
                              "loaded at run time"));
   EXPECT_THAT(log, HasSubstr(reloaded + " with errors"));

@@ -10,6 +10,7 @@ struct {
   __uint(max_entries, 64);
   __type(key, __u32);
   __type(value, __u64);
+  __uint(pinning, LIBBPF_PIN_BY_NAME);
 } scoped_ops SEC(".maps");
 
 struct {
