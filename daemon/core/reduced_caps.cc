@@ -76,10 +76,10 @@ absl::Status Lower(uint64_t effective) {
   absl::StatusOr<ThreadCaps> now = GetCaps();
   if (!now.ok()) return now.status();
   if (now->effective != effective) {
-    return absl::InternalError(absl::StrCat(
-        "the loading thread kept effective capabilities ",
-        CapabilityNames(now->effective), " instead of ",
-        CapabilityNames(effective)));
+    return absl::InternalError(
+        absl::StrCat("the loading thread kept effective capabilities ",
+                     CapabilityNames(now->effective), " instead of ",
+                     CapabilityNames(effective)));
   }
   return absl::OkStatus();
 }

@@ -24,8 +24,8 @@
 #include "daemon/base/unique_fd.h"
 #include "daemon/btf/btf_layout.h"
 #include "daemon/core/core_types.h"
-#include "daemon/core/names.h"
 #include "daemon/core/libbpf_probes.h"
+#include "daemon/core/names.h"
 #include "daemon/core/reduced_caps.h"
 #include "daemon/core/rodata.h"
 
@@ -234,9 +234,9 @@ absl::Status LoadWithCallersPrivileges(const SetLoadRequest& req,
     return LoadInKernel(req.name, obj, logs, "");
   }
   WarmLibbpfFeatureProbes();
-  const std::string how = absl::StrCat(" (a scoped administrator's, with ",
-                                       CapabilityNames(kScopedLoadCaps),
-                                       " only)");
+  const std::string how =
+      absl::StrCat(" (a scoped administrator's, with ",
+                   CapabilityNames(kScopedLoadCaps), " only)");
   return RunWithEffectiveCaps(
       kScopedLoadCaps, [&] { return LoadInKernel(req.name, obj, logs, how); });
 }

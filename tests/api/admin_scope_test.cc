@@ -5,7 +5,8 @@
 // one the caller may not touch; a set the admin loads under a name the
 // configuration later declares never receives the configuration's
 // attachments; Daemon.Status names only the sets whose logs the caller may
-// read.
+// read; its objects are verified with CAP_BPF and CAP_NET_ADMIN only, so
+// the verifier refuses it the kernel reads root's loads may make.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -30,6 +31,8 @@ using ::testing::UnorderedElementsAre;
 // tcp_stats casts with bpf_skc_to_tcp_sock, which needs CAP_PERFMON).
 constexpr char kSockops[] = "tests/core/core_scoped_sockops.bpf.o";
 constexpr char kHooks[] = "tests/core/core_hooks.bpf.o";
+// A sock_ops program calling bpf_probe_read_kernel.
+constexpr char kReadKernel[] = "tests/core/core_read_kernel.bpf.o";
 
 class AdminScopeTest : public ProbeFixture {
  protected:
@@ -215,7 +218,8 @@ TEST_F(AdminScopeTest, ConfigAttachmentsNeverResolveToARuntimeSet) {
   const std::string declares_team_x = absl::StrCat(
       ConfigWithPolicy(TeamAdmin()), "program_sets { name: \"team-x\" ",
       "objects: \"", Readable(kSockops), "\" }\n",
-      "attachments { program_set: \"team-x\" program: \"scoped_count_sockops\" ",
+      "attachments { program_set: \"team-x\" program: "
+      "\"scoped_count_sockops\" ",
       "cgroup: \"", cgroup_->path(), "\" }\n");
   const std::string reloaded = "reloaded " + daemon_->config_dir();
   ASSERT_TRUE(daemon_->Reload(declares_team_x, reloaded).ok());
@@ -272,6 +276,31 @@ TEST_F(AdminScopeTest, StatusNamesOnlySetsWhoseLogsTheCallerMayRead) {
   status = Probe({"status"});
   ASSERT_EQ(status.exit_code, 0) << status.err;
   EXPECT_THAT(status.out, HasSubstr("\nlogs bpfwarden\n"));
+}
+
+// Before the fix the scoped admin's object was verified with the daemon's
+// CAP_SYS_ADMIN: its sock_ops program read kernel memory.
+TEST_F(AdminScopeTest, TheVerifierRefusesAScopedAdminKernelReads) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  ASSERT_NO_FATAL_FAILURE(StartScoped("api-scope-caps"));
+  const std::string reader = Readable(kReadKernel);
+  RunResult load = Probe({"load", "team-r", reader});
+  EXPECT_EQ(load.exit_code, Code(grpc::StatusCode::INVALID_ARGUMENT))
+      << load.err;
+  EXPECT_THAT(load.err, HasSubstr("a scoped administrator's, with "
+                                  "CAP_NET_ADMIN, CAP_BPF only"));
+  // The verifier's own words.
+  EXPECT_THAT(load.err, HasSubstr("bpf_probe_read_kernel#113"));
+  EXPECT_FALSE(Loaded("team-r"));
+  EXPECT_FALSE(std::filesystem::exists(pins_->path() + "/team-r"));
+
+  // Root loads the same object, with the daemon's privileges.
+  v1::LoadRequest req;
+  req.mutable_program_set()->set_name("team-r");
+  req.mutable_program_set()->add_objects(reader);
+  v1::LoadResponse resp;
+  grpc::Status root = programs_->Load(Ctx().get(), req, &resp);
+  EXPECT_TRUE(root.ok()) << root.error_message();
 }
 
 }  // namespace

@@ -270,8 +270,8 @@ TEST_F(LimitedAdminTest, NonRootAdminStaysWithinItsTypesAndSubtree) {
   RunResult root = Probe({"attach", "team-a", "scoped_count_sockops", "/"});
   EXPECT_EQ(root.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
       << root.err;
-  RunResult up =
-      Probe({"attach", "team-a", "scoped_count_sockops", cgroup_->path() + "/.."});
+  RunResult up = Probe(
+      {"attach", "team-a", "scoped_count_sockops", cgroup_->path() + "/.."});
   EXPECT_EQ(up.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED)) << up.err;
   // A set outside the rule's glob.
   RunResult foreign =

@@ -20,8 +20,8 @@ namespace {
 
 using ::bpfwarden::testing::AttachmentSpec;
 using ::bpfwarden::testing::BuiltinSet;
-using ::bpfwarden::testing::SetOfObjects;
 using ::bpfwarden::testing::ScopedCgroup;
+using ::bpfwarden::testing::SetOfObjects;
 using ::bpfwarden::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -149,8 +149,7 @@ TEST_F(ScopedAdminTest, ScopedLoadsCannotReadKernelMemory) {
                                 "CAP_NET_ADMIN, CAP_BPF only"));
   // The verifier's own words.
   EXPECT_THAT(refused.message(), HasSubstr("bpf_probe_read_kernel#113"));
-  EXPECT_THAT(warden_->GetSet("reader"),
-              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(warden_->GetSet("reader"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_FALSE(std::filesystem::exists(SetDir("reader")));
 
   // Root's load of the same object verifies with the daemon's privileges.
@@ -168,9 +167,9 @@ TEST_F(ScopedAdminTest, ScopedLoadsCannotReadKernelMemory) {
                   .ok());
   // The shipped tcp_stats casts to tcp_sock (bpf_skc_to_tcp_sock): a kernel
   // read, refused to the scoped admin.
-  EXPECT_THAT(warden_->Load(BuiltinSet("stats"), scoped),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "bpf_skc_to_tcp_sock"));
+  EXPECT_THAT(
+      warden_->Load(BuiltinSet("stats"), scoped),
+      StatusIs(absl::StatusCode::kInvalidArgument, "bpf_skc_to_tcp_sock"));
 }
 
 }  // namespace
