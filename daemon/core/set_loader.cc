@@ -195,6 +195,20 @@ absl::Status VerifierError(const std::string& set, int err,
   return status;
 }
 
+// The object's maps against a scoped administrator's quotas.
+absl::Status CheckMapQuotas(const SetLoadRequest& req, const bpf_object* obj) {
+  QuotaUsage maps;
+  const bpf_map* map;
+  bpf_object__for_each_map(map, obj) {
+    ++maps.maps;
+    maps.map_bytes += MapBytes(bpf_map__key_size(map),
+                               bpf_map__value_size(map),
+                               bpf_map__max_entries(map));
+  }
+  return CheckQuotas(req.quota->quotas, req.quota->held, maps,
+                     req.quota->principal, req.name);
+}
+
 // Sets bw_log_level (bpf/include/bpfwarden/log.h) when asked and present.
 absl::Status SetLogLevel(bpf_object* obj, uint32_t level) {
   const btf* b = bpf_object__btf(obj);
@@ -230,7 +244,7 @@ absl::Status LoadInKernel(const std::string& set, bpf_object* obj,
 absl::Status LoadWithCallersPrivileges(const SetLoadRequest& req,
                                        bpf_object* obj,
                                        const std::vector<ProgramLog>& logs) {
-  if (req.admin_scopes == nullptr) {
+  if (req.admin_scopes == nullptr && !req.reduced_caps) {
     return LoadInKernel(req.name, obj, logs, "");
   }
   WarmLibbpfFeatureProbes();
@@ -324,6 +338,9 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
     if (absl::Status s = CheckProgramTypes(*req.admin_scopes, obj); !s.ok()) {
       return s;
     }
+  }
+  if (req.quota != nullptr) {
+    if (absl::Status s = CheckMapQuotas(req, obj); !s.ok()) return s;
   }
   std::vector<ProgramLog> logs;
   const size_t log_size = VerifierLogSize(programs, req.want_verifier_log);
