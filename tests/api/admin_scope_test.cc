@@ -6,7 +6,8 @@
 // configuration later declares never receives the configuration's
 // attachments; Daemon.Status names only the sets whose logs the caller may
 // read; its objects are verified with CAP_BPF and CAP_NET_ADMIN only, so
-// the verifier refuses it the kernel reads root's loads may make.
+// the verifier refuses it the kernel reads root's loads may make; its
+// rule's quotas refuse its next set.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -301,6 +302,32 @@ TEST_F(AdminScopeTest, TheVerifierRefusesAScopedAdminKernelReads) {
   v1::LoadResponse resp;
   grpc::Status root = programs_->Load(Ctx().get(), req, &resp);
   EXPECT_TRUE(root.ok()) << root.error_message();
+}
+
+// Before the fix a scoped admin loaded sets without bound.
+TEST_F(AdminScopeTest, AQuotaRefusesTheNextSet) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-scope-quota"));
+  std::string one_set = TeamAdmin();
+  one_set.insert(one_set.rfind('}'), "max_sets: 1 ");
+  ASSERT_TRUE(daemon_->Reload(ConfigWithPolicy(one_set)).ok());
+  const std::string sockops = Readable(kSockops);
+  RunResult load = Probe({"load", "team-a", sockops});
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  load = Probe({"load", "team-b", sockops});
+  EXPECT_EQ(load.exit_code, Code(grpc::StatusCode::RESOURCE_EXHAUSTED))
+      << load.err;
+  EXPECT_THAT(load.err,
+              HasSubstr("quota of uid:65534: max_sets is 1, and set team-b "
+                        "would make it 2"));
+  EXPECT_FALSE(Loaded("team-b"));
+  EXPECT_FALSE(std::filesystem::exists(pins_->path() + "/team-b"));
+  // The daemon serves on; the admin's own set is still its to unload.
+  RunResult unload = Probe({"unload", "team-a"});
+  EXPECT_EQ(unload.exit_code, 0) << unload.err;
+  load = Probe({"load", "team-b", sockops});
+  EXPECT_EQ(load.exit_code, 0) << load.err;
+  EXPECT_EQ(Probe({"unload", "team-b"}).exit_code, 0);
 }
 
 }  // namespace
