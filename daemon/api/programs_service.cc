@@ -33,9 +33,8 @@ std::optional<std::vector<AdminScope>> ScopesOf(const ApiContext& api,
   for (const policy::AdminLimits& l : *limits) {
     AdminScope& scope = scopes.emplace_back();
     scope.cgroup_subtree = l.cgroup_subtree;
-    scope.quotas = AdminQuotas::WithDefaults(l.max_sets, l.max_maps,
-                                             l.max_map_bytes,
-                                             l.max_saved_objects);
+    scope.quotas = AdminQuotas::WithDefaults(
+        l.max_sets, l.max_maps, l.max_map_bytes, l.max_saved_objects);
     for (const std::string& t : l.program_types) {
       if (auto type = ParseProgType(t); type.ok())
         scope.program_types.push_back(*type);

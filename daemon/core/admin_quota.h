@@ -52,8 +52,7 @@ struct QuotaCheck {
 
 // Roughly what the kernel allocates for a map: (key + value) x max_entries,
 // or max_entries bytes for maps sized in bytes (ring buffers).
-uint64_t MapBytes(uint32_t key_size, uint32_t value_size,
-                  uint32_t max_entries);
+uint64_t MapBytes(uint32_t key_size, uint32_t value_size, uint32_t max_entries);
 
 // OK when `held` plus `adding` stays within `quotas`; otherwise
 // ResourceExhausted naming the first quota passed, its value and the

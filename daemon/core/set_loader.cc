@@ -201,8 +201,7 @@ absl::Status CheckMapQuotas(const SetLoadRequest& req, const bpf_object* obj) {
   const bpf_map* map;
   bpf_object__for_each_map(map, obj) {
     ++maps.maps;
-    maps.map_bytes += MapBytes(bpf_map__key_size(map),
-                               bpf_map__value_size(map),
+    maps.map_bytes += MapBytes(bpf_map__key_size(map), bpf_map__value_size(map),
                                bpf_map__max_entries(map));
   }
   return CheckQuotas(req.quota->quotas, req.quota->held, maps,
