@@ -267,15 +267,13 @@ TEST_F(ElementMethodsTest, AnswersLargerThanAMessageAreRefusedFirst) {
   *packed.mutable_map() = Ref("k_big_percpu");
   packed.set_packed_keys(std::string(1024 * 4, '\0'));
   v1::LookupBatchResponse values;
-  EXPECT_THAT(
-      maps_->LookupBatch(Ctx().get(), packed, &values),
-      StatusIs(StatusCode::RESOURCE_EXHAUSTED, "message limit; send at most"));
+  EXPECT_THAT(maps_->LookupBatch(Ctx().get(), packed, &values),
+              StatusIs(StatusCode::RESOURCE_EXHAUSTED, "message limit; send at most"));
   v1::LookupBatchRequest typed;
   *typed.mutable_map() = Ref("k_big_percpu");
   for (int i = 0; i < 1024; ++i) typed.add_keys()->set_json(std::to_string(i));
-  EXPECT_THAT(
-      maps_->LookupBatch(Ctx().get(), typed, &values),
-      StatusIs(StatusCode::RESOURCE_EXHAUSTED, "message limit; send at most"));
+  EXPECT_THAT(maps_->LookupBatch(Ctx().get(), typed, &values),
+              StatusIs(StatusCode::RESOURCE_EXHAUSTED, "message limit; send at most"));
   // "{}" zero-filled (for every CPU) is a whole value per entry.
   v1::UpdateRequest update;
   *update.mutable_map() = Ref("k_big_percpu");
@@ -286,9 +284,8 @@ TEST_F(ElementMethodsTest, AnswersLargerThanAMessageAreRefusedFirst) {
     e->mutable_value()->set_json(R"({"all_cpus": {}})");
   }
   v1::UpdateResponse updated;
-  EXPECT_THAT(
-      maps_->Update(Ctx().get(), update, &updated),
-      StatusIs(StatusCode::RESOURCE_EXHAUSTED, "message limit; send at most"));
+  EXPECT_THAT(maps_->Update(Ctx().get(), update, &updated),
+              StatusIs(StatusCode::RESOURCE_EXHAUSTED, "message limit; send at most"));
   EXPECT_EQ(updated.updated(), 0u);
 }
 

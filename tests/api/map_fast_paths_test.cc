@@ -204,9 +204,9 @@ TEST_F(MapFastPathsTest, FullBatchAnswersEachKeyInPlace) {
   typed.set_encoding(v1::ENCODING_JSON);
   const std::set<uint32_t> bad = {0, 511, 512, 1023};
   for (uint32_t k = 0; k < kKeys; ++k) {
-    typed.add_keys()->set_json(bad.count(k)
-                                   ? R"({"rule_id":-1})"
-                                   : absl::StrCat(R"({"rule_id":)", k, "}"));
+    typed.add_keys()->set_json(bad.count(k) ? R"({"rule_id":-1})"
+                                            : absl::StrCat(R"({"rule_id":)",
+                                                           k, "}"));
   }
   v1::LookupBatchResponse typed_resp;
   ASSERT_THAT(maps_->LookupBatch(Ctx().get(), typed, &typed_resp),
@@ -216,9 +216,9 @@ TEST_F(MapFastPathsTest, FullBatchAnswersEachKeyInPlace) {
     const v1::LookupResult& result = typed_resp.results(k);
     if (bad.count(k)) {
       ASSERT_EQ(result.code(), grpc::StatusCode::INVALID_ARGUMENT) << k;
-      ASSERT_EQ(
-          result.message().rfind(absl::StrCat("keys[", k, "].rule_id: "), 0),
-          0u)
+      ASSERT_EQ(result.message().rfind(absl::StrCat("keys[", k, "].rule_id: "),
+                                       0),
+                0u)
           << result.message();
     } else if (k < kFilled) {
       ASSERT_EQ(result.code(), grpc::StatusCode::OK) << k;
