@@ -181,17 +181,18 @@ TEST_F(ScopedAdminTest, ScopedLoadsCannotReadKernelMemory) {
 TEST_F(ScopedAdminTest, QuotasRefuseTheNextSet) {
   constexpr char kScoped[] = "tests/core/scoped_sockops.bpf.o";
   ASSERT_TRUE(warden_->Start(v1::Config()).ok());
-  auto as = [&](const std::string& owner, const AdminQuotas& quotas) {
+  // Set `name` of the scoped object, loaded by `owner` under `quotas`.
+  auto load = [&](const std::string& name, const std::string& owner,
+                  const AdminQuotas& quotas) {
     LoadOptions options;
     options.admin_scopes = Scope();
     options.admin_scopes->front().quotas = quotas;
     options.owner = owner;
-    return options;
+    return warden_->Load(SetOfObjects(name, {kScoped}), options);
   };
   AdminQuotas quotas;
   quotas.max_sets = 2;
-  auto first =
-      warden_->Load(SetOfObjects("q1", {kScoped}), as("uid:42", quotas));
+  auto first = load("q1", "uid:42", quotas);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->owner, "uid:42");
   const size_t maps = first->maps.size();
@@ -199,41 +200,35 @@ TEST_F(ScopedAdminTest, QuotasRefuseTheNextSet) {
 
   // Maps: refused before any is created.
   quotas.max_maps = maps + 1;
-  EXPECT_THAT(
-      warden_->Load(SetOfObjects("q2", {kScoped}), as("uid:42", quotas)),
-      StatusIs(absl::StatusCode::kResourceExhausted,
-               absl::StrCat("quota of uid:42: max_maps is ", maps + 1,
-                            ", and set q2 would make it ", 2 * maps)));
+  EXPECT_THAT(load("q2", "uid:42", quotas),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       absl::StrCat("quota of uid:42: max_maps is ", maps + 1,
+                                    ", and set q2 would make it ", 2 * maps)));
   EXPECT_FALSE(std::filesystem::exists(SetDir("q2")));
   EXPECT_THAT(warden_->GetSet("q2"), StatusIs(absl::StatusCode::kNotFound));
   // Map bytes.
   quotas.max_maps = 64;
   quotas.max_map_bytes = 100;
-  EXPECT_THAT(
-      warden_->Load(SetOfObjects("q2", {kScoped}), as("uid:42", quotas)),
-      StatusIs(absl::StatusCode::kResourceExhausted,
-               "quota of uid:42: max_map_bytes is 100"));
+  EXPECT_THAT(load("q2", "uid:42", quotas),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       "quota of uid:42: max_map_bytes is 100"));
   EXPECT_FALSE(std::filesystem::exists(SetDir("q2")));
   // Per principal: another uid holds nothing yet.
   AdminQuotas one_set;
   one_set.max_sets = 1;
-  ASSERT_TRUE(
-      warden_->Load(SetOfObjects("other", {kScoped}), as("uid:43", one_set))
-          .ok());
+  ASSERT_TRUE(load("other", "uid:43", one_set).ok());
   // Sets (and saved objects: one each here).
   quotas.max_map_bytes = AdminQuotas::kDefaultMaxMapBytes;
-  ASSERT_TRUE(
-      warden_->Load(SetOfObjects("q2", {kScoped}), as("uid:42", quotas)).ok());
+  ASSERT_TRUE(load("q2", "uid:42", quotas).ok());
   EXPECT_THAT(
-      warden_->Load(SetOfObjects("q3", {kScoped}), as("uid:42", quotas)),
+      load("q3", "uid:42", quotas),
       StatusIs(absl::StatusCode::kResourceExhausted,
                "quota of uid:42: max_sets is 2, and set q3 would make it 3"));
   quotas.max_sets = 8;
   quotas.max_saved_objects = 2;
-  EXPECT_THAT(
-      warden_->Load(SetOfObjects("q3", {kScoped}), as("uid:42", quotas)),
-      StatusIs(absl::StatusCode::kResourceExhausted,
-               "max_saved_objects is 2, and set q3 would make it 3"));
+  EXPECT_THAT(load("q3", "uid:42", quotas),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       "max_saved_objects is 2, and set q3 would make it 3"));
   EXPECT_FALSE(std::filesystem::exists(SetDir("q3")));
 
   // After a restart the sets are still theirs, verified as they were.
@@ -248,9 +243,8 @@ TEST_F(ScopedAdminTest, QuotasRefuseTheNextSet) {
   EXPECT_TRUE(q1->scoped);
   quotas.max_saved_objects = 8;
   quotas.max_sets = 2;
-  EXPECT_THAT(
-      warden_->Load(SetOfObjects("q3", {kScoped}), as("uid:42", quotas)),
-      StatusIs(absl::StatusCode::kResourceExhausted, "max_sets is 2"));
+  EXPECT_THAT(load("q3", "uid:42", quotas),
+              StatusIs(absl::StatusCode::kResourceExhausted, "max_sets is 2"));
   for (const char* set : {"q1", "q2", "other"}) {
     EXPECT_TRUE(warden_->Unload(set, MapPins::kRemove).ok()) << set;
   }
