@@ -137,7 +137,8 @@ TEST_F(ScopedAdminTest, ConfigAttachmentsResolveOnlyToConfigSets) {
 }
 
 // Before the fix a scoped admin's objects were verified with the daemon's
-// CAP_SYS_ADMIN: a sock_ops program could read kernel memory. Scoped first,
+// CAP_SYS_ADMIN: a sock_ops program could read kernel memory and leak
+// kernel addresses. Scoped first,
 // so that root's load also shows the scoped one left libbpf's feature
 // probes as they were.
 TEST_F(ScopedAdminTest, ScopedLoadsCannotReadKernelMemory) {
@@ -156,7 +157,15 @@ TEST_F(ScopedAdminTest, ScopedLoadsCannotReadKernelMemory) {
   EXPECT_THAT(warden_->GetSet("reader"), StatusIs(absl::StatusCode::kNotFound));
   EXPECT_FALSE(std::filesystem::exists(SetDir("reader")));
 
-  // Root's load of the same object verifies with the daemon's privileges.
+  // Pointer leaks likewise: refused to the scoped admin, root's to make.
+  constexpr char kLeak[] = "tests/core/leak_pointer.bpf.o";
+  EXPECT_THAT(warden_->Load(SetOfObjects("leak", {kLeak}), scoped),
+              StatusIs(absl::StatusCode::kInvalidArgument, "leaks addr"));
+  EXPECT_FALSE(std::filesystem::exists(SetDir("leak")));
+  auto leak = warden_->Load(SetOfObjects("leak", {kLeak}));
+  EXPECT_TRUE(leak.ok()) << leak.status();
+
+  // Root's load of the reader verifies with the daemon's privileges.
   auto root = warden_->Load(SetOfObjects("reader", {kReadKernel}));
   ASSERT_TRUE(root.ok()) << root.status();
   // A scoped admin's cgroup networking programs and maps that need
