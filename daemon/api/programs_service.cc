@@ -35,6 +35,8 @@ std::optional<std::vector<AdminScope>> ScopesOf(const ApiContext& api,
   for (const policy::AdminLimits& l : *limits) {
     AdminScope& scope = scopes.emplace_back();
     scope.cgroup_subtree = l.cgroup_subtree;
+    scope.quotas = AdminQuotas::WithDefaults(
+        l.max_sets, l.max_maps, l.max_map_bytes, l.max_saved_objects);
     for (const std::string& t : l.program_types) {
       if (auto type = ParseProgType(t); type.ok())
         scope.program_types.push_back(*type);
@@ -160,6 +162,7 @@ grpc::Status ProgramsService::DoLoad(const grpc::ServerContextBase* ctx,
   const bool root = who->IsRoot();
   std::optional<std::vector<AdminScope>> scopes =
       ScopesOf(*api_, *who, spec.name());
+  std::string owner = who->Principal();
   AuditedCall audit(*std::move(who), "Programs.Load", what);
   // The daemon reads object paths with its own privileges: only root may
   // name files; others upload the object bytes.
@@ -175,6 +178,7 @@ grpc::Status ProgramsService::DoLoad(const grpc::ServerContextBase* ctx,
                               req->object_blobs().end());
   options.origin = Origin::kRuntime;
   options.admin_scopes = std::move(scopes);
+  options.owner = std::move(owner);
   absl::StatusOr<ProgramSetInfo> set = api_->warden().Load(spec, options);
   if (!set.ok()) return audit.Finish(set.status());
   *resp->mutable_program_set() = ToProto(*set);

@@ -94,4 +94,11 @@ absl::Status CheckProgramTypeNames(
       "load");
 }
 
+AdminQuotas QuotasOf(const std::vector<AdminScope>& scopes) {
+  if (scopes.empty()) return AdminQuotas();
+  AdminQuotas widest = scopes.front().quotas;
+  for (const AdminScope& scope : scopes) widest = widest.Widest(scope.quotas);
+  return widest;
+}
+
 }  // namespace bpfwarden

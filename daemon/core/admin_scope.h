@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "daemon/core/admin_quota.h"
 
 namespace bpfwarden {
 
@@ -21,7 +22,11 @@ struct AdminScope {
   std::vector<bpf_prog_type> program_types;
   std::vector<bpf_attach_type> attach_types;
   std::string cgroup_subtree;  // as the rule wrote it
+  AdminQuotas quotas;          // what the principal may hold
 };
+
+// The widest of the scopes' quotas (the defaults when there are none).
+AdminQuotas QuotasOf(const std::vector<AdminScope>& scopes);
 
 // OK when one scope allows the type of every program of `obj`; otherwise
 // PermissionDenied naming the program and its type.

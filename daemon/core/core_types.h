@@ -53,6 +53,12 @@ struct LoadOptions {
   // A non-root administrator's limits (daemon/core/admin_scope.h); nullopt:
   // none (root, the configuration).
   std::optional<std::vector<AdminScope>> admin_scopes;
+  // Who loads through the API (policy::Identity::Principal()), kept with
+  // the set and in the state; empty for the configuration.
+  std::string owner;
+  // Verify with a scoped administrator's capabilities (kScopedLoadCaps),
+  // as admin_scopes always does: a restart's load of a set one loaded.
+  bool reduced_caps = false;
 };
 
 // The status payload (absl::Status::GetPayload) that carries the full
@@ -100,6 +106,8 @@ struct ProgramSetInfo {
   std::vector<ProgramInfo> programs;
   std::vector<MapInfo> maps;
   absl::Time loaded_at;
+  std::string owner;    // LoadOptions::owner
+  bool scoped = false;  // verified with a scoped administrator's privileges
   // With LoadOptions::want_verifier_log: the whole log in the result of
   // Load and Reload, the tail the set keeps (kKeptVerifierLogBytes) from
   // GetSet; never from ListSets.

@@ -144,7 +144,7 @@ void SaveObjectBlobs(const std::vector<std::string>& blobs,
 
 absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     const v1::ProgramSet& spec, const LoadOptions& options,
-    const PinLayout& layout) {
+    const PinLayout& layout, const QuotaCheck* quota) {
   absl::StatusOr<std::vector<ObjectInput>> inputs = GatherInputs(spec, options);
   if (!inputs.ok()) return inputs.status();
   absl::StatusOr<std::string> elf = LinkObjects(*inputs);
@@ -168,6 +168,9 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   if (options.admin_scopes.has_value()) {
     request.admin_scopes = &*options.admin_scopes;
   }
+  request.reduced_caps =
+      options.reduced_caps || options.admin_scopes.has_value();
+  request.quota = quota;
   absl::StatusOr<LoadedObject> loaded = LoadSetObject(request);
   if (!loaded.ok()) return loaded.status();
 
@@ -176,6 +179,8 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   set->spec = spec;
   set->info =
       DescribeSet(spec, options.origin, layout.SetDir(spec.name()), *loaded);
+  set->info.owner = options.owner;
+  set->info.scoped = request.reduced_caps;
   set->verifier_log = KeptVerifierLog(set->info.verifier_log);
   set->obj = std::move(loaded->obj);
   set->maps = SetMaps::Open(spec.name(), set->obj.get(), set->info.maps);

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "daemon/core/admin_quota.h"
 #include "daemon/core/core_types.h"
 #include "daemon/core/log_sites.h"
 #include "daemon/core/pin_layout.h"
@@ -44,10 +45,11 @@ struct LoadedSet {
 // directory of `layout` (kept only once committed: CommitBuiltSet). A runtime
 // set's blobs are saved in the layout's objects directory (unless it has no
 // state directory) and named in the returned spec, so that a restart can load
-// it again. The name is not checked here.
+// it again. The name is not checked here. `quota` (null: none) bounds the
+// object's maps before any is created.
 absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     const v1::ProgramSet& spec, const LoadOptions& options,
-    const PinLayout& layout);
+    const PinLayout& layout, const QuotaCheck* quota = nullptr);
 
 // Commits what the build did to the set's pin directory, and returns the
 // set's description with the build's whole verifier log, which leaves the

@@ -24,7 +24,9 @@
 #include "daemon/base/unique_fd.h"
 #include "daemon/btf/btf_layout.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/libbpf_probes.h"
 #include "daemon/core/names.h"
+#include "daemon/core/reduced_caps.h"
 #include "daemon/core/rodata.h"
 
 namespace bpfwarden {
@@ -174,7 +176,8 @@ struct ProgramLog {
 };
 
 absl::Status VerifierError(const std::string& set, int err,
-                           const std::vector<ProgramLog>& logs) {
+                           const std::vector<ProgramLog>& logs,
+                           absl::string_view how) {
   std::string full, tail, failed;
   for (const ProgramLog& log : logs) {
     if (log.buf[0] == '\0') continue;
@@ -186,9 +189,23 @@ absl::Status VerifierError(const std::string& set, int err,
   absl::Status status(
       absl::StatusCode::kInvalidArgument,
       absl::StrCat("the verifier rejected program ", failed, " of set ", set,
-                   " (", std::strerror(std::abs(err)), "); log tail:\n", tail));
+                   how, " (", std::strerror(std::abs(err)), "); log tail:\n",
+                   tail));
   status.SetPayload(kVerifierLogPayload, absl::Cord(full));
   return status;
+}
+
+// The object's maps against a scoped administrator's quotas.
+absl::Status CheckMapQuotas(const SetLoadRequest& req, const bpf_object* obj) {
+  QuotaUsage maps;
+  const bpf_map* map;
+  bpf_object__for_each_map(map, obj) {
+    ++maps.maps;
+    maps.map_bytes += MapBytes(bpf_map__key_size(map), bpf_map__value_size(map),
+                               bpf_map__max_entries(map));
+  }
+  return CheckQuotas(req.quota->quotas, req.quota->held, maps,
+                     req.quota->principal, req.name);
 }
 
 // Sets bw_log_level (bpf/include/bpfwarden/log.h) when asked and present.
@@ -202,6 +219,39 @@ absl::Status SetLogLevel(bpf_object* obj, uint32_t level) {
   value.set_name("bw_log_level");
   value.set_uint_value(level);
   return SetRodataGlobal(obj, value);
+}
+
+// Creates the maps and loads the programs: everything the kernel checks.
+// `how` says with which privileges, in a refusal.
+absl::Status LoadInKernel(const std::string& set, bpf_object* obj,
+                          const std::vector<ProgramLog>& logs,
+                          absl::string_view how) {
+  LibbpfMessages libbpf;  // on the thread that loads
+  if (int err = bpf_object__load(obj); err != 0) {
+    for (const ProgramLog& log : logs) {
+      if (log.buf[0] != '\0') return VerifierError(set, err, logs, how);
+    }
+    return libbpf.Annotate(
+        ErrnoStatus(err, absl::StrCat("load set ", set, how)));
+  }
+  return absl::OkStatus();
+}
+
+// A scoped administrator's object is verified on a thread with only
+// kScopedLoadCaps effective; root's and the configuration's with the
+// daemon's own.
+absl::Status LoadWithCallersPrivileges(const SetLoadRequest& req,
+                                       bpf_object* obj,
+                                       const std::vector<ProgramLog>& logs) {
+  if (req.admin_scopes == nullptr && !req.reduced_caps) {
+    return LoadInKernel(req.name, obj, logs, "");
+  }
+  WarmLibbpfFeatureProbes();
+  const std::string how =
+      absl::StrCat(" (a scoped administrator's, with ",
+                   CapabilityNames(kScopedLoadCaps), " only)");
+  return RunWithEffectiveCaps(
+      kScopedLoadCaps, [&] { return LoadInKernel(req.name, obj, logs, how); });
 }
 
 }  // namespace
@@ -288,6 +338,9 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
       return s;
     }
   }
+  if (req.quota != nullptr) {
+    if (absl::Status s = CheckMapQuotas(req, obj); !s.ok()) return s;
+  }
   std::vector<ProgramLog> logs;
   const size_t log_size = VerifierLogSize(programs, req.want_verifier_log);
   bpf_object__for_each_program(prog, obj) {
@@ -304,12 +357,8 @@ absl::StatusOr<LoadedObject> LoadSetObject(const SetLoadRequest& req) {
       PrepareMaps(req, obj, out.pins.get(), &out.reused_maps);
   if (!prepared.ok()) return prepared;
 
-  if (int err = bpf_object__load(obj); err != 0) {
-    for (const ProgramLog& log : logs) {
-      if (log.buf[0] != '\0') return VerifierError(req.name, err, logs);
-    }
-    return libbpf.Annotate(
-        ErrnoStatus(err, absl::StrCat("load set ", req.name)));
+  if (absl::Status s = LoadWithCallersPrivileges(req, obj, logs); !s.ok()) {
+    return s;
   }
   if (req.want_verifier_log) {
     for (const ProgramLog& log : logs) {

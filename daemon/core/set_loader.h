@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "daemon/core/admin_quota.h"
 #include "daemon/core/admin_scope.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/pin_rollback.h"
@@ -34,6 +35,12 @@ struct SetLoadRequest {
   // A non-root administrator's limits: the object's program types are
   // checked against them before anything is loaded. Null: no limits.
   const std::vector<AdminScope>* admin_scopes = nullptr;
+  // Verify with kScopedLoadCaps (daemon/core/reduced_caps.h); always so
+  // with admin_scopes.
+  bool reduced_caps = false;
+  // A scoped administrator's map quotas, checked against the object's maps
+  // before any is created. Null: none.
+  const QuotaCheck* quota = nullptr;
 };
 
 struct LoadedObject {

@@ -97,11 +97,18 @@ absl::StatusOr<ProgramSetInfo> Warden::BuildSet(SetBuild kind,
                                                 const v1::ProgramSet& spec,
                                                 const LoadOptions& options,
                                                 bool persist) {
+  std::optional<QuotaCheck> quota;
   {
     absl::MutexLock lock(&mu_);
     absl::Status may = kind == SetBuild::kLoad ? MayLoadLocked(spec, options)
                                                : MayReloadLocked(spec.name());
     if (!may.ok()) return may;
+    if (kind == SetBuild::kLoad) {
+      absl::StatusOr<std::optional<QuotaCheck>> q =
+          QuotaBeforeBuildLocked(spec, options);
+      if (!q.ok()) return q.status();
+      quota = *std::move(q);
+    }
     building_.insert(spec.name());
   }
   // The untrusted part: parsing, linking, the verifier. A reload's new
@@ -110,11 +117,17 @@ absl::StatusOr<ProgramSetInfo> Warden::BuildSet(SetBuild kind,
   absl::StatusOr<std::unique_ptr<LoadedSet>> built;
   {
     absl::MutexLock one_at_a_time(&build_mu_);
-    built = BuildLoadedSet(spec, options, layout_);
+    built = BuildLoadedSet(spec, options, layout_,
+                           quota.has_value() ? &*quota : nullptr);
   }
   absl::MutexLock lock(&mu_);
   building_.erase(spec.name());
   if (!built.ok()) return built.status();
+  if (quota.has_value()) {
+    if (absl::Status s = QuotaAtCommitLocked(*quota, **built); !s.ok()) {
+      return s;  // the build's pins go with it
+    }
+  }
   // A set not committed (Shutdown came first) takes its pins with it.
   if (absl::Status s = CheckRunning(); !s.ok()) {
     BPFWARDEN_LOG(INFO) << "set " << spec.name()

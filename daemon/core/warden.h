@@ -50,6 +50,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "daemon/core/admin_quota.h"
 #include "daemon/core/core_types.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/set_maps.h"
@@ -234,6 +235,18 @@ class Warden {
   // OK when `scopes` allow set `set`'s programs and every attachment of it.
   absl::Status CheckSetScopeLocked(const LoadedSet& set,
                                    const std::vector<AdminScope>& scopes) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // A scoped administrator's quotas (warden_quota.cc): before a load is
+  // built, what its principal holds, checked for one more set and its
+  // objects (nullopt: no quotas apply); at commit, checked again with the
+  // set's maps, for the loads its principal committed meanwhile.
+  absl::StatusOr<std::optional<QuotaCheck>> QuotaBeforeBuildLocked(
+      const v1::ProgramSet& spec, const LoadOptions& options) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  absl::Status QuotaAtCommitLocked(const QuotaCheck& quota,
+                                   const LoadedSet& set) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  QuotaUsage HeldLocked(const std::string& principal) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   // Attachments (warden.cc).
   absl::StatusOr<AttachmentInfo> AttachLocked(const v1::Attachment& spec,

@@ -42,8 +42,18 @@ absl::Status Warden::Start(const v1::Config& config) {
                     .status(),
                 absl::StrCat("config set ", set.name()));
   }
+  std::map<std::string, const v1::SetOwner*> owners;
+  for (const v1::SetOwner& owner : state.set_owners()) {
+    owners[owner.program_set()] = &owner;
+  }
   for (const v1::ProgramSet& set : state.program_sets()) {
-    errors.Note(BuildSet(SetBuild::kLoad, set, {.origin = Origin::kRuntime},
+    // Counted for its owner again, and verified with its privileges.
+    LoadOptions restore{.origin = Origin::kRuntime};
+    if (auto owner = owners.find(set.name()); owner != owners.end()) {
+      restore.owner = owner->second->principal();
+      restore.reduced_caps = owner->second->scoped();
+    }
+    errors.Note(BuildSet(SetBuild::kLoad, set, restore,
                          /*persist=*/false)
                     .status(),
                 absl::StrCat("runtime set ", set.name()));

@@ -18,8 +18,14 @@ v1::State StateOf(
     PinnedLinksInState links) {
   v1::State state;
   for (const auto& [name, set] : sets) {
-    if (set->info.origin == Origin::kRuntime)
-      *state.add_program_sets() = set->spec;
+    if (set->info.origin != Origin::kRuntime) continue;
+    *state.add_program_sets() = set->spec;
+    if (!set->info.owner.empty()) {
+      v1::SetOwner* owner = state.add_set_owners();
+      owner->set_program_set(name);
+      owner->set_principal(set->info.owner);
+      owner->set_scoped(set->info.scoped);
+    }
   }
   for (const auto& [id, att] : attachments) {
     if (att->info().origin == Origin::kRuntime)

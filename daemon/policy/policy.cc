@@ -183,7 +183,11 @@ absl::StatusOr<Policy> Policy::FromConfig(
               {},
               {{p.program_types().begin(), p.program_types().end()},
                {p.attach_types().begin(), p.attach_types().end()},
-               p.cgroup_subtree()}};
+               p.cgroup_subtree(),
+               p.max_sets(),
+               p.max_maps(),
+               p.max_map_bytes(),
+               p.max_saved_objects()}};
     for (int op : p.allow()) {
       switch (op) {
         case Proto::READ:

@@ -2,6 +2,7 @@
 #ifndef BPFWARDEN_DAEMON_POLICY_POLICY_H_
 #define BPFWARDEN_DAEMON_POLICY_POLICY_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,12 @@ struct AdminLimits {
   std::vector<std::string> program_types;
   std::vector<std::string> attach_types;
   std::string cgroup_subtree;
+  // Quotas as the rule wrote them (0: the core's default,
+  // daemon/core/admin_quota.h).
+  uint32_t max_sets = 0;
+  uint32_t max_maps = 0;
+  uint64_t max_map_bytes = 0;
+  uint32_t max_saved_objects = 0;
 };
 
 // One rule: principals matching any of `principals` may perform `allow` on

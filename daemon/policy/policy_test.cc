@@ -271,5 +271,38 @@ TEST(PolicyTest, AdminLimitsFor) {
   EXPECT_FALSE(policy.AdminLimitsFor(root, "team-a").has_value());
 }
 
+TEST(PolicyTest, AdminQuotasComeFromTheRule) {
+  bpfwarden::v1::Config config;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        policy {
+          program_set: "team-*"
+          map: "*"
+          principals: "uid:5"
+          allow: ADMIN
+          program_types: "sock_ops"
+          attach_types: "cgroup_sock_ops"
+          cgroup_subtree: "/team"
+          max_sets: 2
+          max_maps: 3
+          max_map_bytes: 4096
+          max_saved_objects: 5
+        }
+      )pb",
+      &config));
+  auto policy = Policy::FromConfig(config.policy());
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  Identity five;
+  five.kind = Identity::Kind::kUnix;
+  five.uid = 5;
+  auto limits = policy->AdminLimitsFor(five, "team-a");
+  ASSERT_TRUE(limits.has_value());
+  ASSERT_EQ(limits->size(), 1u);
+  EXPECT_EQ((*limits)[0].max_sets, 2u);
+  EXPECT_EQ((*limits)[0].max_maps, 3u);
+  EXPECT_EQ((*limits)[0].max_map_bytes, 4096u);
+  EXPECT_EQ((*limits)[0].max_saved_objects, 5u);
+}
+
 }  // namespace
 }  // namespace bpfwarden::policy

@@ -5,7 +5,9 @@
 // one the caller may not touch; a set the admin loads under a name the
 // configuration later declares never receives the configuration's
 // attachments; Daemon.Status names only the sets whose logs the caller may
-// read.
+// read; its objects are verified with CAP_BPF and CAP_NET_ADMIN only, so
+// the verifier refuses it the kernel reads root's loads may make; its
+// rule's quotas refuse its next set.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -26,8 +28,12 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
-constexpr char kSockops[] = "bpf/bpfwarden.bpf.o";
+// sock_ops programs a scoped admin can load: no kernel reads (the shipped
+// tcp_stats casts with bpf_skc_to_tcp_sock, which needs CAP_PERFMON).
+constexpr char kSockops[] = "tests/core/core_scoped_sockops.bpf.o";
 constexpr char kHooks[] = "tests/core/core_hooks.bpf.o";
+// A sock_ops program calling bpf_probe_read_kernel.
+constexpr char kReadKernel[] = "tests/core/core_read_kernel.bpf.o";
 
 class AdminScopeTest : public ProbeFixture {
  protected:
@@ -107,17 +113,17 @@ TEST_F(AdminScopeTest, EveryAdminMethodStaysWithinTheScope) {
 
   // Attach: outside the subtree refused, inside attached.
   RunResult attach =
-      Probe({"attach", "team-a", "tcp_stats_sockops", outside->path()});
+      Probe({"attach", "team-a", "scoped_count_sockops", outside->path()});
   EXPECT_EQ(attach.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
       << attach.err;
-  attach = Probe({"attach", "team-a", "tcp_stats_sockops", cgroup_->path()});
+  attach = Probe({"attach", "team-a", "scoped_count_sockops", cgroup_->path()});
   ASSERT_EQ(attach.exit_code, 0) << attach.err;
   const std::string own = std::string(absl::StripSuffix(attach.out, "\n"));
 
   // Root's attachments outside the scope: one of team-a, one of a set
   // outside the rule's glob.
   const std::string root_team =
-      RootAttach("team-a", "tcp_tune_sockops", outside->path());
+      RootAttach("team-a", "scoped_tune_sockops", outside->path());
   const std::string root_other =
       RootAttach(kSet, "tcp_stats_sockops", outside->path());
   ASSERT_THAT(AttachedTo(outside->path()),
@@ -137,7 +143,7 @@ TEST_F(AdminScopeTest, EveryAdminMethodStaysWithinTheScope) {
   // Unload of a set attached outside the scope: refused, nothing detached,
   // nothing unpinned.
   const std::string team_pins = pins_->path() + "/team-a";
-  ASSERT_TRUE(std::filesystem::exists(team_pins + "/tcp_stats"));
+  ASSERT_TRUE(std::filesystem::exists(team_pins + "/scoped_ops"));
   RunResult unload = Probe({"unload", "team-a", "unpin"});
   EXPECT_EQ(unload.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
       << unload.err;
@@ -146,7 +152,7 @@ TEST_F(AdminScopeTest, EveryAdminMethodStaysWithinTheScope) {
             "attachments lie outside the cgroup subtree or attach types the "
             "policy allows it; they must be detached first\n");
   EXPECT_TRUE(Loaded("team-a"));
-  EXPECT_TRUE(std::filesystem::exists(team_pins + "/tcp_stats"));
+  EXPECT_TRUE(std::filesystem::exists(team_pins + "/scoped_ops"));
   EXPECT_THAT(AttachedTo(cgroup_->path()), UnorderedElementsAre(own));
   EXPECT_THAT(AttachedTo(outside->path()),
               UnorderedElementsAre(root_team, root_other));
@@ -177,7 +183,7 @@ TEST_F(AdminScopeTest, EveryAdminMethodStaysWithinTheScope) {
   unload = Probe({"unload", "team-a", "unpin"});
   EXPECT_EQ(unload.exit_code, 0) << unload.err;
   EXPECT_FALSE(Loaded("team-a"));
-  EXPECT_FALSE(std::filesystem::exists(team_pins + "/tcp_stats"));
+  EXPECT_FALSE(std::filesystem::exists(team_pins + "/scoped_ops"));
   v1::UnloadRequest unload_c;
   unload_c.set_name("team-c");
   v1::UnloadResponse unloaded;
@@ -213,7 +219,8 @@ TEST_F(AdminScopeTest, ConfigAttachmentsNeverResolveToARuntimeSet) {
   const std::string declares_team_x = absl::StrCat(
       ConfigWithPolicy(TeamAdmin()), "program_sets { name: \"team-x\" ",
       "objects: \"", Readable(kSockops), "\" }\n",
-      "attachments { program_set: \"team-x\" program: \"tcp_stats_sockops\" ",
+      "attachments { program_set: \"team-x\" program: "
+      "\"scoped_count_sockops\" ",
       "cgroup: \"", cgroup_->path(), "\" }\n");
   const std::string reloaded = "reloaded " + daemon_->config_dir();
   ASSERT_TRUE(daemon_->Reload(declares_team_x, reloaded).ok());
@@ -222,7 +229,7 @@ TEST_F(AdminScopeTest, ConfigAttachmentsNeverResolveToARuntimeSet) {
   EXPECT_THAT(log, HasSubstr("config set team-x: FAILED_PRECONDITION: it is "
                              "not loaded: a set loaded at run time holds the "
                              "name"));
-  EXPECT_THAT(log, HasSubstr("config attachment team-x/tcp_stats_sockops: "
+  EXPECT_THAT(log, HasSubstr("config attachment team-x/scoped_count_sockops: "
                              "FAILED_PRECONDITION: program set team-x was "
                              "loaded at run time"));
   EXPECT_THAT(log, HasSubstr(reloaded + " with errors"));
@@ -270,6 +277,57 @@ TEST_F(AdminScopeTest, StatusNamesOnlySetsWhoseLogsTheCallerMayRead) {
   status = Probe({"status"});
   ASSERT_EQ(status.exit_code, 0) << status.err;
   EXPECT_THAT(status.out, HasSubstr("\nlogs bpfwarden\n"));
+}
+
+// Before the fix the scoped admin's object was verified with the daemon's
+// CAP_SYS_ADMIN: its sock_ops program read kernel memory.
+TEST_F(AdminScopeTest, TheVerifierRefusesAScopedAdminKernelReads) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  ASSERT_NO_FATAL_FAILURE(StartScoped("api-scope-caps"));
+  const std::string reader = Readable(kReadKernel);
+  RunResult load = Probe({"load", "team-r", reader});
+  EXPECT_EQ(load.exit_code, Code(grpc::StatusCode::INVALID_ARGUMENT))
+      << load.err;
+  EXPECT_THAT(load.err, HasSubstr("a scoped administrator's, with "
+                                  "CAP_NET_ADMIN, CAP_BPF only"));
+  // The verifier's own words.
+  EXPECT_THAT(load.err, HasSubstr("bpf_probe_read_kernel#113"));
+  EXPECT_FALSE(Loaded("team-r"));
+  EXPECT_FALSE(std::filesystem::exists(pins_->path() + "/team-r"));
+
+  // Root loads the same object, with the daemon's privileges.
+  v1::LoadRequest req;
+  req.mutable_program_set()->set_name("team-r");
+  req.mutable_program_set()->add_objects(reader);
+  v1::LoadResponse resp;
+  grpc::Status root = programs_->Load(Ctx().get(), req, &resp);
+  EXPECT_TRUE(root.ok()) << root.error_message();
+}
+
+// Before the fix a scoped admin loaded sets without bound.
+TEST_F(AdminScopeTest, AQuotaRefusesTheNextSet) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("api-scope-quota"));
+  std::string one_set = TeamAdmin();
+  one_set.insert(one_set.rfind('}'), "max_sets: 1 ");
+  ASSERT_TRUE(daemon_->Reload(ConfigWithPolicy(one_set)).ok());
+  const std::string sockops = Readable(kSockops);
+  RunResult load = Probe({"load", "team-a", sockops});
+  ASSERT_EQ(load.exit_code, 0) << load.err;
+  load = Probe({"load", "team-b", sockops});
+  EXPECT_EQ(load.exit_code, Code(grpc::StatusCode::RESOURCE_EXHAUSTED))
+      << load.err;
+  EXPECT_THAT(load.err,
+              HasSubstr("quota of uid:65534: max_sets is 1, and set team-b "
+                        "would make it 2"));
+  EXPECT_FALSE(Loaded("team-b"));
+  EXPECT_FALSE(std::filesystem::exists(pins_->path() + "/team-b"));
+  // The daemon serves on; the admin's own set is still its to unload.
+  RunResult unload = Probe({"unload", "team-a"});
+  EXPECT_EQ(unload.exit_code, 0) << unload.err;
+  load = Probe({"load", "team-b", sockops});
+  EXPECT_EQ(load.exit_code, 0) << load.err;
+  EXPECT_EQ(Probe({"unload", "team-b"}).exit_code, 0);
 }
 
 }  // namespace

@@ -253,7 +253,7 @@ TEST_F(LimitedAdminTest, NonRootAdminStaysWithinItsTypesAndSubtree) {
       "attach_types: \"cgroup_sock_ops\" cgroup_subtree: \"",
       cgroup_->path(), "\" }");
   ASSERT_TRUE(daemon_->Reload(ConfigWithPolicy(limited)).ok());
-  const std::string sockops = Readable("bpf/bpfwarden.bpf.o");
+  const std::string sockops = Readable("tests/core/core_scoped_sockops.bpf.o");
   const std::string hooks = Readable("tests/core/core_hooks.bpf.o");
 
   // Another program type: refused before anything is loaded.
@@ -267,11 +267,11 @@ TEST_F(LimitedAdminTest, NonRootAdminStaysWithinItsTypesAndSubtree) {
   RunResult load = Probe({"load", "team-a", sockops});
   ASSERT_EQ(load.exit_code, 0) << load.err;
   // Outside its subtree: the root of the hierarchy, and a way up.
-  RunResult root = Probe({"attach", "team-a", "tcp_stats_sockops", "/"});
+  RunResult root = Probe({"attach", "team-a", "scoped_count_sockops", "/"});
   EXPECT_EQ(root.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED))
       << root.err;
-  RunResult up =
-      Probe({"attach", "team-a", "tcp_stats_sockops", cgroup_->path() + "/.."});
+  RunResult up = Probe(
+      {"attach", "team-a", "scoped_count_sockops", cgroup_->path() + "/.."});
   EXPECT_EQ(up.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED)) << up.err;
   // A set outside the rule's glob.
   RunResult foreign =
@@ -279,7 +279,7 @@ TEST_F(LimitedAdminTest, NonRootAdminStaysWithinItsTypesAndSubtree) {
   EXPECT_EQ(foreign.exit_code, Code(grpc::StatusCode::PERMISSION_DENIED));
   // Within: attached.
   RunResult inside =
-      Probe({"attach", "team-a", "tcp_stats_sockops", cgroup_->path()});
+      Probe({"attach", "team-a", "scoped_count_sockops", cgroup_->path()});
   EXPECT_EQ(inside.exit_code, 0) << inside.err;
   RunResult unload = Probe({"unload", "team-a"});
   EXPECT_EQ(unload.exit_code, 0) << unload.err;

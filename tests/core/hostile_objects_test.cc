@@ -131,6 +131,7 @@ TEST_F(HostileObjectsTest, LogArgumentLargerThanItsTypeIsRefused) {
   LoadOptions load;
   load.object_blobs.push_back(elf);
   load.admin_scopes = std::vector<AdminScope>{scope};
+  load.owner = "uid:42";
   const absl::StatusOr<ProgramSetInfo> loaded = warden_->Load(spec, load);
   EXPECT_THAT(loaded, StatusIs(absl::StatusCode::kInvalidArgument,
                                "argument 3: __u32 of 65280 bytes (it has 4)"));

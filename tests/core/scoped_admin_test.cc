@@ -1,11 +1,16 @@
 // Issue 20 in the core: a non-root administrator's Unload stays within its
 // scope (the set's program types and every attachment of it), and the
 // configuration's attachments resolve only to the configuration's sets, never
-// to a runtime set that took a name the configuration declares later.
+// to a runtime set that took a name the configuration declares later; its
+// objects are verified with CAP_BPF and CAP_NET_ADMIN only, so the verifier
+// refuses it kernel reads that root's loads keep; its quotas refuse the
+// next set, counted per principal and across a restart.
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "daemon/core/admin_quota.h"
 #include "daemon/core/warden.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -19,6 +24,7 @@ namespace {
 using ::bpfwarden::testing::AttachmentSpec;
 using ::bpfwarden::testing::BuiltinSet;
 using ::bpfwarden::testing::ScopedCgroup;
+using ::bpfwarden::testing::SetOfObjects;
 using ::bpfwarden::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -128,6 +134,129 @@ TEST_F(ScopedAdminTest, ConfigAttachmentsResolveOnlyToConfigSets) {
   EXPECT_EQ(attached[0].origin, Origin::kConfig);
   ASSERT_TRUE(warden_->Reconcile(v1::Config()).ok());
   EXPECT_THAT(On(cgroup().path()), IsEmpty());
+}
+
+// Before the fix a scoped admin's objects were verified with the daemon's
+// CAP_SYS_ADMIN: a sock_ops program could read kernel memory and leak
+// kernel addresses. Scoped first,
+// so that root's load also shows the scoped one left libbpf's feature
+// probes as they were.
+TEST_F(ScopedAdminTest, ScopedLoadsCannotReadKernelMemory) {
+  constexpr char kReadKernel[] = "tests/core/read_kernel.bpf.o";
+  ASSERT_TRUE(warden_->Start(v1::Config()).ok());
+  LoadOptions scoped;
+  scoped.admin_scopes = Scope();
+  scoped.owner = "uid:42";
+  absl::Status refused =
+      warden_->Load(SetOfObjects("reader", {kReadKernel}), scoped).status();
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument,
+                                "a scoped administrator's, with "
+                                "CAP_NET_ADMIN, CAP_BPF only"));
+  // The verifier's own words.
+  EXPECT_THAT(refused.message(), HasSubstr("bpf_probe_read_kernel#113"));
+  EXPECT_THAT(warden_->GetSet("reader"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_FALSE(std::filesystem::exists(SetDir("reader")));
+
+  // Pointer leaks likewise: refused to the scoped admin, root's to make.
+  constexpr char kLeak[] = "tests/core/leak_pointer.bpf.o";
+  EXPECT_THAT(warden_->Load(SetOfObjects("leak", {kLeak}), scoped),
+              StatusIs(absl::StatusCode::kInvalidArgument, "leaks addr"));
+  EXPECT_FALSE(std::filesystem::exists(SetDir("leak")));
+  auto leak = warden_->Load(SetOfObjects("leak", {kLeak}));
+  EXPECT_TRUE(leak.ok()) << leak.status();
+
+  // Root's load of the reader verifies with the daemon's privileges.
+  auto root = warden_->Load(SetOfObjects("reader", {kReadKernel}));
+  ASSERT_TRUE(root.ok()) << root.status();
+  // A scoped admin's cgroup networking programs and maps that need
+  // CAP_BPF (LRU hash, socket storage) load and attach.
+  auto team = warden_->Load(
+      SetOfObjects("team", {"tests/core/scoped_sockops.bpf.o"}), scoped);
+  ASSERT_TRUE(team.ok()) << team.status();
+  EXPECT_TRUE(warden_
+                  ->AttachScoped(AttachmentSpec("team", "scoped_count_sockops",
+                                                cgroup().path()),
+                                 Scope())
+                  .ok());
+  // The shipped tcp_stats casts to tcp_sock (bpf_skc_to_tcp_sock): a kernel
+  // read, refused to the scoped admin.
+  EXPECT_THAT(
+      warden_->Load(BuiltinSet("stats"), scoped),
+      StatusIs(absl::StatusCode::kInvalidArgument, "bpf_skc_to_tcp_sock"));
+}
+
+// Before the fix a scoped admin could load sets, maps and map memory
+// without bound.
+TEST_F(ScopedAdminTest, QuotasRefuseTheNextSet) {
+  constexpr char kScoped[] = "tests/core/scoped_sockops.bpf.o";
+  ASSERT_TRUE(warden_->Start(v1::Config()).ok());
+  // Set `name` of the scoped object, loaded by `owner` under `quotas`.
+  auto load = [&](const std::string& name, const std::string& owner,
+                  const AdminQuotas& quotas) {
+    LoadOptions options;
+    options.admin_scopes = Scope();
+    options.admin_scopes->front().quotas = quotas;
+    options.owner = owner;
+    return warden_->Load(SetOfObjects(name, {kScoped}), options);
+  };
+  AdminQuotas quotas;
+  quotas.max_sets = 2;
+  auto first = load("q1", "uid:42", quotas);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->owner, "uid:42");
+  const size_t maps = first->maps.size();
+  ASSERT_GT(maps, 0u);
+
+  // Maps: refused before any is created.
+  quotas.max_maps = maps + 1;
+  EXPECT_THAT(load("q2", "uid:42", quotas),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       absl::StrCat("quota of uid:42: max_maps is ", maps + 1,
+                                    ", and set q2 would make it ", 2 * maps)));
+  EXPECT_FALSE(std::filesystem::exists(SetDir("q2")));
+  EXPECT_THAT(warden_->GetSet("q2"), StatusIs(absl::StatusCode::kNotFound));
+  // Map bytes.
+  quotas.max_maps = 64;
+  quotas.max_map_bytes = 100;
+  EXPECT_THAT(load("q2", "uid:42", quotas),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       "quota of uid:42: max_map_bytes is 100"));
+  EXPECT_FALSE(std::filesystem::exists(SetDir("q2")));
+  // Per principal: another uid holds nothing yet.
+  AdminQuotas one_set;
+  one_set.max_sets = 1;
+  ASSERT_TRUE(load("other", "uid:43", one_set).ok());
+  // Sets (and saved objects: one each here).
+  quotas.max_map_bytes = AdminQuotas::kDefaultMaxMapBytes;
+  ASSERT_TRUE(load("q2", "uid:42", quotas).ok());
+  EXPECT_THAT(
+      load("q3", "uid:42", quotas),
+      StatusIs(absl::StatusCode::kResourceExhausted,
+               "quota of uid:42: max_sets is 2, and set q3 would make it 3"));
+  quotas.max_sets = 8;
+  quotas.max_saved_objects = 2;
+  EXPECT_THAT(load("q3", "uid:42", quotas),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       "max_saved_objects is 2, and set q3 would make it 3"));
+  EXPECT_FALSE(std::filesystem::exists(SetDir("q3")));
+
+  // After a restart the sets are still theirs, verified as they were.
+  ASSERT_TRUE(warden_->Shutdown().ok());
+  auto restarted = Warden::Create(options_);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  warden_ = *std::move(restarted);
+  ASSERT_TRUE(warden_->Start(v1::Config()).ok());
+  auto q1 = warden_->GetSet("q1");
+  ASSERT_TRUE(q1.ok()) << q1.status();
+  EXPECT_EQ(q1->owner, "uid:42");
+  EXPECT_TRUE(q1->scoped);
+  quotas.max_saved_objects = 8;
+  quotas.max_sets = 2;
+  EXPECT_THAT(load("q3", "uid:42", quotas),
+              StatusIs(absl::StatusCode::kResourceExhausted, "max_sets is 2"));
+  for (const char* set : {"q1", "q2", "other"}) {
+    EXPECT_TRUE(warden_->Unload(set, MapPins::kRemove).ok()) << set;
+  }
 }
 
 }  // namespace

@@ -35,7 +35,8 @@ trap 'rm -rf "$tmp"' EXIT
 cases=(
   "typo|s/^          securityContext:/          securityContex:/|securityContex: unknown field"
   "type|s/containerPort: 9469/containerPort: ninety/|must be integer"
-  "caps|s/add: \[SYS_ADMIN\]/add: SYS_ADMIN/|capabilities/add must be array"
+  "caps|s/add: \[SYS_ADMIN, BPF, NET_ADMIN\]/add: SYS_ADMIN/|capabilities/add must be array"
+  "scoped|s/add: \[SYS_ADMIN, BPF, NET_ADMIN\]/add: [SYS_ADMIN]/|scoped administrators need CAP_BPF and CAP_NET_ADMIN"
   "required|/^  selector:\$/,/^      app.kubernetes.io\/name: bpfwardend\$/d|must have required property selector"
   "yaml|s/^            - name: bpffs/            - name: [bpffs/|YAML:"
   "privileged|s/privileged: false/privileged: true/|privileged: true"

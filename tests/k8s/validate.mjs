@@ -133,6 +133,26 @@ function serverRules(doc, out) {
   }
 }
 
+// --- bpfwarden's own rules -------------------------------------------------
+
+// bpfwardend verifies a scoped administrator's objects on a thread with only
+// CAP_BPF and CAP_NET_ADMIN effective: the container must have both.
+function bpfwardenRules(doc, out) {
+  const pod = podSpecOf(doc);
+  for (const c of pod?.containers ?? []) {
+    if (c.name !== "bpfwardend") continue;
+    const add = c.securityContext?.capabilities?.add;
+    if (add !== undefined && !Array.isArray(add)) continue;  // the schema's
+    const added = (add ?? []).map((cap) => String(cap).replace(/^CAP_/, ""));
+    for (const cap of ["BPF", "NET_ADMIN"]) {
+      if (!added.includes(cap)) {
+        out.push(`container ${c.name}: scoped administrators need CAP_BPF and ` +
+                 `CAP_NET_ADMIN (capabilities.add lacks ${cap})`);
+      }
+    }
+  }
+}
+
 // --- Driver ---------------------------------------------------------------
 
 async function modelOf(doc) {
@@ -172,6 +192,7 @@ for (const file of process.argv.slice(2)) {
           const { apiVersion, kind, ...rest } = doc;
           checkObject(rest, iface, "", problems);
           serverRules(doc, problems);
+          bpfwardenRules(doc, problems);
         }
       }
     }

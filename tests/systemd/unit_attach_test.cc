@@ -229,9 +229,10 @@ TEST_F(UnitAttachTest, HardenedUnitServesWithItsCapabilities) {
   const std::string pid = container_->UnitProperty(kService, "MainPID");
   const std::string status =
       ReadFile(container_->HostPath(absl::StrCat("/proc/", pid, "/status")));
-  // CAP_SYS_ADMIN (bit 21) and nothing else, bounding and effective.
-  EXPECT_THAT(status, HasSubstr("CapBnd:\t0000000000200000"));
-  EXPECT_THAT(status, HasSubstr("CapEff:\t0000000000200000"));
+  // CAP_SYS_ADMIN (bit 21), and CAP_NET_ADMIN (12) and CAP_BPF (39) for
+  // scoped administrators' loads; nothing else, bounding and effective.
+  EXPECT_THAT(status, HasSubstr("CapBnd:\t0000008000201000"));
+  EXPECT_THAT(status, HasSubstr("CapEff:\t0000008000201000"));
   EXPECT_TRUE(SockOpsAttached(container_->payload_cgroup()));
   auto attached =
       container_->Check({"/opt/bpfwarden/bpfwarden", "attach", "bpfwarden",
