@@ -12,7 +12,9 @@
 // after two rounds of the warm-up table, so lazy allocations count).
 #include <signal.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <string>
@@ -144,6 +146,7 @@ class AdversaryTest : public ApiFixture {
   void RunAndCheck(Role role, const std::string& table) {
     SCOPED_TRACE(absl::StrCat(RoleName(role), " ", table));
     const Answers answers = Run(role, table);
+    KeepAnswers(role, table, answers);
     EXPECT_GT(answers.size(), table == "warmup" ? 10u : 300u);
     for (const auto& [name, a] : answers) {
       const grpc::StatusCode want = table == "warmup"
@@ -154,6 +157,20 @@ class AdversaryTest : public ApiFixture {
     }
     if (table == "hostile" && role != Role::kRoot) {
       CheckNothingTold(role, answers);
+    }
+  }
+
+  // Every answer, one line each, in answers.tsv among the test's outputs
+  // (bazel-testlogs/.../test.outputs): the table to read when a code moves.
+  static void KeepAnswers(Role role, const std::string& table,
+                          const Answers& answers) {
+    const char* dir = getenv("TEST_UNDECLARED_OUTPUTS_DIR");
+    if (dir == nullptr) return;
+    std::ofstream out(std::string(dir) + "/answers.tsv", std::ios::app);
+    for (const auto& [name, a] : answers) {
+      out << RoleName(role) << "\t" << table << "\t" << name << "\t"
+          << a.code << "\t" << absl::CHexEscape(a.message.substr(0, 200))
+          << "\n";
     }
   }
 
