@@ -193,6 +193,12 @@ void Feed::Run() {
     if (!snapshot.ok()) break;
     next = std::max(started + interval, absl::Now());
   }
+  {
+    // The hub keeps a finished feed until its next Subscribe: not its
+    // last snapshot, which may be as large as the map.
+    absl::MutexLock lock(&mu_);
+    snapshot_.reset();
+  }
   done_.store(true);
 }
 
