@@ -263,6 +263,12 @@ grpc::Status MapsService::DoUpdate(const grpc::ServerContextBase& ctx,
       !s.ok()) {
     return audit.Finish(s);
   }
+  // An unknown flag would otherwise write as ANY.
+  if (!v1::UpdateFlag_IsValid(req.flag())) {
+    return audit.Finish(absl::InvalidArgumentError(absl::StrCat(
+        "flag: ", static_cast<int>(req.flag()),
+        " is not an UpdateFlag (ANY, NOEXIST or EXIST)")));
+  }
   auto handle = OpenMapFor(*api_, req.map(), ElementMethod::kUpdate);
   if (!handle.ok()) return audit.Finish(handle.status());
   const TypedMap& map = (*handle)->map;
