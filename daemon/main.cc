@@ -18,6 +18,7 @@
 #include "daemon/api/server.h"
 #include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
+#include "daemon/base/memory_trimmer.h"
 #include "daemon/core/bpf_log_hub.h"
 #include "daemon/core/config_dir.h"
 #include "daemon/core/warden.h"
@@ -108,6 +109,10 @@ ABSL_FLAG(std::string, log_target, "auto",
           "(sd_journal_send, with structured BPFWARDEN_* fields), stderr, or "
           "auto: the journal when stderr is journald's stream "
           "(JOURNAL_STREAM), else stderr");
+ABSL_FLAG(absl::Duration, memory_trim_interval, absl::Seconds(10),
+          "how often memory the daemon freed is handed back to the kernel "
+          "(malloc_trim), so that its RSS comes back after a burst; 0: "
+          "never");
 ABSL_FLAG(std::string, systemd_bus, "system",
           "the bus on which systemd is asked about units (attachments by "
           "unit name): system, user, or a D-Bus address");
@@ -320,6 +325,7 @@ int Run() {
 
   std::optional<systemd::Watchdog> watchdog;
   watchdog.emplace([w = warden->get()] { return w->Ping(); });
+  MemoryTrimmer trimmer(absl::GetFlag(FLAGS_memory_trim_interval));
 #ifdef BPFWARDEN_TEST_HOOKS
   test_hooks::StartStallWatcher(warden->get());
 #endif

@@ -69,7 +69,8 @@ grpc::Status Detach(Stubs& s, const std::string& id) {
 void AddAdminCalls(const Target& t, std::vector<Call>& calls) {
   for (const auto& [kind, name] : HostileNames()) {
     const std::string at = ".name=" + kind;
-    const std::string team = "team-" + name;
+    // Within the scoped admin's glob (team-*), but "" stays "".
+    const std::string team = name.empty() ? "" : "team-" + name;
     calls.push_back({"Programs.Get" + at,
                      [name = name](Stubs& s) { return GetSet(s, name); }});
     calls.push_back({"Programs.Unload" + at,
@@ -126,10 +127,13 @@ void AddAdminCalls(const Target& t, std::vector<Call>& calls) {
                                      cgroup);
                      }});
   }
-  calls.push_back({"Attachments.Attach.unit", [](Stubs& s) {
+  // Root would attach wherever systemd runs ssh.service.
+  calls.push_back({"Attachments.Attach.unit",
+                   [](Stubs& s) {
                      return Attach(s, "team-none", "tcp_stats_sockops", "",
                                    "ssh.service");
-                   }});
+                   },
+                   true});
   calls.push_back({"Attachments.Attach.builtin_set",
                    [t](Stubs& s) {
                      return Attach(s, kBuiltin, "tcp_stats_sockops", t.cgroup);
