@@ -143,6 +143,10 @@ const Fixed kFixed[] = {
     {"Maps.Dump.slots_back", {PD, OK, PD, OK}},
     {"Maps.Watch.slow_reader", {PD, OK, PD, OK}},
     {"Maps.Watch.idle_to_cap", {PD, RE, PD, RE}},
+    {"Maps.Watch.churn", {PD, OK, PD, OK}},
+    {"Maps.Dump.encoding=99", {PD, IA, PD, IA}},
+    // Accepted: a level past TRACE filters nothing (left as it is).
+    {"Logs.Tail.min_level=99", {PD, PD, PD, OK}},
     {"Programs.Load.blob=other_types", {PD, PD, PD, OK}},
     {"Programs.Load.path=/etc/shadow", {PD, PD, PD, IA}},
     {"Programs.Load.builtin_name", {PD, PD, PD, FP}},

@@ -259,8 +259,49 @@ void AddStreamCalls(std::vector<Call>& calls) {
   calls.push_back({"Maps.Watch.slow_reader", [=](Stubs& s) {
                      return Watch(s, big, 100, 3, milliseconds(500));
                    }});
+  // Enums outside their values.
+  calls.push_back({"Maps.Lookup.encoding=99", [=](Stubs& s) {
+                     v1::LookupRequest req;
+                     *req.mutable_map() = hash;
+                     req.mutable_key()->set_raw(std::string(4, '\0'));
+                     req.set_encoding(static_cast<v1::Encoding>(99));
+                     v1::LookupResponse resp;
+                     return s.maps->Lookup(Ctx().get(), req, &resp);
+                   }});
+  calls.push_back({"Maps.Dump.encoding=99", [=](Stubs& s) {
+                     v1::DumpRequest req = dump(hash, 0, "");
+                     req.set_encoding(static_cast<v1::Encoding>(99));
+                     return Dump(s, req);
+                   }});
+  calls.push_back({"Logs.Tail.min_level=99", [](Stubs& s) {
+                     v1::TailRequest req;
+                     req.set_program_set(kBuiltin);
+                     req.set_min_level(static_cast<v1::LogLevel>(99));
+                     auto ctx = Ctx();
+                     auto reader = s.logs->Tail(ctx.get(), req);
+                     return ReadSome(*ctx, *reader, 1 << 20, milliseconds(0));
+                   }});
   calls.push_back({"Maps.Watch.idle_to_cap", [=](Stubs& s) {
                      return HoldWatches(s, hash, 8, milliseconds(1000));
+                   }});
+  // Watches that end while their map's feed dumps: before the fix the
+  // feed called a check of a reactor already deleted (use after free). A
+  // cancelled stream's slot comes back when the daemon ends it, a moment
+  // after the client let go: a refusal for the cap waits and tries again.
+  calls.push_back({"Maps.Watch.churn", [=](Stubs& s) {
+                     int refused = 0;
+                     for (int i = 0; i < 30;) {
+                       grpc::Status got = Watch(s, hash, 100);
+                       if (got.error_code() ==
+                               grpc::StatusCode::RESOURCE_EXHAUSTED &&
+                           ++refused < 50) {
+                         std::this_thread::sleep_for(milliseconds(100));
+                         continue;
+                       }
+                       if (!got.ok()) return got;
+                       ++i;
+                     }
+                     return grpc::Status::OK;
                    }});
   // The daemon ends cancelled streams a little after their clients let
   // go (a write stalled on flow control, about 3 s): within 10 s every
@@ -299,8 +340,13 @@ void AddKindCalls(std::vector<Call>& calls) {
       calls.push_back({"Kind.Delete" + at,
                        [=](Stubs& s) { return Delete(s, ref, 1, Raw(key)); }});
     }
-    calls.push_back(
-        {"Kind.Dump." + map, [=](Stubs& s) { return DumpOf(s, ref); }});
+    // One page: the first read says whether the type may be dumped.
+    calls.push_back({"Kind.Dump." + map, [=](Stubs& s) {
+                       v1::DumpRequest req;
+                       *req.mutable_map() = ref;
+                       req.set_page_size(1);
+                       return Dump(s, req, 1);
+                     }});
   }
 }
 
