@@ -240,6 +240,13 @@ TEST_F(AdversaryTest, EveryUidEveryMethodHostileArguments) {
   s = maps_->Lookup(Ctx().get(), lookup, &found);
   EXPECT_TRUE(s.ok()) << s.error_message();
 
+  // The names' control characters reached the log escaped only: no
+  // caller forged a line or coloured the operator's terminal.
+  const std::string log = daemon_->Log();
+  EXPECT_FALSE(absl::StrContains(log, "\x1b")) << "a raw ESC in the log";
+  EXPECT_FALSE(absl::StrContains(log, "\r")) << "a raw CR in the log";
+  EXPECT_FALSE(absl::StrContains(log, "\nAUDIT")) << "a forged line";
+
   // Nothing left that nobody asked for.
   EXPECT_EQ(PinsUnder(pins_->path()), pins_before);
   v1::ListAttachmentsResponse attachments;
