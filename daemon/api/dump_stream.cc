@@ -8,6 +8,7 @@
 #include "daemon/api/dump_pages.h"
 #include "daemon/api/failed_stream.h"
 #include "daemon/api/grpc_status.h"
+#include "daemon/api/map_data.h"
 #include "daemon/api/map_open.h"
 #include "daemon/api/maps_service.h"
 #include "daemon/api/stream_grant.h"
@@ -176,6 +177,7 @@ absl::StatusOr<DumpReactor*> NewDump(ApiContext* api,
       api->Authorize(*ctx, policy::Operation::kRead,
                      {req.map().program_set(), req.map().map()}, "Maps.Dump");
   if (!who.ok()) return who.status();
+  if (absl::Status s = CheckEncoding(req.encoding()); !s.ok()) return s;
   auto slot = api->streams().Acquire(who->Principal());
   if (!slot.ok()) return slot.status();
   auto handle = OpenMapFor(*api, req.map(), ElementMethod::kDump);

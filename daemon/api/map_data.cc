@@ -185,4 +185,11 @@ std::string DataForAudit(const v1::Data& data) {
   return "";
 }
 
+absl::Status CheckEncoding(v1::Encoding encoding) {
+  if (v1::Encoding_IsValid(encoding)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("encoding: ", static_cast<int>(encoding),
+                   " is not an Encoding (UNSPECIFIED, RAW or JSON)"));
+}
+
 }  // namespace bpfwarden::api

@@ -51,6 +51,10 @@ absl::Status AppendJsonText(const TypedMap& map,
                             absl::Span<const uint8_t> bytes, Side side,
                             v1::Encoding encoding, std::string& out);
 
+// INVALID_ARGUMENT for an encoding outside the enum's values (the wire
+// carries any number; unchecked, it would answer as UNSPECIFIED).
+absl::Status CheckEncoding(v1::Encoding encoding);
+
 // The key as the client sent it, for audit records: JSON text or hex.
 std::string DataForAudit(const v1::Data& data);
 

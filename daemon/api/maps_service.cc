@@ -162,6 +162,9 @@ grpc::Status MapsService::DoLookup(const grpc::ServerContextBase& ctx,
   auto who = api_->Authorize(ctx, Operation::kRead, ResourceOf(req.map()),
                              "Maps.Lookup", DataForAudit(req.key()));
   if (!who.ok()) return ToGrpc(who.status());
+  if (absl::Status s = CheckEncoding(req.encoding()); !s.ok()) {
+    return ToGrpc(s);
+  }
   auto handle = OpenMapFor(*api_, req.map(), ElementMethod::kLookup);
   if (!handle.ok()) return ToGrpc(handle.status());
   const TypedMap& map = (*handle)->map;
@@ -205,6 +208,9 @@ grpc::Status MapsService::DoLookupBatch(const grpc::ServerContextBase& ctx,
                  return d;
                }));
   if (!who.ok()) return ToGrpc(who.status());
+  if (absl::Status s = CheckEncoding(req.encoding()); !s.ok()) {
+    return ToGrpc(s);
+  }
   if (packed && req.keys_size() > 0) {
     return ToGrpc(absl::InvalidArgumentError(
         "LookupBatch: give keys or packed_keys, not both"));
@@ -262,6 +268,12 @@ grpc::Status MapsService::DoUpdate(const grpc::ServerContextBase& ctx,
           CheckBatch(req.entries_size(), api_->limits().max_batch, "entries");
       !s.ok()) {
     return audit.Finish(s);
+  }
+  // An unknown flag would otherwise write as ANY.
+  if (!v1::UpdateFlag_IsValid(req.flag())) {
+    return audit.Finish(absl::InvalidArgumentError(absl::StrCat(
+        "flag: ", static_cast<int>(req.flag()),
+        " is not an UpdateFlag (ANY, NOEXIST or EXIST)")));
   }
   auto handle = OpenMapFor(*api_, req.map(), ElementMethod::kUpdate);
   if (!handle.ok()) return audit.Finish(handle.status());

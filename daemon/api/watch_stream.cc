@@ -215,6 +215,7 @@ absl::StatusOr<WatchReactor*> NewWatch(ApiContext* api,
   auto who = api->Authorize(*ctx, policy::Operation::kRead,
                             {ref.program_set(), ref.map()}, "Maps.Watch");
   if (!who.ok()) return who.status();
+  if (absl::Status s = CheckEncoding(req.encoding()); !s.ok()) return s;
   const absl::Duration interval = req.interval_ms() == 0
                                       ? kDefaultInterval
                                       : absl::Milliseconds(req.interval_ms());

@@ -96,7 +96,8 @@ void Feed::Remove(const std::shared_ptr<Watcher>& watcher) {
     absl::MutexLock w(&watcher->mu);
     watcher->removed = true;
   }
-  // Waits for a `ready` call in progress; later ones see `removed`.
+  // Waits for a `ready` or `check` call in progress; later ones see
+  // `removed`.
   absl::MutexLock barrier(&deliver_mu_);
 }
 
@@ -125,6 +126,24 @@ void Feed::Deliver(const std::vector<std::shared_ptr<Watcher>>& ready) {
   }
 }
 
+void Feed::Check(const std::vector<std::shared_ptr<Watcher>>& current,
+                 std::vector<std::shared_ptr<Watcher>>& failed) {
+  // Under the delivery barrier, as `ready` calls are: a watcher removed
+  // since `current` was copied is skipped, and Remove waits for a check in
+  // progress. Its owner, whose state the check reads, may be gone after.
+  absl::MutexLock barrier(&deliver_mu_);
+  for (const auto& w : current) {
+    if (!w->check) continue;
+    {
+      absl::MutexLock lock(&w->mu);
+      if (w->removed) continue;
+    }
+    if (absl::Status s = w->check(); !s.ok() && w->Fail(std::move(s))) {
+      failed.push_back(w);
+    }
+  }
+}
+
 void Feed::Run() {
   absl::Time next = absl::Now();
   while (true) {
@@ -147,13 +166,8 @@ void Feed::Run() {
     auto snapshot = TakeSnapshot(*map_);
     hub_->dumps_.fetch_add(1, std::memory_order_relaxed);
     std::vector<std::shared_ptr<Watcher>> ready;
-    // Watches whose map is gone end here (their check, outside any lock).
-    for (const auto& w : current) {
-      if (!w->check) continue;
-      if (absl::Status s = w->check(); !s.ok() && w->Fail(std::move(s))) {
-        ready.push_back(w);
-      }
-    }
+    // Watches whose map is gone end here.
+    Check(current, ready);
     const absl::Time now = absl::Now();
     {
       absl::MutexLock lock(&mu_);
@@ -178,6 +192,12 @@ void Feed::Run() {
     Deliver(ready);
     if (!snapshot.ok()) break;
     next = std::max(started + interval, absl::Now());
+  }
+  {
+    // The hub keeps a finished feed until its next Subscribe: not its
+    // last snapshot, which may be as large as the map.
+    absl::MutexLock lock(&mu_);
+    snapshot_.reset();
   }
   done_.store(true);
 }

@@ -67,6 +67,10 @@ class Feed {
   }
   // Calls `ready` of each (that is still subscribed).
   void Deliver(const std::vector<std::shared_ptr<Watcher>>& ready);
+  // Calls `check` of each (that is still subscribed); those that fail it
+  // and so have their error due go to `failed`.
+  void Check(const std::vector<std::shared_ptr<Watcher>>& current,
+             std::vector<std::shared_ptr<Watcher>>& failed);
 
   MapWatchHub* const hub_;
   const std::shared_ptr<const TypedMap> map_;
@@ -78,7 +82,8 @@ class Feed {
   std::vector<std::shared_ptr<Watcher>> watchers_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<const MapSnapshot> snapshot_ ABSL_GUARDED_BY(mu_);
   uint64_t tick_ ABSL_GUARDED_BY(mu_) = 0;
-  // Held while calling watchers' `ready`, so that Remove can wait for it.
+  // Held while calling watchers' `ready` and `check`, so that Remove can
+  // wait for them.
   absl::Mutex deliver_mu_;
 };
 
