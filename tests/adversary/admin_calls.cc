@@ -79,7 +79,7 @@ void AddAdminCalls(const Target& t, std::vector<Call>& calls) {
                        return Load(s, team, {t.sockops_blob});
                      }});
     calls.push_back({"Attachments.Attach.set" + at, [team, t](Stubs& s) {
-                       return Attach(s, team, "tcp_stats_sockops", t.cgroup);
+                       return Attach(s, team, "scoped_count_sockops", t.cgroup);
                      }});
     calls.push_back({"Attachments.Attach.program" + at,
                      [name = name, t](Stubs& s) {
@@ -87,7 +87,7 @@ void AddAdminCalls(const Target& t, std::vector<Call>& calls) {
                      }});
     calls.push_back({"Attachments.Attach.cgroup" + at,
                      [name = name](Stubs& s) {
-                       return Attach(s, "team-none", "tcp_stats_sockops", name);
+                       return Attach(s, "team-none", "scoped_count_sockops", name);
                      }});
     calls.push_back({"Attachments.Detach.id" + at,
                      [name = name](Stubs& s) { return Detach(s, name); }});
@@ -123,20 +123,20 @@ void AddAdminCalls(const Target& t, std::vector<Call>& calls) {
         {"up", t.cgroup + "/.."},
         {"up_relative", "../../.."}}) {
     calls.push_back({"Attachments.Attach.cgroup=" + what, [cgroup](Stubs& s) {
-                       return Attach(s, "team-none", "tcp_stats_sockops",
+                       return Attach(s, "team-none", "scoped_count_sockops",
                                      cgroup);
                      }});
   }
   // Root would attach wherever systemd runs ssh.service.
   calls.push_back({"Attachments.Attach.unit",
                    [](Stubs& s) {
-                     return Attach(s, "team-none", "tcp_stats_sockops", "",
+                     return Attach(s, "team-none", "scoped_count_sockops", "",
                                    "ssh.service");
                    },
                    true});
   calls.push_back({"Attachments.Attach.builtin_set",
                    [t](Stubs& s) {
-                     return Attach(s, kBuiltin, "tcp_stats_sockops", t.cgroup);
+                     return Attach(s, kBuiltin, "scoped_count_sockops", t.cgroup);
                    },
                    true});
   calls.push_back({"Programs.Unload.builtin", [](Stubs& s) {

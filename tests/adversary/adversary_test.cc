@@ -100,7 +100,8 @@ class AdversaryTest : public ApiFixture {
         CopyExecutable(Runfile("tests/adversary/hostile_client"), client_);
     ASSERT_TRUE(copied.ok()) << copied;
     for (const char* object :
-         {"bpf/bpfwarden.bpf.o", "tests/core/core_hooks.bpf.o"}) {
+         {"tests/core/core_scoped_sockops.bpf.o",
+          "tests/core/core_hooks.bpf.o"}) {
       const std::string to =
           work_->path() + "/" +
           std::filesystem::path(object).filename().string();

@@ -148,6 +148,8 @@ const Fixed kFixed[] = {
     // Accepted: a level past TRACE filters nothing (left as it is).
     {"Logs.Tail.min_level=99", {PD, PD, PD, OK}},
     {"Programs.Load.blob=other_types", {PD, PD, PD, OK}},
+    // A scoped admin's quota of saved objects (8) is asked first.
+    {"Programs.Load.blob=300_objects", {PD, PD, RE, IA}},
     {"Programs.Load.path=/etc/shadow", {PD, PD, PD, IA}},
     {"Programs.Load.builtin_name", {PD, PD, PD, FP}},
     {"Attachments.Attach.cgroup=root", {PD, PD, NF, NF}},

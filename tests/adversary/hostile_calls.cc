@@ -75,7 +75,7 @@ grpc::Status AttachTo(Stubs& s, const std::string& set,
                       const std::string& cgroup, std::string* id) {
   v1::AttachRequest req;
   req.mutable_attachment()->set_program_set(set);
-  req.mutable_attachment()->set_program("tcp_stats_sockops");
+  req.mutable_attachment()->set_program("scoped_count_sockops");
   req.mutable_attachment()->set_cgroup(cgroup);
   v1::AttachResponse resp;
   grpc::Status got = s.attachments->Attach(Ctx().get(), req, &resp);
