@@ -5,7 +5,7 @@
         for key, value in c.dump("bpfwarden", "tcp_stats"):
             print(key["remote_addr"], value)
 """
-from bpfwarden.client import DEFAULT_SOCKET, Client
+from bpfwarden.client import DEFAULT_SOCKET, Client, Stream
 from bpfwarden.errors import (Aborted, AlreadyExists, Cancelled, DataLoss,
                               DeadlineExceeded, Error, FailedPrecondition,
                               Internal, InvalidArgument, NotFound, OutOfRange,
@@ -24,6 +24,6 @@ __all__ = [
     "FailedPrecondition", "Field", "Internal", "InvalidArgument",
     "KernelFeature", "LogCounts", "LogLevel", "LogRecord", "Map", "NotFound",
     "OutOfRange", "PermissionDenied", "Program", "ProgramSet",
-    "ResourceExhausted", "Status", "Unauthenticated", "Unavailable",
+    "ResourceExhausted", "Status", "Stream", "Unauthenticated", "Unavailable",
     "Unimplemented", "Unknown", "UpdateFlag", "WatchUpdate",
 ]

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
-from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping,
-                    Optional, Sequence, Tuple, Union)
+import threading
+from typing import (Any, Callable, Dict, Generic, Iterable, Iterator, List,
+                    Mapping, Optional, Sequence, Tuple, TypeVar, Union)
 
 import grpc
 
@@ -28,6 +29,54 @@ _KINDS = {
 Key = Any
 Value = Any
 Filter = Callable[[Key, Value], bool]
+T = TypeVar("T")
+
+
+class Stream(Generic[T]):
+    """An iterator over one of the daemon's streams (watch, logs).
+
+    cancel() ends it from any thread: the iteration then stops without an
+    error. A context manager, which cancels on exit. Errors of the stream
+    raise the bpfwarden.Error of their code.
+    """
+
+    def __init__(self, call: Any, convert: Callable[[Any], T]):
+        self._call = call
+        self._convert = convert
+        self._cancelled = threading.Event()
+
+    def __iter__(self) -> "Stream[T]":
+        return self
+
+    def __next__(self) -> T:
+        if self._cancelled.is_set():
+            raise StopIteration
+        try:
+            message = next(self._call)
+        except grpc.RpcError as e:
+            if self._cancelled.is_set():
+                raise StopIteration from None
+            raise from_rpc_error(e) from None
+        return self._convert(message)
+
+    def cancel(self) -> None:
+        """Ends the stream (also from another thread)."""
+        self._cancelled.set()
+        self._call.cancel()
+
+    close = cancel
+
+    def __enter__(self) -> "Stream[T]":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.cancel()
+
+    def __del__(self) -> None:
+        try:
+            self._call.cancel()
+        except Exception:  # interpreter shutdown
+            pass
 
 
 def _flag(flag: Union[UpdateFlag, str]) -> int:
@@ -284,13 +333,11 @@ class Client:
 
     def maps(self, set: Optional[str] = None) -> List[Map]:
         """The maps of loaded program sets (of `set` only, if given) that
-        the caller may read, with their layouts."""
+        the caller may read. The daemon's list carries no layouts
+        (key_layout and value_layout are None): map(set, name) has them."""
         resp = self._unary(self._maps.List,
                            api_pb2.ListMapsRequest(program_set=set or ""))
-        out = [Map.from_proto(m) for m in resp.maps]
-        for m in out:
-            self._map_cache[(m.program_set, m.name)] = m
-        return out
+        return [Map.from_proto(m) for m in resp.maps]
 
     def map(self, set: str, name: str) -> Map:
         """One map's description: type, sizes, and the key and value
@@ -466,42 +513,44 @@ class Client:
                 yield key, value
 
     def watch(self, set: str, map: str, *, interval_ms: int = 1000,
-              raw: bool = False) -> Iterator[WatchUpdate]:
+              raw: bool = False) -> Stream[WatchUpdate]:
         """The map's changes (READ), one WatchUpdate per message, until the
-        iterator is closed (a `break` cancels the call). The first holds
-        the whole contents (`full`). `interval_ms` in [100, 600000]; the
-        daemon dumps the map once per interval for all its watchers. Ends
-        with NotFound when the set is unloaded."""
+        stream is cancelled (Stream.cancel(), or leaving its `with`). The
+        first holds the whole contents (`full`). `interval_ms` in [100,
+        600000]; the daemon dumps the map once per interval for all its
+        watchers. Ends with NotFound when the set is unloaded."""
         info = self._layout(set, map, raw)
         call = self._maps.Watch(api_pb2.WatchRequest(
             map=self._ref(set, map), interval_ms=interval_ms,
             encoding=self._encoding(raw)))
-        for msg in self._stream(call):
-            changes = []
-            for c in msg.changes:
-                changes.append(Change(
-                    kind=_KINDS.get(c.kind, "unspecified"),
-                    key=self._key(info, c.key),
-                    old_value=(self._value(info, c.old_value)
-                               if c.HasField("old_value") else None),
-                    new_value=(self._value(info, c.new_value)
-                               if c.HasField("new_value") else None)))
-            yield WatchUpdate(full=msg.full, tick=msg.tick,
-                              ticks_covered=msg.ticks_covered,
-                              continued=msg.continued,
-                              daemon_dumps=msg.daemon_dumps, changes=changes)
+
+        def convert(msg: Any) -> WatchUpdate:
+            changes = [Change(
+                kind=_KINDS.get(c.kind, "unspecified"),
+                key=self._key(info, c.key),
+                old_value=(self._value(info, c.old_value)
+                           if c.HasField("old_value") else None),
+                new_value=(self._value(info, c.new_value)
+                           if c.HasField("new_value") else None))
+                for c in msg.changes]
+            return WatchUpdate(full=msg.full, tick=msg.tick,
+                               ticks_covered=msg.ticks_covered,
+                               continued=msg.continued,
+                               daemon_dumps=msg.daemon_dumps,
+                               changes=changes)
+
+        return Stream(call, convert)
 
     # -- Logs ---------------------------------------------------------------
 
     def logs(self, set: str, *, follow: bool = True,
              min_level: Union[LogLevel, str, None] = None
-             ) -> Iterator[LogRecord]:
+             ) -> Stream[LogRecord]:
         """The records the set's BPF programs logged (READ on its bw_log
         map): the backlog the daemon kept, then, with `follow`, new ones
-        until the iterator is closed or the set is unloaded. `min_level`:
+        until the stream is cancelled or the set is unloaded. `min_level`:
         only records of this level or more severe."""
-        call = self._logs.Tail(api_pb2.TailRequest(
-            program_set=_name("set", set), follow=follow,
-            min_level=_level(min_level)))
-        for record in self._stream(call):
-            yield LogRecord.from_proto(record)
+        request = api_pb2.TailRequest(program_set=_name("set", set),
+                                      follow=follow,
+                                      min_level=_level(min_level))
+        return Stream(self._logs.Tail(request), LogRecord.from_proto)
