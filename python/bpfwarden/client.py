@@ -20,6 +20,9 @@ DEFAULT_SOCKET = "/run/bpfwarden/api.sock"
 # default (4 MiB) would refuse large dump pages.
 _MAX_MESSAGE = 64 * 1024 * 1024
 
+# sockaddr_un.sun_path holds 108 bytes, the terminating NUL included.
+_MAX_SOCKET_PATH = 107
+
 _KINDS = {
     api_pb2.WatchChange.ADDED: "added",
     api_pb2.WatchChange.CHANGED: "changed",
@@ -169,6 +172,12 @@ class Client:
                 raise ValueError("TLS options need address=\"host:port\"")
             path = DEFAULT_SOCKET if socket is None else socket
             _name("socket", path)
+            if len(path.encode()) > _MAX_SOCKET_PATH:
+                # gRPC would only say "Failed to create secure client
+                # channel" at the first call.
+                raise ValueError(
+                    f"socket path {path!r} is {len(path.encode())} bytes; a "
+                    f"Unix socket path has at most {_MAX_SOCKET_PATH}")
             self._channel = grpc.insecure_channel("unix:" + path, options)
         self.timeout = timeout
         self._programs = api_pb2_grpc.ProgramsStub(self._channel)

@@ -59,7 +59,7 @@ def daemon_binary() -> str:
     if not os.access(path, os.X_OK):
         raise RuntimeError(
             f"no bpfwardend at {path}: set BPFWARDEN_DAEMON or run "
-            "`bazel build //daemon:bpfwardend` (bazel test //python:pytest "
+            "`bazel build //daemon:bpfwardend` (bazel test //tests/python:pytest "
             "does both)")
     return path
 

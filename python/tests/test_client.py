@@ -3,6 +3,7 @@ typed round trips, flags and their exact exceptions, batches, paged dumps,
 watch, logs from a real connection, load/attach/detach/unload."""
 import ipaddress
 import os
+import tempfile
 import threading
 import time
 
@@ -299,10 +300,15 @@ def test_load_and_unload_a_second_set(client):
         client.unload(SET)
 
 
-def test_unreachable_daemon_is_unavailable(tmp_path):
-    with bpfwarden.Client(str(tmp_path / "no.sock"), timeout=5) as c:
-        with pytest.raises(bpfwarden.Unavailable):
-            c.status()
+def test_unreachable_daemon_is_unavailable():
+    with tempfile.TemporaryDirectory(dir="/tmp") as d:
+        with bpfwarden.Client(os.path.join(d, "no.sock"), timeout=5) as c:
+            with pytest.raises(bpfwarden.Unavailable) as e:
+                c.status()
+            assert "no.sock" in e.value.message, e.value.message
+    with pytest.raises(ValueError, match="is 120 bytes; a Unix socket path "
+                       "has at most 107"):
+        bpfwarden.Client("/" + "x" * 119)
     with pytest.raises(ValueError, match="TLS options need address"):
         bpfwarden.Client(private_key=b"k")
     with pytest.raises(ValueError, match="both private_key"):
