@@ -108,6 +108,43 @@ def _level(level: Union[LogLevel, str, None]) -> int:
                      f"{', '.join(LogLevel.__members__)}, not {level!r}")
 
 
+def _channel(module: Any, socket: Optional[str], address: Optional[str],
+             root_certificates: Optional[bytes],
+             private_key: Optional[bytes],
+             certificate_chain: Optional[bytes],
+             server_name: Optional[str]) -> Any:
+    """A channel from `module` (grpc or grpc.aio) to the socket or, with
+    `address`, the TLS listener."""
+    options: List[Tuple[str, Any]] = [
+        ("grpc.max_receive_message_length", _MAX_MESSAGE),
+        ("grpc.max_send_message_length", _MAX_MESSAGE),
+    ]
+    if address is not None:
+        if socket is not None:
+            raise ValueError("give either socket or address, not both")
+        if (private_key is None) != (certificate_chain is None):
+            raise ValueError("TLS: give both private_key and "
+                             "certificate_chain, or neither")
+        if server_name:
+            options.append(("grpc.ssl_target_name_override", server_name))
+        creds = grpc.ssl_channel_credentials(
+            root_certificates=root_certificates, private_key=private_key,
+            certificate_chain=certificate_chain)
+        return module.secure_channel(address, creds, options)
+    if any(x is not None for x in (root_certificates, private_key,
+                                   certificate_chain, server_name)):
+        raise ValueError("TLS options need address=\"host:port\"")
+    path = DEFAULT_SOCKET if socket is None else socket
+    _name("socket", path)
+    if len(path.encode()) > _MAX_SOCKET_PATH:
+        # gRPC would only say "Failed to create secure client channel" at
+        # the first call.
+        raise ValueError(
+            f"socket path {path!r} is {len(path.encode())} bytes; a Unix "
+            f"socket path has at most {_MAX_SOCKET_PATH}")
+    return module.insecure_channel("unix:" + path, options)
+
+
 def _name(what: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError(f"{what} must be a non-empty string, not {value!r}")
@@ -149,36 +186,8 @@ class Client:
                  certificate_chain: Optional[bytes] = None,
                  server_name: Optional[str] = None,
                  timeout: float = 30.0):
-        options: List[Tuple[str, Any]] = [
-            ("grpc.max_receive_message_length", _MAX_MESSAGE),
-            ("grpc.max_send_message_length", _MAX_MESSAGE),
-        ]
-        if address is not None:
-            if socket is not None:
-                raise ValueError("give either socket or address, not both")
-            if (private_key is None) != (certificate_chain is None):
-                raise ValueError("TLS: give both private_key and "
-                                 "certificate_chain, or neither")
-            if server_name:
-                options.append(("grpc.ssl_target_name_override",
-                                server_name))
-            creds = grpc.ssl_channel_credentials(
-                root_certificates=root_certificates, private_key=private_key,
-                certificate_chain=certificate_chain)
-            self._channel = grpc.secure_channel(address, creds, options)
-        else:
-            if any(x is not None for x in (root_certificates, private_key,
-                                           certificate_chain, server_name)):
-                raise ValueError("TLS options need address=\"host:port\"")
-            path = DEFAULT_SOCKET if socket is None else socket
-            _name("socket", path)
-            if len(path.encode()) > _MAX_SOCKET_PATH:
-                # gRPC would only say "Failed to create secure client
-                # channel" at the first call.
-                raise ValueError(
-                    f"socket path {path!r} is {len(path.encode())} bytes; a "
-                    f"Unix socket path has at most {_MAX_SOCKET_PATH}")
-            self._channel = grpc.insecure_channel("unix:" + path, options)
+        self._channel = _channel(grpc, socket, address, root_certificates,
+                                 private_key, certificate_chain, server_name)
         self.timeout = timeout
         self._programs = api_pb2_grpc.ProgramsStub(self._channel)
         self._attachments = api_pb2_grpc.AttachmentsStub(self._channel)
@@ -495,11 +504,12 @@ class Client:
             if done or not token:
                 return
 
-    def _page_entries(self, info: Optional[Map], page: Any, packed: bool,
+    @staticmethod
+    def _page_entries(info: Optional[Map], page: Any, packed: bool,
                       raw: bool) -> Iterator[Tuple[Key, Value]]:
         if not packed:
             for e in page.entries:
-                yield self._key(info, e.key), self._value(info, e.value)
+                yield Client._key(info, e.key), Client._value(info, e.value)
         elif raw:
             n = page.count
             if n == 0:
@@ -533,22 +543,22 @@ class Client:
             map=self._ref(set, map), interval_ms=interval_ms,
             encoding=self._encoding(raw)))
 
-        def convert(msg: Any) -> WatchUpdate:
-            changes = [Change(
-                kind=_KINDS.get(c.kind, "unspecified"),
-                key=self._key(info, c.key),
-                old_value=(self._value(info, c.old_value)
-                           if c.HasField("old_value") else None),
-                new_value=(self._value(info, c.new_value)
-                           if c.HasField("new_value") else None))
-                for c in msg.changes]
-            return WatchUpdate(full=msg.full, tick=msg.tick,
-                               ticks_covered=msg.ticks_covered,
-                               continued=msg.continued,
-                               daemon_dumps=msg.daemon_dumps,
-                               changes=changes)
+        return Stream(call, lambda msg: Client._watch_update(info, msg))
 
-        return Stream(call, convert)
+    @staticmethod
+    def _watch_update(info: Optional[Map], msg: Any) -> WatchUpdate:
+        changes = [Change(
+            kind=_KINDS.get(c.kind, "unspecified"),
+            key=Client._key(info, c.key),
+            old_value=(Client._value(info, c.old_value)
+                       if c.HasField("old_value") else None),
+            new_value=(Client._value(info, c.new_value)
+                       if c.HasField("new_value") else None))
+            for c in msg.changes]
+        return WatchUpdate(full=msg.full, tick=msg.tick,
+                           ticks_covered=msg.ticks_covered,
+                           continued=msg.continued,
+                           daemon_dumps=msg.daemon_dumps, changes=changes)
 
     # -- Logs ---------------------------------------------------------------
 
