@@ -13,7 +13,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import List, Optional
+from typing import List, Optional, Sequence
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE_ROOT = os.path.dirname(HERE)  # python/
@@ -79,10 +79,12 @@ class Daemon:
     """Call start(); stop() always, in a finally."""
 
     def __init__(self, tag: str, config: str = config_with_policy(),
-                 socket_group: str = "nogroup"):
+                 socket_group: str = "nogroup",
+                 extra_flags: Sequence[str] = ()):
         self.tag = f"py-{tag}-{os.getpid()}"
         self.config = config
         self.socket_group = socket_group
+        self.extra_flags = list(extra_flags)
         self.pin_root = f"/sys/fs/bpf/bpfwarden-test-{self.tag}"
         self.cgroup: Optional[str] = None
         self.work: Optional[str] = None
@@ -122,7 +124,7 @@ class Daemon:
                 f"--config_dir={self.work}/config",
                 f"--state_dir={self.work}/state",
                 f"--api_socket={self.socket}",
-                f"--api_socket_group={self.socket_group}"]
+                f"--api_socket_group={self.socket_group}"] + self.extra_flags
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 args, stdout=log, stderr=subprocess.STDOUT,

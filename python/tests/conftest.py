@@ -53,9 +53,9 @@ def make_daemon():
     """Starts daemons with a given policy for one test; stops them after."""
     started = []
 
-    def make(tag, policy=""):
+    def make(tag, policy="", extra_flags=()):
         _require_kernel()
-        d = Daemon(tag, config_with_policy(policy))
+        d = Daemon(tag, config_with_policy(policy), extra_flags=extra_flags)
         started.append(d)
         d.start()
         return d
