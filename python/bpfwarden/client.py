@@ -359,7 +359,11 @@ class Client:
 
     def map(self, set: str, name: str) -> Map:
         """One map's description: type, sizes, and the key and value
-        layouts from its BTF as `Field` trees (None: raw bytes only)."""
+        layouts from its BTF as `Field` trees (None: raw bytes only).
+
+        The client keeps the last description of each map it reads, to type
+        keys and values (addresses); unload() forgets a set's. Call map()
+        again after the set was reloaded with another layout."""
         info = Map.from_proto(self._unary(
             self._maps.Get, api_pb2.GetMapRequest(map=self._ref(set, name))))
         self._map_cache[(set, name)] = info
