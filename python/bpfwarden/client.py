@@ -10,7 +10,7 @@ import grpc
 
 from bpfwarden import codec
 from bpfwarden._proto import api_pb2, api_pb2_grpc, config_pb2
-from bpfwarden.errors import Error, from_code_number, from_rpc_error
+from bpfwarden.errors import from_code_number, from_rpc_error
 from bpfwarden.types import (Attachment, Change, LogLevel, LogRecord, Map,
                              ProgramSet, Status, UpdateFlag, WatchUpdate)
 
