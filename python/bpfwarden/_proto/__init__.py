@@ -1,0 +1,1 @@
+"""Modules generated from proto/ by tools/regen-python. Do not edit."""
