@@ -112,7 +112,7 @@ class PinnedLink(_message.Message):
     def __init__(self, id: _Optional[str] = ..., pin_path: _Optional[str] = ..., attachment: _Optional[_Union[Attachment, _Mapping]] = ...) -> None: ...
 
 class PolicyRule(_message.Message):
-    __slots__ = ["allow", "attach_types", "cgroup_subtree", "map", "principals", "program_set", "program_types"]
+    __slots__ = ["allow", "attach_types", "cgroup_subtree", "map", "max_map_bytes", "max_maps", "max_saved_objects", "max_sets", "principals", "program_set", "program_types"]
     class Operation(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
         __slots__ = []
     ADMIN: PolicyRule.Operation
@@ -120,6 +120,10 @@ class PolicyRule(_message.Message):
     ATTACH_TYPES_FIELD_NUMBER: _ClassVar[int]
     CGROUP_SUBTREE_FIELD_NUMBER: _ClassVar[int]
     MAP_FIELD_NUMBER: _ClassVar[int]
+    MAX_MAPS_FIELD_NUMBER: _ClassVar[int]
+    MAX_MAP_BYTES_FIELD_NUMBER: _ClassVar[int]
+    MAX_SAVED_OBJECTS_FIELD_NUMBER: _ClassVar[int]
+    MAX_SETS_FIELD_NUMBER: _ClassVar[int]
     OPERATION_UNSPECIFIED: PolicyRule.Operation
     PRINCIPALS_FIELD_NUMBER: _ClassVar[int]
     PROGRAM_SET_FIELD_NUMBER: _ClassVar[int]
@@ -130,10 +134,14 @@ class PolicyRule(_message.Message):
     attach_types: _containers.RepeatedScalarFieldContainer[str]
     cgroup_subtree: str
     map: str
+    max_map_bytes: int
+    max_maps: int
+    max_saved_objects: int
+    max_sets: int
     principals: _containers.RepeatedScalarFieldContainer[str]
     program_set: str
     program_types: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, program_set: _Optional[str] = ..., map: _Optional[str] = ..., principals: _Optional[_Iterable[str]] = ..., allow: _Optional[_Iterable[_Union[PolicyRule.Operation, str]]] = ..., program_types: _Optional[_Iterable[str]] = ..., attach_types: _Optional[_Iterable[str]] = ..., cgroup_subtree: _Optional[str] = ...) -> None: ...
+    def __init__(self, program_set: _Optional[str] = ..., map: _Optional[str] = ..., principals: _Optional[_Iterable[str]] = ..., allow: _Optional[_Iterable[_Union[PolicyRule.Operation, str]]] = ..., program_types: _Optional[_Iterable[str]] = ..., attach_types: _Optional[_Iterable[str]] = ..., cgroup_subtree: _Optional[str] = ..., max_sets: _Optional[int] = ..., max_maps: _Optional[int] = ..., max_map_bytes: _Optional[int] = ..., max_saved_objects: _Optional[int] = ...) -> None: ...
 
 class ProgramSet(_message.Message):
     __slots__ = ["builtin", "globals", "kconfig", "log_level", "name", "objects", "pin_all_maps"]
@@ -153,15 +161,27 @@ class ProgramSet(_message.Message):
     pin_all_maps: bool
     def __init__(self, name: _Optional[str] = ..., objects: _Optional[_Iterable[str]] = ..., builtin: bool = ..., kconfig: _Optional[_Iterable[_Union[KconfigOverride, _Mapping]]] = ..., globals: _Optional[_Iterable[_Union[GlobalValue, _Mapping]]] = ..., pin_all_maps: bool = ..., log_level: _Optional[_Union[LogLevel, str]] = ...) -> None: ...
 
+class SetOwner(_message.Message):
+    __slots__ = ["principal", "program_set", "scoped"]
+    PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
+    PROGRAM_SET_FIELD_NUMBER: _ClassVar[int]
+    SCOPED_FIELD_NUMBER: _ClassVar[int]
+    principal: str
+    program_set: str
+    scoped: bool
+    def __init__(self, program_set: _Optional[str] = ..., principal: _Optional[str] = ..., scoped: bool = ...) -> None: ...
+
 class State(_message.Message):
-    __slots__ = ["attachments", "pinned_links", "program_sets"]
+    __slots__ = ["attachments", "pinned_links", "program_sets", "set_owners"]
     ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
     PINNED_LINKS_FIELD_NUMBER: _ClassVar[int]
     PROGRAM_SETS_FIELD_NUMBER: _ClassVar[int]
+    SET_OWNERS_FIELD_NUMBER: _ClassVar[int]
     attachments: _containers.RepeatedCompositeFieldContainer[Attachment]
     pinned_links: _containers.RepeatedCompositeFieldContainer[PinnedLink]
     program_sets: _containers.RepeatedCompositeFieldContainer[ProgramSet]
-    def __init__(self, program_sets: _Optional[_Iterable[_Union[ProgramSet, _Mapping]]] = ..., attachments: _Optional[_Iterable[_Union[Attachment, _Mapping]]] = ..., pinned_links: _Optional[_Iterable[_Union[PinnedLink, _Mapping]]] = ...) -> None: ...
+    set_owners: _containers.RepeatedCompositeFieldContainer[SetOwner]
+    def __init__(self, program_sets: _Optional[_Iterable[_Union[ProgramSet, _Mapping]]] = ..., attachments: _Optional[_Iterable[_Union[Attachment, _Mapping]]] = ..., pinned_links: _Optional[_Iterable[_Union[PinnedLink, _Mapping]]] = ..., set_owners: _Optional[_Iterable[_Union[SetOwner, _Mapping]]] = ...) -> None: ...
 
 class LogLevel(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
