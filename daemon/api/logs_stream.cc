@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "daemon/api/failed_stream.h"
 #include "daemon/api/grpc_status.h"
 #include "daemon/api/logs_service.h"
@@ -152,6 +153,11 @@ absl::StatusOr<TailReactor*> NewTail(ApiContext* api, BpfLogHub* logs,
   auto who = api->Authorize(*ctx, policy::Operation::kRead,
                             LogsOf(req.program_set()), "Logs.Tail");
   if (!who.ok()) return who.status();
+  if (!v1::LogLevel_IsValid(req.min_level())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Logs.Tail: min_level ", req.min_level(),
+                     " is not a level (TRACE is the least severe)"));
+  }
   if (logs == nullptr) {
     return absl::NotFoundError("this daemon reads no BPF logs");
   }

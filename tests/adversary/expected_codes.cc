@@ -145,8 +145,8 @@ const Fixed kFixed[] = {
     {"Maps.Watch.idle_to_cap", {PD, RE, PD, RE}},
     {"Maps.Watch.churn", {PD, OK, PD, OK}},
     {"Maps.Dump.encoding=99", {PD, IA, PD, IA}},
-    // Accepted: a level past TRACE filters nothing (left as it is).
-    {"Logs.Tail.min_level=99", {PD, PD, PD, OK}},
+    // Authorized first, then refused: 99 is no level.
+    {"Logs.Tail.min_level=99", {PD, PD, PD, IA}},
     {"Programs.Load.blob=other_types", {PD, PD, PD, OK}},
     // A scoped admin's quota of saved objects (8) is asked first.
     {"Programs.Load.blob=300_objects", {PD, PD, RE, IA}},
