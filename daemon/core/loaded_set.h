@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/kernel_platform.h"
 #include "daemon/core/log_sites.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/pin_rollback.h"
@@ -47,7 +48,7 @@ struct LoadedSet {
 // it again. The name is not checked here.
 absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     const v1::ProgramSet& spec, const LoadOptions& options,
-    const PinLayout& layout);
+    const PinLayout& layout, const KernelPlatform& platform);
 
 // Commits what the build did to the set's pin directory, and returns the
 // set's description with the build's whole verifier log, which leaves the

@@ -51,6 +51,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/kernel_platform.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/set_maps.h"
 #include "proto/config.pb.h"
@@ -74,6 +75,9 @@ struct WardenOptions {
   // Reads the BPF log records of every loaded set that has a bw_log ring
   // buffer; it must outlive the Warden. Null: nobody reads them.
   BpfLogHub* logs = nullptr;
+  // CONFIG_HZ for every set's kconfig, and the builtin object's variant
+  // (DetectKernelPlatform). The default: HZ unknown, the default variant.
+  KernelPlatform platform;
 };
 
 class BpfLogHub;                // daemon/core/bpf_log_hub.h

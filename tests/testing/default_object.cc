@@ -6,7 +6,6 @@
 #include <span>
 
 #include "absl/strings/str_cat.h"
-#include "bpf/bpfwarden_embedded.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
 #include "daemon/core/rodata.h"
@@ -14,8 +13,9 @@
 namespace bpfwarden::testing {
 
 absl::StatusOr<DefaultObject> DefaultObject::Load(
-    const ScopedPinDir& pins, const std::vector<v1::GlobalValue>& globals) {
-  std::span<const uint8_t> elf = embedded::BpfwardenObject();
+    const ScopedPinDir& pins, const std::vector<v1::GlobalValue>& globals,
+    BuiltinVariant variant) {
+  std::span<const uint8_t> elf = BuiltinObject(variant);
   LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bpfwarden",
               .pin_root_path = pins.path().c_str());
   BpfObjectPtr obj(bpf_object__open_mem(elf.data(), elf.size(), &opts));
