@@ -47,6 +47,8 @@ ABSL_FLAG(std::string, builtin_variant, "auto",
           "Which builtin object to load: auto (the default one when the "
           "kernel accepts BPF_ATOMIC cmpxchg, else no_cmpxchg), default, or "
           "no_cmpxchg (tcp_stats without slots, for kernels before 5.12)");
+ABSL_FLAG(bool, fail_if_nothing_applied, false,
+          "Exit 1 at start when none of the configuration's sets loads");
 ABSL_FLAG(int, bpf_log_backlog, 1000,
           "BPF log records kept per program set for Logs.Tail");
 ABSL_FLAG(std::string, api_socket, "/run/bpfwarden/api.sock",
@@ -291,7 +293,16 @@ int Run() {
     return 1;
   }
   if (absl::Status s = (*warden)->Start(*config); !s.ok()) {
-    BPFWARDEN_LOG(WARNING) << "started with errors (see above)";
+    if (absl::GetFlag(FLAGS_fail_if_nothing_applied) &&
+        (*warden)->AppliedNothingOf(*config)) {
+      BPFWARDEN_LOG(ERROR) << "nothing of the configuration in " << config_dir
+                           << " could be applied (--fail_if_nothing_applied): "
+                           << s;
+      (*warden)->Shutdown().IgnoreError();
+      return 1;
+    }
+    BPFWARDEN_LOG(WARNING) << "started with errors (see above; "
+                              "`bpfwarden status` lists them)";
   }
   metrics::MetricsService metrics(warden->get(), logs->get(), api::kVersion,
                                   api::ApiMethodNames());

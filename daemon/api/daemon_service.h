@@ -20,7 +20,8 @@ class DaemonService final : public v1::Daemon::Service {
       : api_(api), features_(std::move(features)), logs_(logs) {}
 
   // Open to every client that can connect: it reveals only counts, and the
-  // caller's own identity as the daemon sees it.
+  // caller's own identity as the daemon sees it (apply failures are listed
+  // for root only).
   grpc::Status Status(grpc::ServerContext* ctx, const v1::StatusRequest* req,
                       v1::StatusResponse* resp) override;
 

@@ -50,6 +50,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "daemon/base/status_list.h"
 #include "daemon/core/core_types.h"
 #include "daemon/core/kernel_platform.h"
 #include "daemon/core/pin_layout.h"
@@ -84,7 +85,6 @@ class BpfLogHub;                // daemon/core/bpf_log_hub.h
 struct LoadedSet;               // daemon/core/loaded_set.h
 class Attachment;               // daemon/core/attachment.h
 struct ResolvedAttachment;      // daemon/core/resolve_attachment.h
-class StatusList;               // daemon/base/status_list.h
 enum class PinnedLinksInState;  // daemon/core/warden_state.h
 
 class Warden {
@@ -197,6 +197,14 @@ class Warden {
   // The watchdog's check: takes the lock every set and attachment call
   // takes, and says whether the Warden still runs. Trivial on purpose.
   absl::Status Ping() const;
+
+  // What failed to apply at the last Start or Reconcile (a config or
+  // runtime set or attachment, the state file, ...): each item and its
+  // error. Empty when everything applied.
+  std::vector<StatusList::Failure> ApplyFailures() const;
+  // Whether `config` declares sets or attachments and none of its sets is
+  // loaded (its attachments go only to its own sets: none is made either).
+  bool AppliedNothingOf(const v1::Config& config) const;
 
   // Ours that were made for a unit, without asking the kernel.
   std::vector<AttachmentInfo> UnitAttachments() const;
@@ -320,6 +328,7 @@ class Warden {
   std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);
   // Set names the configuration declares: a runtime load may not take one.
   std::set<std::string> config_set_names_ ABSL_GUARDED_BY(mu_);
+  std::vector<StatusList::Failure> apply_failures_ ABSL_GUARDED_BY(mu_);
 
   // The map data path's own state: the loaded sets' map handles as
   // published, and whether Shutdown closed them. Never held while waiting
