@@ -184,7 +184,10 @@ int Status(const Args&) {
   output::PrintKeyValues(
       {{"bpfwardend", absl::StrCat(s.version(), " (", s.build_mode(), ")")},
        {"uptime", Uptime(s.uptime_seconds())},
-       {"kernel", KernelLine(s)},
+       {"kernel", width == 0
+                      ? KernelLine(s)
+                      : output::CutToWidth(KernelLine(s),
+                                           width > 12 ? width - 12 : width)},
        {"features",
         width == 0
             ? Features(s)
