@@ -8,9 +8,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "daemon/core/kernel_hz.h"
 #include "gtest/gtest.h"
 #include "tests/api/api_fixture.h"
 #include "tests/testing/bpf_insns.h"
+#include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/test_scope.h"
 
@@ -46,18 +48,27 @@ class KernelPlatformTest : public ApiFixture {
   }
 };
 
-TEST_F(KernelPlatformTest, ThisKernelGetsTheDefaultVariant) {
+// Linux 5.12 and later get the default object, older ones the one without
+// cmpxchg; CONFIG_HZ comes from the config file where there is one.
+TEST_F(KernelPlatformTest, TheVariantFollowsTheKernel) {
   BPFWARDEN_REQUIRE_KERNEL();
   ASSERT_NO_FATAL_FAILURE(StartDaemon(CurrentTestTag()));
   v1::StatusResponse status;
   std::map<std::string, v1::KernelFeature> features = Features(&status);
-  EXPECT_TRUE(features["atomic_cmpxchg"].present());
-  EXPECT_EQ(features["builtin_variant"].detail(), "default");
-  // The host has a config file (measured_hz_test needs it too).
-  EXPECT_TRUE(
-      absl::StrContains(features["kernel_hz"].detail(), "(kconfig file "))
-      << features["kernel_hz"].detail();
-  EXPECT_EQ(NewAtomicsOfLoadedTcpStats(), 2);
+  EXPECT_EQ(status.program_sets(), 1u) << daemon_->Log();
+  const bool cmpxchg = KernelAtLeast(5, 12);
+  EXPECT_EQ(features["atomic_cmpxchg"].present(), cmpxchg);
+  EXPECT_TRUE(absl::StartsWith(features["builtin_variant"].detail(),
+                               cmpxchg ? "default" : "no_cmpxchg"))
+      << features["builtin_variant"].detail();
+  EXPECT_EQ(NewAtomicsOfLoadedTcpStats(), cmpxchg ? 2 : 0);
+  absl::StatusOr<::bpfwarden::KernelHz> file =
+      ReadKconfigFileHz(KconfigFilePaths());
+  absl::StatusOr<uint32_t> hz = KernelHz();
+  ASSERT_TRUE(hz.ok()) << hz.status();
+  EXPECT_EQ(features["kernel_hz"].detail(),
+            file.ok() ? absl::StrCat(file->hz, " (", file->source, ")")
+                      : absl::StrCat(*hz, " (measured)"));
 }
 
 TEST_F(KernelPlatformTest, TheNoCmpxchgVariantCanBeForced) {
@@ -66,7 +77,7 @@ TEST_F(KernelPlatformTest, TheNoCmpxchgVariantCanBeForced) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon(CurrentTestTag()));
   v1::StatusResponse status;
   std::map<std::string, v1::KernelFeature> features = Features(&status);
-  EXPECT_TRUE(features["atomic_cmpxchg"].present());
+  EXPECT_EQ(features["atomic_cmpxchg"].present(), KernelAtLeast(5, 12));
   EXPECT_TRUE(
       absl::StartsWith(features["builtin_variant"].detail(), "no_cmpxchg"))
       << features["builtin_variant"].detail();

@@ -16,6 +16,7 @@
 #include "daemon/core/kernel_hz.h"
 #include "gtest/gtest.h"
 #include "tests/api/api_fixture.h"
+#include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/test_scope.h"
@@ -53,12 +54,17 @@ using MeasuredHzTest = ApiFixture;
 
 TEST_F(MeasuredHzTest, WithoutAKernelConfigFileTheBuiltinSetLoads) {
   BPFWARDEN_REQUIRE_KERNEL();
-  // The HZ the host's config file says, to compare the measurement with.
-  absl::StatusOr<KernelHz> host = ReadKconfigFileHz(KconfigFilePaths());
-  ASSERT_TRUE(host.ok())
-      << "this test compares the measured CONFIG_HZ with the host's kernel "
-         "config file, and found none: "
-      << host.status();
+  // The HZ /proc/timer_list's jiffies tell, and the host's config file
+  // when it has one: the daemon's measurement must agree with both.
+  absl::StatusOr<uint32_t> reference = TimerListHz();
+  ASSERT_TRUE(reference.ok()) << reference.status();
+  absl::StatusOr<::bpfwarden::KernelHz> host =
+      ReadKconfigFileHz(KconfigFilePaths());
+  if (host.ok()) {
+    ASSERT_EQ(host->hz, *reference) << host->source;
+  } else {
+    ASSERT_THAT(host, StatusIs(absl::StatusCode::kNotFound));
+  }
   ASSERT_TRUE(HideKernelConfig().ok()) << HideKernelConfig();
   ASSERT_THAT(ReadKconfigFileHz(KconfigFilePaths()),
               StatusIs(absl::StatusCode::kNotFound));
@@ -72,7 +78,7 @@ TEST_F(MeasuredHzTest, WithoutAKernelConfigFileTheBuiltinSetLoads) {
   ASSERT_TRUE(features.contains("kernel_hz"));
   EXPECT_TRUE(features["kernel_hz"].present());
   EXPECT_EQ(features["kernel_hz"].detail(),
-            absl::StrCat(host->hz, " (measured)"));
+            absl::StrCat(*reference, " (measured)"));
   EXPECT_FALSE(absl::StrContains(daemon_->Log(), "Kconfig")) << daemon_->Log();
 }
 
