@@ -9,6 +9,7 @@
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
 #include "daemon/core/rodata.h"
+#include "tests/testing/kernel_clock.h"
 
 namespace bpfwarden::testing {
 
@@ -16,8 +17,12 @@ absl::StatusOr<DefaultObject> DefaultObject::Load(
     const ScopedPinDir& pins, const std::vector<v1::GlobalValue>& globals,
     BuiltinVariant variant) {
   std::span<const uint8_t> elf = BuiltinObject(variant);
+  // CONFIG_HZ as the daemon gives it: libbpf then needs no config file.
+  absl::StatusOr<uint32_t> hz = KernelHz();
+  if (!hz.ok()) return hz.status();
+  const std::string kconfig = absl::StrCat("CONFIG_HZ=", *hz, "\n");
   LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bpfwarden",
-              .pin_root_path = pins.path().c_str());
+              .pin_root_path = pins.path().c_str(), .kconfig = kconfig.c_str());
   BpfObjectPtr obj(bpf_object__open_mem(elf.data(), elf.size(), &opts));
   if (!obj) return ErrnoStatus(errno, "open embedded bpfwarden object");
   for (const v1::GlobalValue& global : globals) {
