@@ -26,7 +26,7 @@ class AttachedObjectTestBase : public ::testing::Test {
   void LoadAndAttach(const std::string& tag,
                      const std::vector<std::string>& programs,
                      const std::vector<v1::GlobalValue>& globals = {},
-                     BuiltinVariant variant = BuiltinVariant::kDefault);
+                     BuiltinVariant variant = BuiltinVariant::kAuto);
   void TearDown() override;
 
   // The fd of map `name`; fails the test when absent.

@@ -68,7 +68,10 @@ TEST_F(StatusFailuresTest, StatusListsWhatFailedToApply) {
   EXPECT_FALSE(absl::StrContains(out, "failures  none")) << out;
   // What the daemon found out about the kernel, on the kernel line.
   EXPECT_TRUE(absl::StrContains(out, ", CONFIG_HZ ")) << out;
-  EXPECT_TRUE(absl::StrContains(out, ", builtin object default")) << out;
+  EXPECT_TRUE(absl::StrContains(out, KernelAtLeast(5, 12)
+                                         ? ", builtin object default"
+                                         : ", builtin object no_cmpxchg"))
+      << out;
 }
 
 TEST_F(StatusFailuresTest, OthersGetTheCountOnly) {

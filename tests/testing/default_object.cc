@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/core/kernel_probes.h"
 #include "daemon/core/rodata.h"
 #include "tests/testing/kernel_clock.h"
 
@@ -16,6 +17,10 @@ namespace bpfwarden::testing {
 absl::StatusOr<DefaultObject> DefaultObject::Load(
     const ScopedPinDir& pins, const std::vector<v1::GlobalValue>& globals,
     BuiltinVariant variant) {
+  if (variant == BuiltinVariant::kAuto) {
+    variant = ProbeAtomicCmpxchg().ok() ? BuiltinVariant::kDefault
+                                        : BuiltinVariant::kNoCmpxchg;
+  }
   std::span<const uint8_t> elf = BuiltinObject(variant);
   // CONFIG_HZ as the daemon gives it: libbpf then needs no config file.
   absl::StatusOr<uint32_t> hz = KernelHz();

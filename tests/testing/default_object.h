@@ -27,11 +27,12 @@ class DefaultObject {
   // by name land there), sets `globals` (read-only globals, as the daemon's
   // `globals` do) and loads it. On a verifier rejection the error carries
   // libbpf's message; the verifier log goes to stderr. `variant` picks the
-  // daemon's builtin object (kNoCmpxchg: the one for kernels before 5.12).
+  // daemon's builtin object (kNoCmpxchg: the one for kernels before 5.12);
+  // kAuto: the one the daemon picks on this kernel (its cmpxchg probe).
   static absl::StatusOr<DefaultObject> Load(
       const ScopedPinDir& pins,
       const std::vector<v1::GlobalValue>& globals = {},
-      BuiltinVariant variant = BuiltinVariant::kDefault);
+      BuiltinVariant variant = BuiltinVariant::kAuto);
 
   bpf_object* get() const { return obj_.get(); }
 
