@@ -11,7 +11,7 @@
 extern unsigned int CONFIG_HZ __kconfig;
 
 BPFWARDEN_COMMON int bpfwarden_peer_of(struct bpf_sock_ops* skops,
-                                      struct bpfwarden_peer* peer) {
+                                       struct bpfwarden_peer* peer) {
   if (!skops || !peer) return -1;
   __u32 family = skops->family;
   if (family == AF_INET) {

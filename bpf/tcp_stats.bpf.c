@@ -185,7 +185,7 @@ static __always_inline void Keep(__u64 cookie,
   }
   bpf_map_update_elem(&tcp_stats_conns, &cookie, conn, BPF_ANY);
 }
-#else   // TCP_STATS_NO_CMPXCHG
+#else  // TCP_STATS_NO_CMPXCHG
 // Kernels without BPF_ATOMIC cmpxchg (before 5.12) cannot claim a slot:
 // every connection keeps its state in the overflow map, and no instruction
 // of the slot claim is in the program (5.10's verifier refuses it even in
@@ -213,7 +213,7 @@ static __always_inline struct kept Find(struct bpf_sock_ops* skops) {
   } else {
     kept.conn = bpf_map_lookup_elem(&tcp_stats_conns, &kept.cookie);
   }
-#else   // every connection's state is in the overflow map
+#else  // every connection's state is in the overflow map
   kept.conn = bpf_map_lookup_elem(&tcp_stats_conns, &kept.cookie);
 #endif
   return kept;

@@ -30,7 +30,6 @@
 namespace bpfwarden::testing {
 namespace {
 
-
 constexpr tcp_stats_direction kInitiated = TCP_STATS_INITIATED;
 constexpr tcp_stats_direction kAccepted = TCP_STATS_ACCEPTED;
 
