@@ -1,10 +1,13 @@
 """Builds BPF objects with clang and links them with bpftool.
 
-bpf_object(name, srcs, hdrs) compiles each .bpf.c for the BPF target against
+bpf_object(name, srcs, hdrs, defines) compiles each .bpf.c for the BPF target against
 the kernel UAPI headers (Debian's linux-libc-dev) and libbpf's headers, links
 the results into `<name>.bpf.o` with `bpftool gen object`, and offers the
 linked object's bytes as the cc_library `<name>_embedded`, whose header
 `<name>_embedded.h` declares `bpfwarden::embedded::<Name>Object()`.
+`defines` (e.g. ["TCP_STATS_NO_CMPXCHG"]) become -D flags; the per-file
+objects of such a variant go under `<name>/`, so that two variants of the
+same sources can live in one package.
 """
 
 _CLANG_BPF = " ".join([
@@ -60,17 +63,19 @@ def _symbol(name):
 def _shell_quote(text):
     return "'" + text.replace("'", "'\\''") + "'"
 
-def bpf_object(name, srcs, hdrs = [], visibility = None):
+def bpf_object(name, srcs, hdrs = [], defines = [], visibility = None):
     objs = []
+    flags = "".join([" -D" + d for d in defines])
+    subdir = name + "/" if defines else ""
     for src in srcs:
         if not src.endswith(".bpf.c"):
             fail("bpf_object sources must end in .bpf.c: " + src)
-        obj = src[:-len(".c")] + ".o"
+        obj = subdir + src[:-len(".c")] + ".o"
         native.genrule(
             name = name + "_" + src.replace("/", "_").replace(".", "_"),
             srcs = [src] + hdrs,
             outs = [obj],
-            cmd = _CLANG_BPF + " -c $(location " + src + ") -o $@",
+            cmd = _CLANG_BPF + flags + " -c $(location " + src + ") -o $@",
         )
         objs.append(obj)
 

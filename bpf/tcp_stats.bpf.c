@@ -153,6 +153,7 @@ static __always_inline void EnableCallbacks(struct bpf_sock_ops* skops,
   if ((had & flags) != flags) bpf_sock_ops_cb_flags_set(skops, had | flags);
 }
 
+#ifndef TCP_STATS_NO_CMPXCHG
 // The slot of a socket cookie (never NULL for the verifier's sake alone:
 // the index is in range).
 static __always_inline struct tcp_stats_slot* SlotOf(__u64 cookie) {
@@ -184,6 +185,16 @@ static __always_inline void Keep(__u64 cookie,
   }
   bpf_map_update_elem(&tcp_stats_conns, &cookie, conn, BPF_ANY);
 }
+#else  // TCP_STATS_NO_CMPXCHG
+// Kernels without BPF_ATOMIC cmpxchg (before 5.12) cannot claim a slot:
+// every connection keeps its state in the overflow map, and no instruction
+// of the slot claim is in the program (5.10's verifier refuses it even in
+// dead code).
+static __always_inline void Keep(__u64 cookie,
+                                 const struct tcp_stats_conn* conn) {
+  bpf_map_update_elem(&tcp_stats_conns, &cookie, conn, BPF_ANY);
+}
+#endif  // TCP_STATS_NO_CMPXCHG
 
 // Where a connection's state is kept, found by its socket cookie.
 struct kept {
@@ -194,6 +205,7 @@ struct kept {
 
 static __always_inline struct kept Find(struct bpf_sock_ops* skops) {
   struct kept kept = {.cookie = bpf_get_socket_cookie(skops)};
+#ifndef TCP_STATS_NO_CMPXCHG
   struct tcp_stats_slot* slot = SlotOf(kept.cookie);
   if (slot && slot->cookie == kept.cookie) {
     kept.slot = slot;
@@ -201,6 +213,9 @@ static __always_inline struct kept Find(struct bpf_sock_ops* skops) {
   } else {
     kept.conn = bpf_map_lookup_elem(&tcp_stats_conns, &kept.cookie);
   }
+#else  // every connection's state is in the overflow map
+  kept.conn = bpf_map_lookup_elem(&tcp_stats_conns, &kept.cookie);
+#endif
   return kept;
 }
 

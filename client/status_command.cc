@@ -74,15 +74,41 @@ std::string Features(const v1::StatusResponse& s) {
   }
   std::string line = absl::StrJoin(plain, " ");
   if (!missing.empty()) {
-    absl::StrAppend(&line, line.empty() ? "" : "; ", "missing: ",
-                    absl::StrJoin(missing, " "));
+    absl::StrAppend(&line, line.empty() ? "" : "; ",
+                    "missing: ", absl::StrJoin(missing, " "));
   }
   return line.empty() ? "-" : line;
+}
+
+// "6.1.0-13-amd64, CONFIG_HZ 250 (measured), builtin object no_cmpxchg
+// (...)": the release and what the daemon found out at start.
+std::string KernelLine(const v1::StatusResponse& s) {
+  std::string line = s.kernel_release();
+  for (const v1::KernelFeature& f : s.kernel_features()) {
+    if (f.name() == "kernel_hz") {
+      absl::StrAppend(&line, ", CONFIG_HZ ",
+                      f.present() ? f.detail() : "unknown: " + f.detail());
+    } else if (f.name() == "builtin_variant") {
+      absl::StrAppend(&line, ", builtin object ", f.detail());
+    }
+  }
+  return line;
 }
 
 std::vector<std::string> Failures(const v1::StatusResponse& s,
                                   const Inventory& inventory) {
   std::vector<std::string> failures;
+  for (const v1::ApplyFailure& f : s.apply_failures()) {
+    failures.push_back(
+        f.item().empty() ? f.error() : absl::StrCat(f.item(), ": ", f.error()));
+  }
+  if (s.apply_failure_count() >
+      static_cast<uint32_t>(s.apply_failures_size())) {
+    failures.push_back(absl::StrCat(
+        s.apply_failure_count() - s.apply_failures_size(),
+        " item(s) failed to apply at start or the last reload (listed for "
+        "root only)"));
+  }
   for (const v1::AttachmentInfo& a : inventory.attachments.attachments()) {
     if (a.defunct()) {
       failures.push_back(absl::StrCat(a.id(), " ", a.program_set(), "/",
@@ -108,9 +134,11 @@ void PrintPrograms(const Inventory& inventory, size_t width) {
   for (const v1::AttachmentInfo& a : inventory.attachments.attachments()) {
     by_program.emplace(absl::StrCat(a.program_set(), "/", a.program()), &a);
   }
-  output::TableWriter table(
-      {{"SET"}, {"PROGRAM"}, {"TYPE"}, {.name = "ATTACHED TO", .keep_end = true}},
-      std::cout, width);
+  output::TableWriter table({{"SET"},
+                             {"PROGRAM"},
+                             {"TYPE"},
+                             {.name = "ATTACHED TO", .keep_end = true}},
+                            std::cout, width);
   for (const v1::ProgramSetInfo& set : inventory.sets.program_sets()) {
     for (const v1::ProgramInfo& p : set.programs()) {
       auto [begin, end] =
@@ -126,8 +154,8 @@ void PrintPrograms(const Inventory& inventory, size_t width) {
 }
 
 void PrintMaps(ApiClient& client, const Inventory& inventory, size_t width) {
-  output::TableWriter table(
-      {{"SET"}, {"MAP"}, {"TYPE"}, {"ENTRIES/MAX", true}}, std::cout, width);
+  output::TableWriter table({{"SET"}, {"MAP"}, {"TYPE"}, {"ENTRIES/MAX", true}},
+                            std::cout, width);
   for (const v1::MapInfo& m : inventory.maps.maps()) {
     absl::StatusOr<uint64_t> count =
         m.internal() || m.type() == "ringbuf"
@@ -156,17 +184,19 @@ int Status(const Args&) {
   output::PrintKeyValues(
       {{"bpfwardend", absl::StrCat(s.version(), " (", s.build_mode(), ")")},
        {"uptime", Uptime(s.uptime_seconds())},
-       {"kernel", s.kernel_release()},
-       {"features", width == 0 ? Features(s)
-                               : output::CutToWidth(Features(s),
-                                                    width > 12 ? width - 12
-                                                               : width)},
+       {"kernel", width == 0
+                      ? KernelLine(s)
+                      : output::CutToWidth(KernelLine(s),
+                                           width > 12 ? width - 12 : width)},
+       {"features",
+        width == 0
+            ? Features(s)
+            : output::CutToWidth(Features(s), width > 12 ? width - 12 : width)},
        {"caller", s.caller()},
        {"counts", absl::StrCat(s.program_sets(), " sets, ", s.attachments(),
                                " attachments (", s.foreign_attachments(),
                                " foreign), ", s.maps(), " maps")},
-       {"failures", failures.empty() ? "none"
-                                     : absl::StrCat(failures.size())}},
+       {"failures", failures.empty() ? "none" : absl::StrCat(failures.size())}},
       std::cout);
   for (const std::string& failure : failures) {
     std::cout << "  " << failure << "\n";
@@ -181,9 +211,13 @@ int Status(const Args&) {
 }  // namespace
 
 const Command kStatusCommand = {
-    "status", "status",
+    "status",
+    "status",
     "the daemon on one screen: sets, attachments, map fill",
     "-o json: the whole Daemon.Status answer, as the API gives it.",
-    "bpfwarden status\nbpfwarden status -o json", 0, 0, Status};
+    "bpfwarden status\nbpfwarden status -o json",
+    0,
+    0,
+    Status};
 
 }  // namespace bpfwarden::cli

@@ -21,6 +21,7 @@
 #include "daemon/base/memory_trimmer.h"
 #include "daemon/core/bpf_log_hub.h"
 #include "daemon/core/config_dir.h"
+#include "daemon/core/kernel_platform.h"
 #include "daemon/core/warden.h"
 #include "daemon/metrics/metrics_service.h"
 #include "daemon/signals.h"
@@ -45,6 +46,12 @@ ABSL_FLAG(bool, keep_pinned_links, false,
           "on shutdown, leave pinned links attached (a restart that keeps "
           "them); other attachments are detached regardless");
 
+ABSL_FLAG(std::string, builtin_variant, "auto",
+          "Which builtin object to load: auto (the default one when the "
+          "kernel accepts BPF_ATOMIC cmpxchg, else no_cmpxchg), default, or "
+          "no_cmpxchg (tcp_stats without slots, for kernels before 5.12)");
+ABSL_FLAG(bool, fail_if_nothing_applied, false,
+          "Exit 1 at start when none of the configuration's sets loads");
 ABSL_FLAG(int, bpf_log_backlog, 1000,
           "BPF log records kept per program set for Logs.Tail");
 ABSL_FLAG(std::string, api_socket, "/run/bpfwarden/api.sock",
@@ -282,18 +289,34 @@ int Run() {
     return 1;
   }
   api_options->logs = logs->get();
+  absl::StatusOr<BuiltinVariant> variant =
+      ParseBuiltinVariant(absl::GetFlag(FLAGS_builtin_variant));
+  if (!variant.ok()) {
+    BPFWARDEN_LOG(ERROR) << "--builtin_variant: " << variant.status();
+    return 1;
+  }
   absl::StatusOr<std::unique_ptr<Warden>> warden = Warden::Create({
       .pin_root = absl::GetFlag(FLAGS_pin_root),
       .state_dir = absl::GetFlag(FLAGS_state_dir),
       .config_dir = config_dir,
       .logs = logs->get(),
+      .platform = DetectKernelPlatform(*variant),
   });
   if (!warden.ok()) {
     BPFWARDEN_LOG(ERROR) << warden.status();
     return 1;
   }
   if (absl::Status s = (*warden)->Start(*config); !s.ok()) {
-    BPFWARDEN_LOG(WARNING) << "started with errors (see above)";
+    if (absl::GetFlag(FLAGS_fail_if_nothing_applied) &&
+        (*warden)->AppliedNothingOf(*config)) {
+      BPFWARDEN_LOG(ERROR) << "nothing of the configuration in " << config_dir
+                           << " could be applied (--fail_if_nothing_applied): "
+                           << s;
+      (*warden)->Shutdown().IgnoreError();
+      return 1;
+    }
+    BPFWARDEN_LOG(WARNING) << "started with errors (see above; "
+                              "`bpfwarden status` lists them)";
   }
   metrics::MetricsService metrics(warden->get(), logs->get(), api::kVersion,
                                   api::ApiMethodNames());

@@ -41,6 +41,15 @@ grpc::Status DaemonService::DoStatus(const grpc::ServerContextBase& ctx,
     out->set_detail(f.detail);
   }
   resp.set_caller(who->Describe());
+  const std::vector<StatusList::Failure> failures =
+      api_->warden().ApplyFailures();
+  resp.set_apply_failure_count(failures.size());
+  for (const StatusList::Failure& f : failures) {
+    if (!who->IsRoot()) break;  // errors name paths and cgroups
+    v1::ApplyFailure* out = resp.add_apply_failures();
+    out->set_item(f.what);
+    out->set_error(f.status.ToString());
+  }
   if (logs_ != nullptr) {
     const std::map<std::string, uint64_t> received = logs_->Received();
     for (const auto& [set, dropped] : logs_->Drops()) {

@@ -20,8 +20,8 @@ class DaemonService final : public v1::Daemon::CallbackService {
       : api_(api), features_(std::move(features)), logs_(logs) {}
 
   // Open to every client that can connect: it reveals only counts, and the
-  // caller's own identity as the daemon sees it. Answered on the gRPC
-  // thread that received it.
+  // caller's own identity as the daemon sees it (apply failures are listed
+  // for root only). Answered on the gRPC thread that received it.
   grpc::ServerUnaryReactor* Status(grpc::CallbackServerContext* ctx,
                                    const v1::StatusRequest* req,
                                    v1::StatusResponse* resp) override;

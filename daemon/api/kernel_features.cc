@@ -48,9 +48,23 @@ KernelFeature FileFeature(const char* name, const char* path) {
           std::string(absl::StripAsciiWhitespace(text))};
 }
 
+// "250 (measured)"; absent with the reason when HZ is unknown.
+KernelFeature Hz(const KernelPlatform& platform) {
+  if (platform.hz == 0) return {"kernel_hz", false, platform.hz_source};
+  return {"kernel_hz", true,
+          absl::StrCat(platform.hz, " (", platform.hz_source, ")")};
+}
+
+KernelFeature BuiltinVariantFeature(const KernelPlatform& platform) {
+  return {"builtin_variant", true,
+          platform.builtin == BuiltinVariant::kNoCmpxchg
+              ? "no_cmpxchg (tcp_stats keeps connections in tcp_stats_conns)"
+              : "default"};
+}
+
 }  // namespace
 
-KernelFeatures ProbeKernelFeatures() {
+KernelFeatures ProbeKernelFeatures(const KernelPlatform& platform) {
   KernelFeatures out;
   utsname uts{};
   if (uname(&uts) == 0) out.release = uts.release;
@@ -74,6 +88,10 @@ KernelFeatures ProbeKernelFeatures() {
   f.push_back(BatchOps());
   f.push_back(FileFeature("unprivileged_bpf_disabled",
                           "/proc/sys/kernel/unprivileged_bpf_disabled"));
+  f.push_back(Hz(platform));
+  f.push_back({"atomic_cmpxchg", platform.atomic_cmpxchg,
+               platform.atomic_cmpxchg_detail});
+  f.push_back(BuiltinVariantFeature(platform));
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "daemon/core/kernel_platform.h"
+
 namespace bpfwarden::api {
 
 struct KernelFeature {
@@ -19,8 +21,10 @@ struct KernelFeatures {
 };
 
 // Probes kernel BTF, the program and map types the daemon uses, batch map
-// operations, the cgroup v2 mount and unprivileged_bpf_disabled.
-KernelFeatures ProbeKernelFeatures();
+// operations, the cgroup v2 mount and unprivileged_bpf_disabled; and tells
+// what the daemon found at start (`platform`): kernel_hz, atomic_cmpxchg,
+// builtin_variant.
+KernelFeatures ProbeKernelFeatures(const KernelPlatform& platform);
 
 }  // namespace bpfwarden::api
 

@@ -9,12 +9,15 @@ namespace bpfwarden {
 void StatusList::Note(const absl::Status& status, const std::string& what) {
   if (status.ok()) return;
   BPFWARDEN_LOG(ERROR) << what << ": " << status;
+  failures_.push_back({what, status});
   errors_.push_back(
       absl::Status(status.code(), absl::StrCat(what, ": ", status.message())));
 }
 
 void StatusList::Add(const absl::Status& status) {
-  if (!status.ok()) errors_.push_back(status);
+  if (status.ok()) return;
+  errors_.push_back(status);
+  failures_.push_back({"", status});
 }
 
 absl::Status StatusList::Joined() const {

@@ -12,6 +12,11 @@ namespace bpfwarden {
 
 class StatusList {
  public:
+  struct Failure {
+    std::string what;     // empty for Add
+    absl::Status status;  // as it came, without `what`
+  };
+
   // Logs a failure of `what` and keeps it with `what` prefixed to its
   // message. An OK status is ignored.
   void Note(const absl::Status& status, const std::string& what);
@@ -21,9 +26,12 @@ class StatusList {
   // first failure's code and every failure (code and message), joined with
   // "; ".
   absl::Status Joined() const;
+  // Every failure kept, in order.
+  const std::vector<Failure>& failures() const { return failures_; }
 
  private:
   std::vector<absl::Status> errors_;
+  std::vector<Failure> failures_;
 };
 
 }  // namespace bpfwarden

@@ -15,10 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "bpf/bpfwarden_embedded.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
 #include "daemon/base/status_list.h"
+#include "daemon/core/kernel_platform.h"
 #include "daemon/core/names.h"
 #include "daemon/core/object_file.h"
 #include "daemon/core/set_loader.h"
@@ -72,14 +72,15 @@ MapInfo MapInfoOf(const std::string& set, const bpf_map* map, bool reused) {
 
 // The builtin object, the named files and the blobs, in that order.
 absl::StatusOr<std::vector<ObjectInput>> GatherInputs(
-    const v1::ProgramSet& spec, const LoadOptions& options) {
+    const v1::ProgramSet& spec, const LoadOptions& options,
+    BuiltinVariant builtin) {
   std::vector<ObjectInput> inputs;
   if (spec.builtin()) {
     if (spec.objects_size() > 0 || !options.object_blobs.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "program set ", spec.name(), " is builtin and takes no objects"));
     }
-    std::span<const uint8_t> elf = embedded::BpfwardenObject();
+    std::span<const uint8_t> elf = BuiltinObject(builtin);
     inputs.push_back({"builtin", std::string(elf.begin(), elf.end())});
   }
   for (const std::string& path : spec.objects()) {
@@ -95,6 +96,19 @@ absl::StatusOr<std::vector<ObjectInput>> GatherInputs(
         "program set ", spec.name(), " names no objects and is not builtin"));
   }
   return inputs;
+}
+
+// The daemon's CONFIG_HZ, unless the set says its own: libbpf then reads
+// no system config file for it.
+void AddPlatformKconfig(const KernelPlatform& platform,
+                        std::vector<v1::KconfigOverride>& kconfig) {
+  if (platform.hz == 0) return;
+  for (const v1::KconfigOverride& o : kconfig) {
+    if (o.name() == "CONFIG_HZ") return;
+  }
+  v1::KconfigOverride& hz = kconfig.emplace_back();
+  hz.set_name("CONFIG_HZ");
+  hz.set_value(absl::StrCat(platform.hz));
 }
 
 ProgramSetInfo DescribeSet(const v1::ProgramSet& spec, Origin origin,
@@ -144,8 +158,10 @@ void SaveObjectBlobs(const std::vector<std::string>& blobs,
 
 absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     const v1::ProgramSet& spec, const LoadOptions& options,
-    const PinLayout& layout, const QuotaCheck* quota) {
-  absl::StatusOr<std::vector<ObjectInput>> inputs = GatherInputs(spec, options);
+    const PinLayout& layout, const KernelPlatform& platform,
+    const QuotaCheck* quota) {
+  absl::StatusOr<std::vector<ObjectInput>> inputs =
+      GatherInputs(spec, options, platform.builtin);
   if (!inputs.ok()) return inputs.status();
   absl::StatusOr<std::string> elf = LinkObjects(*inputs);
   if (!elf.ok()) return elf.status();
@@ -160,6 +176,7 @@ absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
   request.layout = &layout;
   request.elf = *std::move(elf);
   request.kconfig.assign(spec.kconfig().begin(), spec.kconfig().end());
+  AddPlatformKconfig(platform, request.kconfig);
   request.globals.assign(spec.globals().begin(), spec.globals().end());
   request.pin_all_maps = spec.pin_all_maps();
   request.replace_maps = options.replace_maps;

@@ -11,6 +11,7 @@
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/core/admin_quota.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/kernel_platform.h"
 #include "daemon/core/log_sites.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/pin_rollback.h"
@@ -49,7 +50,8 @@ struct LoadedSet {
 // object's maps before any is created.
 absl::StatusOr<std::unique_ptr<LoadedSet>> BuildLoadedSet(
     const v1::ProgramSet& spec, const LoadOptions& options,
-    const PinLayout& layout, const QuotaCheck* quota = nullptr);
+    const PinLayout& layout, const KernelPlatform& platform,
+    const QuotaCheck* quota = nullptr);
 
 // Commits what the build did to the set's pin directory, and returns the
 // set's description with the build's whole verifier log, which leaves the

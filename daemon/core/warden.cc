@@ -117,7 +117,7 @@ absl::StatusOr<ProgramSetInfo> Warden::BuildSet(SetBuild kind,
   absl::StatusOr<std::unique_ptr<LoadedSet>> built;
   {
     absl::MutexLock one_at_a_time(&build_mu_);
-    built = BuildLoadedSet(spec, options, layout_,
+    built = BuildLoadedSet(spec, options, layout_, options_.platform,
                            quota.has_value() ? &*quota : nullptr);
   }
   absl::MutexLock lock(&mu_);

@@ -51,7 +51,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/core/admin_quota.h"
+#include "daemon/base/status_list.h"
 #include "daemon/core/core_types.h"
+#include "daemon/core/kernel_platform.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/set_maps.h"
 #include "proto/config.pb.h"
@@ -75,13 +77,15 @@ struct WardenOptions {
   // Reads the BPF log records of every loaded set that has a bw_log ring
   // buffer; it must outlive the Warden. Null: nobody reads them.
   BpfLogHub* logs = nullptr;
+  // CONFIG_HZ for every set's kconfig, and the builtin object's variant
+  // (DetectKernelPlatform). The default: HZ unknown, the default variant.
+  KernelPlatform platform;
 };
 
 class BpfLogHub;                // daemon/core/bpf_log_hub.h
 struct LoadedSet;               // daemon/core/loaded_set.h
 class Attachment;               // daemon/core/attachment.h
 struct ResolvedAttachment;      // daemon/core/resolve_attachment.h
-class StatusList;               // daemon/base/status_list.h
 enum class PinnedLinksInState;  // daemon/core/warden_state.h
 
 class Warden {
@@ -194,6 +198,14 @@ class Warden {
   // The watchdog's check: takes the lock every set and attachment call
   // takes, and says whether the Warden still runs. Trivial on purpose.
   absl::Status Ping() const;
+
+  // What failed to apply at the last Start or Reconcile (a config or
+  // runtime set or attachment, the state file, ...): each item and its
+  // error. Empty when everything applied.
+  std::vector<StatusList::Failure> ApplyFailures() const;
+  // Whether `config` declares sets or attachments and none of its sets is
+  // loaded (its attachments go only to its own sets: none is made either).
+  bool AppliedNothingOf(const v1::Config& config) const;
 
   // Ours that were made for a unit, without asking the kernel.
   std::vector<AttachmentInfo> UnitAttachments() const;
@@ -329,6 +341,7 @@ class Warden {
   std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);
   // Set names the configuration declares: a runtime load may not take one.
   std::set<std::string> config_set_names_ ABSL_GUARDED_BY(mu_);
+  std::vector<StatusList::Failure> apply_failures_ ABSL_GUARDED_BY(mu_);
 
   // The map data path's own state: the loaded sets' map handles as
   // published, and whether Shutdown closed them. Never held while waiting

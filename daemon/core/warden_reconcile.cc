@@ -73,7 +73,28 @@ absl::Status Warden::Start(const v1::Config& config) {
   errors.Note(CleanUnknownLinkPinsLocked(), "remove stale link pins");
   known_pinned_.clear();
   errors.Note(PersistLocked(PinnedLinksInState::kRecord), "persist state");
+  apply_failures_ = errors.failures();
   return errors.Joined();
+}
+
+std::vector<StatusList::Failure> Warden::ApplyFailures() const {
+  absl::MutexLock lock(&mu_);
+  return apply_failures_;
+}
+
+bool Warden::AppliedNothingOf(const v1::Config& config) const {
+  if (config.program_sets_size() + config.attachments_size() == 0) {
+    return false;
+  }
+  absl::MutexLock lock(&mu_);
+  for (const v1::ProgramSet& set : config.program_sets()) {
+    auto loaded = sets_.find(set.name());
+    if (loaded != sets_.end() &&
+        loaded->second->info.origin == Origin::kConfig) {
+      return false;
+    }
+  }
+  return true;
 }
 
 absl::Status Warden::CleanUnknownLinkPinsLocked() {
@@ -99,6 +120,7 @@ absl::Status Warden::Reconcile(const v1::Config& config) {
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   ReconcileAttachmentsLocked(config, errors);
   errors.Note(PersistLocked(PinnedLinksInState::kRecord), "persist state");
+  apply_failures_ = errors.failures();
   return errors.Joined();
 }
 

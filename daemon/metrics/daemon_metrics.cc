@@ -50,12 +50,23 @@ void WriteBuild(const DaemonSources& sources, TextWriter& out) {
              uint64_t{1});
 }
 
+void WriteApplyFailures(const DaemonSources& sources, TextWriter& out) {
+  out.Family("bpfwarden_config_failures",
+             "Items (sets, attachments, the state file) that failed to apply "
+             "at the daemon's start or last reload; bpfwarden status lists "
+             "them.",
+             "gauge");
+  out.Sample("bpfwarden_config_failures", {},
+             uint64_t{sources.warden->ApplyFailures().size()});
+}
+
 void WriteSets(const DaemonSources& sources, TextWriter& out) {
   const std::vector<ProgramSetInfo> sets = sources.warden->ListSets();
   out.Family("bpfwarden_program_sets", "Program sets loaded, by origin.",
              "gauge");
   uint64_t by_origin[2] = {0, 0};
-  for (const ProgramSetInfo& set : sets) ++by_origin[set.origin == Origin::kConfig ? 0 : 1];
+  for (const ProgramSetInfo& set : sets)
+    ++by_origin[set.origin == Origin::kConfig ? 0 : 1];
   out.Sample("bpfwarden_program_sets", {{"origin", "config"}}, by_origin[0]);
   out.Sample("bpfwarden_program_sets", {{"origin", "runtime"}}, by_origin[1]);
 
@@ -92,8 +103,8 @@ void WriteSets(const DaemonSources& sources, TextWriter& out) {
     for (const ProgramInfo& p : set.programs) {
       absl::StatusOr<ProgStats> stats = ReadProgStats(p.id);
       if (!stats.ok()) continue;
-      rows.push_back({{{"program_set", set.name}, {"program", p.name}},
-                      *stats});
+      rows.push_back(
+          {{{"program_set", set.name}, {"program", p.name}}, *stats});
     }
   }
   out.Family("bpfwarden_program_runs_total",
@@ -212,6 +223,7 @@ void WriteLogs(const DaemonSources& sources, TextWriter& out) {
 bool WriteDaemonMetrics(const DaemonSources& sources,
                         const EntryCounts& entries, TextWriter& out) {
   WriteBuild(sources, out);
+  WriteApplyFailures(sources, out);
   WriteSets(sources, out);
   WriteAttachments(sources, out);
   const bool truncated = WriteMaps(sources, entries, out);

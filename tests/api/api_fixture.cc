@@ -65,6 +65,15 @@ void ApiFixture::TearDown() {
   }
 }
 
+std::map<std::string, v1::KernelFeature> KernelFeaturesOf(
+    const v1::StatusResponse& status) {
+  std::map<std::string, v1::KernelFeature> out;
+  for (const v1::KernelFeature& f : status.kernel_features()) {
+    out[f.name()] = f;
+  }
+  return out;
+}
+
 std::unique_ptr<grpc::ClientContext> ApiFixture::Ctx() {
   auto ctx = std::make_unique<grpc::ClientContext>();
   ctx->set_deadline(std::chrono::system_clock::now() +

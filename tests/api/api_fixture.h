@@ -3,6 +3,7 @@
 #ifndef BPFWARDEN_TESTS_API_API_FIXTURE_H_
 #define BPFWARDEN_TESTS_API_API_FIXTURE_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,10 @@ StreamResult<Message> ReadStream(grpc::ClientReaderInterface<Message>& reader) {
   out.status = reader.Finish();
   return out;
 }
+
+// Daemon.Status's kernel features by name.
+std::map<std::string, v1::KernelFeature> KernelFeaturesOf(
+    const v1::StatusResponse& status);
 
 // The set every test loads.
 inline constexpr char kSet[] = "bpfwarden";

@@ -7,11 +7,11 @@ namespace bpfwarden::testing {
 
 void AttachedObjectTestBase::LoadAndAttach(
     const std::string& tag, const std::vector<std::string>& programs,
-    const std::vector<v1::GlobalValue>& globals) {
+    const std::vector<v1::GlobalValue>& globals, BuiltinVariant variant) {
   auto scope = TestScope::Create(tag);
   ASSERT_TRUE(scope.ok()) << scope.status();
   scope_.emplace(*std::move(scope));
-  auto obj = DefaultObject::Load(scope_->pins(), globals);
+  auto obj = DefaultObject::Load(scope_->pins(), globals, variant);
   ASSERT_TRUE(obj.ok()) << obj.status();
   obj_.emplace(std::move(*obj));
   for (const std::string& name : programs) {

@@ -21,10 +21,12 @@ class AttachedObjectTestBase : public ::testing::Test {
  protected:
   // Call from SetUp (after BPFWARDEN_REQUIRE_KERNEL()); wrap in
   // ASSERT_NO_FATAL_FAILURE. `tag` names the pin directory and cgroup
-  // (CurrentTestTag() is a good one); `globals` set read-only globals.
+  // (CurrentTestTag() is a good one); `globals` set read-only globals;
+  // `variant` picks the builtin object (DefaultObject::Load).
   void LoadAndAttach(const std::string& tag,
                      const std::vector<std::string>& programs,
-                     const std::vector<v1::GlobalValue>& globals = {});
+                     const std::vector<v1::GlobalValue>& globals = {},
+                     BuiltinVariant variant = BuiltinVariant::kAuto);
   void TearDown() override;
 
   // The fd of map `name`; fails the test when absent.

@@ -9,8 +9,10 @@
 #include <chrono>
 #include <cstring>
 #include <thread>
+#include <tuple>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/bpf/attached_object_test_base.h"
 #include "tests/bpf/stats_entries.h"
@@ -21,6 +23,9 @@
 #include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
+#include "tests/testing/scoped_pin_dir.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/test_scope.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -28,17 +33,33 @@ namespace {
 constexpr tcp_stats_direction kInitiated = TCP_STATS_INITIATED;
 constexpr tcp_stats_direction kAccepted = TCP_STATS_ACCEPTED;
 
-class TcpStatsTest : public AttachedObjectTestBase,
-                     public ::testing::WithParamInterface<int> {
+// Every test runs on both variants of the builtin object: the default one,
+// and the one for kernels without cmpxchg (every connection in
+// tcp_stats_conns), with the same exact counts.
+class TcpStatsTest
+    : public AttachedObjectTestBase,
+      public ::testing::WithParamInterface<std::tuple<int, BuiltinVariant>> {
  protected:
   void SetUp() override {
     BPFWARDEN_REQUIRE_KERNEL();
+    if (variant() == BuiltinVariant::kDefault && !KernelAtLeast(5, 12)) {
+      // Before 5.12 the verifier refuses the default object's cmpxchg: that
+      // refusal is checked, and the counts are the NoCmpxchg cases' to
+      // check (the daemon loads that object here).
+      auto pins = ScopedPinDir::Create(CurrentTestTag());
+      ASSERT_TRUE(pins.ok()) << pins.status();
+      ASSERT_THAT(DefaultObject::Load(*pins, {}, BuiltinVariant::kDefault),
+                  StatusIs(absl::StatusCode::kInvalidArgument));
+      GTEST_SKIP() << "kernel before 5.12: the default object is refused "
+                      "(checked); see the NoCmpxchg cases";
+    }
     ASSERT_NO_FATAL_FAILURE(
-        LoadAndAttach(CurrentTestTag(), {"tcp_stats_sockops"}));
+        LoadAndAttach(CurrentTestTag(), {"tcp_stats_sockops"}, {}, variant()));
     map_fd_ = MapFd("tcp_stats");
   }
 
-  int family() const { return GetParam(); }
+  int family() const { return std::get<0>(GetParam()); }
+  BuiltinVariant variant() const { return std::get<1>(GetParam()); }
   std::vector<StatsEntry> Entries() const { return StatsEntries(map_fd_); }
   // The entry of loopback connections to `port` from this cgroup.
   const tcp_stats_value* Find(const std::vector<StatsEntry>& entries,
@@ -56,13 +77,15 @@ class TcpStatsTest : public AttachedObjectTestBase,
           .family = family(), .client_bytes = kSent, .server_bytes = kReplied});
     });
     ASSERT_TRUE(probe.ok()) << probe.status();
-  
+
     const std::vector<StatsEntry> entries = Entries();
-    const tcp_stats_value* client = Find(entries, kInitiated, probe->server_port);
-    const tcp_stats_value* server = Find(entries, kAccepted, probe->server_port);
+    const tcp_stats_value* client =
+        Find(entries, kInitiated, probe->server_port);
+    const tcp_stats_value* server =
+        Find(entries, kAccepted, probe->server_port);
     ASSERT_NE(client, nullptr);
     ASSERT_NE(server, nullptr);
-  
+
     // Sequence space acknowledged/received, per RFC 4898 as Linux counts it:
     // the active side's SYN is acknowledged (+1), a passive socket starts
     // past its SYN; each FIN counts once acknowledged (sender) and once
@@ -76,7 +99,7 @@ class TcpStatsTest : public AttachedObjectTestBase,
     EXPECT_EQ(probe->client_info_before_close.tcpi_bytes_received, kReplied);
     EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_acked, kReplied);
     EXPECT_EQ(probe->server_info_before_close.tcpi_bytes_received, kSent);
-  
+
     EXPECT_GT(client->srtt_us, 0u);
     EXPECT_GT(client->min_rtt_us, 0u);
     EXPECT_LE(client->min_rtt_us, client->srtt_us * 8);
@@ -193,7 +216,7 @@ TEST_P(TcpStatsTest, AConnectionWhoseSlotIsTakenCountsTheSame) {
 // A slot held by a connection that has not flushed for
 // TCP_STATS_SLOT_STALE_MS past its due time (here: due at jiffy 0, long
 // ago) goes to the connection that needs it, not to the overflow map; the
-// close frees it.
+// close frees it. The variant without cmpxchg never touches a slot.
 TEST_P(TcpStatsTest, AStaleSlotIsTakenOver) {
   const int slots = MapFd("tcp_stats_slots");
   tcp_stats_slot stale{};
@@ -207,7 +230,8 @@ TEST_P(TcpStatsTest, AStaleSlotIsTakenOver) {
     ASSERT_EQ(bpf_map_lookup_elem(slots, &i, &stale), 0) << i;
     if (stale.cookie == 0) ++freed;
   }
-  EXPECT_EQ(freed, 2);  // the client's slot and the server's
+  // The client's slot and the server's; none without cmpxchg.
+  EXPECT_EQ(freed, variant() == BuiltinVariant::kNoCmpxchg ? 0 : 2);
   uint64_t cookie;
   EXPECT_EQ(bpf_map_get_next_key(MapFd("tcp_stats_conns"), nullptr, &cookie),
             -ENOENT);
@@ -216,8 +240,8 @@ TEST_P(TcpStatsTest, AStaleSlotIsTakenOver) {
 // A connect(2) that is refused sent a SYN: one active open, nothing
 // established, counted when its socket closes.
 TEST_P(TcpStatsTest, RefusedConnectIsAnActiveOpen) {
-  auto port = CallInCgroup<uint16_t>(
-      cgroup(), [&]() -> absl::StatusOr<uint16_t> {
+  auto port =
+      CallInCgroup<uint16_t>(cgroup(), [&]() -> absl::StatusOr<uint16_t> {
         // A port nobody listens on: a listener's, once it closed.
         sockaddr_storage addr;
         socklen_t len = sizeof(addr);
@@ -289,11 +313,17 @@ TEST_P(TcpStatsTest, TimesAreMonotonicMillisecondsOnTheJiffiesClock) {
   EXPECT_LT(first->last_seen_ms, second->first_seen_ms);
 }
 
-INSTANTIATE_TEST_SUITE_P(Families, TcpStatsTest,
-                         ::testing::Values(AF_INET, AF_INET6),
-                         [](const ::testing::TestParamInfo<int>& info) {
-                           return info.param == AF_INET ? "IPv4" : "IPv6";
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    FamiliesAndVariants, TcpStatsTest,
+    ::testing::Combine(::testing::Values(AF_INET, AF_INET6),
+                       ::testing::Values(BuiltinVariant::kDefault,
+                                         BuiltinVariant::kNoCmpxchg)),
+    [](const ::testing::TestParamInfo<std::tuple<int, BuiltinVariant>>& info) {
+      return absl::StrCat(std::get<0>(info.param) == AF_INET ? "IPv4" : "IPv6",
+                          std::get<1>(info.param) == BuiltinVariant::kDefault
+                              ? "Default"
+                              : "NoCmpxchg");
+    });
 
 }  // namespace
 }  // namespace bpfwarden::testing

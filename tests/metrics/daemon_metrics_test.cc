@@ -3,6 +3,7 @@
 // included, and maps with their entry counts.
 #include "daemon/metrics/daemon_metrics.h"
 
+#include "absl/strings/match.h"
 #include "daemon/core/warden.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -52,12 +53,14 @@ TEST(DaemonMetricsTest, AttachmentsWaitingForTheirUnitAreCounted) {
   std::string text = Render(**warden);
   EXPECT_EQ(Attachments(text, "waiting"), 1) << text;
   EXPECT_EQ(Attachments(text, "attached"), 0);
-  EXPECT_EQ(SampleValue(text, "bpfwarden_map_entries{program_set=\"u\","
-                              "map=\"tcp_stats\"}")
+  EXPECT_EQ(SampleValue(text,
+                        "bpfwarden_map_entries{program_set=\"u\","
+                        "map=\"tcp_stats\"}")
                 .value_or(-1),
             0);
-  EXPECT_EQ(SampleValue(text, "bpfwarden_map_max_entries{program_set=\"u\","
-                              "map=\"tcp_stats\",type=\"lru_hash\"}")
+  EXPECT_EQ(SampleValue(text,
+                        "bpfwarden_map_max_entries{program_set=\"u\","
+                        "map=\"tcp_stats\",type=\"lru_hash\"}")
                 .value_or(-1),
             16384);
 
@@ -69,6 +72,45 @@ TEST(DaemonMetricsTest, AttachmentsWaitingForTheirUnitAreCounted) {
   EXPECT_EQ(Attachments(text, "attached"), 1);
 
   EXPECT_TRUE((*warden)->Detach(info->id).ok());
+  EXPECT_TRUE((*warden)->Shutdown().ok());
+}
+
+// bpfwarden_config_failures: what the last start or reload failed to apply.
+TEST(DaemonMetricsTest, ConfigFailuresAreAGauge) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  auto pins = ScopedPinDir::Create("metrics-failures");
+  ASSERT_TRUE(pins.ok()) << pins.status();
+  auto warden = Warden::Create({.pin_root = pins->path(), .state_dir = ""});
+  ASSERT_TRUE(warden.ok()) << warden.status();
+  EXPECT_EQ(
+      SampleValue(Render(**warden), "bpfwarden_config_failures").value_or(-1),
+      0);
+
+  v1::Config config;
+  v1::ProgramSet* set = config.add_program_sets();
+  set->set_name("f");
+  set->set_builtin(true);
+  v1::KconfigOverride* bad = set->add_kconfig();
+  bad->set_name("HZ");  // not CONFIG_*: refused
+  bad->set_value("250");
+  v1::Attachment* att = config.add_attachments();
+  att->set_program_set("f");
+  att->set_program("tcp_stats_sockops");
+  att->set_cgroup("/");
+  EXPECT_FALSE((*warden)->Start(config).ok());
+  std::string text = Render(**warden);
+  EXPECT_EQ(SampleValue(text, "bpfwarden_config_failures").value_or(-1), 2)
+      << text;
+  EXPECT_TRUE(absl::StrContains(text, "# TYPE bpfwarden_config_failures gauge"))
+      << text;
+
+  // The set fixed and its attachment gone: nothing fails any more.
+  config.mutable_program_sets(0)->clear_kconfig();
+  config.clear_attachments();
+  EXPECT_TRUE((*warden)->Reconcile(config).ok());
+  EXPECT_EQ(
+      SampleValue(Render(**warden), "bpfwarden_config_failures").value_or(-1),
+      0);
   EXPECT_TRUE((*warden)->Shutdown().ok());
 }
 

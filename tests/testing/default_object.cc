@@ -6,18 +6,28 @@
 #include <span>
 
 #include "absl/strings/str_cat.h"
-#include "bpf/bpfwarden_embedded.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/core/kernel_probes.h"
 #include "daemon/core/rodata.h"
+#include "tests/testing/kernel_clock.h"
 
 namespace bpfwarden::testing {
 
 absl::StatusOr<DefaultObject> DefaultObject::Load(
-    const ScopedPinDir& pins, const std::vector<v1::GlobalValue>& globals) {
-  std::span<const uint8_t> elf = embedded::BpfwardenObject();
+    const ScopedPinDir& pins, const std::vector<v1::GlobalValue>& globals,
+    BuiltinVariant variant) {
+  if (variant == BuiltinVariant::kAuto) {
+    variant = ProbeAtomicCmpxchg().ok() ? BuiltinVariant::kDefault
+                                        : BuiltinVariant::kNoCmpxchg;
+  }
+  std::span<const uint8_t> elf = BuiltinObject(variant);
+  // CONFIG_HZ as the daemon gives it: libbpf then needs no config file.
+  absl::StatusOr<uint32_t> hz = KernelHz();
+  if (!hz.ok()) return hz.status();
+  const std::string kconfig = absl::StrCat("CONFIG_HZ=", *hz, "\n");
   LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bpfwarden",
-              .pin_root_path = pins.path().c_str());
+              .pin_root_path = pins.path().c_str(), .kconfig = kconfig.c_str());
   BpfObjectPtr obj(bpf_object__open_mem(elf.data(), elf.size(), &opts));
   if (!obj) return ErrnoStatus(errno, "open embedded bpfwarden object");
   for (const v1::GlobalValue& global : globals) {

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "daemon/core/kernel_platform.h"
 #include "proto/config.pb.h"
 #include "tests/testing/scoped_cgroup.h"
 #include "tests/testing/scoped_pin_dir.h"
@@ -25,10 +26,13 @@ class DefaultObject {
   // Opens the embedded object with `pins` as libbpf's pin root (maps pinned
   // by name land there), sets `globals` (read-only globals, as the daemon's
   // `globals` do) and loads it. On a verifier rejection the error carries
-  // libbpf's message; the verifier log goes to stderr.
+  // libbpf's message; the verifier log goes to stderr. `variant` picks the
+  // daemon's builtin object (kNoCmpxchg: the one for kernels before 5.12);
+  // kAuto: the one the daemon picks on this kernel (its cmpxchg probe).
   static absl::StatusOr<DefaultObject> Load(
       const ScopedPinDir& pins,
-      const std::vector<v1::GlobalValue>& globals = {});
+      const std::vector<v1::GlobalValue>& globals = {},
+      BuiltinVariant variant = BuiltinVariant::kAuto);
 
   bpf_object* get() const { return obj_.get(); }
 

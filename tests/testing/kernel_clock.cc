@@ -1,7 +1,5 @@
 #include "tests/testing/kernel_clock.h"
 
-#include <zlib.h>
-
 #include <cerrno>
 #include <fstream>
 #include <string>
@@ -10,28 +8,27 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "daemon/base/errno_status.h"
+#include "daemon/core/kernel_hz.h"
 
 namespace bpfwarden::testing {
 
 absl::StatusOr<uint32_t> KernelHz() {
-  constexpr char kPath[] = "/proc/config.gz";
-  gzFile file = gzopen(kPath, "rb");
-  if (!file) return ErrnoStatus(errno, absl::StrCat("open ", kPath));
-  char line[512];
-  absl::StatusOr<uint32_t> hz =
-      absl::NotFoundError(absl::StrCat("no CONFIG_HZ= in ", kPath));
-  while (gzgets(file, line, sizeof(line)) != nullptr) {
-    absl::string_view text = absl::StripTrailingAsciiWhitespace(line);
-    uint32_t value = 0;
-    if (absl::ConsumePrefix(&text, "CONFIG_HZ=") &&
-        absl::SimpleAtoi(text, &value) && value > 0) {
-      hz = value;
-      break;
-    }
-  }
-  gzclose(file);
-  return hz;
+  absl::StatusOr<::bpfwarden::KernelHz> hz = DetectKernelHz();
+  if (!hz.ok()) return hz.status();
+  return hz->hz;
+}
+
+absl::StatusOr<uint32_t> TimerListHz() {
+  const absl::Time t0 = absl::Now();
+  absl::StatusOr<uint64_t> j0 = Jiffies();
+  if (!j0.ok()) return j0.status();
+  absl::SleepFor(absl::Milliseconds(400));
+  absl::StatusOr<uint64_t> j1 = Jiffies();
+  const absl::Time t1 = absl::Now();
+  if (!j1.ok()) return j1.status();
+  return NearestLegalHz((*j1 - *j0) / absl::ToDoubleSeconds(t1 - t0));
 }
 
 absl::StatusOr<uint64_t> Jiffies() {

@@ -8,8 +8,14 @@
 
 namespace bpfwarden::testing {
 
-// CONFIG_HZ of the running kernel, from /proc/config.gz.
+// CONFIG_HZ of the running kernel, as the daemon finds it: from the kernel
+// config file, else measured with bpf_jiffies64() (daemon/core/kernel_hz.h).
 absl::StatusOr<uint32_t> KernelHz();
+
+// CONFIG_HZ told by /proc/timer_list's jiffies over 400 ms of the wall
+// clock, rounded to a legal HZ: a reference independent of BPF and of the
+// config files.
+absl::StatusOr<uint32_t> TimerListHz();
 
 // The current jiffies_64, from /proc/timer_list (root only).
 absl::StatusOr<uint64_t> Jiffies();

@@ -1,8 +1,10 @@
 #include "tests/testing/kernel_env.h"
 
 #include <sys/statfs.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -40,6 +42,16 @@ absl::Status CheckKernelPrerequisites() {
 std::string Cgroup2Mount() {
   auto mount = FindCgroup2Mount();
   return mount.ok() ? *mount : std::string();
+}
+
+bool KernelAtLeast(int major, int minor) {
+  utsname uts{};
+  if (uname(&uts) != 0) return false;
+  int got_major = 0, got_minor = 0;
+  if (std::sscanf(uts.release, "%d.%d", &got_major, &got_minor) != 2) {
+    return false;
+  }
+  return got_major > major || (got_major == major && got_minor >= minor);
 }
 
 }  // namespace bpfwarden::testing

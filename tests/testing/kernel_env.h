@@ -40,6 +40,10 @@ std::string Cgroup2Mount();
 
 namespace bpfwarden::testing {
 bool SkipAllowed();
+
+// Whether the running kernel's release (uname -r) is at least
+// major.minor. For tests' expectations only; the daemon probes instead.
+bool KernelAtLeast(int major, int minor);
 }  // namespace bpfwarden::testing
 
 #endif  // BPFWARDEN_TESTS_TESTING_KERNEL_ENV_H_
