@@ -17,6 +17,14 @@ ORIGIN_RUNTIME: Origin
 ORIGIN_UNSPECIFIED: Origin
 UPDATE_FLAG_UNSPECIFIED: UpdateFlag
 
+class ApplyFailure(_message.Message):
+    __slots__ = ["error", "item"]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    ITEM_FIELD_NUMBER: _ClassVar[int]
+    error: str
+    item: str
+    def __init__(self, item: _Optional[str] = ..., error: _Optional[str] = ...) -> None: ...
+
 class AttachRequest(_message.Message):
     __slots__ = ["attachment"]
     ATTACHMENT_FIELD_NUMBER: _ClassVar[int]
@@ -378,7 +386,9 @@ class StatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class StatusResponse(_message.Message):
-    __slots__ = ["attachments", "build_mode", "caller", "foreign_attachments", "kernel_features", "kernel_release", "logs", "maps", "program_sets", "uptime_seconds", "version"]
+    __slots__ = ["apply_failure_count", "apply_failures", "attachments", "build_mode", "caller", "foreign_attachments", "kernel_features", "kernel_release", "logs", "maps", "program_sets", "uptime_seconds", "version"]
+    APPLY_FAILURES_FIELD_NUMBER: _ClassVar[int]
+    APPLY_FAILURE_COUNT_FIELD_NUMBER: _ClassVar[int]
     ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
     BUILD_MODE_FIELD_NUMBER: _ClassVar[int]
     CALLER_FIELD_NUMBER: _ClassVar[int]
@@ -390,6 +400,8 @@ class StatusResponse(_message.Message):
     PROGRAM_SETS_FIELD_NUMBER: _ClassVar[int]
     UPTIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    apply_failure_count: int
+    apply_failures: _containers.RepeatedCompositeFieldContainer[ApplyFailure]
     attachments: int
     build_mode: str
     caller: str
@@ -401,7 +413,7 @@ class StatusResponse(_message.Message):
     program_sets: int
     uptime_seconds: int
     version: str
-    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[int] = ..., program_sets: _Optional[int] = ..., attachments: _Optional[int] = ..., foreign_attachments: _Optional[int] = ..., maps: _Optional[int] = ..., kernel_release: _Optional[str] = ..., kernel_features: _Optional[_Iterable[_Union[KernelFeature, _Mapping]]] = ..., caller: _Optional[str] = ..., build_mode: _Optional[str] = ..., logs: _Optional[_Iterable[_Union[LogCounts, _Mapping]]] = ...) -> None: ...
+    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[int] = ..., program_sets: _Optional[int] = ..., attachments: _Optional[int] = ..., foreign_attachments: _Optional[int] = ..., maps: _Optional[int] = ..., kernel_release: _Optional[str] = ..., kernel_features: _Optional[_Iterable[_Union[KernelFeature, _Mapping]]] = ..., caller: _Optional[str] = ..., build_mode: _Optional[str] = ..., apply_failure_count: _Optional[int] = ..., apply_failures: _Optional[_Iterable[_Union[ApplyFailure, _Mapping]]] = ..., logs: _Optional[_Iterable[_Union[LogCounts, _Mapping]]] = ...) -> None: ...
 
 class TailRequest(_message.Message):
     __slots__ = ["follow", "min_level", "program_set"]
