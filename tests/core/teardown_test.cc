@@ -24,6 +24,7 @@
 #include "tests/testing/cgroup_query.h"
 #include "tests/testing/daemon_process.h"
 #include "tests/testing/files.h"
+#include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/refused_bpf_command.h"
 #include "tests/testing/scoped_temp_dir.h"
@@ -63,7 +64,9 @@ class TeardownTest : public ::testing::Test {
     ASSERT_TRUE(scope.ok()) << scope.status();
     scope_.emplace(*std::move(scope));
     pin_root_ = scope_->pins().path() + "/root";
-    auto warden = Warden::Create({.pin_root = pin_root_, .state_dir = ""});
+    auto warden = Warden::Create({.pin_root = pin_root_,
+                                  .state_dir = "",
+                                  .platform = testing::DetectedKernelPlatform()});
     ASSERT_TRUE(warden.ok()) << warden.status();
     warden_ = *std::move(warden);
     v1::ProgramSet set;

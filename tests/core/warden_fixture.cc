@@ -1,7 +1,7 @@
 #include "tests/core/warden_fixture.h"
 
 #include "daemon/base/libbpf_messages.h"
-#include "daemon/core/kernel_platform.h"
+#include "tests/testing/kernel_clock.h"
 #include "gmock/gmock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/runfiles.h"
@@ -49,11 +49,8 @@ void WardenFixture::SetUp() {
   state_dir_.emplace(*std::move(state_dir));
   options_.pin_root = scope_->pins().path() + "/root";
   options_.state_dir = state_dir_->path();
-  // CONFIG_HZ and the builtin variant as the daemon finds them, found once
-  // per test binary (measuring HZ takes 400 ms where no config file is).
-  static const KernelPlatform* const platform =
-      new KernelPlatform(DetectKernelPlatform(BuiltinVariant::kAuto));
-  options_.platform = *platform;
+  // CONFIG_HZ and the builtin variant as the daemon finds them.
+  options_.platform = DetectedKernelPlatform();
   absl::StatusOr<std::unique_ptr<Warden>> warden = Warden::Create(options_);
   ASSERT_TRUE(warden.ok()) << warden.status();
   warden_ = *std::move(warden);

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "daemon/core/kernel_platform.h"
 
 namespace bpfwarden::testing {
 
@@ -16,6 +17,11 @@ absl::StatusOr<uint32_t> KernelHz();
 // clock, rounded to a legal HZ: a reference independent of BPF and of the
 // config files.
 absl::StatusOr<uint32_t> TimerListHz();
+
+// The daemon's view of this kernel (HZ, the builtin variant by probe),
+// found once per test binary, for tests that make a Warden themselves
+// (WardenOptions::platform): as bpfwardend would at start.
+const KernelPlatform& DetectedKernelPlatform();
 
 // The current jiffies_64, from /proc/timer_list (root only).
 absl::StatusOr<uint64_t> Jiffies();
