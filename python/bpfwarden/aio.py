@@ -19,8 +19,9 @@ import grpc.aio
 from bpfwarden import codec
 from bpfwarden._proto import api_pb2, api_pb2_grpc, config_pb2
 from bpfwarden.client import (Client as _Sync, Filter, Key, Value, _channel,
-                              _flag, _level, _name)
-from bpfwarden.errors import from_code_number, from_rpc_error
+                              _entries, _flag, _keys, _level, _name,
+                              _packed_values, _typed_values)
+from bpfwarden.errors import from_rpc_error
 from bpfwarden.types import (Attachment, LogLevel, LogRecord, Map,
                              ProgramSet, Status, UpdateFlag, WatchUpdate)
 
@@ -224,30 +225,14 @@ class Client:
             resp = await self._unary(self._maps.LookupBatch,
                                      api_pb2.LookupBatchRequest(
                                          map=ref, packed_keys=bytes(keys)))
-            n = len(resp.found)
-            if n == 0:
-                return []
-            width = len(resp.packed_values) // n
-            return [resp.packed_values[i * width:(i + 1) * width]
-                    if resp.found[i] else None for i in range(n)]
-        key_list = list(keys)
+            return _packed_values(resp)
         info = await self._layout(set, map, raw)
         resp = await self._unary(self._maps.LookupBatch,
                                  api_pb2.LookupBatchRequest(
-                                     map=ref,
-                                     keys=[codec.encode(f"keys[{i}]", k)
-                                           for i, k in enumerate(key_list)],
+                                     map=ref, keys=_keys(keys),
                                      encoding=_Sync._encoding(raw),
                                      zero_fill=zero_fill))
-        out: List[Optional[Value]] = []
-        for result in resp.results:
-            if result.code == grpc.StatusCode.OK.value[0]:
-                out.append(_Sync._value(info, result.value))
-            elif result.code == grpc.StatusCode.NOT_FOUND.value[0]:
-                out.append(None)
-            else:
-                raise from_code_number(result.code, result.message)
-        return out
+        return _typed_values(info, resp)
 
     async def update(self, set: str, map: str, key: Key, value: Value, *,
                      flag: Union[UpdateFlag, str] = UpdateFlag.ANY,
@@ -262,19 +247,9 @@ class Client:
                           flag: Union[UpdateFlag, str] = UpdateFlag.ANY,
                           zero_fill: bool = False) -> int:
         """See bpfwarden.Client.update_many."""
-        pairs = entries.items() if isinstance(entries, Mapping) else entries
-        batch = []
-        for i, pair in enumerate(pairs):
-            try:
-                key, value = pair
-            except (TypeError, ValueError):
-                raise TypeError(f"entries[{i}]: not a (key, value) pair: "
-                                f"{pair!r}") from None
-            batch.append(api_pb2.Entry(
-                key=codec.encode(f"entries[{i}].key", key),
-                value=codec.encode(f"entries[{i}].value", value)))
         resp = await self._unary(self._maps.Update, api_pb2.UpdateRequest(
-            map=_Sync._ref(set, map), entries=batch, flag=_flag(flag),
+            map=_Sync._ref(set, map), entries=_entries(entries),
+            flag=_flag(flag),
             zero_fill=zero_fill))
         return resp.updated
 
@@ -292,7 +267,7 @@ class Client:
         """See bpfwarden.Client.delete_many."""
         resp = await self._unary(self._maps.Delete, api_pb2.DeleteRequest(
             map=_Sync._ref(set, map),
-            keys=[codec.encode(f"keys[{i}]", k) for i, k in enumerate(keys)],
+            keys=_keys(keys),
             ignore_missing=ignore_missing, zero_fill=zero_fill))
         return resp.deleted
 

@@ -151,6 +151,52 @@ def _name(what: str, value: Any) -> str:
     return value
 
 
+def _entries(entries: Union[Mapping[Key, Value],
+                            Iterable[Tuple[Key, Value]]]) -> list:
+    """(key, value) pairs or a mapping as the API's Entry messages."""
+    pairs = entries.items() if isinstance(entries, Mapping) else entries
+    batch = []
+    for i, pair in enumerate(pairs):
+        try:
+            key, value = pair
+        except (TypeError, ValueError):
+            raise TypeError(f"entries[{i}]: not a (key, value) pair: "
+                            f"{pair!r}") from None
+        batch.append(api_pb2.Entry(
+            key=codec.encode(f"entries[{i}].key", key),
+            value=codec.encode(f"entries[{i}].value", value)))
+    return batch
+
+
+def _keys(keys: Iterable[Key]) -> list:
+    """Keys as the API's Data messages, each named by its index."""
+    return [codec.encode(f"keys[{i}]", k) for i, k in enumerate(keys)]
+
+
+def _packed_values(resp: Any) -> List[Optional[bytes]]:
+    """A packed LookupBatch answer: each value's bytes, None where missing."""
+    n = len(resp.found)
+    if n == 0:
+        return []
+    width = len(resp.packed_values) // n
+    return [resp.packed_values[i * width:(i + 1) * width]
+            if resp.found[i] else None for i in range(n)]
+
+
+def _typed_values(info: Optional[Map], resp: Any) -> List[Optional[Value]]:
+    """A typed LookupBatch answer: each value, None where the key is
+    missing; any other per-key error is raised."""
+    out: List[Optional[Value]] = []
+    for result in resp.results:
+        if result.code == grpc.StatusCode.OK.value[0]:
+            out.append(Client._value(info, result.value))
+        elif result.code == grpc.StatusCode.NOT_FOUND.value[0]:
+            out.append(None)
+        else:
+            raise from_code_number(result.code, result.message)
+    return out
+
+
 class Client:
     """A connection to bpfwardend.
 
@@ -399,27 +445,12 @@ class Client:
             resp = self._unary(self._maps.LookupBatch,
                                api_pb2.LookupBatchRequest(
                                    map=ref, packed_keys=bytes(keys)))
-            n = len(resp.found)
-            if n == 0:
-                return []
-            width = len(resp.packed_values) // n
-            return [resp.packed_values[i * width:(i + 1) * width]
-                    if resp.found[i] else None for i in range(n)]
-        key_list = list(keys)
+            return _packed_values(resp)
         info = self._layout(set, map, raw)
         resp = self._unary(self._maps.LookupBatch, api_pb2.LookupBatchRequest(
-            map=ref, keys=[codec.encode(f"keys[{i}]", k)
-                           for i, k in enumerate(key_list)],
-            encoding=self._encoding(raw), zero_fill=zero_fill))
-        out: List[Optional[Value]] = []
-        for result in resp.results:
-            if result.code == grpc.StatusCode.OK.value[0]:
-                out.append(self._value(info, result.value))
-            elif result.code == grpc.StatusCode.NOT_FOUND.value[0]:
-                out.append(None)
-            else:
-                raise from_code_number(result.code, result.message)
-        return out
+            map=ref, keys=_keys(keys), encoding=self._encoding(raw),
+            zero_fill=zero_fill))
+        return _typed_values(info, resp)
 
     def update(self, set: str, map: str, key: Key, value: Value, *,
                flag: Union[UpdateFlag, str] = UpdateFlag.ANY,
@@ -440,19 +471,9 @@ class Client:
         limit; (key, value) pairs or a mapping. Every entry is checked
         before any is written; a kernel error stops the batch at that entry
         (the error says how many were written). Returns the count."""
-        pairs = entries.items() if isinstance(entries, Mapping) else entries
-        batch = []
-        for i, pair in enumerate(pairs):
-            try:
-                key, value = pair
-            except (TypeError, ValueError):
-                raise TypeError(f"entries[{i}]: not a (key, value) pair: "
-                                f"{pair!r}") from None
-            batch.append(api_pb2.Entry(
-                key=codec.encode(f"entries[{i}].key", key),
-                value=codec.encode(f"entries[{i}].value", value)))
         resp = self._unary(self._maps.Update, api_pb2.UpdateRequest(
-            map=self._ref(set, map), entries=batch, flag=_flag(flag),
+            map=self._ref(set, map), entries=_entries(entries),
+            flag=_flag(flag),
             zero_fill=zero_fill))
         return resp.updated
 
@@ -469,7 +490,7 @@ class Client:
         """Deletes keys in one call (WRITE); how many were deleted."""
         resp = self._unary(self._maps.Delete, api_pb2.DeleteRequest(
             map=self._ref(set, map),
-            keys=[codec.encode(f"keys[{i}]", k) for i, k in enumerate(keys)],
+            keys=_keys(keys),
             ignore_missing=ignore_missing, zero_fill=zero_fill))
         return resp.deleted
 
