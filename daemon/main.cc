@@ -3,34 +3,20 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <optional>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "daemon/api/daemon_service.h"
-#include "daemon/api/rpc_stats_interceptor.h"
-#include "daemon/api/server.h"
 #include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
-#include "daemon/base/memory_trimmer.h"
-#include "daemon/core/bpf_log_hub.h"
-#include "daemon/core/config_dir.h"
-#include "daemon/core/kernel_platform.h"
-#include "daemon/core/warden.h"
-#include "daemon/metrics/metrics_service.h"
+#include "daemon/daemon.h"
 #include "daemon/signals.h"
 #include "daemon/systemd/activation.h"
 #include "daemon/systemd/journal.h"
-#include "daemon/systemd/journal_log_sink.h"
-#include "daemon/systemd/notify.h"
-#include "daemon/systemd/unit_follower.h"
-#include "daemon/systemd/watchdog.h"
 #ifdef BPFWARDEN_TEST_HOOKS
 #include "daemon/test_hooks.h"  // only in the testonly bpfwardend_for_tests
 #endif
@@ -127,14 +113,6 @@ ABSL_FLAG(std::string, systemd_bus, "system",
 namespace bpfwarden {
 namespace {
 
-// STATUS= while running: what serves, and the units attachments wait for.
-std::string RunningStatus(const std::string& serving,
-                          const std::vector<std::string>& waiting) {
-  if (waiting.empty()) return serving;
-  return absl::StrCat(serving,
-                      "; waiting for units: ", absl::StrJoin(waiting, ", "));
-}
-
 absl::StatusOr<mode_t> SocketModeFlag() {
   const std::string text = absl::GetFlag(FLAGS_api_socket_mode);
   char* end = nullptr;
@@ -175,73 +153,55 @@ absl::StatusOr<api::ApiServerOptions> ApiServerOptionsFromFlags() {
   return options;
 }
 
-// SIGHUP: the configuration directory read again; the policy and the
-// config-origin sets and attachments made to match it. A directory that
-// does not parse changes nothing.
-void Reload(const std::string& config_dir, api::ApiServer& api, Warden& warden,
-            systemd::UnitFollower& units, metrics::MetricsService& metrics) {
-  absl::StatusOr<v1::Config> config = ReadConfigDir(config_dir);
-  if (config.ok()) {
-    if (absl::Status s = metrics.CheckReload(*config); !s.ok()) {
-      config = absl::Status(s.code(), absl::StrCat("metrics: ", s.message()));
-    }
-  }
-  if (!config.ok()) {
-    BPFWARDEN_LOG(ERROR) << "reload refused, keeping the running config: "
-                         << config.status();
-    return;
-  }
-  if (absl::Status s = api.ReloadPolicy(config->policy()); !s.ok()) {
-    BPFWARDEN_LOG(ERROR) << "policy reload refused, keeping the running "
-                            "policy: "
-                         << s;
-  }
-  absl::Status s = warden.Reconcile(*config);
-  if (absl::Status m = metrics.ApplyReload(*config); !m.ok()) {
-    BPFWARDEN_LOG(ERROR) << "metrics reload refused, keeping the running "
-                            "metrics: "
-                         << m;
-  }
-  units.Poke();
-  BPFWARDEN_LOG(INFO) << "reloaded " << config_dir
-                      << (s.ok() ? "" : " with errors (see above)");
-}
-
-// The config's map metrics, and the /metrics listener when asked for.
-absl::Status StartMetrics(const v1::Config& config,
-                          metrics::MetricsService& metrics) {
-  if (absl::Status s = metrics.Configure(config); !s.ok()) return s;
-  const std::string address = absl::GetFlag(FLAGS_metrics_address);
-  if (address.empty()) return absl::OkStatus();
+absl::StatusOr<metrics::ListenOptions> MetricsOptionsFromFlags() {
   const int max_connections = absl::GetFlag(FLAGS_metrics_max_connections);
   const int per_ip = absl::GetFlag(FLAGS_metrics_max_connections_per_ip);
   if (max_connections < 1 || per_ip < 1) {
     return absl::InvalidArgumentError(
-        "--metrics_max_connections and --metrics_max_connections_per_ip "
-        "must be at least 1");
+        "metrics: --metrics_max_connections and "
+        "--metrics_max_connections_per_ip must be at least 1");
   }
   metrics::ListenOptions options;
   options.http.max_connections = max_connections;
   options.http.max_connections_per_ip = per_ip;
   options.min_interval = absl::GetFlag(FLAGS_metrics_min_interval);
   options.budget = absl::GetFlag(FLAGS_metrics_scrape_budget);
-  if (absl::Status s = metrics.Listen(address, options); !s.ok()) return s;
-  const size_t colon = address.rfind(':');
-  BPFWARDEN_LOG(INFO) << "metrics: serving /metrics on "
-                      << address.substr(0, colon) << ":" << metrics.port();
-  return absl::OkStatus();
+  return options;
 }
 
-// The BPF log readers; their records go where the daemon's own go
-// (`log_target`: "journal" or "stderr", as ChooseLogTarget chose).
-absl::StatusOr<std::unique_ptr<BpfLogHub>> BpfLogHubFromFlags(
+// Every flag but the log target's, checked. `log_target`: as
+// ChooseLogTarget chose.
+absl::StatusOr<DaemonOptions> DaemonOptionsFromFlags(
     const std::string& log_target) {
-  BpfLogHubOptions options;
-  options.backlog = std::max(1, absl::GetFlag(FLAGS_bpf_log_backlog));
-  if (log_target == "journal") {
-    options.sink = std::make_unique<systemd::JournalBpfLogSink>();
+  DaemonOptions options;
+  absl::StatusOr<api::ApiServerOptions> api = ApiServerOptionsFromFlags();
+  if (!api.ok()) return api.status();
+  options.api = *std::move(api);
+  absl::StatusOr<BuiltinVariant> variant =
+      ParseBuiltinVariant(absl::GetFlag(FLAGS_builtin_variant));
+  if (!variant.ok()) {
+    return absl::Status(
+        variant.status().code(),
+        absl::StrCat("--builtin_variant: ", variant.status().message()));
   }
-  return BpfLogHub::Create(std::move(options));
+  options.builtin_variant = *variant;
+  options.metrics_address = absl::GetFlag(FLAGS_metrics_address);
+  if (!options.metrics_address.empty()) {
+    absl::StatusOr<metrics::ListenOptions> m = MetricsOptionsFromFlags();
+    if (!m.ok()) return m.status();
+    options.metrics = *m;
+  }
+  options.config_dir = absl::GetFlag(FLAGS_config_dir);
+  options.pin_root = absl::GetFlag(FLAGS_pin_root);
+  options.state_dir = absl::GetFlag(FLAGS_state_dir);
+  options.fail_if_nothing_applied =
+      absl::GetFlag(FLAGS_fail_if_nothing_applied);
+  options.keep_pinned_links = absl::GetFlag(FLAGS_keep_pinned_links);
+  options.bpf_log_backlog = absl::GetFlag(FLAGS_bpf_log_backlog);
+  options.log_target = log_target;
+  options.systemd_bus = absl::GetFlag(FLAGS_systemd_bus);
+  options.memory_trim_interval = absl::GetFlag(FLAGS_memory_trim_interval);
+  return options;
 }
 
 int Run() {
@@ -264,123 +224,24 @@ int Run() {
     return 1;
   }
   InstallLibbpfPrint();
-  absl::StatusOr<api::ApiServerOptions> api_options =
-      ApiServerOptionsFromFlags();
-  if (!api_options.ok()) {
-    BPFWARDEN_LOG(ERROR) << api_options.status();
+  absl::StatusOr<DaemonOptions> options = DaemonOptionsFromFlags(*log_target);
+  if (!options.ok()) {
+    BPFWARDEN_LOG(ERROR) << options.status();
     return 1;
   }
-  const std::string config_dir = absl::GetFlag(FLAGS_config_dir);
-  absl::StatusOr<v1::Config> config = ReadConfigDir(config_dir);
-  if (!config.ok()) {
-    BPFWARDEN_LOG(ERROR) << config.status();
+  absl::StatusOr<std::unique_ptr<Daemon>> daemon =
+      Daemon::Start(*std::move(options), *std::move(activated));
+  if (!daemon.ok()) {
+    BPFWARDEN_LOG(ERROR) << daemon.status();
     return 1;
   }
-  absl::StatusOr<policy::Policy> policy =
-      policy::Policy::FromConfig(config->policy());
-  if (!policy.ok()) {
-    BPFWARDEN_LOG(ERROR) << "api: " << policy.status();
-    return 1;
-  }
-  absl::StatusOr<std::unique_ptr<BpfLogHub>> logs =
-      BpfLogHubFromFlags(*log_target);
-  if (!logs.ok()) {
-    BPFWARDEN_LOG(ERROR) << logs.status();
-    return 1;
-  }
-  api_options->logs = logs->get();
-  absl::StatusOr<BuiltinVariant> variant =
-      ParseBuiltinVariant(absl::GetFlag(FLAGS_builtin_variant));
-  if (!variant.ok()) {
-    BPFWARDEN_LOG(ERROR) << "--builtin_variant: " << variant.status();
-    return 1;
-  }
-  absl::StatusOr<std::unique_ptr<Warden>> warden = Warden::Create({
-      .pin_root = absl::GetFlag(FLAGS_pin_root),
-      .state_dir = absl::GetFlag(FLAGS_state_dir),
-      .config_dir = config_dir,
-      .logs = logs->get(),
-      .platform = DetectKernelPlatform(*variant),
-  });
-  if (!warden.ok()) {
-    BPFWARDEN_LOG(ERROR) << warden.status();
-    return 1;
-  }
-  if (absl::Status s = (*warden)->Start(*config); !s.ok()) {
-    if (absl::GetFlag(FLAGS_fail_if_nothing_applied) &&
-        (*warden)->AppliedNothingOf(*config)) {
-      BPFWARDEN_LOG(ERROR) << "nothing of the configuration in " << config_dir
-                           << " could be applied (--fail_if_nothing_applied): "
-                           << s;
-      (*warden)->Shutdown().IgnoreError();
-      return 1;
-    }
-    BPFWARDEN_LOG(WARNING) << "started with errors (see above; "
-                              "`bpfwarden status` lists them)";
-  }
-  metrics::MetricsService metrics(warden->get(), logs->get(), api::kVersion,
-                                  api::ApiMethodNames());
-  if (absl::Status s = StartMetrics(*config, metrics); !s.ok()) {
-    BPFWARDEN_LOG(ERROR) << "metrics: " << s;
-    (*warden)->Shutdown().IgnoreError();
-    return 1;
-  }
-  api_options->stats = metrics.api_stats();
-
-  std::string ready = "running";
-  absl::Mutex ready_mu;  // `ready` is read by the follower's thread
-  std::optional<systemd::UnitFollower> units;
-  units.emplace(warden->get(), absl::GetFlag(FLAGS_systemd_bus),
-                [&](const std::vector<std::string>& waiting) {
-                  absl::MutexLock lock(&ready_mu);
-                  systemd::NotifyStatus(RunningStatus(ready, waiting));
-                });
-  api_options->attach_unit = [&units](const v1::Attachment& spec) {
-    return units->Attach(spec);
-  };
-  absl::StatusOr<std::unique_ptr<api::ApiServer>> api = api::ApiServer::Start(
-      warden->get(), *api_options, *std::move(policy), *std::move(activated));
-  if (!api.ok()) {
-    BPFWARDEN_LOG(ERROR) << "api: " << api.status();
-    (*warden)->Shutdown().IgnoreError();
-    return 1;
-  }
-
-  std::optional<systemd::Watchdog> watchdog;
-  watchdog.emplace([w = warden->get()] { return w->Ping(); });
-  MemoryTrimmer trimmer(absl::GetFlag(FLAGS_memory_trim_interval));
 #ifdef BPFWARDEN_TEST_HOOKS
-  test_hooks::StartStallWatcher(warden->get());
+  test_hooks::StartStallWatcher(&(*daemon)->warden());
 #endif
-  BPFWARDEN_LOG(INFO) << "running; SIGHUP reloads " << config_dir
-                      << ", SIGTERM or Ctrl-C stops";
-  const std::string socket_path = (*api)->unix_socket_path();
-  {
-    absl::MutexLock lock(&ready_mu);
-    if (!socket_path.empty()) ready = absl::StrCat("serving on ", socket_path);
-    systemd::NotifyReady(RunningStatus(ready, units->WaitingUnits()));
+  if (absl::Status s = (*daemon)->Serve(*signals); !s.ok()) {
+    BPFWARDEN_LOG(ERROR) << s;
   }
-  for (;;) {
-    absl::StatusOr<ControlSignal> signal = signals->Wait();
-    if (!signal.ok()) {
-      BPFWARDEN_LOG(ERROR) << signal.status();
-      break;
-    }
-    if (*signal == ControlSignal::kShutdown) break;
-    systemd::NotifyReloading();
-    Reload(config_dir, **api, **warden, *units, metrics);
-    absl::MutexLock lock(&ready_mu);
-    systemd::NotifyReady(RunningStatus(ready, units->WaitingUnits()));
-  }
-
-  systemd::NotifyStopping();
-  (*api)->Shutdown();
-  units.reset();  // stops following before the attachments go
-  watchdog.reset();
-  absl::Status s = (*warden)->Shutdown(absl::GetFlag(FLAGS_keep_pinned_links)
-                                           ? bpfwarden::LinkRelease::kKeepPinned
-                                           : bpfwarden::LinkRelease::kDetach);
-  if (!s.ok()) {
+  if (absl::Status s = (*daemon)->Stop(); !s.ok()) {
     // Each failure names its attachment and whether its link stayed attached.
     BPFWARDEN_LOG(ERROR) << "shutdown incomplete: " << s;
     return 1;

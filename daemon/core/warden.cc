@@ -1,61 +1,37 @@
 // The Warden's calls that change programs and attachments, its creation and
 // shutdown. Start and Reconcile are in warden_reconcile.cc, the queries in
 // warden_queries.cc, the map handles in warden_maps.cc; the work itself in
-// loaded_set, attachment, pinned_links and warden_state.
+// loaded_set, attachment_table (our attachments), pin_root, pinned_links and
+// warden_state.
 #include "daemon/core/warden.h"
 
-#include <bpf/libbpf.h>
-#include <linux/magic.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-
-#include <cerrno>
-#include <filesystem>
-#include <system_error>
-
 #include "absl/strings/str_cat.h"
-#include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
 #include "daemon/base/status_list.h"
 #include "daemon/core/attachment.h"
 #include "daemon/core/cgroup.h"
-#include "daemon/core/foreign_attachments.h"
 #include "daemon/core/loaded_set.h"
 #include "daemon/core/names.h"
+#include "daemon/core/pin_root.h"
 #include "daemon/core/resolve_attachment.h"
 #include "daemon/core/warden_state.h"
 
 namespace bpfwarden {
+
 absl::StatusOr<std::unique_ptr<Warden>> Warden::Create(WardenOptions options) {
   if (options.cgroup2_mount.empty()) {
     absl::StatusOr<std::string> mount = FindCgroup2Mount();
     if (!mount.ok()) return mount.status();
     options.cgroup2_mount = *mount;
   }
-  // Parents as bpffs makes them; the pin root itself root-only.
-  std::error_code ec;
-  std::filesystem::create_directories(
-      std::filesystem::path(options.pin_root).parent_path(), ec);
-  if (::mkdir(options.pin_root.c_str(), 0700) != 0 && errno != EEXIST) {
-    return ErrnoStatus(errno,
-                       absl::StrCat("create pin root ", options.pin_root));
-  }
-  struct statfs fs;
-  if (::statfs(options.pin_root.c_str(), &fs) != 0) {
-    return ErrnoStatus(errno, absl::StrCat("statfs ", options.pin_root));
-  }
-  if (static_cast<unsigned long>(fs.f_type) != BPF_FS_MAGIC) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("pin root ", options.pin_root,
-                     " is not on a bpf filesystem; mount one (mount -t bpf bpf "
-                     "/sys/fs/bpf)"));
-  }
+  if (absl::Status s = CreatePinRoot(options.pin_root); !s.ok()) return s;
   return std::unique_ptr<Warden>(new Warden(std::move(options)));
 }
 
 Warden::Warden(WardenOptions options)
     : options_(std::move(options)),
-      layout_(options_.pin_root, options_.state_dir) {}
+      layout_(options_.pin_root, options_.state_dir),
+      attachments_(layout_) {}
 
 Warden::~Warden() {
   absl::Status s = Shutdown(LinkRelease::kDetach);
@@ -197,20 +173,7 @@ absl::StatusOr<ProgramSetInfo> Warden::CommitReloadLocked(
   if (old == sets_.end()) {
     return absl::NotFoundError(absl::StrCat("no program set named ", name));
   }
-  std::vector<std::string> orphans;
-  for (auto& [id, att] : attachments_) {
-    if (att->info().program_set != name) continue;
-    absl::Status moved = att->MoveTo(fresh->obj.get());
-    if (!moved.ok()) {
-      BPFWARDEN_LOG(WARNING)
-          << "reload " << name << ": " << moved << "; detaching " << id;
-      orphans.push_back(id);
-    }
-  }
-  for (const std::string& id : orphans) {
-    absl::Status s = DetachLocked(id, LinkRelease::kDetach);
-    if (!s.ok()) BPFWARDEN_LOG(ERROR) << "reload " << name << ": " << s;
-  }
+  attachments_.MoveSet(name, fresh->obj.get());
   ProgramSetInfo result = CommitBuiltSet(*fresh);
   PublishMaps(name, fresh->maps);
   PublishLogs(*fresh);
@@ -239,14 +202,10 @@ absl::Status Warden::CheckSetScopeLocked(
   }
   // Counted, not named: the caller may not be able to see them.
   int outside = 0;
-  for (const auto& [id, att] : attachments_) {
-    const AttachmentInfo& a = att->info();
-    if (a.program_set == set.info.name &&
-        !CheckAttachedScope(scopes, a.attach_type, a.cgroup, a.unit,
-                            options_.cgroup2_mount)
-             .ok()) {
-      ++outside;
-    }
+  for (const AttachmentInfo& a : attachments_.OfSet(set.info.name)) {
+    outside += !CheckAttachedScope(scopes, a.attach_type, a.cgroup, a.unit,
+                                   options_.cgroup2_mount)
+                    .ok();
   }
   if (outside == 0) return absl::OkStatus();
   return absl::PermissionDeniedError(absl::StrCat(
@@ -280,14 +239,8 @@ absl::Status Warden::UnloadLocked(const std::string& name, MapPins maps) {
   if (it == sets_.end()) {
     return absl::NotFoundError(absl::StrCat("no program set named ", name));
   }
-  std::vector<std::string> ids;
-  for (const auto& [id, att] : attachments_) {
-    if (att->info().program_set == name) ids.push_back(id);
-  }
   StatusList errors;
-  for (const std::string& id : ids) {
-    errors.Add(DetachLocked(id, LinkRelease::kDetach));
-  }
+  attachments_.ReleaseSet(name, errors);
   std::unique_ptr<LoadedSet> set = std::move(it->second);
   sets_.erase(it);
   UnpublishMaps(name);
@@ -355,21 +308,7 @@ absl::StatusOr<AttachmentInfo> Warden::AttachLocked(const v1::Attachment& spec,
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
   absl::StatusOr<ResolvedAttachment> r = ResolveLocked(spec, origin);
   if (!r.ok()) return r.status();
-  if (attachments_.count(r->id)) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("program ", spec.program(), " of set ", spec.program_set(),
-                     " is already attached to ", r->cgroup, " as ",
-                     AttachTypeName(r->type), " (attachment ", r->id, ")"));
-  }
-  const ExistingPin existing = known_pinned_.count(r->id) > 0
-                                   ? ExistingPin::kAdopt
-                                   : ExistingPin::kReplace;
-  absl::StatusOr<std::unique_ptr<Attachment>> att =
-      Attachment::Make(*r, spec, origin, existing, layout_);
-  if (!att.ok()) return att.status();
-  AttachmentInfo result = (*att)->info();
-  attachments_[r->id] = *std::move(att);
-  return result;
+  return attachments_.Add(*r, spec, origin);
 }
 
 absl::Status Warden::Detach(absl::string_view id) {
@@ -381,8 +320,9 @@ absl::Status Warden::Detach(
     absl::FunctionRef<absl::Status(const AttachmentInfo&)> authorize) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  if (auto it = attachments_.find(std::string(id)); it != attachments_.end()) {
-    const AttachmentInfo& info = it->second->info();
+  const Attachment* att = attachments_.Find(id);
+  if (att != nullptr) {
+    const AttachmentInfo& info = att->info();
     if (absl::Status s = authorize(info); !s.ok()) return s;
     if (info.origin == Origin::kConfig) {
       return DeclaredInConfig(absl::StrCat("attachment ", id, " (",
@@ -390,27 +330,16 @@ absl::Status Warden::Detach(
                                            " on ", info.cgroup, ")"));
     }
   }
-  const bool known = attachments_.count(std::string(id)) > 0;
-  absl::Status s = DetachLocked(std::string(id), LinkRelease::kDetach);
-  if (known) PersistOrLogLocked();
+  absl::Status s = attachments_.Release(std::string(id), LinkRelease::kDetach);
+  if (att != nullptr) PersistOrLogLocked();
   return s;
-}
-
-absl::Status Warden::DetachLocked(const std::string& id, LinkRelease policy) {
-  auto it = attachments_.find(id);
-  if (it == attachments_.end()) {
-    return absl::NotFoundError(absl::StrCat("no attachment with id ", id));
-  }
-  std::unique_ptr<Attachment> att = std::move(it->second);
-  attachments_.erase(it);
-  return att->Release(policy);
 }
 
 // ------------------------------------------------------ state and shutdown
 
 absl::Status Warden::PersistLocked(PinnedLinksInState links) {
   if (!layout_.has_state_dir()) return absl::OkStatus();
-  return WriteStateFile(layout_, StateOf(sets_, attachments_, links));
+  return WriteStateFile(layout_, StateOf(sets_, attachments_.all(), links));
 }
 
 void Warden::PersistOrLogLocked() {
@@ -426,21 +355,17 @@ absl::Status Warden::Shutdown(LinkRelease pinned_links) {
   errors.Add(PersistLocked(pinned_links == LinkRelease::kKeepPinned
                                ? PinnedLinksInState::kRecord
                                : PinnedLinksInState::kOmit));
-  std::vector<std::string> ids;
-  for (const auto& [id, att] : attachments_) ids.push_back(id);
-  int failed = 0;
-  for (const std::string& id : ids) {
-    absl::Status released = DetachLocked(id, pinned_links);
-    if (!released.ok()) ++failed;
-    errors.Add(released);
-  }
+  const AttachmentTable::Released released =
+      attachments_.ReleaseAll(pinned_links, errors);
   CloseMaps();
   for (const auto& [name, set] : sets_) UnpublishLogs(name);
   sets_.clear();
   shut_down_ = true;
-  BPFWARDEN_LOG(INFO) << "shut down: " << ids.size() << " attachments released"
-                      << (failed > 0 ? absl::StrCat(" (", failed, " failed)")
-                                     : "")
+  BPFWARDEN_LOG(INFO) << "shut down: " << released.count
+                      << " attachments released"
+                      << (released.failed > 0
+                              ? absl::StrCat(" (", released.failed, " failed)")
+                              : "")
                       << "; maps stay pinned";
   return errors.Joined();
 }

@@ -50,8 +50,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "daemon/core/admin_quota.h"
 #include "daemon/base/status_list.h"
+#include "daemon/core/admin_quota.h"
+#include "daemon/core/attachment_table.h"
 #include "daemon/core/core_types.h"
 #include "daemon/core/kernel_platform.h"
 #include "daemon/core/pin_layout.h"
@@ -84,7 +85,6 @@ struct WardenOptions {
 
 class BpfLogHub;                // daemon/core/bpf_log_hub.h
 struct LoadedSet;               // daemon/core/loaded_set.h
-class Attachment;               // daemon/core/attachment.h
 struct ResolvedAttachment;      // daemon/core/resolve_attachment.h
 enum class PinnedLinksInState;  // daemon/core/warden_state.h
 
@@ -260,13 +260,9 @@ class Warden {
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   QuotaUsage HeldLocked(const std::string& principal) const
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  // Attachments (warden.cc).
+  // Attachments (warden.cc; the table in attachment_table.h).
   absl::StatusOr<AttachmentInfo> AttachLocked(const v1::Attachment& spec,
                                               Origin origin)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Forgets attachment `id` and releases its link by `policy`; the result
-  // is the release's (NotFound for an unknown id).
-  absl::Status DetachLocked(const std::string& id, LinkRelease policy)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // An attachment of `origin` kConfig resolves only to a set of the
   // configuration: a runtime set holding a configured name is refused
@@ -335,10 +331,7 @@ class Warden {
   std::map<std::string, std::unique_ptr<LoadedSet>> sets_ ABSL_GUARDED_BY(mu_);
   // Set names a load or reload is building (without mu_): reserved.
   std::set<std::string> building_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::unique_ptr<Attachment>> attachments_
-      ABSL_GUARDED_BY(mu_);
-  // Pinned links the state file knows (id -> spec), for adoption at Attach.
-  std::map<std::string, v1::Attachment> known_pinned_ ABSL_GUARDED_BY(mu_);
+  AttachmentTable attachments_ ABSL_GUARDED_BY(mu_);
   // Set names the configuration declares: a runtime load may not take one.
   std::set<std::string> config_set_names_ ABSL_GUARDED_BY(mu_);
   std::vector<StatusList::Failure> apply_failures_ ABSL_GUARDED_BY(mu_);

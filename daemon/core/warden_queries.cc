@@ -62,18 +62,18 @@ absl::StatusOr<ProgramSetInfo> Warden::GetSet(absl::string_view name) const {
 absl::StatusOr<AttachmentInfo> Warden::GetAttachment(
     absl::string_view id) const {
   absl::MutexLock lock(&mu_);
-  auto it = attachments_.find(std::string(id));
-  if (it == attachments_.end()) {
+  const Attachment* att = attachments_.Find(id);
+  if (att == nullptr) {
     return absl::NotFoundError(absl::StrCat("no attachment with id ", id));
   }
-  return it->second->info();
+  return att->info();
 }
 
 std::vector<AttachmentInfo> Warden::OursOn(
     const std::set<std::string>& cgroups) const {
   absl::MutexLock lock(&mu_);
   std::vector<AttachmentInfo> out;
-  for (const auto& [id, att] : attachments_) {
+  for (const auto& [id, att] : attachments_.all()) {
     if (cgroups.count(att->info().cgroup)) out.push_back(att->info());
   }
   return out;
@@ -89,7 +89,7 @@ absl::StatusOr<std::vector<AttachmentInfo>> Warden::ListAttachments(
     cgroups.insert(*path);
   } else {
     absl::MutexLock lock(&mu_);
-    for (const auto& [id, att] : attachments_)
+    for (const auto& [id, att] : attachments_.all())
       cgroups.insert(att->info().cgroup);
   }
   // Attachments may come and go while the kernel is asked: what was ours

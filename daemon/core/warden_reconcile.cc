@@ -31,7 +31,7 @@ absl::Status Warden::Start(const v1::Config& config) {
       state = std::move(read.state);
     }
     for (const v1::PinnedLink& link : state.pinned_links()) {
-      known_pinned_[link.id()] = link.attachment();
+      attachments_.RememberPinned(link.id());
     }
     NoteConfigSetsLocked(config);
   }
@@ -71,7 +71,7 @@ absl::Status Warden::Start(const v1::Config& config) {
                              att.program(), " to ", att.cgroup()));
   }
   errors.Note(CleanUnknownLinkPinsLocked(), "remove stale link pins");
-  known_pinned_.clear();
+  attachments_.ForgetPinned();
   errors.Note(PersistLocked(PinnedLinksInState::kRecord), "persist state");
   apply_failures_ = errors.failures();
   return errors.Joined();
@@ -98,11 +98,7 @@ bool Warden::AppliedNothingOf(const v1::Config& config) const {
 }
 
 absl::Status Warden::CleanUnknownLinkPinsLocked() {
-  std::set<std::string> owned;
-  for (const auto& [id, att] : attachments_) {
-    if (att->info().pinned) owned.insert(att->info().link_pin_path);
-  }
-  return RemoveUnownedLinkPins(layout_, owned);
+  return RemoveUnownedLinkPins(layout_, attachments_.LinkPins());
 }
 
 absl::Status Warden::Reconcile(const v1::Config& config) {
@@ -197,7 +193,7 @@ void Warden::ReconcileAttachmentsLocked(const v1::Config& config,
     desired[r->id] = &att;
   }
   std::vector<std::string> stale;
-  for (const auto& [id, att] : attachments_) {
+  for (const auto& [id, att] : attachments_.all()) {
     if (att->info().origin != Origin::kConfig) continue;
     auto want = desired.find(id);
     if (want == desired.end() || want->second->pinned() != att->info().pinned) {
@@ -205,11 +201,11 @@ void Warden::ReconcileAttachmentsLocked(const v1::Config& config,
     }
   }
   for (const std::string& id : stale) {
-    errors.Note(DetachLocked(id, LinkRelease::kDetach),
+    errors.Note(attachments_.Release(id, LinkRelease::kDetach),
                 absl::StrCat("detach ", id));
   }
   for (const auto& [id, att] : desired) {
-    if (!attachments_.count(id)) {
+    if (attachments_.Find(id) == nullptr) {
       errors.Note(
           AttachLocked(*att, Origin::kConfig).status(),
           absl::StrCat("attach ", att->program(), " to ", att->cgroup()));

@@ -13,12 +13,12 @@ absl::StatusOr<AttachmentInfo> Warden::FollowUnit(absl::string_view id,
                                                   const std::string& cgroup) {
   absl::MutexLock lock(&mu_);
   if (absl::Status s = CheckRunning(); !s.ok()) return s;
-  auto it = attachments_.find(std::string(id));
-  if (it == attachments_.end()) {
+  Attachment* followed = attachments_.Find(id);
+  if (followed == nullptr) {
     return absl::NotFoundError(absl::StrCat("no attachment with id ", id));
   }
-  const v1::Attachment spec = it->second->spec();
-  const Origin origin = it->second->info().origin;
+  const v1::Attachment spec = followed->spec();
+  const Origin origin = followed->info().origin;
   if (spec.unit().empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("attachment ", id, " was not made for a systemd unit"));
@@ -31,22 +31,24 @@ absl::StatusOr<AttachmentInfo> Warden::FollowUnit(absl::string_view id,
   absl::StatusOr<ResolvedAttachment> r =
       ResolveAttachment(*set->second, spec, options_.cgroup2_mount, cgroup);
   if (!r.ok()) return r.status();
-  if (absl::Status s = it->second->Release(LinkRelease::kDetach); !s.ok()) {
+  if (absl::Status s = followed->Release(LinkRelease::kDetach); !s.ok()) {
     BPFWARDEN_LOG(WARNING) << "unit " << spec.unit() << ": " << s;
   }
   absl::StatusOr<std::unique_ptr<Attachment>> att =
       Attachment::Make(*r, spec, origin, ExistingPin::kReplace, layout_);
   if (!att.ok()) {
     r->cgroup.clear();  // waits; a waiting attachment cannot fail to make
-    it->second =
-        *Attachment::Make(*r, spec, origin, ExistingPin::kReplace, layout_);
+    attachments_.Replace(
+        std::string(id),
+        *Attachment::Make(*r, spec, origin, ExistingPin::kReplace, layout_));
     return absl::Status(
         att.status().code(),
         absl::StrCat("unit ", spec.unit(), ": ", att.status().message(),
                      "; it waits for the unit's next start"));
   }
-  it->second = *std::move(att);
-  return it->second->info();
+  const AttachmentInfo info = (*att)->info();
+  attachments_.Replace(std::string(id), *std::move(att));
+  return info;
 }
 
 absl::Status Warden::Ping() const {
@@ -57,7 +59,7 @@ absl::Status Warden::Ping() const {
 std::vector<AttachmentInfo> Warden::UnitAttachments() const {
   absl::MutexLock lock(&mu_);
   std::vector<AttachmentInfo> out;
-  for (const auto& [id, att] : attachments_) {
+  for (const auto& [id, att] : attachments_.all()) {
     if (!att->info().unit.empty()) out.push_back(att->info());
   }
   return out;
