@@ -60,7 +60,7 @@ class MetricsService {
   // InvalidArgument for a negative interval or a budget that is not
   // positive. A listener on an address that is not loopback is logged as
   // a warning: map metrics show map contents to whoever reaches it, with no
-  // policy (README, "Security model: metrics").
+  // policy (docs/security.md, "The metrics listener").
   absl::Status Listen(const std::string& address,
                       const ListenOptions& options = {});
   int port() const { return http_ != nullptr ? http_->port() : 0; }
