@@ -56,7 +56,7 @@ fi
 
 api=proto/bpfwarden/v1/api.proto
 config=proto/bpfwarden/v1/config.proto
-expect_break "a field renumbered" 'changed from "2" to "3"' "$api" \
+expect_break "a field renumbered" 'Previously present field "2" with name "map" on message "MapRef" was deleted' "$api" \
   's.replace("string map = 2;", "string map = 3;", 1)'
 expect_break "a field retyped" 'changed type from "uint32" to "uint64"' "$api" \
   's.replace("uint32 key_size = 4;", "uint64 key_size = 4;", 1)'

@@ -9,6 +9,7 @@ class ProgramsStub(object):
     """---------------------------------------------------------------------------
     Programs
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -43,6 +44,7 @@ class ProgramsServicer(object):
     """---------------------------------------------------------------------------
     Programs
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def Load(self, request, context):
@@ -67,6 +69,8 @@ class ProgramsServicer(object):
 
     def List(self, request, context):
         """The loaded program sets the caller may read.
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -74,6 +78,8 @@ class ProgramsServicer(object):
 
     def Get(self, request, context):
         """One loaded program set. READ on the set.
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -113,6 +119,7 @@ class Programs(object):
     """---------------------------------------------------------------------------
     Programs
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
@@ -188,6 +195,7 @@ class AttachmentsStub(object):
     """---------------------------------------------------------------------------
     Attachments
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -217,6 +225,7 @@ class AttachmentsServicer(object):
     """---------------------------------------------------------------------------
     Attachments
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def Attach(self, request, context):
@@ -242,6 +251,8 @@ class AttachmentsServicer(object):
         """The daemon's attachments the caller may read, and with
         `include_foreign` the programs other tools attached to the same cgroups,
         marked `foreign` (READ on program set "" - a rule for "*" - or root).
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -276,6 +287,7 @@ class Attachments(object):
     """---------------------------------------------------------------------------
     Attachments
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
@@ -334,6 +346,7 @@ class MapsStub(object):
     """---------------------------------------------------------------------------
     Maps
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -388,10 +401,13 @@ class MapsServicer(object):
     """---------------------------------------------------------------------------
     Maps
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def List(self, request, context):
         """The maps of loaded program sets that the caller may read.
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -399,6 +415,8 @@ class MapsServicer(object):
 
     def Get(self, request, context):
         """One map's description, including its key and value layout. READ.
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -516,6 +534,7 @@ class Maps(object):
     """---------------------------------------------------------------------------
     Maps
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
@@ -659,6 +678,7 @@ class DaemonStub(object):
     """---------------------------------------------------------------------------
     Daemon
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -678,6 +698,7 @@ class DaemonServicer(object):
     """---------------------------------------------------------------------------
     Daemon
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def Status(self, request, context):
@@ -705,6 +726,7 @@ class Daemon(object):
     """---------------------------------------------------------------------------
     Daemon
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
@@ -730,6 +752,7 @@ class LogsStub(object):
     Logs: the records BPF programs write with bpf/include/bpfwarden/log.h.
     Tail is READ on the set's bw_log map.
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -750,12 +773,14 @@ class LogsServicer(object):
     Logs: the records BPF programs write with bpf/include/bpfwarden/log.h.
     Tail is READ on the set's bw_log map.
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def Tail(self, request, context):
         """Replays the set's backlog (the last records the daemon kept, 1000 by
         default), then, with `follow`, the new ones until the client cancels or
         the set is unloaded.
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -781,6 +806,7 @@ class Logs(object):
     Logs: the records BPF programs write with bpf/include/bpfwarden/log.h.
     Tail is READ on the set's bw_log map.
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
