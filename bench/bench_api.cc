@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "bench/bench_tool.h"
 #include "grpcpp/grpcpp.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 namespace bpfwarden::bench {
 namespace {

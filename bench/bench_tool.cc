@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 ABSL_FLAG(std::string, mode, "",
           "fill, dump_batch, dump_nextkey, api_dump, point, syscall, ready, "

@@ -15,7 +15,7 @@
 #include "absl/flags/parse.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/resource_quota.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 ABSL_FLAG(std::string, socket, "", "Unix socket to serve on");
 ABSL_FLAG(int, value_bytes, 32, "raw value bytes in each reply");

@@ -28,6 +28,7 @@ DUMP_PATHS = [
     ("cli_raw", "", "`bpfwarden dump --raw` > /dev/null"),
     ("bpftool_json", "", "`bpftool -j map dump pinned`"),
     ("bpftool_plain", "", "`bpftool map dump pinned`"),
+    ("python_dump", "", "Python `Client.dump`, typed objects"),
 ]
 
 
@@ -94,6 +95,27 @@ def point_table(results):
         floor = noop.get((op, clients))
         ratio = f"{r['p50_us'] / floor['p50_us']:.2f}×" if floor else ""
         out.append(row(name, enc, clients, r, ratio))
+    return out
+
+
+def python_table(results):
+    """The package against its anchors: the CLI's JSON lines for dumps, a
+    bare grpcio call of the same RPC for lookups."""
+    out = ["| measure | package | anchor | package vs anchor |", "|---|---|---|---|"]
+    dump = find(results, "python_dump", "bench_hash")
+    cli = find(results, "cli_json", "bench_hash")
+    if dump and cli:
+        out.append(f"| dump bench_hash, entries/s (anchor: `bpfwarden dump -o jsonl`) | "
+                   f"{dump['rate'] / 1e6:.2f} M | {cli['rate'] / 1e6:.2f} M | "
+                   f"{dump['rate'] / cli['rate']:.2f}× |")
+    pkg = find(results, "python_point", "lookup/package/1")
+    bare = find(results, "python_point", "lookup/grpcio/1")
+    if pkg and bare:
+        out.append(f"| lookup, 1 client, calls/s (anchor: bare grpcio stub) | "
+                   f"{pkg['calls_per_s']:.0f} | {bare['calls_per_s']:.0f} | "
+                   f"{pkg['calls_per_s'] / bare['calls_per_s']:.2f}× |")
+        out.append(f"| lookup, 1 client, p50 µs | {pkg['p50_us']:.1f} | "
+                   f"{bare['p50_us']:.1f} | {pkg['p50_us'] / bare['p50_us']:.2f}× |")
     return out
 
 
@@ -168,16 +190,17 @@ def check(results, entries):
     for r in results:
         mode = r["mode"]
         if mode in ("dump_batch", "dump_nextkey", "api_dump", "cli_json",
-                    "cli_raw", "bpftool_json", "bpftool_plain"):
+                    "cli_raw", "bpftool_json", "bpftool_plain",
+                    "python_dump"):
             if r["count"] != entries:
                 problems.append(f"{mode} {r['label']}: counted {r['count']}, wrote {entries}")
-        elif mode == "point":
+        elif mode in ("point", "python_point"):
             if r["count"] == 0 or r["errors"] != 0:
                 problems.append(f"point {r['label']}: {r['count']} counted, {r['errors']} errors")
         elif mode == "load_attach" and r["count"] != 2:
             problems.append(f"load_attach: {r['count']} of 2 attached")
     needed = {"ready", "rss", "load_attach", "dump_batch", "api_dump", "point",
-              "syscall", "pingpong"}
+              "syscall", "pingpong", "python_dump", "python_point"}
     missing = needed - {r["mode"] for r in results}
     if missing:
         problems.append(f"no result for {sorted(missing)}")
@@ -198,6 +221,7 @@ def main():
     maps = sorted({r["label"] for r in results if r["mode"] == "dump_batch"})
     lines = ["### Dump", *dump_tables(results, maps),
              "", "### Point operations", "", *point_table(results),
+             "", "### Python", "", *python_table(results),
              "", "### The daemon", "", *daemon_table(results)]
     text = "\n".join(lines) + "\n"
     with open(f"{args.out}/tables.md", "w") as f:

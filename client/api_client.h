@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 namespace bpfwarden {
 

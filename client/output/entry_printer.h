@@ -19,7 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "client/output/format.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::cli::output {
 

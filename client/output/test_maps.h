@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::cli::output::testing {
 

@@ -11,7 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "client/output/entry_fields.h"
 #include "daemon/btf/json.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::cli {
 

@@ -9,7 +9,7 @@
 #include "absl/status/status.h"
 #include "daemon/base/work_pool.h"
 #include "daemon/maps/typed_map.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::api {
 

@@ -4,7 +4,7 @@
 
 #include "daemon/core/core_types.h"
 #include "daemon/maps/typed_map.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::api {
 

@@ -5,7 +5,7 @@
 #include "daemon/api/api_context.h"
 #include "daemon/api/kernel_features.h"
 #include "daemon/core/bpf_log_hub.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 namespace bpfwarden::api {
 

@@ -8,7 +8,7 @@
 #include "absl/strings/string_view.h"
 #include "daemon/base/work_pool.h"
 #include "daemon/maps/typed_map.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::api {
 

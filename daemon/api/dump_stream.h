@@ -7,7 +7,7 @@
 
 #include "daemon/api/api_context.h"
 #include "grpcpp/support/server_callback.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::api {
 

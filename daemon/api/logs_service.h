@@ -8,7 +8,7 @@
 #include "daemon/api/api_context.h"
 #include "daemon/api/logs_stream.h"
 #include "daemon/core/bpf_log_hub.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 namespace bpfwarden::api {
 

@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/maps/typed_map.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::api {
 

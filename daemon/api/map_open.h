@@ -7,7 +7,7 @@
 #include "absl/status/statusor.h"
 #include "daemon/api/api_context.h"
 #include "daemon/maps/element_access.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::api {
 

@@ -3,7 +3,7 @@
 #define BPFWARDEN_DAEMON_API_MAPS_SERVICE_H_
 
 #include "daemon/api/api_context.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 namespace bpfwarden::api {
 

@@ -4,7 +4,7 @@
 #define BPFWARDEN_DAEMON_API_PROGRAMS_SERVICE_H_
 
 #include "daemon/api/api_context.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 namespace bpfwarden::api {
 

@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/descriptor.h"
-#include "proto/api.pb.h"  // links the services' descriptors in
+#include "bpfwarden/v1/api.pb.h"  // links the services' descriptors in
 
 namespace bpfwarden::api {
 namespace {

@@ -19,7 +19,7 @@
 #include "daemon/policy/policy.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/server.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden::api {
 

@@ -4,7 +4,7 @@
 #define BPFWARDEN_DAEMON_API_TYPED_MAP_PROTO_H_
 
 #include "daemon/maps/typed_map.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::api {
 

@@ -16,7 +16,7 @@
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/pin_rollback.h"
 #include "daemon/core/set_maps.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 struct bpf_object;
 

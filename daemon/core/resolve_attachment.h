@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "daemon/core/loaded_set.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 struct bpf_program;
 

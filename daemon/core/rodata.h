@@ -6,7 +6,7 @@
 #include <bpf/libbpf.h>
 
 #include "absl/status/status.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden {
 

@@ -15,7 +15,7 @@
 #include "daemon/core/admin_scope.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/pin_rollback.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden {
 

@@ -57,7 +57,7 @@
 #include "daemon/core/kernel_platform.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/set_maps.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden {
 

@@ -11,7 +11,7 @@
 #include "daemon/core/attachment.h"
 #include "daemon/core/loaded_set.h"
 #include "daemon/core/pin_layout.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden {
 

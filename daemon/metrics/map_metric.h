@@ -16,7 +16,7 @@
 #include "daemon/metrics/cgroup_names.h"
 #include "daemon/metrics/field_path.h"
 #include "daemon/metrics/text_format.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden::metrics {
 

@@ -16,7 +16,7 @@
 #include "daemon/core/warden.h"
 #include "daemon/metrics/text_format.h"
 #include "google/protobuf/repeated_ptr_field.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden::metrics {
 

@@ -17,7 +17,7 @@
 #include "daemon/metrics/http_server.h"
 #include "daemon/metrics/map_metrics.h"
 #include "daemon/metrics/scrape_cache.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden::metrics {
 

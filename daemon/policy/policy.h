@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "daemon/policy/identity.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden::policy {
 

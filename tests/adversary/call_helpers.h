@@ -11,7 +11,7 @@
 
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 
 namespace bpfwarden::adversary {
 

@@ -12,7 +12,7 @@
 
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 namespace bpfwarden::adversary {
 

@@ -11,7 +11,7 @@
 #include "daemon/base/errno_status.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 #include "tests/testing/files.h"
 #include "tests/testing/wait_for.h"
 

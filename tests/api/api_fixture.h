@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 #include "tests/api/api_daemon.h"
 #include "tests/testing/scoped_cgroup.h"
 #include "tests/testing/scoped_pin_dir.h"

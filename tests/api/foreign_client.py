@@ -4,6 +4,9 @@ typed entries, checks the exact status codes, the health service, and that
 server reflection is not served (the proto files are the schema). Exits 0 when every check passed; prints what failed otherwise.
 
 usage: foreign_client.py SOCKET PROTO_ROOT OUT_DIR
+
+PROTO_ROOT is the import root of the API's .proto files (the proto/ directory,
+holding bpfwarden/v1/api.proto).
 """
 import json
 import subprocess
@@ -14,11 +17,11 @@ def main(socket, proto_root, out_dir):
     subprocess.run(
         [sys.executable, "-m", "grpc_tools.protoc", "-I" + proto_root,
          "--python_out=" + out_dir, "--grpc_python_out=" + out_dir,
-         "proto/api.proto", "proto/config.proto"],
+         "bpfwarden/v1/api.proto", "bpfwarden/v1/config.proto"],
         check=True)
     sys.path.insert(0, out_dir)
     import grpc
-    from proto import api_pb2, api_pb2_grpc
+    from bpfwarden.v1 import api_pb2, api_pb2_grpc
 
     failures = []
 

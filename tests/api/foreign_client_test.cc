@@ -16,8 +16,8 @@ TEST_F(ForeignClientTest, PythonGrpcioReadsAndWritesTypedEntries) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon("api-python"));
   std::string out_dir = work_->path() + "/stubs";
   ASSERT_EQ(mkdir(out_dir.c_str(), 0755), 0);
-  // The runfiles root holds proto/api.proto and proto/config.proto.
-  std::string proto_root = Runfile("");
+  // The import root of bpfwarden/v1/api.proto and config.proto.
+  std::string proto_root = Runfile("proto");
   auto result = RunAs(
       {0, 0, {0}}, {"/usr/bin/python3", Runfile("tests/api/foreign_client.py"),
                     daemon_->socket_path(), proto_root, out_dir});

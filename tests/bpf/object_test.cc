@@ -19,7 +19,7 @@
 #include "bpf/include/tcp_tune.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "gtest/gtest.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 #include "tests/testing/default_object.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/scoped_pin_dir.h"

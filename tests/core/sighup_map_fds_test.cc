@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 #include "tests/api/api_daemon.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/map_fds.h"

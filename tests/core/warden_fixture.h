@@ -11,7 +11,7 @@
 
 #include "daemon/core/warden.h"
 #include "gtest/gtest.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 #include "tests/testing/scoped_temp_dir.h"
 #include "tests/testing/test_scope.h"
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 #include "tests/api/api_fixture.h"
 #include "tests/testing/run_as.h"
 

@@ -27,7 +27,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 #include "tests/systemd/systemd_fixture.h"
 #include "tests/testing/files.h"
 #include "tests/testing/runfiles.h"

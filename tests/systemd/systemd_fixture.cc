@@ -15,7 +15,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 #include "tests/testing/cgroup_query.h"
 #include "tests/testing/files.h"
 #include "tests/testing/kernel_env.h"

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "daemon/base/unique_fd.h"
 #include "gtest/gtest.h"
-#include "proto/api.pb.h"
+#include "bpfwarden/v1/api.pb.h"
 #include "tests/testing/daemon_process.h"
 #include "tests/testing/scoped_temp_dir.h"
 #include "tests/testing/test_scope.h"

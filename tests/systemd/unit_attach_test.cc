@@ -20,7 +20,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
 #include "gtest/gtest.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 #include "tests/systemd/real_systemd_fixture.h"
 #include "tests/systemd/systemd_fixture.h"
 #include "tests/testing/cgroup_query.h"

@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "daemon/base/libbpf_ptr.h"
 #include "daemon/core/kernel_platform.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 #include "tests/testing/scoped_cgroup.h"
 #include "tests/testing/scoped_pin_dir.h"
 

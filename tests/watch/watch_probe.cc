@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "grpcpp/grpcpp.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 int main(int argc, char** argv) {
   if (argc != 4) {

@@ -2,13 +2,14 @@
 """Client and server classes corresponding to protobuf-defined services."""
 import grpc
 
-from bpfwarden._proto import api_pb2 as proto_dot_api__pb2
+from bpfwarden._proto import api_pb2 as bpfwarden_dot_v1_dot_api__pb2
 
 
 class ProgramsStub(object):
     """---------------------------------------------------------------------------
     Programs
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -19,23 +20,23 @@ class ProgramsStub(object):
         """
         self.Load = channel.unary_unary(
                 '/bpfwarden.v1.Programs/Load',
-                request_serializer=proto_dot_api__pb2.LoadRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.LoadResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.LoadRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.LoadResponse.FromString,
                 )
         self.Unload = channel.unary_unary(
                 '/bpfwarden.v1.Programs/Unload',
-                request_serializer=proto_dot_api__pb2.UnloadRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.UnloadResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.UnloadRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.UnloadResponse.FromString,
                 )
         self.List = channel.unary_unary(
                 '/bpfwarden.v1.Programs/List',
-                request_serializer=proto_dot_api__pb2.ListProgramSetsRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.ListProgramSetsResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.ListProgramSetsRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.ListProgramSetsResponse.FromString,
                 )
         self.Get = channel.unary_unary(
                 '/bpfwarden.v1.Programs/Get',
-                request_serializer=proto_dot_api__pb2.GetProgramSetRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.ProgramSetInfo.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.GetProgramSetRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.ProgramSetInfo.FromString,
                 )
 
 
@@ -43,6 +44,7 @@ class ProgramsServicer(object):
     """---------------------------------------------------------------------------
     Programs
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def Load(self, request, context):
@@ -67,6 +69,8 @@ class ProgramsServicer(object):
 
     def List(self, request, context):
         """The loaded program sets the caller may read.
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -74,6 +78,8 @@ class ProgramsServicer(object):
 
     def Get(self, request, context):
         """One loaded program set. READ on the set.
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -84,23 +90,23 @@ def add_ProgramsServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Load': grpc.unary_unary_rpc_method_handler(
                     servicer.Load,
-                    request_deserializer=proto_dot_api__pb2.LoadRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.LoadResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.LoadRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.LoadResponse.SerializeToString,
             ),
             'Unload': grpc.unary_unary_rpc_method_handler(
                     servicer.Unload,
-                    request_deserializer=proto_dot_api__pb2.UnloadRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.UnloadResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.UnloadRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.UnloadResponse.SerializeToString,
             ),
             'List': grpc.unary_unary_rpc_method_handler(
                     servicer.List,
-                    request_deserializer=proto_dot_api__pb2.ListProgramSetsRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.ListProgramSetsResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.ListProgramSetsRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.ListProgramSetsResponse.SerializeToString,
             ),
             'Get': grpc.unary_unary_rpc_method_handler(
                     servicer.Get,
-                    request_deserializer=proto_dot_api__pb2.GetProgramSetRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.ProgramSetInfo.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.GetProgramSetRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.ProgramSetInfo.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -113,6 +119,7 @@ class Programs(object):
     """---------------------------------------------------------------------------
     Programs
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
@@ -127,8 +134,8 @@ class Programs(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Programs/Load',
-            proto_dot_api__pb2.LoadRequest.SerializeToString,
-            proto_dot_api__pb2.LoadResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.LoadRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.LoadResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -144,8 +151,8 @@ class Programs(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Programs/Unload',
-            proto_dot_api__pb2.UnloadRequest.SerializeToString,
-            proto_dot_api__pb2.UnloadResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.UnloadRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.UnloadResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -161,8 +168,8 @@ class Programs(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Programs/List',
-            proto_dot_api__pb2.ListProgramSetsRequest.SerializeToString,
-            proto_dot_api__pb2.ListProgramSetsResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.ListProgramSetsRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.ListProgramSetsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -178,8 +185,8 @@ class Programs(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Programs/Get',
-            proto_dot_api__pb2.GetProgramSetRequest.SerializeToString,
-            proto_dot_api__pb2.ProgramSetInfo.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.GetProgramSetRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.ProgramSetInfo.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -188,6 +195,7 @@ class AttachmentsStub(object):
     """---------------------------------------------------------------------------
     Attachments
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -198,18 +206,18 @@ class AttachmentsStub(object):
         """
         self.Attach = channel.unary_unary(
                 '/bpfwarden.v1.Attachments/Attach',
-                request_serializer=proto_dot_api__pb2.AttachRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.AttachResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.AttachRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.AttachResponse.FromString,
                 )
         self.Detach = channel.unary_unary(
                 '/bpfwarden.v1.Attachments/Detach',
-                request_serializer=proto_dot_api__pb2.DetachRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.DetachResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.DetachRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.DetachResponse.FromString,
                 )
         self.List = channel.unary_unary(
                 '/bpfwarden.v1.Attachments/List',
-                request_serializer=proto_dot_api__pb2.ListAttachmentsRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.ListAttachmentsResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.ListAttachmentsRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.ListAttachmentsResponse.FromString,
                 )
 
 
@@ -217,6 +225,7 @@ class AttachmentsServicer(object):
     """---------------------------------------------------------------------------
     Attachments
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def Attach(self, request, context):
@@ -242,6 +251,8 @@ class AttachmentsServicer(object):
         """The daemon's attachments the caller may read, and with
         `include_foreign` the programs other tools attached to the same cgroups,
         marked `foreign` (READ on program set "" - a rule for "*" - or root).
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -252,18 +263,18 @@ def add_AttachmentsServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Attach': grpc.unary_unary_rpc_method_handler(
                     servicer.Attach,
-                    request_deserializer=proto_dot_api__pb2.AttachRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.AttachResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.AttachRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.AttachResponse.SerializeToString,
             ),
             'Detach': grpc.unary_unary_rpc_method_handler(
                     servicer.Detach,
-                    request_deserializer=proto_dot_api__pb2.DetachRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.DetachResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.DetachRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.DetachResponse.SerializeToString,
             ),
             'List': grpc.unary_unary_rpc_method_handler(
                     servicer.List,
-                    request_deserializer=proto_dot_api__pb2.ListAttachmentsRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.ListAttachmentsResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.ListAttachmentsRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.ListAttachmentsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -276,6 +287,7 @@ class Attachments(object):
     """---------------------------------------------------------------------------
     Attachments
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
@@ -290,8 +302,8 @@ class Attachments(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Attachments/Attach',
-            proto_dot_api__pb2.AttachRequest.SerializeToString,
-            proto_dot_api__pb2.AttachResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.AttachRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.AttachResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -307,8 +319,8 @@ class Attachments(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Attachments/Detach',
-            proto_dot_api__pb2.DetachRequest.SerializeToString,
-            proto_dot_api__pb2.DetachResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.DetachRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.DetachResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -324,8 +336,8 @@ class Attachments(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Attachments/List',
-            proto_dot_api__pb2.ListAttachmentsRequest.SerializeToString,
-            proto_dot_api__pb2.ListAttachmentsResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.ListAttachmentsRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.ListAttachmentsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -334,6 +346,7 @@ class MapsStub(object):
     """---------------------------------------------------------------------------
     Maps
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -344,43 +357,43 @@ class MapsStub(object):
         """
         self.List = channel.unary_unary(
                 '/bpfwarden.v1.Maps/List',
-                request_serializer=proto_dot_api__pb2.ListMapsRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.ListMapsResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.ListMapsRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.ListMapsResponse.FromString,
                 )
         self.Get = channel.unary_unary(
                 '/bpfwarden.v1.Maps/Get',
-                request_serializer=proto_dot_api__pb2.GetMapRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.MapInfo.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.GetMapRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.MapInfo.FromString,
                 )
         self.Lookup = channel.unary_unary(
                 '/bpfwarden.v1.Maps/Lookup',
-                request_serializer=proto_dot_api__pb2.LookupRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.LookupResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.LookupRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.LookupResponse.FromString,
                 )
         self.LookupBatch = channel.unary_unary(
                 '/bpfwarden.v1.Maps/LookupBatch',
-                request_serializer=proto_dot_api__pb2.LookupBatchRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.LookupBatchResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.LookupBatchRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.LookupBatchResponse.FromString,
                 )
         self.Update = channel.unary_unary(
                 '/bpfwarden.v1.Maps/Update',
-                request_serializer=proto_dot_api__pb2.UpdateRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.UpdateResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.UpdateRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.UpdateResponse.FromString,
                 )
         self.Delete = channel.unary_unary(
                 '/bpfwarden.v1.Maps/Delete',
-                request_serializer=proto_dot_api__pb2.DeleteRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.DeleteResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.DeleteRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.DeleteResponse.FromString,
                 )
         self.Dump = channel.unary_stream(
                 '/bpfwarden.v1.Maps/Dump',
-                request_serializer=proto_dot_api__pb2.DumpRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.DumpResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.DumpRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.DumpResponse.FromString,
                 )
         self.Watch = channel.unary_stream(
                 '/bpfwarden.v1.Maps/Watch',
-                request_serializer=proto_dot_api__pb2.WatchRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.WatchResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.WatchRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.WatchResponse.FromString,
                 )
 
 
@@ -388,10 +401,13 @@ class MapsServicer(object):
     """---------------------------------------------------------------------------
     Maps
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def List(self, request, context):
         """The maps of loaded program sets that the caller may read.
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -399,6 +415,8 @@ class MapsServicer(object):
 
     def Get(self, request, context):
         """One map's description, including its key and value layout. READ.
+        buf:lint:ignore RPC_REQUEST_STANDARD_NAME
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -467,43 +485,43 @@ def add_MapsServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'List': grpc.unary_unary_rpc_method_handler(
                     servicer.List,
-                    request_deserializer=proto_dot_api__pb2.ListMapsRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.ListMapsResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.ListMapsRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.ListMapsResponse.SerializeToString,
             ),
             'Get': grpc.unary_unary_rpc_method_handler(
                     servicer.Get,
-                    request_deserializer=proto_dot_api__pb2.GetMapRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.MapInfo.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.GetMapRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.MapInfo.SerializeToString,
             ),
             'Lookup': grpc.unary_unary_rpc_method_handler(
                     servicer.Lookup,
-                    request_deserializer=proto_dot_api__pb2.LookupRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.LookupResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.LookupRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.LookupResponse.SerializeToString,
             ),
             'LookupBatch': grpc.unary_unary_rpc_method_handler(
                     servicer.LookupBatch,
-                    request_deserializer=proto_dot_api__pb2.LookupBatchRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.LookupBatchResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.LookupBatchRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.LookupBatchResponse.SerializeToString,
             ),
             'Update': grpc.unary_unary_rpc_method_handler(
                     servicer.Update,
-                    request_deserializer=proto_dot_api__pb2.UpdateRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.UpdateResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.UpdateRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.UpdateResponse.SerializeToString,
             ),
             'Delete': grpc.unary_unary_rpc_method_handler(
                     servicer.Delete,
-                    request_deserializer=proto_dot_api__pb2.DeleteRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.DeleteResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.DeleteRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.DeleteResponse.SerializeToString,
             ),
             'Dump': grpc.unary_stream_rpc_method_handler(
                     servicer.Dump,
-                    request_deserializer=proto_dot_api__pb2.DumpRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.DumpResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.DumpRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.DumpResponse.SerializeToString,
             ),
             'Watch': grpc.unary_stream_rpc_method_handler(
                     servicer.Watch,
-                    request_deserializer=proto_dot_api__pb2.WatchRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.WatchResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.WatchRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.WatchResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -516,6 +534,7 @@ class Maps(object):
     """---------------------------------------------------------------------------
     Maps
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
@@ -530,8 +549,8 @@ class Maps(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Maps/List',
-            proto_dot_api__pb2.ListMapsRequest.SerializeToString,
-            proto_dot_api__pb2.ListMapsResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.ListMapsRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.ListMapsResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -547,8 +566,8 @@ class Maps(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Maps/Get',
-            proto_dot_api__pb2.GetMapRequest.SerializeToString,
-            proto_dot_api__pb2.MapInfo.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.GetMapRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.MapInfo.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -564,8 +583,8 @@ class Maps(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Maps/Lookup',
-            proto_dot_api__pb2.LookupRequest.SerializeToString,
-            proto_dot_api__pb2.LookupResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.LookupRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.LookupResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -581,8 +600,8 @@ class Maps(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Maps/LookupBatch',
-            proto_dot_api__pb2.LookupBatchRequest.SerializeToString,
-            proto_dot_api__pb2.LookupBatchResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.LookupBatchRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.LookupBatchResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -598,8 +617,8 @@ class Maps(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Maps/Update',
-            proto_dot_api__pb2.UpdateRequest.SerializeToString,
-            proto_dot_api__pb2.UpdateResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.UpdateRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.UpdateResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -615,8 +634,8 @@ class Maps(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Maps/Delete',
-            proto_dot_api__pb2.DeleteRequest.SerializeToString,
-            proto_dot_api__pb2.DeleteResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.DeleteRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.DeleteResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -632,8 +651,8 @@ class Maps(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_stream(request, target, '/bpfwarden.v1.Maps/Dump',
-            proto_dot_api__pb2.DumpRequest.SerializeToString,
-            proto_dot_api__pb2.DumpResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.DumpRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.DumpResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -649,8 +668,8 @@ class Maps(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_stream(request, target, '/bpfwarden.v1.Maps/Watch',
-            proto_dot_api__pb2.WatchRequest.SerializeToString,
-            proto_dot_api__pb2.WatchResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.WatchRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.WatchResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -659,6 +678,7 @@ class DaemonStub(object):
     """---------------------------------------------------------------------------
     Daemon
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -669,8 +689,8 @@ class DaemonStub(object):
         """
         self.Status = channel.unary_unary(
                 '/bpfwarden.v1.Daemon/Status',
-                request_serializer=proto_dot_api__pb2.StatusRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.StatusResponse.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.StatusRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.StatusResponse.FromString,
                 )
 
 
@@ -678,6 +698,7 @@ class DaemonServicer(object):
     """---------------------------------------------------------------------------
     Daemon
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def Status(self, request, context):
@@ -691,8 +712,8 @@ def add_DaemonServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Status': grpc.unary_unary_rpc_method_handler(
                     servicer.Status,
-                    request_deserializer=proto_dot_api__pb2.StatusRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.StatusResponse.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.StatusRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.StatusResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -705,6 +726,7 @@ class Daemon(object):
     """---------------------------------------------------------------------------
     Daemon
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
@@ -719,8 +741,8 @@ class Daemon(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_unary(request, target, '/bpfwarden.v1.Daemon/Status',
-            proto_dot_api__pb2.StatusRequest.SerializeToString,
-            proto_dot_api__pb2.StatusResponse.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.StatusRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.StatusResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
 
@@ -730,6 +752,7 @@ class LogsStub(object):
     Logs: the records BPF programs write with bpf/include/bpfwarden/log.h.
     Tail is READ on the set's bw_log map.
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def __init__(self, channel):
@@ -740,8 +763,8 @@ class LogsStub(object):
         """
         self.Tail = channel.unary_stream(
                 '/bpfwarden.v1.Logs/Tail',
-                request_serializer=proto_dot_api__pb2.TailRequest.SerializeToString,
-                response_deserializer=proto_dot_api__pb2.LogRecord.FromString,
+                request_serializer=bpfwarden_dot_v1_dot_api__pb2.TailRequest.SerializeToString,
+                response_deserializer=bpfwarden_dot_v1_dot_api__pb2.LogRecord.FromString,
                 )
 
 
@@ -750,12 +773,14 @@ class LogsServicer(object):
     Logs: the records BPF programs write with bpf/include/bpfwarden/log.h.
     Tail is READ on the set's bw_log map.
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     def Tail(self, request, context):
         """Replays the set's backlog (the last records the daemon kept, 1000 by
         default), then, with `follow`, the new ones until the client cancels or
         the set is unloaded.
+        buf:lint:ignore RPC_RESPONSE_STANDARD_NAME
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -766,8 +791,8 @@ def add_LogsServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Tail': grpc.unary_stream_rpc_method_handler(
                     servicer.Tail,
-                    request_deserializer=proto_dot_api__pb2.TailRequest.FromString,
-                    response_serializer=proto_dot_api__pb2.LogRecord.SerializeToString,
+                    request_deserializer=bpfwarden_dot_v1_dot_api__pb2.TailRequest.FromString,
+                    response_serializer=bpfwarden_dot_v1_dot_api__pb2.LogRecord.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -781,6 +806,7 @@ class Logs(object):
     Logs: the records BPF programs write with bpf/include/bpfwarden/log.h.
     Tail is READ on the set's bw_log map.
 
+    buf:lint:ignore SERVICE_SUFFIX
     """
 
     @staticmethod
@@ -795,7 +821,7 @@ class Logs(object):
             timeout=None,
             metadata=None):
         return grpc.experimental.unary_stream(request, target, '/bpfwarden.v1.Logs/Tail',
-            proto_dot_api__pb2.TailRequest.SerializeToString,
-            proto_dot_api__pb2.LogRecord.FromString,
+            bpfwarden_dot_v1_dot_api__pb2.TailRequest.SerializeToString,
+            bpfwarden_dot_v1_dot_api__pb2.LogRecord.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
