@@ -35,7 +35,7 @@
 #include "daemon/signals.h"
 #include "daemon/systemd/unit_follower.h"
 #include "daemon/systemd/watchdog.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 namespace bpfwarden {
 

@@ -19,7 +19,7 @@
 #include "daemon/core/core_types.h"
 #include "daemon/core/pin_layout.h"
 #include "daemon/core/resolve_attachment.h"
-#include "proto/config.pb.h"
+#include "bpfwarden/v1/config.pb.h"
 
 struct bpf_object;
 

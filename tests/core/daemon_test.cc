@@ -21,7 +21,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 #include "tests/core/core_testing.h"
 #include "tests/testing/files.h"
 #include "tests/testing/kernel_env.h"
