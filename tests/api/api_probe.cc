@@ -16,8 +16,11 @@
 //   api_probe SOCKET attach SET PROGRAM CGROUP
 //   api_probe SOCKET list-attachments CGROUP
 //   api_probe SOCKET get-set SET              (the ProgramSetInfo as text)
-//   api_probe SOCKET hold N SECONDS          (N raw connections; prints how
-//                                             many the daemon closed)
+//   api_probe SOCKET hold N KEEP             (N raw connections; waits up to
+//                                             20 s for the daemon to close
+//                                             all but KEEP, prints how many
+//                                             it closed, holds the rest until
+//                                             killed, at most 120 s)
 //   api_probe SOCKET dump-paced SET MAP READY (one entry a page, JSON)
 //   api_probe SOCKET watch SET MAP READY     (every 100 ms)
 //   api_probe SOCKET tail SET READY          (followed)
@@ -29,6 +32,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -114,7 +119,7 @@ int Run(int argc, char** argv) {
     std::cout << resp.DebugString();
     return Done(s);
   }
-  if (method == "hold" && argc == 5) {  // N SECONDS: raw connections
+  if (method == "hold" && argc == 5) {  // N KEEP: raw connections
     std::vector<int> fds;
     for (int i = 0; i < std::atoi(argv[3]); ++i) {
       int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -127,15 +132,29 @@ int Run(int argc, char** argv) {
       }
       fds.push_back(fd);
     }
-    sleep(1);
-    int closed = 0;
-    for (int fd : fds) {
-      pollfd p = {fd, POLLRDHUP, 0};
-      if (poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP))) ++closed;
+    const size_t keep = std::atoi(argv[4]);
+    std::vector<pollfd> open;
+    for (int fd : fds) open.push_back({fd, POLLRDHUP, 0});
+    size_t closed = 0;
+    const auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (fds.size() - closed > keep) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          give_up - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      if (poll(open.data(), open.size(), left.count()) < 0 && errno != EINTR) {
+        break;
+      }
+      for (pollfd& p : open) {
+        if (p.fd >= 0 && (p.revents & (POLLRDHUP | POLLHUP)) != 0) {
+          ++closed;
+          p.fd = -1;  // poll skips it from now on
+        }
+      }
     }
     std::cout << "open=" << fds.size() - closed << " closed=" << closed
               << std::endl;
-    sleep(std::atoi(argv[4]));
+    sleep(120);  // holding them is the point; the test kills it sooner
     return 0;
   }
   if (method == "load" && argc == 5) {  // NAME OBJECT: uploads the bytes
