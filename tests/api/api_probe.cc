@@ -26,7 +26,8 @@
 //   api_probe SOCKET tail SET READY          (followed)
 //     A paced stream: after the first message the probe creates the file
 //     READY and waits until READY.go exists, then reads the rest; prints
-//     "messages=N" (after the first). Deadline 10 s.
+//     "messages=N" (after the first). Deadline 25 s (the READY.go wait
+//     is 20 s).
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -45,6 +46,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "proto/api.grpc.pb.h"
+#include "tests/testing/wait_for.h"
 
 namespace {
 
@@ -75,9 +77,8 @@ int Paced(grpc::ClientReaderInterface<Message>& reader,
   if (reader.Read(&message)) {
     std::ofstream(ready).put('\n');
     const std::string go = ready + ".go";
-    for (int i = 0; i < 400 && access(go.c_str(), F_OK) != 0; ++i) {
-      usleep(50 * 1000);
-    }
+    bpfwarden::testing::WaitFor([&] { return access(go.c_str(), F_OK) == 0; },
+                                20, 50);
   }
   int messages = 0;
   while (reader.Read(&message)) ++messages;
@@ -199,7 +200,7 @@ int Run(int argc, char** argv) {
     return Done(Attachments::NewStub(channel)->Detach(&ctx, req, &resp));
   }
   const auto paced_deadline =
-      std::chrono::system_clock::now() + std::chrono::seconds(10);
+      std::chrono::system_clock::now() + std::chrono::seconds(25);
   if (method == "dump-paced" && argc == 6) {
     bpfwarden::v1::DumpRequest req;
     *req.mutable_map() = Ref(argv);
