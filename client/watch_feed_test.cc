@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "absl/synchronization/notification.h"
-#include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::cli {
 namespace {
@@ -58,15 +58,14 @@ class FakeWatch : public MapWatch {
   size_t next_ = 0;
 };
 
-// Latest() once it equals `want`, or its last value after 5 s.
+// Latest() once it equals `want`, or its last value after 10 s.
 absl::StatusOr<Snapshot> Await(WatchFeed& feed, const Snapshot& want) {
-  const absl::Time end = absl::Now() + absl::Seconds(5);
-  absl::StatusOr<Snapshot> got = feed.Latest();
-  while ((!got.ok() || *got != want) && absl::Now() < end) {
-    absl::SleepFor(absl::Milliseconds(5));
-    got = feed.Latest();
-  }
-  return got;
+  return testing::WaitForValue([&] { return feed.Latest(); },
+                               [&](const absl::StatusOr<Snapshot>& got) {
+                                 return got.ok() && *got == want;
+                               },
+                               10, 5)
+      .last;
 }
 
 TEST(WatchFeedTest, AppliesTicksWholeEvenWhenSplitOverMessages) {
@@ -129,7 +128,11 @@ TEST(WatchFeedTest, AStreamEndingAfterTheFirstTickReportsWhy) {
   absl::StatusOr<std::unique_ptr<WatchFeed>> feed =
       WatchFeed::Start(std::move(watch));
   ASSERT_TRUE(feed.ok()) << feed.status();
-  absl::StatusOr<Snapshot> latest = Await(**feed, Snapshot{{"never", ""}});
+  // Once the stream has ended, Latest() says why.
+  absl::StatusOr<Snapshot> latest =
+      testing::WaitForValue([&] { return (*feed)->Latest(); },
+                            [](const auto& got) { return !got.ok(); }, 10, 5)
+          .last;
   EXPECT_TRUE(absl::IsNotFound(latest.status())) << latest.status();
 }
 

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from typing import List, Optional, Sequence
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -21,6 +20,7 @@ SOURCE_ROOT = os.path.dirname(PACKAGE_ROOT)
 sys.path.insert(0, PACKAGE_ROOT)
 
 import bpfwarden  # noqa: E402
+import wait_for as polling  # noqa: E402
 
 BPF_FS_MAGIC = 0xCAFE4A11
 PR_SET_PDEATHSIG = 1
@@ -132,22 +132,27 @@ class Daemon:
         self._wait_until_serving()
 
     def _wait_until_serving(self, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
         last = None
-        while time.monotonic() < deadline:
+
+        def serving() -> bool:
+            nonlocal last
             code = self.process.poll()
             if code is not None:
                 raise RuntimeError(f"bpfwardend exited during start-up "
                                    f"(status {code})\n--- daemon log ---\n"
                                    + self.log())
-            if os.path.exists(self.socket):
-                try:
-                    with bpfwarden.Client(self.socket, timeout=2) as c:
-                        c.status()
-                    return
-                except bpfwarden.Error as e:
-                    last = e
-            time.sleep(0.05)
+            if not os.path.exists(self.socket):
+                return False
+            try:
+                with bpfwarden.Client(self.socket, timeout=2) as c:
+                    c.status()
+                return True
+            except bpfwarden.Error as e:
+                last = e
+                return False
+
+        if polling.wait_for(serving, seconds, 0.05):
+            return
         raise RuntimeError(f"bpfwardend did not serve within {seconds} s "
                            f"({last})\n--- daemon log ---\n" + self.log())
 
@@ -162,11 +167,9 @@ class Daemon:
                   "w") as f:
             f.write(config)
         self.process.send_signal(signal.SIGHUP)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.log().count(wait_for) > before:
-                return
-            time.sleep(0.05)
+        if polling.wait_for(lambda: self.log().count(wait_for) > before,
+                            20, 0.05):
+            return
         raise RuntimeError(f"no {wait_for!r} after SIGHUP\n" + self.log())
 
     def attached_ids(self) -> List[int]:
@@ -212,14 +215,16 @@ class Daemon:
                     f.write("1")
             except OSError:
                 pass
-            for _ in range(200):
+            def removed() -> bool:
                 try:
                     os.rmdir(self.cgroup)
-                    break
+                    return True
                 except FileNotFoundError:
-                    break
+                    return True
                 except OSError:
-                    time.sleep(0.01)
+                    return False
+
+            polling.wait_for(removed, 10, 0.01)
         if os.path.isdir(self.pin_root):
             shutil.rmtree(self.pin_root, ignore_errors=True)
         if self.work and os.path.isdir(self.work):

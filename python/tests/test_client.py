@@ -11,6 +11,7 @@ import pytest
 
 import bpfwarden
 from traffic import tcp_exchange_in
+from wait_for import wait_for_value
 
 SET = "bpfwarden"
 RULES = "tcp_tune_rules"
@@ -229,23 +230,19 @@ def test_attach_traffic_logs_and_detach(client, daemon):
                                          "congestion": "nosuchcc"},
                       zero_fill=True)
         tcp_exchange_in(daemon.cgroup)
-        deadline = time.monotonic() + 20
-        warnings = []
-        while len(warnings) < 2 and time.monotonic() < deadline:
-            warnings = list(client.logs(SET, follow=False, min_level="WARN"))
-            time.sleep(0.1)
+        _, warnings = wait_for_value(
+            lambda: list(client.logs(SET, follow=False, min_level="WARN")),
+            lambda w: len(w) >= 2, 20, 0.1)
         assert [(r.level, r.program, r.message) for r in warnings] == [
             (bpfwarden.LogLevel.WARN, "tcp_tune_sockops",
              "congestion control nosuchcc refused for 127.0.0.1, rule 7 "
              "(error -2)")] * 2
         assert warnings[0].seq < warnings[1].seq
         cgroup_id = os.stat(daemon.cgroup).st_ino
-        deadline = time.monotonic() + 20
-        ours = []
-        while not ours and time.monotonic() < deadline:
-            ours = [(k, v) for k, v in client.dump(SET, "tcp_stats")
-                    if k.get("cgroup_id") == cgroup_id]
-            time.sleep(0.2)
+        _, ours = wait_for_value(
+            lambda: [(k, v) for k, v in client.dump(SET, "tcp_stats")
+                     if k.get("cgroup_id") == cgroup_id],
+            bool, 20, 0.2)
         assert ours, "no tcp_stats entry for the test cgroup"
         assert {k["remote_addr"] for k, _ in ours} == {
             ipaddress.IPv4Address("127.0.0.1")}

@@ -220,6 +220,8 @@ TEST_F(AdversaryTest, EveryUidEveryMethodHostileArguments) {
   for (int round = 0; round < 2; ++round) {
     for (Role role : kRoles) RunAndCheck(role, "warmup");
   }
+  // Two of the daemon's trim intervals pass (a timer of its own, which
+  // nothing shows; the check at the end allows slack either way).
   absl::SleepFor(absl::Seconds(2 * kTrim));
   absl::StatusOr<Footprint> steady = FootprintOf(daemon_->pid());
   ASSERT_TRUE(steady.ok()) << steady.status();

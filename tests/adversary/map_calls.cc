@@ -7,10 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "tests/adversary/call_helpers.h"
 #include "tests/adversary/hostile_calls.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::adversary {
 namespace {
 
+using ::bpfwarden::testing::WaitFor;
 using std::chrono::milliseconds;
 
 constexpr size_t kMiB = 1 << 20;
@@ -287,35 +289,35 @@ void AddStreamCalls(std::vector<Call>& calls) {
   // Watches that end while their map's feed dumps: before the fix the
   // feed called a check of a reactor already deleted (use after free). A
   // cancelled stream's slot comes back when the daemon ends it, a moment
-  // after the client let go: a refusal for the cap waits and tries again.
+  // after the client let go: a refusal for the cap tries again, for up to
+  // 20 s.
   calls.push_back({"Maps.Watch.churn", [=](Stubs& s) {
-                     int refused = 0;
-                     for (int i = 0; i < 30;) {
-                       grpc::Status got = Watch(s, hash, 100);
-                       if (got.error_code() ==
-                               grpc::StatusCode::RESOURCE_EXHAUSTED &&
-                           ++refused < 50) {
-                         std::this_thread::sleep_for(milliseconds(100));
-                         continue;
-                       }
+                     for (int i = 0; i < 30; ++i) {
+                       grpc::Status got;
+                       WaitFor(
+                           [&] {
+                             got = Watch(s, hash, 100);
+                             return got.error_code() !=
+                                    grpc::StatusCode::RESOURCE_EXHAUSTED;
+                           },
+                           20, 100);
                        if (!got.ok()) return got;
-                       ++i;
                      }
                      return grpc::Status::OK;
                    }});
   // The daemon ends cancelled streams a little after their clients let
-  // go (a write stalled on flow control, about 3 s): within 10 s every
-  // slot is back and a Dump is served again.
+  // go (a write stalled on flow control, about 3 s): within seconds every
+  // slot is back and a Dump is served again (20 s: room for a loaded
+  // machine).
   calls.push_back({"Maps.Dump.slots_back", [=](Stubs& s) {
                      grpc::Status got;
-                     for (int i = 0; i < 100; ++i) {
-                       got = Dump(s, dump(hash, 0, ""));
-                       if (got.error_code() !=
-                           grpc::StatusCode::RESOURCE_EXHAUSTED) {
-                         break;
-                       }
-                       std::this_thread::sleep_for(milliseconds(100));
-                     }
+                     WaitFor(
+                         [&] {
+                           got = Dump(s, dump(hash, 0, ""));
+                           return got.error_code() !=
+                                  grpc::StatusCode::RESOURCE_EXHAUSTED;
+                         },
+                         20, 100);
                      return got;
                    }});
 }

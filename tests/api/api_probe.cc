@@ -16,19 +16,25 @@
 //   api_probe SOCKET attach SET PROGRAM CGROUP
 //   api_probe SOCKET list-attachments CGROUP
 //   api_probe SOCKET get-set SET              (the ProgramSetInfo as text)
-//   api_probe SOCKET hold N SECONDS          (N raw connections; prints how
-//                                             many the daemon closed)
+//   api_probe SOCKET hold N KEEP             (N raw connections; waits up to
+//                                             20 s for the daemon to close
+//                                             all but KEEP, prints how many
+//                                             it closed, holds the rest until
+//                                             killed, at most 120 s)
 //   api_probe SOCKET dump-paced SET MAP READY (one entry a page, JSON)
 //   api_probe SOCKET watch SET MAP READY     (every 100 ms)
 //   api_probe SOCKET tail SET READY          (followed)
 //     A paced stream: after the first message the probe creates the file
 //     READY and waits until READY.go exists, then reads the rest; prints
-//     "messages=N" (after the first). Deadline 10 s.
+//     "messages=N" (after the first). Deadline 25 s (the READY.go wait
+//     is 20 s).
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -40,6 +46,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "bpfwarden/v1/api.grpc.pb.h"
+#include "tests/testing/wait_for.h"
 
 namespace {
 
@@ -70,9 +77,8 @@ int Paced(grpc::ClientReaderInterface<Message>& reader,
   if (reader.Read(&message)) {
     std::ofstream(ready).put('\n');
     const std::string go = ready + ".go";
-    for (int i = 0; i < 400 && access(go.c_str(), F_OK) != 0; ++i) {
-      usleep(50 * 1000);
-    }
+    bpfwarden::testing::WaitFor([&] { return access(go.c_str(), F_OK) == 0; },
+                                20, 50);
   }
   int messages = 0;
   while (reader.Read(&message)) ++messages;
@@ -114,7 +120,7 @@ int Run(int argc, char** argv) {
     std::cout << resp.DebugString();
     return Done(s);
   }
-  if (method == "hold" && argc == 5) {  // N SECONDS: raw connections
+  if (method == "hold" && argc == 5) {  // N KEEP: raw connections
     std::vector<int> fds;
     for (int i = 0; i < std::atoi(argv[3]); ++i) {
       int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -127,15 +133,29 @@ int Run(int argc, char** argv) {
       }
       fds.push_back(fd);
     }
-    sleep(1);
-    int closed = 0;
-    for (int fd : fds) {
-      pollfd p = {fd, POLLRDHUP, 0};
-      if (poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP))) ++closed;
+    const size_t keep = std::atoi(argv[4]);
+    std::vector<pollfd> open;
+    for (int fd : fds) open.push_back({fd, POLLRDHUP, 0});
+    size_t closed = 0;
+    const auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (fds.size() - closed > keep) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          give_up - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      if (poll(open.data(), open.size(), left.count()) < 0 && errno != EINTR) {
+        break;
+      }
+      for (pollfd& p : open) {
+        if (p.fd >= 0 && (p.revents & (POLLRDHUP | POLLHUP)) != 0) {
+          ++closed;
+          p.fd = -1;  // poll skips it from now on
+        }
+      }
     }
     std::cout << "open=" << fds.size() - closed << " closed=" << closed
               << std::endl;
-    sleep(std::atoi(argv[4]));
+    sleep(120);  // holding them is the point; the test kills it sooner
     return 0;
   }
   if (method == "load" && argc == 5) {  // NAME OBJECT: uploads the bytes
@@ -180,7 +200,7 @@ int Run(int argc, char** argv) {
     return Done(Attachments::NewStub(channel)->Detach(&ctx, req, &resp));
   }
   const auto paced_deadline =
-      std::chrono::system_clock::now() + std::chrono::seconds(10);
+      std::chrono::system_clock::now() + std::chrono::seconds(25);
   if (method == "dump-paced" && argc == 6) {
     bpfwarden::v1::DumpRequest req;
     *req.mutable_map() = Ref(argv);

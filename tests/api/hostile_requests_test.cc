@@ -17,6 +17,7 @@
 #include "tests/api/api_fixture.h"
 #include "tests/testing/runfiles.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -169,14 +170,17 @@ TEST_F(HostileRequestsTest, ConnectionsAreClosedAtTheirMaximumAge) {
                                      grpc::InsecureChannelCredentials());
   auto stub = v1::Daemon::NewStub(channel);
   v1::StatusResponse resp;
+  const absl::Time connected_by = absl::Now();
   ASSERT_TRUE(stub->Status(Ctx().get(), v1::StatusRequest(), &resp).ok());
-  EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
-  bool closed = false;
-  for (int i = 0; i < 100 && !closed; ++i) {  // age 1 s, grace: none needed
-    absl::SleepFor(absl::Milliseconds(100));
-    closed = channel->GetState(false) != GRPC_CHANNEL_READY;
+  // Ready, unless a loaded machine took the connection's whole age (less
+  // gRPC's jitter) to get here.
+  if (absl::Now() - connected_by < absl::Milliseconds(800)) {
+    EXPECT_EQ(channel->GetState(false), GRPC_CHANNEL_READY);
   }
-  EXPECT_TRUE(closed) << "the connection outlived its maximum age";
+  // Age 1 s, grace: none needed; 20 s leaves a loaded machine room.
+  EXPECT_TRUE(WaitFor(
+      [&] { return channel->GetState(false) != GRPC_CHANNEL_READY; }, 20, 100))
+      << "the connection outlived its maximum age";
   EXPECT_TRUE(stub->Status(Ctx().get(), v1::StatusRequest(), &resp).ok());
 }
 

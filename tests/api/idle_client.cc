@@ -1,7 +1,8 @@
 // idle_client: a client that opens as many server streams as one connection
 // carries (16) on each of CONNECTIONS connections per stream kind, reads
-// nothing, holds them SECONDS, then reports per kind how many were still
-// open and how the others had ended (sorted by code name):
+// nothing, writes "holding" to stderr once every call has been sent, holds
+// them until SIGUSR1 (at most SECONDS), then reports per kind how many were
+// still open and how the others had ended (sorted by code name):
 //
 //   idle_client SOCKET CONNECTIONS SECONDS
 //   dump open=8 RESOURCE_EXHAUSTED=56
@@ -13,6 +14,9 @@
 // reflection (ServerReflectionInfo, sending nothing), health
 // (grpc.health.v1.Health/Watch). Every connection has a fixed 64 KiB window,
 // so a dump larger than that stalls on flow control.
+#include <signal.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -32,6 +36,9 @@
 namespace {
 
 constexpr int kStreamsPerConnection = 16;
+
+volatile sig_atomic_t released = 0;
+void Release(int) { released = 1; }
 
 struct Kind {
   std::string name;
@@ -140,8 +147,10 @@ int Run(const std::string& socket, int connections, int seconds) {
       }
     }
   }
-  // Collects the calls that end; after `seconds`, cancels the rest.
+  // Collects the calls that end; on SIGUSR1 or after `seconds`, cancels the
+  // rest.
   size_t finished = 0;
+  size_t sent = 0;  // calls whose request went out
   std::vector<int> open(kinds.size(), 0);
   const auto hold_until =
       std::chrono::system_clock::now() + std::chrono::seconds(seconds);
@@ -149,11 +158,16 @@ int Run(const std::string& socket, int connections, int seconds) {
   while (finished < calls.size()) {
     void* tag = nullptr;
     bool ok = false;
-    auto wait = cancelled ? deadline : hold_until;
+    // Holding, it looks for SIGUSR1 every 50 ms.
+    const auto now = std::chrono::system_clock::now();
+    auto wait = cancelled
+                    ? deadline
+                    : std::min(hold_until, now + std::chrono::milliseconds(50));
     auto got = cq.AsyncNext(&tag, &ok, wait);
     if (got == grpc::CompletionQueue::SHUTDOWN) break;
     if (got == grpc::CompletionQueue::TIMEOUT) {
       if (cancelled) break;
+      if (!released && std::chrono::system_clock::now() < hold_until) continue;
       cancelled = true;
       for (auto& call : calls) {
         if (!call->finished) {
@@ -165,7 +179,16 @@ int Run(const std::string& socket, int connections, int seconds) {
       continue;
     }
     const auto value = reinterpret_cast<intptr_t>(tag);
-    if (value % 4 != kFinish) continue;
+    if (value % 4 != kFinish) {
+      // A call is sent with its request, or with its headers when it has
+      // none. (With corked headers the start's tag does not come.)
+      const Kind& kind = kinds[calls[value / 4]->kind];
+      const Op sends = kind.send ? kWrite : kStart;
+      if (value % 4 == sends && ++sent == calls.size()) {
+        std::cerr << "holding" << std::endl;
+      }
+      continue;
+    }
     Call& call = *calls[value / 4];
     call.finished = true;
     ++finished;
@@ -191,6 +214,7 @@ int Run(const std::string& socket, int connections, int seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  signal(SIGUSR1, Release);
   if (argc != 4) {
     std::cerr << "usage: idle_client SOCKET CONNECTIONS SECONDS\n";
     return 64;

@@ -4,9 +4,12 @@
 // reflection streams (and Dump, Tail) each held a thread of the sync pool,
 // so 4 connections of 16 reflection streams took all 64 and root's
 // Daemon.Status went unanswered.
+#include <signal.h>
+
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,49 +33,62 @@ constexpr uid_t kNobody = 65534;
 const Credentials kNobodyCreds = {kNobody, kNobody, {kNobody}};
 // Connections per stream kind (5 kinds: 20 of the uid's 32).
 constexpr int kConnections = 4;
-constexpr int kHoldSeconds = 20;
+// The idle client holds its streams until the test releases it; this only
+// bounds a run that went wrong.
+constexpr int kHoldSeconds = 300;
 constexpr int kCalls = 200;
+// Root's p99 with the idle streams held stays under this, or under five
+// times its p99 measured just before, whichever is larger (a loaded machine
+// is slow before and after alike; threads held by idle streams leave calls
+// waiting for their deadlines).
 constexpr auto kP99Limit = std::chrono::milliseconds(100);
+constexpr int kP99Factor = 5;
 
 using Clock = std::chrono::steady_clock;
 
 class IdleStreamsTest : public ApiFixture {
  protected:
-  // Runs idle_client as nobody in the background.
+  // Runs idle_client as nobody in the background; returns once it has sent
+  // every call.
   void StartIdleClient() {
     const std::string client = work_->path() + "/idle_client";
     absl::Status s = CopyExecutable(Runfile("tests/api/idle_client"), client);
     ASSERT_TRUE(s.ok()) << s;
-    idle_ = std::thread([this, client] {
-      auto result = RunAs(kNobodyCreds, {client, daemon_->socket_path(),
-                                         absl::StrCat(kConnections),
-                                         absl::StrCat(kHoldSeconds)});
-      ASSERT_TRUE(result.ok()) << result.status();
-      report_ = *result;
-    });
+    absl::StatusOr<RunningProgram> idle = RunningProgram::Start(
+        kNobodyCreds, {client, daemon_->socket_path(),
+                       absl::StrCat(kConnections), absl::StrCat(kHoldSeconds)});
+    ASSERT_TRUE(idle.ok()) << idle.status();
+    idle_.emplace(*std::move(idle));
+    ASSERT_TRUE(WaitFor(
+        [&] { return idle_->Err().find("holding\n") != std::string::npos; },
+        60))
+        << "idle_client: " << idle_->Err();
   }
-  // The idle client's report, once it ended.
-  RunResult JoinIdleClient() {
-    idle_.join();
-    return report_;
+  // Releases the idle client's streams; its report, once it ended.
+  RunResult ReleaseIdleClient() {
+    EXPECT_TRUE(idle_->Signal(SIGUSR1).ok());
+    absl::StatusOr<RunResult> report = idle_->Finish(60);
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report.ok() ? *report : RunResult{};
   }
 
-  // Latencies of `kCalls` calls of `call` (a failed call counts as 1 s; ten
-  // failures end the run), sorted.
+  // Latencies of `kCalls` calls of `call` (a failed call counts as 5 s; ten
+  // failures end the run), sorted; their p99 is expected under `limit`.
   template <typename Call>
-  std::vector<Clock::duration> Measure(const char* what, Call call) {
+  std::vector<Clock::duration> Measure(const char* what, Call call,
+                                       Clock::duration limit) {
     std::vector<Clock::duration> took;
     int failed = 0;
     for (int i = 0; i < kCalls && failed < 10; ++i) {
       grpc::ClientContext ctx;
       ctx.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(1));
+                       std::chrono::seconds(5));
       const auto start = Clock::now();
       grpc::Status s = call(ctx);
       took.push_back(Clock::now() - start);
       if (!s.ok()) {
         ++failed;
-        took.back() = std::chrono::seconds(1);
+        took.back() = std::chrono::seconds(5);
         ADD_FAILURE() << what << ": " << s.error_code() << " "
                       << s.error_message();
       }
@@ -86,49 +102,60 @@ class IdleStreamsTest : public ApiFixture {
               << " ms, p99 "
               << std::chrono::duration<double, std::milli>(p99).count()
               << " ms\n";
-    EXPECT_LT(p99, kP99Limit) << what;
+    EXPECT_LT(p99, limit) << what;
     return took;
   }
 
-  // Root's Daemon.Status and Maps.Lookup on a connection of its own, made
-  // while the idle streams are held.
-  void MeasureRoot() {
+  // Root's Daemon.Status and Maps.Lookup on a connection of its own; their
+  // p99s are expected under `limit`. Returns the larger p99.
+  Clock::duration MeasureRoot(Clock::duration limit) {
     auto channel = grpc::CreateChannel("unix:" + daemon_->socket_path(),
                                        grpc::InsecureChannelCredentials());
     auto status = v1::Daemon::NewStub(channel);
     auto maps = v1::Maps::NewStub(channel);
-    Measure("Daemon.Status", [&](grpc::ClientContext& ctx) {
-      v1::StatusResponse resp;
-      return status->Status(&ctx, v1::StatusRequest(), &resp);
-    });
-    Measure("Maps.Lookup", [&](grpc::ClientContext& ctx) {
-      v1::LookupRequest req;
-      req.mutable_map()->set_program_set(kSet);
-      req.mutable_map()->set_map("tcp_tune_counters");
-      req.mutable_key()->set_json(R"({"rule_id":7})");
-      v1::LookupResponse resp;
-      return maps->Lookup(&ctx, req, &resp);
-    });
+    auto p99 = [](const std::vector<Clock::duration>& took) {
+      return took[took.size() * 99 / 100];
+    };
+    const auto status_p99 = p99(Measure(
+        "Daemon.Status",
+        [&](grpc::ClientContext& ctx) {
+          v1::StatusResponse resp;
+          return status->Status(&ctx, v1::StatusRequest(), &resp);
+        },
+        limit));
+    const auto lookup_p99 = p99(Measure(
+        "Maps.Lookup",
+        [&](grpc::ClientContext& ctx) {
+          v1::LookupRequest req;
+          req.mutable_map()->set_program_set(kSet);
+          req.mutable_map()->set_map("tcp_tune_counters");
+          req.mutable_key()->set_json(R"({"rule_id":7})");
+          v1::LookupResponse resp;
+          return maps->Lookup(&ctx, req, &resp);
+        },
+        limit));
+    return std::max(status_p99, lookup_p99);
   }
 
   // Holds the idle streams, measures root's calls meanwhile, and returns
   // the idle client's report.
   RunResult HoldAndMeasure() {
+    std::cerr << "before the idle streams:\n";
+    const Clock::duration baseline = MeasureRoot(std::chrono::seconds(5));
     const auto started = Clock::now();
     StartIdleClient();
-    // Time for every stream to reach the daemon.
-    std::this_thread::sleep_for(std::chrono::seconds(3));
-    MeasureRoot();
+    if (!idle_.has_value()) return RunResult{};
+    std::cerr << "with the idle streams held:\n";
+    MeasureRoot(std::max<Clock::duration>(kP99Limit, kP99Factor * baseline));
     // The streams were held for the whole measurement.
     EXPECT_LT(Clock::now() - started, std::chrono::seconds(kHoldSeconds));
-    RunResult report = JoinIdleClient();
+    RunResult report = ReleaseIdleClient();
     std::cerr << "idle client (uid 65534):\n" << report.out << report.err;
     EXPECT_EQ(report.exit_code, 0) << report.err;
     return report;
   }
 
-  std::thread idle_;
-  RunResult report_;
+  std::optional<RunningProgram> idle_;
 };
 
 // idle_client's report: kind -> {"open" or a code name -> count}.
@@ -236,17 +263,23 @@ TEST_F(IdleStreamsTest, AFollowingTailEndsOnCancelAndOnItsDeadline) {
     }
     return followers;
   };
-  for (const char* how : {"cancel", "deadline"}) {
-    SCOPED_TRACE(how);
-    const bool cancel = std::string(how) == "cancel";
-    // The deadline leaves room to see the slots taken on a loaded machine;
-    // the check below is that the Tails end at it, not long after.
-    const auto deadline = std::chrono::system_clock::now() +
-                          std::chrono::seconds(cancel ? 60 : 8);
+  // One round: four followers seen holding root's four slots, then ended
+  // by a cancel or by their deadline, `within` from now. False when a
+  // loaded machine did not show the slots taken before the deadline
+  // (then the round tested nothing).
+  auto round = [&](bool cancel, std::chrono::seconds within) {
+    const auto deadline = std::chrono::system_clock::now() + within;
     auto followers = follow(deadline);
-    // The four hold root's four slots.
-    ASSERT_TRUE(WaitFor([&] { return !DumpServed(*maps_); }, 5, 100));
-    ASSERT_LT(std::chrono::system_clock::now(), deadline);
+    bool taken = false;
+    WaitFor(
+        [&] {
+          if (!DumpServed(*maps_)) {
+            taken = std::chrono::system_clock::now() < deadline;
+            return true;
+          }
+          return std::chrono::system_clock::now() >= deadline;
+        },
+        within.count() + 5, 100);
     if (cancel) {
       for (auto& f : followers) f->ctx.TryCancel();
     }
@@ -261,10 +294,26 @@ TEST_F(IdleStreamsTest, AFollowingTailEndsOnCancelAndOnItsDeadline) {
                   StatusIs(cancel ? grpc::StatusCode::CANCELLED
                                   : grpc::StatusCode::DEADLINE_EXCEEDED));
     }
-    EXPECT_LT(std::chrono::system_clock::now(), end_by);
-    // And the daemon ended them: the slots are free again.
-    EXPECT_TRUE(WaitFor([&] { return DumpServed(*maps_); }, 5, 100));
+    if (taken) EXPECT_LT(std::chrono::system_clock::now(), end_by);
+    // And the daemon ended them: the slots are free again (within
+    // seconds; 20 s leaves a loaded machine room).
+    EXPECT_TRUE(WaitFor([&] { return DumpServed(*maps_); }, 20, 100));
+    return taken;
+  };
+  {
+    SCOPED_TRACE("cancel");
+    EXPECT_TRUE(round(/*cancel=*/true, std::chrono::seconds(60)))
+        << "the four Tails never held the slots";
   }
+  // A short deadline, tried again while a loaded machine lets it pass
+  // before the slots are seen taken; the check is that the Tails end at it,
+  // not long after.
+  SCOPED_TRACE("deadline");
+  bool tested = false;
+  for (int attempt = 0; attempt < 3 && !tested && !HasFailure(); ++attempt) {
+    tested = round(/*cancel=*/false, std::chrono::seconds(8));
+  }
+  EXPECT_TRUE(tested) << "three deadlines passed before the slots were taken";
 }
 
 // Stopping cancels every call after the server's 1 s grace: a Dump stalled
@@ -301,7 +350,8 @@ TEST_F(IdleStreamsTest, TheDaemonStopsPromptlyWithStalledStreamsOpen) {
   tail.set_program_set(kSet);
   tail.set_follow(true);
   auto following = logs->Tail(&tail_ctx, tail);
-  // Time for the dump to fill the window.
+  // Time for the dump to fill the window. The client cannot see that
+  // happen; were it not yet full, the stop would only be easier.
   std::this_thread::sleep_for(std::chrono::seconds(1));
 
   const auto start = Clock::now();
@@ -312,7 +362,9 @@ TEST_F(IdleStreamsTest, TheDaemonStopsPromptlyWithStalledStreamsOpen) {
   std::cerr << "stopped in "
             << std::chrono::duration<double, std::milli>(took).count()
             << " ms with a stalled Dump and a following Tail open\n";
-  EXPECT_LT(took, std::chrono::seconds(6)) << daemon_->Log();
+  // A bound against hanging, with room for a loaded machine (4 s measured
+  // on a quiet one).
+  EXPECT_LT(took, std::chrono::seconds(15)) << daemon_->Log();
   // (A reader with unread messages ends once cancelled.)
   dump_ctx.TryCancel();
   EXPECT_FALSE(dumping->Finish().ok());

@@ -6,9 +6,9 @@
 
 namespace bpfwarden::testing {
 
-RunResult RunApiProbe(const std::string& work_dir, const std::string& socket,
-                      const std::vector<std::string>& args,
-                      const Credentials& creds) {
+std::vector<std::string> ApiProbeArgv(const std::string& work_dir,
+                                      const std::string& socket,
+                                      const std::vector<std::string>& args) {
   const std::string probe = work_dir + "/api_probe";
   if (!std::filesystem::exists(probe)) {
     absl::Status s = CopyExecutable(Runfile("tests/api/api_probe"), probe);
@@ -16,7 +16,13 @@ RunResult RunApiProbe(const std::string& work_dir, const std::string& socket,
   }
   std::vector<std::string> argv = {probe, socket};
   argv.insert(argv.end(), args.begin(), args.end());
-  auto result = RunAs(creds, argv);
+  return argv;
+}
+
+RunResult RunApiProbe(const std::string& work_dir, const std::string& socket,
+                      const std::vector<std::string>& args,
+                      const Credentials& creds) {
+  auto result = RunAs(creds, ApiProbeArgv(work_dir, socket, args));
   EXPECT_TRUE(result.ok()) << result.status();
   return result.ok() ? *result : RunResult{};
 }
@@ -24,6 +30,12 @@ RunResult RunApiProbe(const std::string& work_dir, const std::string& socket,
 RunResult ProbeFixture::Probe(const std::vector<std::string>& args,
                               const Credentials& creds) {
   return RunApiProbe(work_->path(), daemon_->socket_path(), args, creds);
+}
+
+absl::StatusOr<RunningProgram> ProbeFixture::StartProbe(
+    const std::vector<std::string>& args, const Credentials& creds) {
+  return RunningProgram::Start(
+      creds, ApiProbeArgv(work_->path(), daemon_->socket_path(), args));
 }
 
 std::string ProbeFixture::Readable(const std::string& runfile) {

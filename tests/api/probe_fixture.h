@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "grpcpp/support/status.h"
 #include "tests/api/api_fixture.h"
 #include "tests/testing/run_as.h"
@@ -37,11 +38,20 @@ RunResult RunApiProbe(const std::string& work_dir, const std::string& socket,
                       const std::vector<std::string>& args,
                       const Credentials& creds = kNobodyCreds);
 
+// api_probe's argv: the copy in `work_dir` (made once), `socket`, `args`.
+std::vector<std::string> ApiProbeArgv(const std::string& work_dir,
+                                      const std::string& socket,
+                                      const std::vector<std::string>& args);
+
 class ProbeFixture : public ApiFixture {
  protected:
   // Runs api_probe as `creds` with `args` after the socket path.
   RunResult Probe(const std::vector<std::string>& args,
                   const Credentials& creds = kNobodyCreds);
+  // Starts api_probe as `creds` with `args`, left running.
+  absl::StatusOr<RunningProgram> StartProbe(
+      const std::vector<std::string>& args,
+      const Credentials& creds = kNobodyCreds);
   // `runfile` copied into the work directory, readable by everyone.
   std::string Readable(const std::string& runfile);
 };

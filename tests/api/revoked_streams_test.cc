@@ -67,7 +67,7 @@ class RevokedStreamsTest : public LogsFixture {
       result = RunApiProbe(work_->path(), daemon_->socket_path(), args);
     });
     const bool open =
-        WaitFor([&] { return std::filesystem::exists(ready); }, 10);
+        WaitFor([&] { return std::filesystem::exists(ready); }, 20);
     EXPECT_TRUE(open) << "the stream sent nothing";
     if (open) {
       EXPECT_TRUE(daemon_

@@ -3,19 +3,19 @@
 // writes (PERMISSION_DENIED, audited) until the policy grants them on
 // SIGHUP, and sees only what it may read. A uid outside the socket's group
 // cannot connect at all.
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/probe_fixture.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/run_as.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -300,9 +300,11 @@ TEST_F(ConnectionCapsTest, ConnectionsPastTheCapAreRefusedRootStillGetsIn) {
   extra_flags_ = {"--api_max_connections_per_uid=4",
                   "--api_max_connections=64"};
   ASSERT_NO_FATAL_FAILURE(StartDaemon("api-conncap", kReadCounters));
-  RunResult held;
-  std::thread hold([&] { held = Probe({"hold", "10", "3"}); });
-  absl::SleepFor(absl::Milliseconds(1500));
+  // Nobody opens ten connections; the daemon closes all but four.
+  absl::StatusOr<RunningProgram> held = StartProbe({"hold", "10", "4"});
+  ASSERT_TRUE(held.ok()) << held.status();
+  ASSERT_TRUE(WaitFor([&] { return !held->Out().empty(); }, 30)) << held->Err();
+  EXPECT_EQ(held->Out(), "open=4 closed=6\n") << held->Err();
   // Root, on a fresh connection, while nobody holds its cap.
   auto root = v1::Daemon::NewStub(grpc::CreateChannel(
       "unix:" + daemon_->socket_path(), grpc::InsecureChannelCredentials()));
@@ -311,16 +313,17 @@ TEST_F(ConnectionCapsTest, ConnectionsPastTheCapAreRefusedRootStillGetsIn) {
   // Nobody cannot open a fifth.
   RunResult fifth = Probe({"status"});
   EXPECT_EQ(fifth.exit_code, Code(grpc::StatusCode::UNAVAILABLE)) << fifth.err;
-  hold.join();
-  EXPECT_EQ(held.out, "open=4 closed=6\n") << held.err;
+  ASSERT_TRUE(held->Signal(SIGKILL).ok());
+  ASSERT_TRUE(held->Finish().ok());
   // Once they are closed, nobody is served again; the daemon kept serving.
   RunResult again;
-  for (int i = 0; i < 50; ++i) {
-    again = Probe({"status"});
-    if (again.exit_code == 0) break;
-    absl::SleepFor(absl::Milliseconds(100));
-  }
-  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        again = Probe({"status"});
+        return again.exit_code == 0;
+      },
+      20, 100))
+      << again.err;
   EXPECT_NE(daemon_->Log().find("api: refusing a connection from uid:65534"),
             std::string::npos);
 }

@@ -4,12 +4,12 @@
 #include <linux/bpf.h>  // BPF_TCP_*: the kernel TCP state numbers
 
 #include <cerrno>
-#include <chrono>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "daemon/base/errno_status.h"
 #include "tests/testing/socket_io.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 
@@ -77,15 +77,19 @@ absl::Status Info(int fd, tcp_info* info) {
 }
 
 absl::Status AwaitState(int fd, uint8_t state) {
-  for (int i = 0; i < 1000; ++i) {
-    tcp_info info{};
-    absl::Status s = Info(fd, &info);
-    if (!s.ok()) return s;
-    if (info.tcpi_state == state) return absl::OkStatus();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  tcp_info info{};
+  absl::Status s;
+  const bool reached = WaitFor(
+      [&] {
+        s = Info(fd, &info);
+        return !s.ok() || info.tcpi_state == state;
+      },
+      10, 1);
+  if (!s.ok()) return s;
+  if (reached) return absl::OkStatus();
   return absl::DeadlineExceededError(
-      absl::StrCat("socket never reached TCP state ", state));
+      absl::StrCat("socket never reached TCP state ", state,
+                   " in 10 s (it is in ", info.tcpi_state, ")"));
 }
 
 absl::Status Transfer(int from, int to, size_t bytes) {

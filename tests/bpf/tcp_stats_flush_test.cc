@@ -5,8 +5,6 @@
 #include <bpf/bpf.h>
 #include <sys/socket.h>
 
-#include <chrono>
-#include <thread>
 #include <vector>
 
 #include "bpf/include/tcp_stats.h"
@@ -16,6 +14,7 @@
 #include "tests/bpf/stats_entries.h"
 #include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -98,12 +97,15 @@ TEST_P(DefaultIntervalTest, LongLivedConnectionIsFlushedWhileOpen) {
   ASSERT_TRUE(opened.ok()) << opened.status();
   const uint64_t interval =
       (uint64_t{TCP_STATS_FLUSH_INTERVAL_MS} * *hz + 999) / 1000;
-  for (;;) {
-    auto now = Jiffies();
-    ASSERT_TRUE(now.ok()) << now.status();
-    if (*now > *opened + interval) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  absl::StatusOr<uint64_t> now;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        now = Jiffies();
+        return !now.ok() || *now > *opened + interval;
+      },
+      30, 50))
+      << "jiffies " << *now << ", opened at " << *opened;
+  ASSERT_TRUE(now.ok()) << now.status();
   ASSERT_TRUE(held->RoundTrip(kSecond).ok());
   ASSERT_TRUE(held->RoundTrip(kThird).ok());
 

@@ -284,7 +284,7 @@ TEST_P(TcpStatsTest, TimesAreMonotonicMillisecondsOnTheJiffiesClock) {
   constexpr int kGapMs = 300;
   std::vector<uint16_t> ports;
   for (int round = 0; round < 2; ++round) {
-    if (round > 0) {
+    if (round > 0) {  // the gap under test: at least kGapMs, more if loaded
       std::this_thread::sleep_for(std::chrono::milliseconds(kGapMs));
     }
     auto exchange =

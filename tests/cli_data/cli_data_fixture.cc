@@ -8,8 +8,16 @@
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
 #include "tests/testing/runfiles.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
+namespace {
+
+// A rule no test uses (an address of the documentation prefix).
+constexpr char kSentinelAddr[] = "2001:db8::1";
+constexpr char kSentinelKey[] = R"({"prefixlen": 128, "addr": "2001:db8::1"})";
+
+}  // namespace
 
 void CliDataTest::StartAndAttach(const std::string& tag) {
   ASSERT_NO_FATAL_FAILURE(StartDaemon(tag));
@@ -20,12 +28,17 @@ void CliDataTest::StartAndAttach(const std::string& tag) {
   }
 }
 
-RunResult CliDataTest::Cli(const std::vector<std::string>& args) {
+std::vector<std::string> CliDataTest::CliArgv(
+    const std::vector<std::string>& args) {
   std::vector<std::string> argv = {
       Runfile("client/bpfwarden"),
       absl::StrCat("--socket=", daemon_->socket_path())};
   argv.insert(argv.end(), args.begin(), args.end());
-  absl::StatusOr<RunResult> result = RunProgram(argv);
+  return argv;
+}
+
+RunResult CliDataTest::Cli(const std::vector<std::string>& args) {
+  absl::StatusOr<RunResult> result = RunProgram(CliArgv(args));
   EXPECT_TRUE(result.ok()) << result.status();
   return result.ok() ? *result : RunResult{};
 }
@@ -56,6 +69,51 @@ uint16_t CliDataTest::MakeTraffic(int connections, bool ipv6) {
     EXPECT_TRUE(v6.ok()) << v6.status();
   }
   return v4.ok() ? v4->server_port : 0;
+}
+
+absl::StatusOr<RunningProgram> CliDataTest::StartWatch(
+    const std::optional<Credentials>& creds,
+    const std::vector<std::string>& argv) {
+  absl::StatusOr<RunningProgram> watch = RunningProgram::Start(creds, argv);
+  if (!watch.ok()) return watch.status();
+  int round = 0;
+  auto sentinel_seen = [&] {
+    return Lines(watch->Out()).size() > WatchEvents(watch->Out()).size();
+  };
+  // Each round changes the sentinel, so a watch that took its first
+  // snapshot after an earlier round still sees the next one.
+  const bool reporting = WaitFor(
+      [&] {
+        Ok(Cli({"update", kSet, "tcp_tune_rules", kSentinelKey,
+                absl::StrCat(R"({"rule_id": )", 1000 + ++round, "}"),
+                "--zero_fill"}));
+        return sentinel_seen();
+      },
+      60, 200);
+  if (!reporting) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the watch reported no change in 60 s; stdout: ", watch->Out(),
+        "; stderr: ", watch->Err()));
+  }
+  return watch;
+}
+
+std::vector<std::string> CliDataTest::AwaitEvents(const RunningProgram& watch,
+                                                  size_t n) {
+  auto events = WaitForValue([&] { return WatchEvents(watch.Out()); },
+                             [&](const auto& e) { return e.size() >= n; }, 30);
+  EXPECT_TRUE(events.held) << "fewer than " << n
+                           << " events in 30 s; stdout: " << watch.Out()
+                           << "; stderr: " << watch.Err();
+  return events.last;
+}
+
+std::vector<std::string> WatchEvents(const std::string& out) {
+  std::vector<std::string> events;
+  for (const std::string& line : Lines(out)) {
+    if (line.find(kSentinelAddr) == std::string::npos) events.push_back(line);
+  }
+  return events;
 }
 
 std::vector<std::string> Lines(const std::string& text) {

@@ -2,14 +2,14 @@
 // attached to the test's cgroup: dump with filters and sort over real
 // connections, a tcp_tune rule set, used and deleted, direct mode's output
 // byte for byte the daemon's, watch and top.
+#include <signal.h>
 #include <stdlib.h>
 
+#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/cli_data/cli_data_fixture.h"
@@ -144,23 +144,29 @@ TEST_F(CliDataTest, DirectModePrintsTheDaemonsBytes) {
 TEST_F(CliDataTest, WatchReportsAddedChangedAndRemoved) {
   BPFWARDEN_REQUIRE_KERNEL();
   StartAndAttach("cli-data-watch");
-  RunResult watched;
-  std::thread watcher([&] {
-    watched = Cli({"watch", kSet, "tcp_tune_rules", "-o", "jsonl", "-n",
-                   "0.25", "--iterations", "14"});
-  });
-  absl::SleepFor(absl::Milliseconds(600));
+  absl::StatusOr<RunningProgram> watch = StartWatch(
+      std::nullopt,
+      CliArgv({"watch", kSet, "tcp_tune_rules", "-o", "jsonl", "-n", "0.25"}));
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  // Each change waits for the watch to report the one before, so no two
+  // fall into one round.
   Ok(Cli({"update", kSet, "tcp_tune_rules", kRuleKey,
           R"({"rule_id": 7, "congestion": "reno"})", "--zero_fill"}));
-  absl::SleepFor(absl::Milliseconds(700));
+  AwaitEvents(*watch, 1);
   Ok(Cli({"update", kSet, "tcp_tune_rules", kRuleKey,
           R"({"rule_id": 8, "congestion": "reno"})", "--zero_fill"}));
-  absl::SleepFor(absl::Milliseconds(700));
+  AwaitEvents(*watch, 2);
   Ok(Cli({"delete", kSet, "tcp_tune_rules", kRuleKey, "--zero_fill"}));
-  watcher.join();
-  ASSERT_EQ(watched.exit_code, 0) << watched.err;
-  std::vector<Json> events = JsonLines(watched.out);
-  ASSERT_EQ(events.size(), 3u) << watched.out;
+  AwaitEvents(*watch, 3);
+  ASSERT_TRUE(watch->Signal(SIGINT).ok());  // Ctrl-C: a clean end
+  absl::StatusOr<RunResult> watched = watch->Finish();
+  ASSERT_TRUE(watched.ok()) << watched.status();
+  ASSERT_EQ(watched->exit_code, 0) << watched->err;
+  std::vector<Json> events;
+  for (const std::string& line : WatchEvents(watched->out)) {
+    events.push_back(Json::parse(line));
+  }
+  ASSERT_EQ(events.size(), 3u) << watched->out;
   EXPECT_EQ(events[0]["event"], "added");
   EXPECT_EQ(events[0]["key"]["addr"], "127.0.0.0");
   EXPECT_EQ(events[0]["value"]["rule_id"], 7);

@@ -1,11 +1,12 @@
 // `bpfwarden watch` over the daemon's Maps.Watch stream: the daemon's own
 // interval bounds apply (a dump-diffing watch has none, as --direct shows),
 // and a caller that policy lets READ the map, not root, watches its changes.
+// The watches run until the test has seen its events, then end on Ctrl-C.
+#include <signal.h>
+
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/cli_data/cli_data_fixture.h"
@@ -28,8 +29,8 @@ TEST_F(CliDataTest, WatchOverTheDaemonIsBoundedByMapsWatch) {
   // The daemon's Maps.Watch refuses 50 ms and 601 s: one line, usage code.
   for (const char* seconds : {"0.05", "601"}) {
     SCOPED_TRACE(seconds);
-    RunResult r = Cli({"watch", kSet, kMap, "-n", seconds, "--iterations",
-                       "2"});
+    RunResult r =
+        Cli({"watch", kSet, kMap, "-n", seconds, "--iterations", "2"});
     EXPECT_EQ(r.exit_code, kUsage) << r.err;
     EXPECT_EQ(r.out, "");
     EXPECT_NE(r.err.find("is outside [100ms, 10m]"), std::string::npos)
@@ -57,22 +58,24 @@ TEST_F(CliDataTest, WatchWorksForACallerPolicyLetsRead) {
   )pb"));
   const std::string cli = work_->path() + "/bpfwarden";
   ASSERT_TRUE(CopyExecutable(Runfile("client/bpfwarden"), cli).ok());
-  absl::StatusOr<RunResult> watched;
-  std::thread watcher([&] {
-    watched = RunAs({.uid = 65534, .gid = 65534, .groups = {}},
-                    {cli, "--socket=" + daemon_->socket_path(), "watch", kSet,
-                     kMap, "-o", "jsonl", "-n", "0.2", "--iterations", "10"});
-  });
-  absl::SleepFor(absl::Milliseconds(500));
+  absl::StatusOr<RunningProgram> watch =
+      StartWatch(Credentials{.uid = 65534, .gid = 65534, .groups = {}},
+                 {cli, "--socket=" + daemon_->socket_path(), "watch", kSet,
+                  kMap, "-o", "jsonl", "-n", "0.2"});
+  ASSERT_TRUE(watch.ok()) << watch.status();
+  // Each change waits for the watch to report the one before, so the two
+  // do not fall into one round.
   Ok(Cli({"update", kSet, kMap, kRuleKey,
           R"({"rule_id": 3, "congestion": "reno"})", "--zero_fill"}));
-  absl::SleepFor(absl::Milliseconds(600));
+  AwaitEvents(*watch, 1);
   Ok(Cli({"update", kSet, kMap, kRuleKey,
           R"({"rule_id": 4, "congestion": "reno"})", "--zero_fill"}));
-  watcher.join();
+  AwaitEvents(*watch, 2);
+  ASSERT_TRUE(watch->Signal(SIGINT).ok());  // Ctrl-C: a clean end
+  absl::StatusOr<RunResult> watched = watch->Finish();
   ASSERT_TRUE(watched.ok()) << watched.status();
   ASSERT_EQ(watched->exit_code, 0) << watched->err;
-  std::vector<std::string> lines = Lines(watched->out);
+  std::vector<std::string> lines = WatchEvents(watched->out);
   ASSERT_EQ(lines.size(), 2u) << watched->out;
   Json added = Json::parse(lines[0]), changed = Json::parse(lines[1]);
   EXPECT_EQ(added["event"], "added");

@@ -37,8 +37,12 @@ using ::testing::SizeIs;
 
 constexpr char kHooks[] = "tests/core/cgroup_hooks.bpf.o";
 constexpr char kSlow[] = "tests/core/slow_verify.bpf.o";
-// The bound on a query made while a slow load runs.
+// The bound on a query made while a slow load runs. On a loaded
+// machine the bound is five times the same queries' p99 measured just
+// before, when that is larger: a query that waited for the verifier would
+// take seconds either way.
 constexpr absl::Duration kQueryBound = absl::Milliseconds(100);
+constexpr int kQueryFactor = 5;
 
 // `work` on a thread of its own. Events are numbered in the order they
 // happen (`clock`), so a test can tell what came before `work` returned.
@@ -106,29 +110,41 @@ class LoadLockTest : public WardenFixture {};
 // is in the verifier: many of them, each well within the bound.
 TEST_F(LoadLockTest, QueriesAnswerWhileASetVerifies) {
   ASSERT_TRUE(warden_->Load(SetOfObjects("fast", {kHooks})).ok());
-  std::atomic<int> clock{0};
-  SlowLoad slow(*warden_, clock);
-  ASSERT_TRUE(slow.AwaitUnderWay(options().pin_root))
-      << "the load returned before its map was pinned: " << slow.Join();
-
   struct Query {
     absl::Duration took;
     int finished;  // on `clock`
   };
-  std::vector<Query> queries;
+  std::atomic<int> clock{0};
   absl::Status failed;
-  for (int i = 0; i < 3000 && !slow.returned(); ++i) {
-    const absl::Time start = absl::Now();
-    const size_t sets = warden_->ListSets().size();
-    absl::Status got = warden_->GetSet("fast").status();
-    absl::Status ping = warden_->Ping();
-    queries.push_back({absl::Now() - start, ++clock});
-    if (sets == 0 || !got.ok() || !ping.ok()) {
-      failed = absl::InternalError(
-          absl::StrCat(sets, " sets; ", got.ToString(), "; ", ping.ToString()));
+  // Samples the queries until `stop` (1 ms apart: a pace, not a wait).
+  auto sample = [&](const std::function<bool()>& stop) {
+    std::vector<Query> queries;
+    for (int i = 0; i < 3000 && !stop(); ++i) {
+      const absl::Time start = absl::Now();
+      const size_t sets = warden_->ListSets().size();
+      absl::Status got = warden_->GetSet("fast").status();
+      absl::Status ping = warden_->Ping();
+      queries.push_back({absl::Now() - start, ++clock});
+      if (sets == 0 || !got.ok() || !ping.ok()) {
+        failed = absl::InternalError(absl::StrCat(
+            sets, " sets; ", got.ToString(), "; ", ping.ToString()));
+      }
+      absl::SleepFor(absl::Milliseconds(1));
     }
-    absl::SleepFor(absl::Milliseconds(1));
+    return queries;
+  };
+  std::vector<absl::Duration> before;
+  for (const Query& q : sample([&] { return clock >= 200; })) {
+    before.push_back(q.took);
   }
+  const absl::Duration bound =
+      std::max(kQueryBound, kQueryFactor * P99(before));
+  std::cout << "queries' p99 before the load: " << P99(before) << "\n";
+
+  SlowLoad slow(*warden_, clock);
+  ASSERT_TRUE(slow.AwaitUnderWay(options().pin_root))
+      << "the load returned before its map was pinned: " << slow.Join();
+  std::vector<Query> queries = sample([&] { return slow.returned(); });
   ASSERT_TRUE(slow.Join().ok());
   EXPECT_TRUE(failed.ok()) << failed;
   // The queries answered while the load was under way (the last one may
@@ -138,7 +154,7 @@ TEST_F(LoadLockTest, QueriesAnswerWhileASetVerifies) {
     if (q.finished < slow.returned_at()) during.push_back(q.took);
   }
   ASSERT_GE(during.size(), 50u) << "too few queries answered during the load";
-  EXPECT_LT(P99(during), kQueryBound) << "over " << during.size() << " queries";
+  EXPECT_LT(P99(during), bound) << "over " << during.size() << " queries";
   EXPECT_THAT(warden_->ListSets(), SizeIs(2));
 }
 
@@ -179,6 +195,8 @@ TEST_F(LoadLockTest, SetsBuildOneAtATime) {
   Background fast(
       [this] { return warden_->Load(SetOfObjects("fast", {kHooks})).status(); },
       clock);
+  // A head start for the fast load to queue behind the slow one (which it
+  // cannot show); the assertions hold either way.
   absl::SleepFor(absl::Milliseconds(100));
   EXPECT_TRUE(warden_->Ping().ok());
   const int pinged_at = ++clock;
@@ -248,7 +266,9 @@ TEST_F(LoadLockTest, AReconcileVerifiesOutsideTheLock) {
   EXPECT_THAT(runtime, StatusIs(absl::StatusCode::kFailedPrecondition));
   EXPECT_LT(answered_at, reconcile.returned_at())
       << "the queries waited for the reconcile";
-  EXPECT_LT(took, kQueryBound);
+  // One sample: the order above is the test; this bound only has to stand
+  // clear of the verifier's seconds on a loaded machine.
+  EXPECT_LT(took, absl::Seconds(1));
   auto set = warden_->GetSet("slow");
   ASSERT_TRUE(set.ok()) << set.status();
   EXPECT_EQ(set->origin, Origin::kConfig);
@@ -266,7 +286,9 @@ TEST_F(LoadLockTest, AnAttachmentMadeDuringAReloadMovesToTheNewVersion) {
 
   std::atomic<int> clock{0};
   Background reload([&] { return warden_->Reconcile(config); }, clock);
-  absl::SleepFor(absl::Milliseconds(300));  // into the seconds of verifying
+  // A head start into the seconds of verifying (the set's pins exist from
+  // before, so nothing shows it); the assertions hold either way.
+  absl::SleepFor(absl::Milliseconds(300));
   auto attached = warden_->Attach(
       AttachmentSpec("slow", "slow_0", cgroup().path()), Origin::kRuntime);
   const int attached_at = ++clock;

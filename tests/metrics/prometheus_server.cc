@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "daemon/base/errno_status.h"
 #include "tests/metrics/http_get.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -98,34 +98,37 @@ absl::Status PrometheusServer::Spawn(int port) {
 }
 
 absl::Status PrometheusServer::WaitReady() {
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
-  while (absl::Now() < deadline) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return absl::UnavailableError(
-          absl::StrCat("prometheus exited (status ", status, "): ", Log()));
-    }
-    absl::StatusOr<HttpResponse> ready = HttpGet(port_, "/-/ready");
-    if (ready.ok() && ready->status == 200) return absl::OkStatus();
-    absl::SleepFor(absl::Milliseconds(200));
+  absl::Status result = absl::DeadlineExceededError("prometheus not ready");
+  const bool ended = WaitFor(
+      [&] {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+          pid_ = -1;
+          result = absl::UnavailableError(
+              absl::StrCat("prometheus exited (status ", status, "): ", Log()));
+          return true;
+        }
+        absl::StatusOr<HttpResponse> ready = HttpGet(port_, "/-/ready");
+        if (!ready.ok() || ready->status != 200) return false;
+        result = absl::OkStatus();
+        return true;
+      },
+      60, 200);
+  if (!ended) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("prometheus not ready after 60 s: ", Log()));
   }
-  return absl::DeadlineExceededError(
-      absl::StrCat("prometheus not ready after 60 s: ", Log()));
+  return result;
 }
 
 void PrometheusServer::Stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
   int status = 0;
-  while (::waitpid(pid_, &status, WNOHANG) == 0) {
-    if (absl::Now() > deadline) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-      break;
-    }
-    absl::SleepFor(absl::Milliseconds(50));
+  if (!WaitFor([&] { return ::waitpid(pid_, &status, WNOHANG) != 0; }, 10,
+               50)) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
   }
   pid_ = -1;
 }

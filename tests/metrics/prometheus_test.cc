@@ -15,7 +15,6 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
 #include "gmock/gmock.h"
@@ -25,6 +24,7 @@
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
 #include "tests/testing/scoped_cgroup.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -134,13 +134,17 @@ TEST_F(PrometheusTest, RealPrometheusFindsTheExactTcpSeries) {
 
   // The daemon's own text first: the series, exactly.
   absl::StatusOr<double> direct = absl::NotFoundError("not scraped");
-  for (absl::Time end = absl::Now() + absl::Seconds(20);
-       absl::Now() < end && (!direct.ok() || *direct != kBytes + 1);
-       absl::SleepFor(absl::Milliseconds(100))) {
-    absl::StatusOr<std::string> text = Scrape();
-    ASSERT_TRUE(text.ok()) << text.status();
-    direct = SampleValue(*text, series);
-  }
+  absl::Status scraped;
+  WaitFor(
+      [&] {
+        absl::StatusOr<std::string> text = Scrape();
+        scraped = text.status();
+        if (!text.ok()) return true;
+        direct = SampleValue(*text, series);
+        return direct.ok() && *direct == kBytes + 1;
+      },
+      20, 100);
+  ASSERT_TRUE(scraped.ok()) << scraped;
   ASSERT_TRUE(direct.ok()) << direct.status();
   EXPECT_EQ(*direct, kBytes + 1);
 
@@ -150,13 +154,16 @@ TEST_F(PrometheusTest, RealPrometheusFindsTheExactTcpSeries) {
   const std::string query = absl::StrCat(
       "bpfwarden_tcp_bytes_received_total{remote_port=\"", *port, "\"}");
   nlohmann::json result;
-  for (absl::Time end = absl::Now() + absl::Seconds(60);
-       absl::Now() < end && result.empty();
-       absl::SleepFor(absl::Milliseconds(500))) {
-    absl::StatusOr<nlohmann::json> r = (*prometheus)->Query(query);
-    ASSERT_TRUE(r.ok()) << r.status();
-    result = *r;
-  }
+  absl::Status queried;
+  WaitFor(
+      [&] {
+        absl::StatusOr<nlohmann::json> r = (*prometheus)->Query(query);
+        queried = r.status();
+        if (r.ok()) result = *r;
+        return !r.ok() || !result.empty();
+      },
+      60, 500);
+  ASSERT_TRUE(queried.ok()) << queried;
   ASSERT_EQ(result.size(), 1u) << result.dump() << "\n" << (*prometheus)->Log();
   const nlohmann::json& metric = result[0]["metric"];
   EXPECT_EQ(metric["__name__"], "bpfwarden_tcp_bytes_received_total");

@@ -77,14 +77,17 @@ std::vector<std::string> TreeDeepestFirst(const std::string& root) {
 std::vector<std::string> RemoveTree(const std::string& root) {
   std::vector<std::string> left;
   if (root.empty()) return left;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    left.clear();
-    for (const std::string& dir : TreeDeepestFirst(root)) {
-      if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) left.push_back(dir);
-    }
-    if (left.empty()) return left;
-    ::usleep(50 * 1000);
-  }
+  WaitFor(
+      [&] {
+        left.clear();
+        for (const std::string& dir : TreeDeepestFirst(root)) {
+          if (::rmdir(dir.c_str()) != 0 && errno != ENOENT) {
+            left.push_back(dir);
+          }
+        }
+        return left.empty();
+      },
+      10, 50);
   return left;
 }
 

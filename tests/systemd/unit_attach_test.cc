@@ -133,8 +133,11 @@ TEST_F(UnitAttachTest, FollowsTheUnit) {
   const uint64_t second = DemoCgroupId();
   ASSERT_NE(second, 0u);
   EXPECT_NE(second, first);
-  EXPECT_TRUE(WaitFor([&] { return SockOpsAttached(DemoCgroup()); }, 1))
-      << "not attached to the restarted unit's cgroup within one second";
+  // The daemon follows the unit on the bus's signals (milliseconds); 5 s
+  // leaves a loaded machine room and still tells them from the bus's
+  // reconnect backoff (up to 10 s).
+  EXPECT_TRUE(WaitFor([&] { return SockOpsAttached(DemoCgroup()); }, 5))
+      << "not attached to the restarted unit's cgroup within 5 s";
   EXPECT_TRUE(WaitFor([&] { return CountedUnder(second); }));
 
   Systemctl({"stop", kDemo});
@@ -150,8 +153,8 @@ TEST_F(UnitAttachTest, FollowsTheUnit) {
   EXPECT_THAT(*listed, HasSubstr("\"waiting\": true"));
 
   StartDemo();
-  EXPECT_TRUE(WaitFor([&] { return SockOpsAttached(DemoCgroup()); }, 1))
-      << "not attached again within one second of the start";
+  EXPECT_TRUE(WaitFor([&] { return SockOpsAttached(DemoCgroup()); }, 5))
+      << "not attached again within 5 s of the start";
   EXPECT_TRUE(WaitFor([&] { return CountedUnder(DemoCgroupId()); }));
   EXPECT_THAT(container_->UnitProperty(kService, "StatusText"),
               ::testing::Not(HasSubstr("waiting")));

@@ -24,6 +24,8 @@ absl::StatusOr<uint32_t> TimerListHz() {
   const absl::Time t0 = absl::Now();
   absl::StatusOr<uint64_t> j0 = Jiffies();
   if (!j0.ok()) return j0.status();
+  // The span measured over, not a wait: a longer one (a loaded machine)
+  // only makes the rate more exact.
   absl::SleepFor(absl::Milliseconds(400));
   absl::StatusOr<uint64_t> j1 = Jiffies();
   const absl::Time t1 = absl::Now();

@@ -5,13 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <fstream>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/core/cgroup.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 
@@ -54,10 +53,8 @@ ScopedCgroup::~ScopedCgroup() {
     std::ofstream kill(path_ + "/cgroup.kill");
     kill << "1" << std::flush;
   }
-  for (int attempt = 0; attempt < 200; ++attempt) {
-    if (::rmdir(path_.c_str()) == 0 || errno == ENOENT) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  WaitFor([&] { return ::rmdir(path_.c_str()) == 0 || errno == ENOENT; }, 10,
+          10);
 }
 
 }  // namespace bpfwarden::testing
