@@ -121,7 +121,7 @@ def main() -> int:
         run_faults(w, rng, args.minutes)
         lingering, leaked = finish(w)
     except KeyboardInterrupt as e:
-        w.violations.add("run completed", f"interrupted ({e or "Ctrl-C"})")
+        w.violations.add("run completed", f"interrupted ({e or 'Ctrl-C'})")
     except Exception:
         w.violations.add("run completed", traceback.format_exc()
                          + "\n--- daemon log ---\n" + w.env.log_tail())
