@@ -71,6 +71,10 @@ class Daemon:
         """Starts it and waits until it answers Status."""
         def child_setup():
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+            # A crash leaves a core in the work directory (core_pattern
+            # "core"), which the soak keeps when it fails.
+            resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY,
+                                                      resource.RLIM_INFINITY))
             if memlock_bytes is not None:
                 resource.setrlimit(resource.RLIMIT_MEMLOCK,
                                    (memlock_bytes, memlock_bytes))
@@ -80,7 +84,8 @@ class Daemon:
             log.flush()
             self.process = subprocess.Popen(
                 self.args(), stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, preexec_fn=child_setup)
+                stdin=subprocess.DEVNULL, preexec_fn=child_setup,
+                cwd=self.env.work)
         self.starts += 1
         self.wait_serving(seconds)
 

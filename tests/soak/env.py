@@ -88,7 +88,7 @@ class SoakEnv:
     def log_tail(self, lines: int = 40) -> str:
         try:
             with open(self.log_path, "rb") as f:
-                f.seek(max(0, os.path.getsize(self.log_path) - (4 << 20)))
+                f.seek(max(0, os.path.getsize(self.log_path) - (32 << 20)))
                 text = f.read().decode(errors="replace")
         except OSError as e:
             return f"(no daemon log: {e})"
@@ -96,6 +96,13 @@ class SoakEnv:
         kept = [line for line in text.splitlines(True)
                 if " AUDIT " not in line and "WARNING bpf " not in line]
         return "".join(kept[-lines:])
+
+    def keep(self, where: str) -> None:
+        """The daemon's log and any core it left, copied to `where`."""
+        os.makedirs(where, exist_ok=True)
+        for name in os.listdir(self.work):
+            if name == "daemon.log" or name.startswith("core"):
+                shutil.copy(os.path.join(self.work, name), where)
 
     def remove(self) -> List[str]:
         """Everything the soak made, gone; returns what could not be."""

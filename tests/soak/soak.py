@@ -130,6 +130,10 @@ def main() -> int:
         w.stop_load()
         if w.daemon.process is not None and w.daemon.process.poll() is None:
             w.daemon.stop()
+        if w.violations:
+            kept = f"/tmp/bpfwarden-soak-{seed}-kept"
+            w.env.keep(kept)
+            print(f"soak: the daemon's log (and any core) kept in {kept}")
         for problem in w.env.remove():
             w.violations.add("clean up", problem)
     writes = sum(led.acknowledged for led in w.ledgers)
