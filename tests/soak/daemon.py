@@ -3,9 +3,7 @@ own paths, started again after a kill as systemd's Restart= would, and its
 footprint (RSS, FDs, threads) read from /proc."""
 from __future__ import annotations
 
-import ctypes
 import os
-import resource
 import signal
 import subprocess
 import time
@@ -16,8 +14,6 @@ import grpc
 from bpfwarden._proto import api_pb2, api_pb2_grpc
 
 from env import SoakEnv
-
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -68,24 +64,23 @@ class Daemon:
 
     def start(self, memlock_bytes: Optional[int] = None,
               seconds: float = 60) -> None:
-        """Starts it and waits until it answers Status."""
-        def child_setup():
-            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-            # A crash leaves a core in the work directory (core_pattern
-            # "core"), which the soak keeps when it fails.
-            resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY,
-                                                      resource.RLIM_INFINITY))
-            if memlock_bytes is not None:
-                resource.setrlimit(resource.RLIMIT_MEMLOCK,
-                                   (memlock_bytes, memlock_bytes))
+        """Starts it and waits until it answers Status. No preexec_fn: the
+        soak has threads, and Python code between fork and exec can crash
+        or hang then; util-linux's setpriv and prlimit exec the daemon
+        with SIGTERM when the soak dies, cores allowed (kept in the work
+        directory when the soak fails, core_pattern "core") and the
+        memlock limit asked for."""
+        limits = ["--core=unlimited"]
+        if memlock_bytes is not None:
+            limits.append(f"--memlock={memlock_bytes}:{memlock_bytes}")
         with open(self.env.log_path, "ab") as log:
             log.write(f"--- soak: start {self.starts + 1} (memlock "
                       f"{memlock_bytes or 'unchanged'}) ---\n".encode())
             log.flush()
             self.process = subprocess.Popen(
-                self.args(), stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, preexec_fn=child_setup,
-                cwd=self.env.work)
+                ["setpriv", "--pdeathsig", "TERM", "prlimit", *limits, "--",
+                 *self.args()], stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, cwd=self.env.work)
         self.starts += 1
         self.wait_serving(seconds)
 

@@ -93,6 +93,11 @@ def memlock(w: World, rng: random.Random) -> None:
     the memory cgroup on 5.11+, so the daemon must still start), then one
     without."""
     restart(w, rng, memlock=MEMLOCK_BYTES, kill=False)
+    with open(f"/proc/{w.daemon.pid}/limits") as f:
+        line = next(x for x in f if x.startswith("Max locked memory"))
+    if line.split()[3:5] != [str(MEMLOCK_BYTES)] * 2:
+        w.violations.add("fault injected", f"memlock: the daemon runs with "
+                         f"{line.strip()!r}")
     restart(w, rng, kill=rng.random() < 0.5)
 
 

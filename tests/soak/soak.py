@@ -35,18 +35,19 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def schedule(rng: random.Random):
+def schedule(rng: random.Random, kinds_wanted):
     """Fault kinds in rounds: each round every kind once, in a seeded
     order, so a run of R rounds injects each kind R times."""
     while True:
-        kinds = sorted(faults.KINDS)
+        kinds = sorted(kinds_wanted)
         rng.shuffle(kinds)
         yield from kinds
 
 
-def run_faults(w: World, rng: random.Random, minutes: float) -> None:
+def run_faults(w: World, rng: random.Random, minutes: float,
+               kinds) -> None:
     end = time.monotonic() + minutes * 60
-    for kind in schedule(rng):
+    for kind in schedule(rng, kinds):
         gap = rng.uniform(1, 4)
         if time.monotonic() + gap > end:
             return
@@ -93,16 +94,25 @@ def main() -> int:
     ap.add_argument("--object", required=True)
     ap.add_argument("--minutes", type=float, default=2)
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--faults", default=",".join(sorted(faults.KINDS)),
+                    help="the fault kinds to inject, comma-separated "
+                    "(default: all)")
     ap.add_argument("--self-check", action="store_true",
                     help="delete one acknowledged write behind the daemon's "
                     "back: the run must report it lost and fail")
     ap.add_argument("--json", help="where the summary goes as JSON "
                     "(default: /tmp/bpfwarden-soak-SEED.json)")
     args = ap.parse_args()
+    kinds = args.faults.split(",")
+    unknown = set(kinds) - set(faults.KINDS)
+    if unknown:
+        ap.error(f"unknown fault kinds {sorted(unknown)}; known: "
+                 f"{', '.join(sorted(faults.KINDS))}")
     seed = args.seed if args.seed is not None else random.SystemRandom(
     ).randrange(1 << 31)
     replay = f"tools/soak --minutes={args.minutes:g} --seed={seed}" + (
-        " --self-check" if args.self_check else "")
+        " --self-check" if args.self_check else "") + (
+        f" --faults={args.faults}" if set(kinds) != set(faults.KINDS) else "")
     missing = missing_prerequisites()
     if missing:
         print("soak: cannot run: " + "; ".join(missing), file=sys.stderr)
@@ -118,7 +128,7 @@ def main() -> int:
         w.take_baseline()
         if args.self_check:
             w.lose_a_write()
-        run_faults(w, rng, args.minutes)
+        run_faults(w, rng, args.minutes, kinds)
         lingering, leaked = finish(w)
     except KeyboardInterrupt as e:
         w.violations.add("run completed", f"interrupted ({e or 'Ctrl-C'})")

@@ -104,14 +104,13 @@ class World:
 
     def _start_child(self, mode: str, args: List[str],
                      as_nobody: bool = False) -> None:
-        def drop():
-            os.setgroups([])
-            os.setgid(65534)
-            os.setuid(65534)
+        # Popen's own user/group (no preexec_fn: the soak has threads).
+        ids = dict(user=65534, group=65534, extra_groups=[]) if as_nobody \
+            else {}
         p = subprocess.Popen(
             [sys.executable, os.path.join(HERE, "child.py"), mode, *args],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            preexec_fn=drop if as_nobody else None)
+            **ids)
         self.children[mode] = p
         if mode == "hostile":
             threading.Thread(target=self._read_hostile, args=(p,),
