@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass
-from typing import Optional
+from typing import List, Optional
 
 import grpc
 from bpfwarden._proto import api_pb2, api_pb2_grpc
@@ -48,6 +48,7 @@ class Daemon:
         self.env = env
         self.process: Optional[subprocess.Popen] = None
         self.starts = 0
+        self.extra_args: List[str] = []  # after the soak's own flags
 
     @property
     def pid(self) -> int:
@@ -60,7 +61,7 @@ class Daemon:
                 f"--api_socket={e.socket}", "--api_socket_group=nogroup",
                 "--api_max_streams_per_caller=16", "--api_max_streams=48",
                 "--memory_trim_interval=1s", "--log_target=stderr",
-                "--fail_if_nothing_applied"]
+                "--fail_if_nothing_applied", *self.extra_args]
 
     def start(self, memlock_bytes: Optional[int] = None,
               seconds: float = 60) -> None:
