@@ -265,6 +265,9 @@ int main(int argc, char** argv) {
   // tests/adversary, 15 MiB requests left RSS at 156 MiB after a 30 MiB
   // start. A fixed threshold hands every block over 256 KiB back on free.
   mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#ifdef BPFWARDEN_TEST_HOOKS
+  bpfwarden::test_hooks::InstallCrashPoint();
+#endif
 #ifdef NDEBUG
   // Debian's Abseil is built with its lock-order (deadlock) graph on: every
   // Mutex Lock and Unlock then goes through one global graph. The tests'

@@ -18,6 +18,12 @@ namespace bpfwarden::test_hooks {
 // included, hangs. Needs one attachment (a waiting one will do).
 void StartStallWatcher(Warden* warden);
 
+// With --test_crash_at=POINT:N: the daemon SIGKILLs itself at the Nth time
+// it passes the crash point POINT (daemon/base/crash_point.h), after
+// saying so on stderr ("test crash at POINT, hit N"). For the
+// crash-consistency test (//tests/soak:crash_points_test).
+void InstallCrashPoint();
+
 }  // namespace bpfwarden::test_hooks
 
 #endif  // BPFWARDEN_DAEMON_TEST_HOOKS_H_

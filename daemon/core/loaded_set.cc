@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "daemon/base/crash_point.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
 #include "daemon/base/status_list.h"
@@ -232,6 +233,7 @@ absl::Status RemoveSetPins(const PinLayout& layout,
       errors.Add(ErrnoStatus(
           errno, absl::StrCat("unpin map ", map.name, " at ", map.pin_path)));
     }
+    CrashPoint("map.unpinned");
   }
   for (const std::string& dir :
        {layout.LinksDir(info.name), layout.SetDir(info.name)}) {

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/base/crash_point.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/log.h"
 #include "daemon/base/status_list.h"
@@ -25,6 +26,7 @@ absl::Status PinLink(int link_fd, const std::string& links_dir,
   if (bpf_obj_pin(link_fd, pin_path.c_str()) != 0) {
     return ErrnoStatus(errno, absl::StrCat("pin link at ", pin_path));
   }
+  CrashPoint("link.pinned");
   return absl::OkStatus();
 }
 
@@ -79,6 +81,7 @@ absl::Status UnpinLink(const std::string& path, uint32_t link_id) {
     return ErrnoStatus(errno,
                        absl::StrCat("unpin link ", link_id, " at ", path));
   }
+  CrashPoint("link.unpinned");
   return absl::OkStatus();
 }
 
@@ -90,6 +93,7 @@ absl::Status RemovePinnedLink(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
     errors.Add(ErrnoStatus(errno, absl::StrCat("unpin ", path)));
   }
+  CrashPoint("link.unpinned");
   absl::Status detached = DetachAndClose(std::move(link));
   if (!detached.ok()) {
     errors.Add(absl::Status(

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "daemon/base/crash_point.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
@@ -234,6 +235,7 @@ absl::Status LoadInKernel(const std::string& set, bpf_object* obj,
     return libbpf.Annotate(
         ErrnoStatus(err, absl::StrCat("load set ", set, how)));
   }
+  CrashPoint("load.maps_pinned");  // libbpf pinned the new maps
   return absl::OkStatus();
 }
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "daemon/base/crash_point.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
 #include "google/protobuf/text_format.h"
@@ -47,6 +48,7 @@ absl::Status WriteFileAtomically(const std::string& path,
       ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
   if (!fd) return ErrnoStatus(errno, absl::StrCat("create ", tmp));
   absl::Status s = WriteAll(fd.get(), contents, tmp);
+  CrashPoint("atomic_write.written");
   if (s.ok() && ::fsync(fd.get()) != 0)
     s = ErrnoStatus(errno, absl::StrCat("fsync ", tmp));
   fd.Reset();
@@ -57,6 +59,7 @@ absl::Status WriteFileAtomically(const std::string& path,
     ::unlink(tmp.c_str());
     return s;
   }
+  CrashPoint("atomic_write.renamed");
   UniqueFd dir_fd(::open(dir.empty() ? "." : dir.c_str(),
                          O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd && ::fsync(dir_fd.get()) != 0) {
