@@ -13,6 +13,7 @@
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/run_as.h"
 #include "tests/testing/runfiles.h"
+#include "tests/testing/time_scale.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -293,7 +294,7 @@ TEST_F(WatchTest, AWatcherThatStopsReadingStallsNoOneAndCatchesUpCoalesced) {
             << worst << "\n";
   // Stalled behind the slow watcher, the gap would span the whole run
   // (3 s of changes); 2 s leaves a loaded machine room.
-  EXPECT_LT(worst, absl::Seconds(2));
+  EXPECT_LT(worst, Scaled(absl::Seconds(2)));
 
   // The slow one now reads: fewer messages than ticks, coalesced or sent
   // whole again, ending at the map's contents.
