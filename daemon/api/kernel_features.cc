@@ -79,6 +79,14 @@ KernelFeature LpmBatch() {
           present ? "" : "no batch lookup of LPM tries: dumps go by next-key"};
 }
 
+KernelFeature PercpuArrayBatch() {
+  const bool present = KernelHasPercpuArrayBatch();
+  return {"percpu_array_batch", present,
+          present ? ""
+                  : "no batch operations on per-CPU arrays: dumps go by "
+                    "next-key, batch updates one element at a time"};
+}
+
 KernelFeature FileFeature(const char* name, const char* path) {
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)),
@@ -126,6 +134,7 @@ KernelFeatures ProbeKernelFeatures(const KernelPlatform& platform) {
   f.push_back(MapType("ringbuf", BPF_MAP_TYPE_RINGBUF));
   f.push_back(BatchOps());
   f.push_back(LpmBatch());
+  f.push_back(PercpuArrayBatch());
   f.push_back(CgroupLink());
   f.push_back(DeclTags());
   f.push_back(FileFeature("unprivileged_bpf_disabled",

@@ -67,13 +67,13 @@ class IdleStreamsTest : public ApiFixture {
     for (int i = 0; i < kCalls && failed < 10; ++i) {
       grpc::ClientContext ctx;
       ctx.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(1));
+                       Scaled(std::chrono::seconds(1)));
       const auto start = Clock::now();
       grpc::Status s = call(ctx);
       took.push_back(Clock::now() - start);
       if (!s.ok()) {
         ++failed;
-        took.back() = std::chrono::seconds(1);
+        took.back() = Scaled(std::chrono::seconds(1));
         ADD_FAILURE() << what << ": " << s.error_code() << " "
                       << s.error_message();
       }

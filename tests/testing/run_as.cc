@@ -16,6 +16,7 @@
 #include "daemon/base/errno_status.h"
 #include "tests/testing/files.h"
 #include "tests/testing/wait_for.h"
+#include "tests/testing/time_scale.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -82,7 +83,7 @@ absl::StatusOr<RunResult> RunChild(const std::optional<Credentials>& creds,
         if (got < 0) wait_errno = errno;
         return got == pid || (got < 0 && wait_errno != EINTR);
       },
-      kRunSeconds, 10);
+      Scaled(kRunSeconds), 10);
   if (exited && got < 0) {
     cleanup();
     return ErrnoStatus(wait_errno, absl::StrCat("waitpid ", pid));
@@ -92,7 +93,8 @@ absl::StatusOr<RunResult> RunChild(const std::optional<Credentials>& creds,
     waitpid(pid, &status, 0);
     cleanup();
     return absl::DeadlineExceededError(
-        absl::StrCat(argv[0], " did not finish within 30 s"));
+        absl::StrCat(argv[0], " did not finish within ",
+                     Scaled(kRunSeconds), " s"));
   }
   RunResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
