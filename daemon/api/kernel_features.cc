@@ -1,6 +1,7 @@
 #include "daemon/api/kernel_features.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -11,8 +12,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "daemon/base/libbpf_ptr.h"
 #include "daemon/base/unique_fd.h"
 #include "daemon/core/cgroup.h"
+#include "daemon/maps/map_types.h"
 
 namespace bpfwarden::api {
 namespace {
@@ -38,6 +41,50 @@ KernelFeature BatchOps() {
                                  &count, nullptr);
   bool present = err == 0 || errno == ENOENT;
   return {"map_batch_ops", present, ""};
+}
+
+// BPF_LINK_CREATE without a program: EBADF where the command exists (cgroup
+// links came with it, Linux 5.7), EINVAL where the kernel does not know it.
+KernelFeature CgroupLink() {
+  const int rc = bpf_link_create(-1, -1, BPF_CGROUP_SOCK_OPS, nullptr);
+  const bool present = rc < 0 && errno == EBADF;
+  if (rc >= 0) close(rc);
+  return {"cgroup_link", present,
+          present ? "" : "needs kernel feature BPF_LINK_CREATE (Linux 5.7): "
+                         "no attachment can be made"};
+}
+
+// Loads a tiny BTF holding a decl tag (Linux 5.16). Without them libbpf
+// loads objects' BTF sanitized: the kernel's copy loses the IP-address tags.
+KernelFeature DeclTags() {
+  BtfPtr btf(btf__new_empty());
+  bool present = false;
+  if (btf) {
+    const int u32 = btf__add_int(btf.get(), "int", 4, 0);
+    const int s = btf__add_struct(btf.get(), "s", 4);
+    btf__add_field(btf.get(), "a", u32, 0, 0);
+    btf__add_decl_tag(btf.get(), "probe", s, 0);
+    present = btf__load_into_kernel(btf.get()) == 0;
+  }
+  return {"btf_decl_tag", present,
+          present ? ""
+                  : "BTF decl tags came with Linux 5.16: the daemon renders IP "
+                    "addresses by the BTF of the objects it loaded; "
+                    "`bpfwarden --direct` shows them as byte arrays"};
+}
+
+KernelFeature LpmBatch() {
+  const bool present = KernelHasLpmLookupBatch();
+  return {"lpm_trie_batch", present,
+          present ? "" : "no batch lookup of LPM tries: dumps go by next-key"};
+}
+
+KernelFeature PercpuArrayBatch() {
+  const bool present = KernelHasPercpuArrayBatch();
+  return {"percpu_array_batch", present,
+          present ? ""
+                  : "no batch operations on per-CPU arrays: dumps go by "
+                    "next-key, batch updates one element at a time"};
 }
 
 KernelFeature FileFeature(const char* name, const char* path) {
@@ -86,6 +133,10 @@ KernelFeatures ProbeKernelFeatures(const KernelPlatform& platform) {
   f.push_back(MapType("sk_storage", BPF_MAP_TYPE_SK_STORAGE));
   f.push_back(MapType("ringbuf", BPF_MAP_TYPE_RINGBUF));
   f.push_back(BatchOps());
+  f.push_back(LpmBatch());
+  f.push_back(PercpuArrayBatch());
+  f.push_back(CgroupLink());
+  f.push_back(DeclTags());
   f.push_back(FileFeature("unprivileged_bpf_disabled",
                           "/proc/sys/kernel/unprivileged_bpf_disabled"));
   f.push_back(Hz(platform));

@@ -21,7 +21,8 @@ struct KernelFeatures {
 };
 
 // Probes kernel BTF, the program and map types the daemon uses, batch map
-// operations, the cgroup v2 mount and unprivileged_bpf_disabled; and tells
+// operations (and of LPM tries), cgroup links, BTF decl tags, the cgroup v2
+// mount and unprivileged_bpf_disabled; and tells
 // what the daemon found at start (`platform`): kernel_hz, atomic_cmpxchg,
 // builtin_variant.
 KernelFeatures ProbeKernelFeatures(const KernelPlatform& platform);

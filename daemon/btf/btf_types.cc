@@ -47,8 +47,13 @@ absl::StatusOr<std::shared_ptr<const BtfTypes>> BtfTypes::FromElf(
   if (object_btf == nullptr) {
     return absl::InvalidArgumentError("ELF object has no .BTF section");
   }
+  return CopyOf(object_btf);
+}
+
+absl::StatusOr<std::shared_ptr<const BtfTypes>> BtfTypes::CopyOf(
+    const struct btf* btf) {
   uint32_t raw_size = 0;
-  const void* raw = btf__raw_data(object_btf, &raw_size);
+  const void* raw = btf__raw_data(btf, &raw_size);
   if (raw == nullptr) return ErrnoStatus(errno, "serialize the object's BTF");
   BtfPtr copy(btf__new(raw, raw_size));
   if (copy == nullptr) return ErrnoStatus(errno, "copy the object's BTF");

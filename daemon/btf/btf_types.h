@@ -32,6 +32,10 @@ class BtfTypes {
   static absl::StatusOr<std::shared_ptr<const BtfTypes>> LoadFromKernel(
       uint32_t btf_id);
 
+  // A copy of `btf` (which stays the caller's).
+  static absl::StatusOr<std::shared_ptr<const BtfTypes>> CopyOf(
+      const struct btf* btf);
+
   // Parses the .BTF section of an ELF object in memory (e.g. the embedded
   // default object).
   static absl::StatusOr<std::shared_ptr<const BtfTypes>> FromElf(

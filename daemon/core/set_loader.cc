@@ -28,6 +28,7 @@
 #include "daemon/core/libbpf_probes.h"
 #include "daemon/core/names.h"
 #include "daemon/core/reduced_caps.h"
+#include "daemon/core/kernel_types.h"
 #include "daemon/core/rodata.h"
 
 namespace bpfwarden {
@@ -245,15 +246,23 @@ absl::Status LoadInKernel(const std::string& set, bpf_object* obj,
 absl::Status LoadWithCallersPrivileges(const SetLoadRequest& req,
                                        bpf_object* obj,
                                        const std::vector<ProgramLog>& logs) {
+  absl::Status status;
   if (req.admin_scopes == nullptr && !req.reduced_caps) {
-    return LoadInKernel(req.name, obj, logs, "");
+    status = LoadInKernel(req.name, obj, logs, "");
+  } else {
+    WarmLibbpfFeatureProbes();
+    const std::string how =
+        absl::StrCat(" (a scoped administrator's, with ",
+                     CapabilityNames(kScopedLoadCaps), " only)");
+    status = RunWithEffectiveCaps(kScopedLoadCaps, [&] {
+      return LoadInKernel(req.name, obj, logs, how);
+    });
   }
-  WarmLibbpfFeatureProbes();
-  const std::string how =
-      absl::StrCat(" (a scoped administrator's, with ",
-                   CapabilityNames(kScopedLoadCaps), " only)");
-  return RunWithEffectiveCaps(
-      kScopedLoadCaps, [&] { return LoadInKernel(req.name, obj, logs, how); });
+  if (status.ok()) return status;
+  // A type the kernel lacks fails as a bare EINVAL: name it instead (probed
+  // with the daemon's own privileges, back from any reduced ones).
+  absl::Status missing = CheckKernelTypes(req.name, obj);
+  return missing.ok() ? status : missing;
 }
 
 }  // namespace

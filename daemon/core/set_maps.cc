@@ -39,6 +39,7 @@ std::shared_ptr<const SetMaps> SetMaps::Open(const std::string& set,
   out->set_ = set;
   out->infos_ = std::move(infos);
   BtfCache btf;
+  btf.AddLoadedObject(bpf_object__btf(obj));
   for (const MapInfo& info : out->infos_) {
     out->handles_.emplace(info.name, OpenHandle(obj, info, btf));
   }

@@ -11,15 +11,19 @@ bool IsPerCpuMapType(uint32_t type);
 // Array-like: every index exists; elements cannot be deleted.
 bool IsArrayMapType(uint32_t type);
 // Supports BPF_MAP_LOOKUP_BATCH: hash, LRU hash, their per-CPU variants,
-// array and per-CPU array; and LPM tries where the running kernel answers it
-// (KernelHasLpmLookupBatch).
+// array; per-CPU arrays and LPM tries where the running kernel answers it
+// (KernelHasPercpuArrayBatch, KernelHasLpmLookupBatch). Where not, dumps go
+// by next-key.
 bool SupportsLookupBatch(uint32_t type);
 // Whether this kernel answers BPF_MAP_LOOKUP_BATCH on an LPM trie (the
 // generic batch, 5.6+ for most types): probed once per process on a
 // throwaway one-entry trie.
 bool KernelHasLpmLookupBatch();
+// Whether this kernel has batch lookup and update for per-CPU arrays (5.10
+// has not: ENOTSUPP), probed once per process likewise.
+bool KernelHasPercpuArrayBatch();
 // Supports BPF_MAP_UPDATE_BATCH / BPF_MAP_DELETE_BATCH (the hash family;
-// arrays support update only).
+// arrays support update only, per-CPU ones where KernelHasPercpuArrayBatch).
 bool SupportsUpdateBatch(uint32_t type);
 bool SupportsDeleteBatch(uint32_t type);
 

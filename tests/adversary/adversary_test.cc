@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -27,6 +28,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "tests/api/kinds_object.h"
 #include "tests/adversary/daemon_footprint.h"
 #include "tests/adversary/expected_codes.h"
 #include "tests/api/api_fixture.h"
@@ -82,18 +84,39 @@ class AdversaryTest : public ApiFixture {
                         cgroup_->path(), "\"\n}\n");
   }
 
+  grpc::Status LoadKinds(const std::string& object) {
+    v1::LoadRequest load;
+    load.mutable_program_set()->set_name(kKinds);
+    load.mutable_program_set()->add_objects(object);
+    v1::LoadResponse loaded;
+    return programs_->Load(Ctx().get(), load, &loaded);
+  }
+
   void SetUpDaemon() {
     // Freed memory goes back to the kernel every second (10 s shipped),
     // so that RSS is compared trimmed with trimmed.
     extra_flags_ = {absl::StrCat("--memory_trim_interval=", kTrim, "s")};
     ASSERT_NO_FATAL_FAILURE(StartDaemon("adversary"));
     ASSERT_TRUE(daemon_->Reload(ConfigWithPolicy(Policy())).ok());
-    v1::LoadRequest load;
-    load.mutable_program_set()->set_name(kKinds);
-    load.mutable_program_set()->add_objects(
-        Runfile("tests/api/api_map_kinds.bpf.o"));
-    v1::LoadResponse loaded;
-    grpc::Status s = programs_->Load(Ctx().get(), load, &loaded);
+    // On a kernel without some map type the daemon refuses the full kinds
+    // object naming it; the base one loads, and hostile_client leaves the
+    // missing maps out of its tables (kKindsMissingEnv).
+    const std::vector<KindsMissing> missing = MissingKinds();
+    std::vector<std::string> missing_maps;
+    for (const KindsMissing& m : missing) missing_maps.push_back(m.map);
+    ::setenv(kKindsMissingEnv, absl::StrJoin(missing_maps, ",").c_str(), 1);
+    if (!missing.empty()) {
+      grpc::Status full = LoadKinds(FullKindsObject());
+      EXPECT_EQ(full.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+      EXPECT_TRUE(absl::StrContains(
+          full.error_message(),
+          absl::StrCat("map ", missing[0].map,
+                       " needs kernel feature map type ", missing[0].type,
+                       " (Linux ")))
+          << full.error_message();
+    }
+    grpc::Status s =
+        LoadKinds(missing.empty() ? FullKindsObject() : BaseKindsObject());
     ASSERT_TRUE(s.ok()) << s.error_message();
     client_ = work_->path() + "/hostile_client";
     absl::Status copied =

@@ -1,9 +1,13 @@
 #include "tests/adversary/hostile_calls.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <memory>
 
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "tests/adversary/call_helpers.h"
+#include "tests/api/kinds_object.h"
 
 namespace bpfwarden::adversary {
 namespace {
@@ -118,7 +122,8 @@ Stubs::Stubs(std::shared_ptr<grpc::Channel> channel)
       logs(v1::Logs::NewStub(channel)) {}
 
 const std::vector<std::string>& KindMaps() {
-  static const auto* maps = new std::vector<std::string>{
+  static const auto* maps = new std::vector<std::string>([] {
+    std::vector<std::string> all{
       "k_hash",          "k_array",          "k_percpu_hash",
       "k_percpu_array",  "k_stack_trace",    "k_lru_hash",
       "k_lru_percpu_hash", "k_devmap",       "k_devmap_hash",
@@ -129,6 +134,15 @@ const std::vector<std::string>& KindMaps() {
       "k_array_of_maps", "k_queue",          "k_stack",
       "k_bloom_filter",  "k_ringbuf",        "k_user_ringbuf",
       "k_big_percpu"};
+    // Maps of types the kernel lacks: refused at load, not in the set.
+    const char* missing = std::getenv(testing::kKindsMissingEnv);
+    const std::vector<std::string> skip =
+        absl::StrSplit(missing ? missing : "", ',', absl::SkipEmpty());
+    std::erase_if(all, [&](const std::string& m) {
+      return std::find(skip.begin(), skip.end(), m) != skip.end();
+    });
+    return all;
+  }());
   return *maps;
 }
 

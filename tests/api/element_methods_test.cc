@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "tests/api/api_fixture.h"
+#include "tests/api/kinds_object.h"
 #include "tests/testing/runfiles.h"
 #include "tests/testing/status_matchers.h"
 
@@ -71,12 +73,26 @@ class ElementMethodsTest : public ApiFixture {
  protected:
   void SetUp() override {
     StartDaemon("elemmethods");
+    const std::vector<KindsMissing> missing = MissingKinds();
+    if (!missing.empty()) {
+      // A kernel without some type: the daemon refuses the full object
+      // naming the first one it lacks, and the base object loads.
+      grpc::Status full = Load(FullKindsObject());
+      EXPECT_THAT(full, StatusIs(StatusCode::FAILED_PRECONDITION,
+                                 absl::StrCat("map ", missing[0].map,
+                                              " needs kernel feature map type ",
+                                              missing[0].type, " (Linux ")));
+    }
+    ASSERT_THAT(Load(missing.empty() ? FullKindsObject() : BaseKindsObject()),
+                StatusIs(OK));
+  }
+
+  grpc::Status Load(const std::string& object) {
     v1::LoadRequest load;
     load.mutable_program_set()->set_name(kKinds);
-    load.mutable_program_set()->add_objects(
-        Runfile("tests/api/api_map_kinds.bpf.o"));
+    load.mutable_program_set()->add_objects(object);
     v1::LoadResponse loaded;
-    ASSERT_THAT(programs_->Load(Ctx().get(), load, &loaded), StatusIs(OK));
+    return programs_->Load(Ctx().get(), load, &loaded);
   }
 
   v1::MapInfo Info(const std::string& map) {
@@ -115,6 +131,7 @@ void SetKey(const Sample& s, v1::Data& key) {
 TEST_F(ElementMethodsTest, EveryMapTypeTimesEveryElementMethod) {
   for (const Row& row : kRows) {
     SCOPED_TRACE(row.map);
+    if (IsMissingKind(row.map)) continue;  // refused at load (SetUp)
     const v1::MapInfo info = Info(row.map);
     ASSERT_EQ(info.type(), row.type);
     const Sample s = ZeroSample(info);
@@ -244,6 +261,10 @@ TEST_F(ElementMethodsTest, BloomFilterTestsMembership) {
   *add.mutable_map() = Ref("k_bloom_filter");
   add.add_entries()->mutable_value()->set_json("42");
   v1::UpdateResponse added;
+  if (IsMissingKind("k_bloom_filter")) {  // refused at load (SetUp)
+    EXPECT_THAT(maps_->Update(Ctx().get(), add, &added), StatusIs(NF));
+    return;
+  }
   ASSERT_THAT(maps_->Update(Ctx().get(), add, &added), StatusIs(OK));
   auto member = [&](const std::string& element) {
     v1::LookupRequest test;

@@ -25,6 +25,7 @@
 #include "tests/testing/runfiles.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/wait_for.h"
+#include "tests/testing/time_scale.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -102,7 +103,7 @@ class IdleStreamsTest : public ApiFixture {
               << " ms, p99 "
               << std::chrono::duration<double, std::milli>(p99).count()
               << " ms\n";
-    EXPECT_LT(p99, limit) << what;
+    EXPECT_LT(p99, Scaled(limit)) << what;
     return took;
   }
 

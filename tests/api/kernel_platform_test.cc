@@ -4,6 +4,7 @@
 // (Without a config file: measured_hz_test.)
 
 #include <map>
+#include <utility>
 #include <string>
 
 #include "absl/strings/match.h"
@@ -69,6 +70,29 @@ TEST_F(KernelPlatformTest, TheVariantFollowsTheKernel) {
   EXPECT_EQ(features["kernel_hz"].detail(),
             file.ok() ? absl::StrCat(file->hz, " (", file->source, ")")
                       : absl::StrCat(*hz, " (measured)"));
+}
+
+// The features the daemon depends on, probed, against the releases that
+// brought them: a probe that lies either way fails here on some kernel of
+// the matrix (5.10 has no decl tags; 5.10, 6.1 and 6.12 have the rest).
+TEST_F(KernelPlatformTest, TheStatusListsTheFeaturesByTheirProbes) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon(CurrentTestTag()));
+  v1::StatusResponse status;
+  std::map<std::string, v1::KernelFeature> features = Features(&status);
+  for (const auto& [name, since] : std::map<std::string, std::pair<int, int>>{
+           {"map_batch_ops", {5, 6}},
+           {"cgroup_link", {5, 7}},
+           {"map_type_ringbuf", {5, 8}},
+           {"btf_decl_tag", {5, 16}}}) {
+    ASSERT_TRUE(features.count(name)) << name << " is not listed";
+    EXPECT_EQ(features[name].present(), KernelAtLeast(since.first, since.second))
+        << name << ": " << features[name].detail();
+  }
+  EXPECT_TRUE(features.count("lpm_trie_batch"));
+  if (!features["btf_decl_tag"].present()) {
+    EXPECT_TRUE(absl::StrContains(features["btf_decl_tag"].detail(), "5.16"));
+  }
 }
 
 TEST_F(KernelPlatformTest, TheNoCmpxchgVariantCanBeForced) {

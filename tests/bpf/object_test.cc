@@ -1,5 +1,6 @@
 // The linked default object on a real kernel: both programs pass the
-// verifier (their instruction counts are recorded as test properties), and
+// verifier (their instruction counts are recorded as test properties where
+// the kernel reports them, 5.16 on), and
 // every map carries BTF for its key and value, down to the field names and
 // the IP-address decl tags the daemon renders by.
 #include <bpf/bpf.h>
@@ -8,8 +9,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <iostream>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +21,8 @@
 #include "bpf/include/tcp_stats.h"
 #include "bpf/include/tcp_tune.h"
 #include "daemon/base/libbpf_ptr.h"
+#include "daemon/core/kernel_platform.h"
+#include "daemon/core/kernel_probes.h"
 #include "gtest/gtest.h"
 #include "bpfwarden/v1/config.pb.h"
 #include "tests/testing/default_object.h"
@@ -26,6 +31,16 @@
 
 namespace bpfwarden::testing {
 namespace {
+
+// Whether the kernel's bpf_prog_info reaches verified_insns (Linux 5.16):
+// the kernel answers with the length of the info it knows.
+bool KernelReportsVerifiedInsns(int prog_fd) {
+  bpf_prog_info info{};
+  uint32_t len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) != 0) return false;
+  return len >= offsetof(bpf_prog_info, verified_insns) +
+                    sizeof(info.verified_insns);
+}
 
 TEST(ObjectTest, BothProgramsVerifyAndReportInstructionCounts) {
   BPFWARDEN_REQUIRE_KERNEL();
@@ -37,12 +52,22 @@ TEST(ObjectTest, BothProgramsVerifyAndReportInstructionCounts) {
     auto info = obj->ProgramInfo(name);
     ASSERT_TRUE(info.ok()) << info.status();
     EXPECT_EQ(info->type, BPF_PROG_TYPE_SOCK_OPS) << name;
-    EXPECT_GT(info->verified_insns, 0u) << name;
     EXPECT_NE(info->btf_id, 0u) << name << " has no BTF";
-    RecordProperty(std::string(name) + "_verified_insns",
-                   std::to_string(info->verified_insns));
+    EXPECT_GT(info->xlated_prog_len, 0u) << name;
     RecordProperty(std::string(name) + "_xlated_bytes",
                    std::to_string(info->xlated_prog_len));
+    auto prog = obj->Program(name);
+    ASSERT_TRUE(prog.ok()) << prog.status();
+    if (!KernelReportsVerifiedInsns(bpf_program__fd(*prog))) {
+      // Before 5.16 the kernel has no such field: it stays zero.
+      EXPECT_EQ(info->verified_insns, 0u) << name;
+      std::cout << name << ": xlated_bytes=" << info->xlated_prog_len
+                << " (this kernel does not report verified_insns)\n";
+      continue;
+    }
+    EXPECT_GT(info->verified_insns, 0u) << name;
+    RecordProperty(std::string(name) + "_verified_insns",
+                   std::to_string(info->verified_insns));
     std::cout << name << ": verified_insns=" << info->verified_insns
               << " xlated_bytes=" << info->xlated_prog_len << "\n";
   }
@@ -216,8 +241,24 @@ TEST(ObjectTest, AddressFieldsCarryTheIpAddrTag) {
                                               "tcp_tune_key.addr"}));
 }
 
+constexpr const char* kSharedHelpers[] = {
+    "bpfwarden_peer_of", "bpfwarden_now_ms", "bpfwarden_ms_to_jiffies"};
+
+// The linkage of each shared helper in an object's BTF (-1: no FUNC).
+std::vector<int> HelperLinkage(const btf* btf) {
+  std::vector<int> out;
+  for (const char* name : kSharedHelpers) {
+    int id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+    out.push_back(id > 0 ? btf_vlen(btf__type_by_id(btf, id)) : -1);
+  }
+  return out;
+}
+
 // The shared helpers reach both programs through the linker as global
-// functions (verified once each), not as copies inlined per file.
+// functions (verified once each), not as copies inlined per file. Kernels
+// without cmpxchg (before 5.12) get the no_cmpxchg variant, chosen by the
+// daemon's probe: its helpers are static copies, since those kernels verify
+// no global function taking a pointer other than the context.
 TEST(ObjectTest, SharedHelpersAreLinkedGlobalFunctions) {
   BPFWARDEN_REQUIRE_KERNEL();
   auto pins = ScopedPinDir::Create("bpf-object-link");
@@ -226,19 +267,41 @@ TEST(ObjectTest, SharedHelpersAreLinkedGlobalFunctions) {
   ASSERT_TRUE(obj.ok()) << obj.status();
   const btf* btf = bpf_object__btf(obj->get());
   ASSERT_NE(btf, nullptr);
-  for (const char* name :
-       {"bpfwarden_peer_of", "bpfwarden_now_ms", "bpfwarden_ms_to_jiffies"}) {
-    int id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
-    ASSERT_GT(id, 0) << name << " missing from the linked BTF";
-    // A FUNC keeps its linkage in vlen.
-    EXPECT_EQ(btf_vlen(btf__type_by_id(btf, id)), BTF_FUNC_GLOBAL) << name;
+  const bool global = ProbeAtomicCmpxchg().ok();
+  for (int linkage : HelperLinkage(btf)) {
+    if (global) {
+      EXPECT_EQ(linkage, BTF_FUNC_GLOBAL);
+    } else {
+      EXPECT_NE(linkage, BTF_FUNC_GLOBAL);
+    }
   }
   // Each program's kernel BTF lists the functions it was verified with:
-  // its own entry point and the shared helpers it calls.
+  // its own entry point and, where global, the shared helpers it calls.
   for (const char* prog : {"tcp_stats_sockops", "tcp_tune_sockops"}) {
     auto info = obj->ProgramInfo(prog);
     ASSERT_TRUE(info.ok()) << info.status();
-    EXPECT_GE(info->nr_func_info, 3u) << prog;
+    EXPECT_GE(info->nr_func_info, global ? 3u : 1u) << prog;
+  }
+}
+
+// Both variants as built, whichever this kernel loads: the default one
+// links global helpers, the no_cmpxchg one static copies.
+TEST(ObjectTest, EachVariantCarriesItsHelperLinkage) {
+  for (BuiltinVariant variant :
+       {BuiltinVariant::kDefault, BuiltinVariant::kNoCmpxchg}) {
+    std::span<const uint8_t> bytes = BuiltinObject(variant);
+    BpfObjectPtr obj(
+        bpf_object__open_mem(bytes.data(), bytes.size(), nullptr));
+    ASSERT_NE(obj, nullptr) << BuiltinVariantName(variant);
+    const btf* btf = bpf_object__btf(obj.get());
+    ASSERT_NE(btf, nullptr) << BuiltinVariantName(variant);
+    for (int linkage : HelperLinkage(btf)) {
+      if (variant == BuiltinVariant::kDefault) {
+        EXPECT_EQ(linkage, BTF_FUNC_GLOBAL) << BuiltinVariantName(variant);
+      } else {
+        EXPECT_NE(linkage, BTF_FUNC_GLOBAL) << BuiltinVariantName(variant);
+      }
+    }
   }
 }
 

@@ -23,6 +23,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/bpf/stats_entries.h"
+#include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/loopback_tcp.h"
 #include "tests/testing/runfiles.h"
@@ -57,6 +58,7 @@ class UpgradeTest : public ::testing::Test {
     state_.emplace(*std::move(state));
     options_.pin_root = scope_->pins().path() + "/root";
     options_.state_dir = state_->path();
+    options_.platform = DetectedKernelPlatform();
     set_dir_ = absl::StrCat(options_.pin_root, "/", kSet);
     ASSERT_NO_FATAL_FAILURE(PinOldMaps());
   }

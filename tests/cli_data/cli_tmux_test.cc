@@ -16,6 +16,7 @@
 #include "tests/cli_data/tmux_session.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/runfiles.h"
+#include "tests/testing/time_scale.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -38,7 +39,7 @@ TEST_F(CliDataTest, TopFitsThePaneAndQuitsOnQ) {
       "sleep 60");
   auto tmux = TmuxSession::Start("top", command, kWidth, kHeight);
   ASSERT_TRUE(tmux.ok()) << tmux.status();
-  ASSERT_TRUE((*tmux)->WaitForText("(q quits)", 10));
+  ASSERT_TRUE((*tmux)->WaitForText("(q quits)", Scaled(10)));
   absl::StatusOr<std::vector<std::string>> screen = (*tmux)->Capture();
   ASSERT_TRUE(screen.ok()) << screen.status();
   const std::string text = PaneText(*screen);
@@ -51,7 +52,7 @@ TEST_F(CliDataTest, TopFitsThePaneAndQuitsOnQ) {
   }
   EXPECT_GE(rows, 4) << text;  // both sides, IPv4 and IPv6
   ASSERT_TRUE((*tmux)->SendKeys("q").ok());
-  EXPECT_TRUE((*tmux)->WaitForText("EXIT-0", 5))
+  EXPECT_TRUE((*tmux)->WaitForText("EXIT-0", Scaled(5)))
       << PaneText(*(*tmux)->Capture());
 }
 
@@ -91,9 +92,9 @@ TEST_F(CliDataTest, LongDumpShowsProgressThenClearsIt) {
       out, "; echo DONE-$(cat ", rc, "); sleep 60");
   auto tmux = TmuxSession::Start("dump", command, kWidth, kHeight);
   ASSERT_TRUE(tmux.ok()) << tmux.status();
-  EXPECT_TRUE((*tmux)->WaitForText(" entries, ", 20))
+  EXPECT_TRUE((*tmux)->WaitForText(" entries, ", Scaled(20)))
       << "no progress line: " << PaneText(*(*tmux)->Capture());
-  ASSERT_TRUE((*tmux)->WaitForText("DONE-0", 60))
+  ASSERT_TRUE((*tmux)->WaitForText("DONE-0", Scaled(60)))
       << PaneText(*(*tmux)->Capture());
   const std::string after = PaneText(*(*tmux)->Capture());
   EXPECT_FALSE(absl::StrContains(after, "entries")) << after;

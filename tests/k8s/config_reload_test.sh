@@ -37,9 +37,10 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- log ---"; cat "$work/log" || true; exit 1; }
 
-# Waits up to $1 seconds for the command after it to succeed.
+# Waits up to `seconds` (times BPFWARDEN_TEST_TIME_SCALE, which tools/vm-test
+# sets under emulation) for the command to succeed.
 wait_for() {
-  local deadline=$((SECONDS + $1)); shift
+  local deadline=$((SECONDS + $1 * ${BPFWARDEN_TEST_TIME_SCALE:-1})); shift
   until "$@"; do ((SECONDS < deadline)) || return 1; sleep 0.2; done
 }
 attached() { bpftool cgroup show "$cgroup" | grep -q "sock_ops.*tcp_stats_socko"; }
@@ -78,7 +79,8 @@ nothing_attached || fail "attached before the config asked for it"
 
 start=$SECONDS
 publish 2 "$config_v2"
-wait_for 20 attached || fail "the new ConfigMap version was not applied"
+wait_for 20 attached ||
+  fail "the new ConfigMap version was not applied (bpftool cgroup show: $(bpftool cgroup show "$cgroup" 2>&1))"
 echo "ok   ..data swapped to v2: attached within $((SECONDS - start)) s (poll 1 s)"
 grep -q "changed; sending SIGHUP" "$work/log" || fail "no SIGHUP logged"
 grep -q "reloaded $work/config" "$work/log" || fail "the daemon logged no reload"

@@ -1,6 +1,8 @@
 // Programs that log with bpf/include/bpfwarden/log.h, run by the log tests
 // with BPF_PROG_TEST_RUN: every hint and type at known values, one record
-// per level, and a flood bigger than the ring.
+// per level, and a flood bigger than the ring. Raw tracepoint programs
+// (never attached), since BPF_PROG_TEST_RUN runs those from Linux 5.10 on,
+// while syscall programs only came with 5.14 (syscall_log.bpf.c has one).
 // clang-format off
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -12,7 +14,7 @@
 // How many records log_flood tried to emit, in total.
 __u64 flood_emitted = 0;
 
-SEC("syscall")
+SEC("raw_tp")
 int log_hints(void* ctx) {
   __u8 v4[4] = {192, 0, 2, 1};
   __u8 v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
@@ -34,7 +36,7 @@ int log_hints(void* ctx) {
   return 0;
 }
 
-SEC("syscall")
+SEC("raw_tp")
 int log_levels(void* ctx) {
   BW_ERROR(ctx, "level error {}", 1);
   BW_WARN(ctx, "level warn {}", 2);
@@ -46,7 +48,7 @@ int log_levels(void* ctx) {
 
 // 1024 records of 16 bytes (plus the ring's 8-byte headers) into a 4 KiB
 // ring: most are dropped.
-SEC("syscall")
+SEC("raw_tp")
 int log_flood(void* ctx) {
   for (__u32 i = 0; i < 1024; i++) {
     BW_WARN(ctx, "flood {} {}", i, (__u64)i * 3);

@@ -49,7 +49,7 @@ void LogsFixture::RunBpf(const std::string& set, const std::string& program) {
   FAIL() << "set " << set << " has no program " << program;
 }
 
-uint32_t LogsFixture::VerifiedInsns(const std::string& set,
+uint32_t LogsFixture::XlatedBytes(const std::string& set,
                                     const std::string& program) {
   v1::GetProgramSetRequest req;
   req.set_name(set);
@@ -61,7 +61,7 @@ uint32_t LogsFixture::VerifiedInsns(const std::string& set,
     bpf_prog_info prog{};
     uint32_t len = sizeof(prog);
     EXPECT_EQ(bpf_obj_get_info_by_fd(fd.get(), &prog, &len), 0);
-    return prog.verified_insns;
+    return prog.xlated_prog_len;
   }
   ADD_FAILURE() << "set " << set << " has no program " << program;
   return 0;

@@ -26,8 +26,9 @@ class LogsFixture : public ApiFixture {
 
   // Runs program `program` of set `set` once (BPF_PROG_TEST_RUN).
   void RunBpf(const std::string& set, const std::string& program);
-  // The verifier's instruction count for `program` of `set`.
-  uint32_t VerifiedInsns(const std::string& set, const std::string& program);
+  // The size of `program` of `set` as the verifier left it (dead code
+  // removed; verified_insns would say it too, but only from Linux 5.16).
+  uint32_t XlatedBytes(const std::string& set, const std::string& program);
   // The set's log counts from Daemon.Status (zero when absent).
   v1::LogCounts Counts(const std::string& set);
   // Waits until the daemon has read `n` records of `set` (or dropped them).

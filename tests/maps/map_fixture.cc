@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/btf/btf_cache.h"
 #include "daemon/btf/btf_types.h"
 #include "tests/testing/kernel_env.h"
 
@@ -49,7 +50,6 @@ void MapTest::SetUp() {
   ids_.flow_key = btf__add_struct(b, "flow_key", 20);
   btf__add_field(b, "id", ids_.u32, 0, 0);
   btf__add_field(b, "addr", addr, 32, 0);
-  btf__add_decl_tag(b, kIpAddrTag, ids_.flow_key, 1);
   ids_.flow_value = btf__add_struct(b, "flow_value", 24);
   btf__add_field(b, "packets", u64, 0, 0);
   btf__add_field(b, "delta", s32, 64, 0);
@@ -57,14 +57,35 @@ void MapTest::SetUp() {
   ids_.lpm_key = btf__add_struct(b, "lpm_key", 20);
   btf__add_field(b, "prefixlen", ids_.u32, 0, 0);
   btf__add_field(b, "addr", addr, 32, 0);
-  btf__add_decl_tag(b, kIpAddrTag, ids_.lpm_key, 1);
   const int ptr = btf__add_ptr(b, ids_.u32);
   ids_.ptr_value = btf__add_struct(b, "ptr_value", 24);
   btf__add_field(b, "n", u64, 0, 0);
   btf__add_field(b, "p", ptr, 64, 0);
   btf__add_field(b, "m", u64, 128, 0);
+  // The IP-address tags go into the kernel where it has decl tags (5.16);
+  // before, they are added after the load, as libbpf's sanitized loads
+  // leave an object, and the maps are opened with the local BTF answering
+  // for the kernel's (BtfCache::AddLoadedObject), as the daemon does.
+  kernel_decl_tags_ = KernelHasDeclTags();
+  if (kernel_decl_tags_) AddIpAddrTags();
   ASSERT_EQ(btf__load_into_kernel(b), 0)
       << "load test BTF: " << std::strerror(errno);
+  if (!kernel_decl_tags_) AddIpAddrTags();
+}
+
+void MapTest::AddIpAddrTags() {
+  ASSERT_GT(btf__add_decl_tag(btf_.get(), kIpAddrTag, ids_.flow_key, 1), 0);
+  ASSERT_GT(btf__add_decl_tag(btf_.get(), kIpAddrTag, ids_.lpm_key, 1), 0);
+}
+
+bool KernelHasDeclTags() {
+  BtfPtr probe(btf__new_empty());
+  if (probe == nullptr) return false;
+  const int u32 = btf__add_int(probe.get(), "int", 4, 0);
+  const int s = btf__add_struct(probe.get(), "s", 4);
+  btf__add_field(probe.get(), "a", u32, 0, 0);
+  btf__add_decl_tag(probe.get(), "tag", s, 0);
+  return btf__load_into_kernel(probe.get()) == 0;
 }
 
 void MapTest::TearDown() {
@@ -98,7 +119,9 @@ absl::StatusOr<TypedMap> MapTest::Create(const std::string& name,
   }
   UniqueFd opened(bpf_obj_get(pin.c_str()));
   if (!opened.valid()) return ErrnoStatus(errno, absl::StrCat("open ", pin));
-  return TypedMap::Open(std::move(opened), absl::StrCat("test/", name));
+  BtfCache cache;
+  if (!kernel_decl_tags_) cache.AddLoadedObject(btf_.get());
+  return TypedMap::Open(std::move(opened), absl::StrCat("test/", name), cache);
 }
 
 MapSpec MapTest::FlowHash(bpf_map_type type, uint32_t max_entries) const {

@@ -42,6 +42,9 @@ struct MapSpec {
   bool with_btf = true;  // false: a map with no BTF at all
 };
 
+// Whether the kernel takes BTF decl tags (Linux 5.16), probed by loading one.
+bool KernelHasDeclTags();
+
 class MapTest : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -56,6 +59,8 @@ class MapTest : public ::testing::Test {
 
   TestBtfIds ids_;
   BtfPtr btf_;
+  bool kernel_decl_tags_ = true;  // the tags are in the kernel's copy too
+  void AddIpAddrTags();
   std::optional<ScopedPinDir> pins_;
   std::optional<ScopedCgroup> cgroup_;
   std::string pin_dir_path_;

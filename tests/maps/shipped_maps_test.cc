@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "daemon/base/unique_fd.h"
+#include "daemon/btf/btf_cache.h"
 #include "daemon/maps/typed_map.h"
 #include "gtest/gtest.h"
 #include "tests/testing/cgroup_query.h"
@@ -22,12 +23,18 @@
 namespace bpfwarden::testing {
 namespace {
 
+// Opened from its pin with the object's own BTF answering for the kernel's,
+// as the daemon opens the maps of a set it loaded (before Linux 5.16 the
+// kernel's copy has lost the IP-address tags).
 absl::StatusOr<TypedMap> OpenPinned(const ScopedPinDir& pins,
-                                    const std::string& name) {
+                                    const std::string& name,
+                                    const DefaultObject& object) {
   const std::string path = absl::StrCat(pins.path(), "/", name);
   UniqueFd fd(bpf_obj_get(path.c_str()));
   if (!fd.valid()) return absl::NotFoundError(absl::StrCat("no pin ", path));
-  return TypedMap::Open(std::move(fd), absl::StrCat("bpfwarden/", name));
+  BtfCache btf;
+  btf.AddLoadedObject(bpf_object__btf(object.get()));
+  return TypedMap::Open(std::move(fd), absl::StrCat("bpfwarden/", name), btf);
 }
 
 // Every entry of `map` as JSON, through paged dumps.
@@ -65,7 +72,7 @@ TEST(ShippedMapsTest, TcpStatsAndTcpTuneThroughJson) {
       auto tune_link = object->Attach("tcp_tune_sockops", *cgroup);
       ASSERT_TRUE(tune_link.ok()) << tune_link.status();
 
-      auto rules = OpenPinned(*pins, "tcp_tune_rules");
+      auto rules = OpenPinned(*pins, "tcp_tune_rules", *object);
       ASSERT_TRUE(rules.ok()) << rules.status();
       EXPECT_EQ(rules->info().type, BPF_MAP_TYPE_LPM_TRIE);
       // 127.0.0.0/8 as an IPv4-mapped prefix: 96 + 8.
@@ -88,7 +95,7 @@ TEST(ShippedMapsTest, TcpStatsAndTcpTuneThroughJson) {
           {.family = AF_INET, .connections = 2, .bytes_per_connection = 1000});
       ASSERT_TRUE(exchange.ok()) << exchange.status();
 
-      auto stats = OpenPinned(*pins, "tcp_stats");
+      auto stats = OpenPinned(*pins, "tcp_stats", *object);
       ASSERT_TRUE(stats.ok()) << stats.status();
       EXPECT_EQ(stats->info().type, BPF_MAP_TYPE_LRU_HASH);
       bool found = false;
@@ -111,7 +118,7 @@ TEST(ShippedMapsTest, TcpStatsAndTcpTuneThroughJson) {
                          << cgroup->id();
 
       // The rule written as JSON took effect: congestion control was set.
-      auto counters = OpenPinned(*pins, "tcp_tune_counters");
+      auto counters = OpenPinned(*pins, "tcp_tune_counters", *object);
       ASSERT_TRUE(counters.ok()) << counters.status();
       auto count = counters->LookupJson(Json{{"rule_id", 7}});
       ASSERT_TRUE(count.ok()) << count.status();

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/metrics/metrics_fixture.h"
+#include "tests/testing/kernel_clock.h"
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/scoped_cgroup.h"
 #include "tests/testing/scoped_pin_dir.h"
@@ -36,7 +37,9 @@ TEST(DaemonMetricsTest, AttachmentsWaitingForTheirUnitAreCounted) {
   ASSERT_TRUE(pins.ok()) << pins.status();
   auto cgroup = ScopedCgroup::Create("metrics-core");
   ASSERT_TRUE(cgroup.ok()) << cgroup.status();
-  auto warden = Warden::Create({.pin_root = pins->path(), .state_dir = ""});
+  auto warden = Warden::Create({.pin_root = pins->path(),
+                                .state_dir = "",
+                                .platform = DetectedKernelPlatform()});
   ASSERT_TRUE(warden.ok()) << warden.status();
   v1::ProgramSet set;
   set.set_name("u");
@@ -80,7 +83,9 @@ TEST(DaemonMetricsTest, ConfigFailuresAreAGauge) {
   BPFWARDEN_REQUIRE_KERNEL();
   auto pins = ScopedPinDir::Create("metrics-failures");
   ASSERT_TRUE(pins.ok()) << pins.status();
-  auto warden = Warden::Create({.pin_root = pins->path(), .state_dir = ""});
+  auto warden = Warden::Create({.pin_root = pins->path(),
+                                .state_dir = "",
+                                .platform = DetectedKernelPlatform()});
   ASSERT_TRUE(warden.ok()) << warden.status();
   EXPECT_EQ(
       SampleValue(Render(**warden), "bpfwarden_config_failures").value_or(-1),

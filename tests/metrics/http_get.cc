@@ -14,6 +14,7 @@
 #include "absl/strings/str_format.h"
 #include "daemon/base/errno_status.h"
 #include "daemon/base/unique_fd.h"
+#include "tests/testing/time_scale.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -31,7 +32,7 @@ sockaddr_in Loopback(int port) {
 absl::StatusOr<UniqueFd> ConnectFrom(const std::string& source, int port) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd) return ErrnoStatus(errno, "socket");
-  timeval timeout{60, 0};
+  timeval timeout{Scaled(60), 0};
   ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
   sockaddr_in from = Loopback(0);
   if (::inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1) {

@@ -21,6 +21,7 @@
 #include "tests/metrics/flows.h"
 #include "tests/metrics/metrics_fixture.h"
 #include "tests/testing/kernel_env.h"
+#include "tests/testing/time_scale.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -54,7 +55,8 @@ TEST_F(MaxSeriesTest, AMillionEntriesGiveExactlyMaxSeries) {
   BPFWARDEN_REQUIRE_KERNEL();
   // A whole dump of a million entries takes longer than the default
   // budget of a scrape in an unoptimized build.
-  extra_flags_.push_back("--metrics_scrape_budget=60s");
+  extra_flags_.push_back(
+      absl::StrCat("--metrics_scrape_budget=", Scaled(60), "s"));
   StartWithMetrics("metrics-1m", FlowsConfig("bytes", kMaxSeries));
   ASSERT_FALSE(HasFatalFailure());
   const std::string pin = pins_->path() + "/flows/flows";

@@ -15,6 +15,7 @@
 #include "daemon/base/errno_status.h"
 #include "tests/testing/files.h"
 #include "tests/testing/wait_for.h"
+#include "tests/testing/time_scale.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -115,7 +116,7 @@ absl::StatusOr<RunResult> RunningProgram::Finish(double seconds) {
         if (got < 0) wait_errno = errno;
         return got == pid_ || (got < 0 && wait_errno != EINTR);
       },
-      seconds, 10);
+      Scaled(seconds), 10);
   if (exited && got < 0) {
     return ErrnoStatus(wait_errno, absl::StrCat("waitpid ", pid_));
   }
@@ -124,7 +125,8 @@ absl::StatusOr<RunResult> RunningProgram::Finish(double seconds) {
     waitpid(pid_, &status, 0);
     pid_ = -1;
     return absl::DeadlineExceededError(
-        absl::StrCat(name_, " did not finish within ", seconds, " s"));
+        absl::StrCat(name_, " did not finish within ", Scaled(seconds),
+                     " s"));
   }
   pid_ = -1;
   RunResult result;
