@@ -3,6 +3,7 @@ own paths, started again after a kill as systemd's Restart= would, and its
 footprint (RSS, FDs, threads) read from /proc."""
 from __future__ import annotations
 
+import collections
 import os
 import signal
 import subprocess
@@ -139,6 +140,18 @@ class Daemon:
             time.sleep(0.05)
         raise RuntimeError(f"no reload within {seconds} s of SIGHUP\n"
                            + self.env.log_tail())
+
+    def thread_names(self) -> collections.Counter:
+        """The daemon's threads by name (/proc/PID/task/*/comm)."""
+        names = collections.Counter()
+        task = f"/proc/{self.process.pid}/task"
+        for tid in os.listdir(task):
+            try:
+                with open(f"{task}/{tid}/comm") as f:
+                    names[f.read().strip()] += 1
+            except OSError:
+                pass  # the thread ended meanwhile
+        return names
 
     def footprint(self) -> Footprint:
         pid = self.process.pid

@@ -227,8 +227,8 @@ class World:
                 self.stats.count(f"observe failed ({e.code().name})")
 
     def take_baseline(self) -> None:
-        """The first steady footprint: the most over ten samples a second
-        apart, under the full load."""
+        """The steady footprint: the most over ten samples a second apart,
+        under the full load."""
         samples = []
         for _ in range(10):
             samples.append(self.daemon.footprint())
@@ -236,6 +236,7 @@ class World:
         self.baseline = Footprint(max(s.rss_kb for s in samples),
                                   max(s.fds for s in samples),
                                   max(s.threads for s in samples))
+        self.baseline_threads = self.daemon.thread_names()
         print(f"soak: steady footprint {self.baseline}", flush=True)
 
     def settle(self, after: str) -> None:
@@ -247,6 +248,8 @@ class World:
                                 f"{after}\n{self.env.log_tail()}")
             self.daemon.start()
         self.observe()
+        if self.baseline is None:
+            return  # the first round of faults: no steady footprint yet
         deadline = time.monotonic() + SETTLE_SECONDS
         while True:
             fp = self.daemon.footprint()
@@ -254,9 +257,11 @@ class World:
                 break
             if time.monotonic() > deadline:
                 self.leaked += 1
+                more = self.daemon.thread_names() - self.baseline_threads
                 self.violations.add("footprint within 10%", f"{fp} "
                                     f"{SETTLE_SECONDS} s after {after}; "
-                                    f"steady: {self.baseline}")
+                                    f"steady: {self.baseline}; threads "
+                                    f"beyond the steady ones: {dict(more)}")
                 break
             time.sleep(0.5)
         for name, v, b in (("rss", fp.rss_kb, self.baseline.rss_kb),
