@@ -112,6 +112,7 @@ TEST_F(CliDataTest, TuneRuleIsUsedByANewConnectionUntilDeleted) {
 TEST_F(CliDataTest, DirectModePrintsTheDaemonsBytes) {
   BPFWARDEN_REQUIRE_KERNEL();
   StartAndAttach("cli-data-direct");
+  const bool tags = KernelHasDeclTags();
   Ok(Cli({"update", kSet, "tcp_tune_rules", kRuleKey,
           R"({"rule_id": 7, "congestion": "reno"})", "--zero_fill"}));
   MakeTraffic(2, /*ipv6=*/true);
@@ -122,7 +123,16 @@ TEST_F(CliDataTest, DirectModePrintsTheDaemonsBytes) {
       const std::vector<std::string> args = {"dump", kSet, map, "-o", format};
       const std::string daemon = Ok(Cli(args));
       EXPECT_FALSE(daemon.empty());
-      EXPECT_EQ(Ok(Direct(args)), daemon);
+      const std::string direct = Ok(Direct(args));
+      if (tags || format == std::string("raw") ||
+          map == std::string("tcp_tune_counters")) {
+        EXPECT_EQ(direct, daemon);
+      } else {
+        // Before Linux 5.16 the kernel's BTF has no decl tags: without the
+        // daemon (which has the loaded object's BTF) the CLI cannot tell an
+        // address from other bytes and prints them as bytes.
+        EXPECT_NE(direct.find("[0,0,0,0,"), std::string::npos) << direct;
+      }
     }
   }
   const std::vector<std::string> query = {
@@ -134,8 +144,18 @@ TEST_F(CliDataTest, DirectModePrintsTheDaemonsBytes) {
   by_pin.insert(by_pin.end(), query.begin(), query.end());
   const std::string daemon = Ok(Cli(by_name));
   EXPECT_EQ(Lines(daemon).size(), 2u) << daemon;
-  EXPECT_EQ(Ok(Direct(by_name)), daemon);
-  EXPECT_EQ(Ok(Direct(by_pin)), daemon);
+  if (!tags) {  // no address to compare a prefix with: refused clearly
+    for (const auto& args : {by_name, by_pin}) {
+      RunResult refused = Direct(args);
+      EXPECT_EQ(refused.exit_code, 2) << refused.err;
+      EXPECT_NE(refused.err.find("key.remote_addr is an array"),
+                std::string::npos)
+          << refused.err;
+    }
+  } else {
+    EXPECT_EQ(Ok(Direct(by_name)), daemon);
+    EXPECT_EQ(Ok(Direct(by_pin)), daemon);
+  }
   // The daemon takes its own pin path too (under --pin_root).
   by_pin.push_back("--pin_root=" + pins_->path());
   EXPECT_EQ(Ok(Cli(by_pin)), daemon);

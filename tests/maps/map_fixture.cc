@@ -78,15 +78,6 @@ void MapTest::AddIpAddrTags() {
   ASSERT_GT(btf__add_decl_tag(btf_.get(), kIpAddrTag, ids_.lpm_key, 1), 0);
 }
 
-bool KernelHasDeclTags() {
-  BtfPtr probe(btf__new_empty());
-  if (probe == nullptr) return false;
-  const int u32 = btf__add_int(probe.get(), "int", 4, 0);
-  const int s = btf__add_struct(probe.get(), "s", 4);
-  btf__add_field(probe.get(), "a", u32, 0, 0);
-  btf__add_decl_tag(probe.get(), "tag", s, 0);
-  return btf__load_into_kernel(probe.get()) == 0;
-}
 
 void MapTest::TearDown() {
   pins_.reset();

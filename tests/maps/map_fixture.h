@@ -42,9 +42,6 @@ struct MapSpec {
   bool with_btf = true;  // false: a map with no BTF at all
 };
 
-// Whether the kernel takes BTF decl tags (Linux 5.16), probed by loading one.
-bool KernelHasDeclTags();
-
 class MapTest : public ::testing::Test {
  protected:
   void SetUp() override;

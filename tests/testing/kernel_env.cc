@@ -1,5 +1,6 @@
 #include "tests/testing/kernel_env.h"
 
+#include <bpf/btf.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_join.h"
+#include "daemon/base/libbpf_ptr.h"
 #include "daemon/core/cgroup.h"
 
 #ifndef BPF_FS_MAGIC
@@ -42,6 +44,16 @@ absl::Status CheckKernelPrerequisites() {
 std::string Cgroup2Mount() {
   auto mount = FindCgroup2Mount();
   return mount.ok() ? *mount : std::string();
+}
+
+bool KernelHasDeclTags() {
+  BtfPtr probe(btf__new_empty());
+  if (probe == nullptr) return false;
+  const int u32 = btf__add_int(probe.get(), "int", 4, 0);
+  const int s = btf__add_struct(probe.get(), "s", 4);
+  btf__add_field(probe.get(), "a", u32, 0, 0);
+  btf__add_decl_tag(probe.get(), "tag", s, 0);
+  return btf__load_into_kernel(probe.get()) == 0;
 }
 
 bool KernelAtLeast(int major, int minor) {

@@ -44,6 +44,11 @@ bool SkipAllowed();
 // Whether the running kernel's release (uname -r) is at least
 // major.minor. For tests' expectations only; the daemon probes instead.
 bool KernelAtLeast(int major, int minor);
+
+// Whether the kernel takes BTF decl tags (Linux 5.16), probed by loading a
+// tiny BTF with one. Without them, the kernel's copy of an object's BTF has
+// lost its IP-address tags.
+bool KernelHasDeclTags();
 }  // namespace bpfwarden::testing
 
 #endif  // BPFWARDEN_TESTS_TESTING_KERNEL_ENV_H_
