@@ -17,6 +17,7 @@
 #include "daemon/api/rpc_stats_interceptor.h"
 #include "daemon/api/server.h"
 #include "daemon/base/libbpf_messages.h"
+#include "daemon/handles/handle_server.h"
 #include "daemon/base/log.h"
 #include "daemon/base/memory_trimmer.h"
 #include "daemon/core/bpf_log_hub.h"
@@ -60,6 +61,17 @@ ABSL_FLAG(std::string, api_socket_mode, "0660",
           "permissions of the API socket (octal)");
 ABSL_FLAG(std::string, api_socket_group, "bpfwarden",
           "group owning the API socket (its members may connect)");
+ABSL_FLAG(std::string, handle_socket, "auto",
+          "Unix socket on which callers granted READ_HANDLE are handed "
+          "read-only map descriptors; auto: handles.sock beside "
+          "--api_socket (/run/bpfwarden/handles.sock by default); empty: "
+          "none. Mode and group as --api_socket_mode and --api_socket_group");
+ABSL_FLAG(int, handle_max_per_minute, 120,
+          "read handles one non-root uid may ask for in a minute");
+ABSL_FLAG(int, handle_max_connections, 128,
+          "most open handle-socket connections of non-root callers together");
+ABSL_FLAG(int, handle_max_connections_per_uid, 8,
+          "most open handle-socket connections of one non-root uid");
 ABSL_FLAG(std::string, api_tls_address, "",
           "host:port of an additional mutual-TLS API listener; empty: none");
 ABSL_FLAG(std::string, api_tls_cert, "", "TLS server certificate (PEM)");
@@ -175,6 +187,36 @@ absl::StatusOr<api::ApiServerOptions> ApiServerOptionsFromFlags() {
   return options;
 }
 
+// --handle_socket, with "auto" resolved beside the API socket.
+std::string HandleSocketFlag() {
+  const std::string flag = absl::GetFlag(FLAGS_handle_socket);
+  if (flag != "auto") return flag;
+  const std::string api = absl::GetFlag(FLAGS_api_socket);
+  if (api.empty()) return "";
+  const size_t slash = api.rfind('/');
+  return slash == std::string::npos ? "handles.sock"
+                                    : api.substr(0, slash + 1) + "handles.sock";
+}
+
+// The read-handle server (bound or adopted, the kernel probed, not yet
+// serving); null when --handle_socket is empty and nothing was passed.
+absl::StatusOr<std::unique_ptr<handles::HandleServer>> HandleServerFromFlags(
+    Warden* warden, const api::ApiServerOptions& api,
+    metrics::HandleStats* stats, UniqueFd activated) {
+  handles::HandleServerOptions options;
+  options.socket = {HandleSocketFlag(), api.unix_socket.mode,
+                    api.unix_socket.group};
+  if (options.socket.path.empty() && !activated.valid()) return nullptr;
+  options.limits.per_uid_per_minute =
+      std::max(1, absl::GetFlag(FLAGS_handle_max_per_minute));
+  options.max_connections =
+      std::max(1, absl::GetFlag(FLAGS_handle_max_connections));
+  options.max_connections_per_uid =
+      std::max(1, absl::GetFlag(FLAGS_handle_max_connections_per_uid));
+  return handles::HandleServer::Create(warden, options, stats,
+                                       std::move(activated));
+}
+
 // SIGHUP: the configuration directory read again; the policy and the
 // config-origin sets and attachments made to match it. A directory that
 // does not parse changes nothing.
@@ -252,7 +294,8 @@ int Run() {
     return 1;
   }
   // Before any thread: it edits the environment.
-  absl::StatusOr<UniqueFd> activated = systemd::TakeListenSocket();
+  absl::StatusOr<systemd::ActivatedSockets> activated =
+      systemd::TakeListenSockets(HandleSocketFlag());
   if (!activated.ok()) {
     BPFWARDEN_LOG(ERROR) << activated.status();
     return 1;
@@ -326,6 +369,20 @@ int Run() {
     return 1;
   }
   api_options->stats = metrics.api_stats();
+  absl::StatusOr<std::unique_ptr<handles::HandleServer>> handle_server =
+      HandleServerFromFlags(warden->get(), *api_options, metrics.handle_stats(),
+                            std::move(activated->handles));
+  if (!handle_server.ok()) {
+    BPFWARDEN_LOG(ERROR) << "handles: " << handle_server.status();
+    (*warden)->Shutdown().IgnoreError();
+    return 1;
+  }
+  if (*handle_server != nullptr) {
+    api_options->handles = {(*handle_server)->path(),
+                            (*handle_server)->probe().usable,
+                            (*handle_server)->probe().detail,
+                            metrics.handle_stats()};
+  }
 
   std::string ready = "running";
   absl::Mutex ready_mu;  // `ready` is read by the follower's thread
@@ -339,11 +396,22 @@ int Run() {
     return units->Attach(spec);
   };
   absl::StatusOr<std::unique_ptr<api::ApiServer>> api = api::ApiServer::Start(
-      warden->get(), *api_options, *std::move(policy), *std::move(activated));
+      warden->get(), *api_options, *std::move(policy),
+      std::move(activated->api));
   if (!api.ok()) {
     BPFWARDEN_LOG(ERROR) << "api: " << api.status();
     (*warden)->Shutdown().IgnoreError();
     return 1;
+  }
+  if (*handle_server != nullptr) {
+    // Every hand-over asks the API's policy, so a SIGHUP applies at once.
+    absl::Status s = (*handle_server)->Start(
+        [a = api->get()] { return a->policy(); });
+    if (!s.ok()) {
+      BPFWARDEN_LOG(ERROR) << "handles: " << s;
+      (*warden)->Shutdown().IgnoreError();
+      return 1;
+    }
   }
 
   std::optional<systemd::Watchdog> watchdog;
@@ -374,6 +442,7 @@ int Run() {
   }
 
   systemd::NotifyStopping();
+  handle_server->reset();
   (*api)->Shutdown();
   units.reset();  // stops following before the attachments go
   watchdog.reset();
