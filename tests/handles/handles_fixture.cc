@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "tests/testing/runfiles.h"
+#include "tests/testing/wait_for.h"
 
 namespace bpfwarden::testing {
 
@@ -30,15 +31,39 @@ absl::StatusOr<v1::StatusResponse> HandlesFixture::Status() {
   return resp;
 }
 
-int HandlesFixture::DaemonFds() const {
-  int n = 0;
+std::map<std::string, int> HandlesFixture::DaemonFds() const {
+  std::map<std::string, int> kinds = {
+      {"socket:", 0}, {"pipe:", 0}, {"anon_inode:bpf-map", 0}, {"other", 0}};
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(
            absl::StrCat("/proc/", daemon_->pid(), "/fd"), ec)) {
-    (void)entry;
-    ++n;
+    std::error_code link_ec;
+    const std::string target =
+        std::filesystem::read_symlink(entry.path(), link_ec).string();
+    std::string kind = "other";
+    for (const auto& [prefix, n] : kinds) {
+      if (target.rfind(prefix, 0) == 0) kind = prefix;
+    }
+    ++kinds[kind];
   }
-  return ec ? -1 : n;
+  return kinds;
+}
+
+void HandlesFixture::ExpectNoFdLeak(
+    const std::map<std::string, int>& before) const {
+  auto within = [&] {
+    for (const auto& [kind, n] : DaemonFds()) {
+      if (n > before.at(kind)) return false;
+    }
+    return true;
+  };
+  EXPECT_TRUE(WaitFor(within, 20)) << [&] {
+    std::string out;
+    for (const auto& [kind, n] : DaemonFds()) {
+      absl::StrAppend(&out, kind, " ", n, " (before ", before.at(kind), ") ");
+    }
+    return out;
+  }();
 }
 
 std::string HandlesFixture::PinOf(const std::string& map) {

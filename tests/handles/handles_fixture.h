@@ -3,6 +3,7 @@
 #ifndef BPFWARDEN_TESTS_HANDLES_HANDLES_FIXTURE_H_
 #define BPFWARDEN_TESTS_HANDLES_HANDLES_FIXTURE_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,14 @@ class HandlesFixture : public ApiFixture {
   RunResult Reader(const std::vector<std::string>& args,
                    const Credentials& creds = kNobodyReader);
   absl::StatusOr<v1::StatusResponse> Status();
-  // The daemon's open descriptors (/proc/PID/fd).
-  int DaemonFds() const;
+  // The daemon's open descriptors (/proc/PID/fd) by kind: sockets, pipes,
+  // BPF maps and the rest ("socket:", "pipe:", "anon_inode:bpf-map",
+  // "other"), so that gRPC's own comings and goings (sockets, event fds)
+  // cannot hide a leaked pipe or map.
+  std::map<std::string, int> DaemonFds() const;
+  // Waits (20 s at most) until the daemon holds no more descriptors of
+  // each kind than `before`: a leak keeps one above for good.
+  void ExpectNoFdLeak(const std::map<std::string, int>& before) const;
   // The pin of `map` in the builtin set.
   std::string PinOf(const std::string& map);
   // AUDIT lines of Handles.Open in the daemon's log with `part` in them.
