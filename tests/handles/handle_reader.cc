@@ -12,15 +12,23 @@
 //   handle_reader SOCKET flood N SET MAP
 //     N requests on one connection, each descriptor closed at once; prints
 //     "code=C count=K" for each answer code seen.
+//   handle_reader SOCKET repin SET MAP DIR
+//     Asks for the handle, then in a user and mount namespace of its own
+//     mounts a bpffs on DIR, pins the descriptor there and opens the pin
+//     read-write: "mount=.. pin=.. reopen=.. update=.." (ERRNO or OK), to
+//     see whether a read handle can be turned into a writable one.
 //   handle_reader SOCKET hold N
 //     Opens N connections that send nothing; prints "refused=K", how many
 //     the daemon answered at once (RESOURCE_EXHAUSTED) and closed.
 #include <bpf/bpf.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -103,6 +111,49 @@ int Flood(const std::string& socket, int n, const std::string& set,
   return 0;
 }
 
+bool WriteFile(const std::string& path, const std::string& text) {
+  FILE* f = fopen(path.c_str(), "w");
+  if (f == nullptr) return false;
+  const bool ok = fputs(text.c_str(), f) >= 0;
+  return fclose(f) == 0 && ok;
+}
+
+int Repin(const std::string& socket, const std::string& set,
+          const std::string& map, const std::string& dir) {
+  auto client = bpfwarden::client::HandleClient::Connect(socket);
+  if (!client.ok()) return 14;
+  auto handle = client->Open(set, map);
+  if (!handle.ok()) {
+    std::cerr << handle.status().message() << "\n";
+    return static_cast<int>(handle.status().code());
+  }
+  const uid_t uid = getuid();
+  const gid_t gid = getgid();
+  if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) {
+    std::cout << "unshare=" << ErrnoName(-1) << "\n";
+    return 0;
+  }
+  WriteFile("/proc/self/setgroups", "deny");
+  WriteFile("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1");
+  WriteFile("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1");
+  std::cout << "mount="
+            << ErrnoName(mount("bpf", dir.c_str(), "bpf", 0, nullptr)) << "\n";
+  const std::string pin = dir + "/m";
+  std::cout << "pin=" << ErrnoName(bpf_obj_pin(handle->fd.get(), pin.c_str()))
+            << "\n";
+  const int rw = bpf_obj_get(pin.c_str());
+  std::cout << "reopen=" << ErrnoName(rw < 0 ? -1 : 0) << "\n";
+  if (rw >= 0) {
+    const bpfwarden::v1::MapInfo& info = handle->map;
+    std::vector<char> key(info.key_size()), value(info.value_size());
+    std::cout << "update="
+              << ErrnoName(bpf_map_update_elem(rw, key.data(), value.data(),
+                                               BPF_ANY))
+              << "\n";
+  }
+  return 0;
+}
+
 int Hold(const std::string& socket, int n) {
   std::vector<bpfwarden::client::HandleClient> held;
   int refused = 0;
@@ -140,6 +191,9 @@ int main(int argc, char** argv) {
   }
   if (argc == 6 && std::string(argv[2]) == "flood") {
     return Flood(argv[1], std::atoi(argv[3]), argv[4], argv[5]);
+  }
+  if (argc == 6 && std::string(argv[2]) == "repin") {
+    return Repin(argv[1], argv[3], argv[4], argv[5]);
   }
   if (argc == 4 && std::string(argv[2]) == "hold") {
     return Hold(argv[1], std::atoi(argv[3]));

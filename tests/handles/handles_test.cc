@@ -4,6 +4,7 @@
 // audited, and no descriptor; a reload that takes the grant away refuses
 // the next request at once.
 #include <bpf/bpf.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <string>
@@ -84,6 +85,24 @@ TEST_F(HandlesTest, NobodyWithTheGrantReadsWhatRootReadsAndCannotWrite) {
   ASSERT_EQ(status->handle_counts_size(), 1);
   EXPECT_EQ(status->handle_counts(0).uid(), 65534u);
   EXPECT_EQ(status->handle_counts(0).granted(), 1u);
+}
+
+// A pin forgets how its descriptor was opened: whoever can pin a read
+// handle in a bpffs it may write can open that pin read-write. Nobody's
+// only way to such a bpffs is its own mount in a user namespace, which
+// this kernel refuses; should one allow it, this test says so.
+TEST_F(HandlesTest, AHandleCannotBeRepinnedAndReopenedWritable) {
+  BPFWARDEN_REQUIRE_KERNEL();
+  ASSERT_NO_FATAL_FAILURE(StartDaemon("handles-repin", kHandleCounters));
+  const std::string dir = work_->path() + "/mnt";
+  ASSERT_EQ(mkdir(dir.c_str(), 0755), 0);
+  ASSERT_EQ(chown(dir.c_str(), 65534, 65534), 0);
+  RunResult repin = Reader({"repin", kSet, "tcp_tune_counters", dir});
+  ASSERT_EQ(repin.exit_code, 0) << repin.err;
+  EXPECT_THAT(repin.out, HasSubstr("mount=EPERM\n")) << repin.out;
+  EXPECT_THAT(repin.out, ::testing::Not(HasSubstr("pin=OK"))) << repin.out;
+  EXPECT_THAT(repin.out, ::testing::Not(HasSubstr("update=OK")))
+      << repin.out;
 }
 
 TEST_F(HandlesTest, WithoutTheGrantPermissionDeniedAuditedAndNoDescriptor) {
