@@ -23,14 +23,14 @@ namespace {
 
 // What the child reports through its pipe.
 struct ChildReport {
-  int step = 0;  // where it stopped (kDone: all as expected)
+  int step = 0;  // a ProbeStep: where it stopped
   int err = 0;   // errno there
 };
-constexpr int kCapset = 1;
-constexpr int kLookup = 2;
-constexpr int kValue = 3;
-constexpr int kUpdateAllowed = 4;
-constexpr int kDone = 5;
+constexpr int kCapset = static_cast<int>(ProbeStep::kCapsNotDropped);
+constexpr int kLookup = static_cast<int>(ProbeStep::kLookupRefused);
+constexpr int kValue = static_cast<int>(ProbeStep::kWrongValue);
+constexpr int kUpdateAllowed = static_cast<int>(ProbeStep::kUpdateAllowed);
+constexpr int kDone = static_cast<int>(ProbeStep::kDone);
 constexpr uint64_t kProbeValue = 0x6277617264656e;  // "bwarden"
 
 long Bpf(int cmd, union bpf_attr* attr) {
@@ -168,6 +168,11 @@ std::string UnprivilegedBpfDisabled() {
   return value;
 }
 
+HandleProbe Judge(ProbeStep step, int err, const std::string& sysctl) {
+  const ChildReport report{static_cast<int>(step), err};
+  return {step == ProbeStep::kDone, Verdict(report, sysctl)};
+}
+
 absl::Status HandleProbe::Precondition() const {
   if (usable) return absl::OkStatus();
   return absl::FailedPreconditionError(
@@ -181,7 +186,8 @@ HandleProbe ProbeReadHandles() {
   if (!report.ok()) {
     return {false, absl::StrCat("probe: ", report.status().message())};
   }
-  return {report->step == kDone, Verdict(*report, UnprivilegedBpfDisabled())};
+  return Judge(static_cast<ProbeStep>(report->step), report->err,
+               UnprivilegedBpfDisabled());
 }
 
 }  // namespace bpfwarden::handles

@@ -21,6 +21,18 @@ struct HandleProbe {
   absl::Status Precondition() const;
 };
 
+// What the probe's child found.
+enum class ProbeStep {
+  kCapsNotDropped = 1,  // capset failed: nothing learnt
+  kLookupRefused = 2,   // bpf() refused to a capability-less process
+  kWrongValue = 3,      // the lookup read something else
+  kUpdateAllowed = 4,   // the read-only descriptor took an update
+  kDone = 5,            // lookup worked, update refused: usable
+};
+
+// The verdict on `step` (with the errno there and the sysctl's value).
+HandleProbe Judge(ProbeStep step, int err, const std::string& sysctl);
+
 // Creates a one-element array map, opens it read-only, and forks a child
 // that drops every capability (capset to nothing: the uid does not matter
 // to bpf(), the capabilities do) and looks the element up through the
