@@ -95,6 +95,21 @@ std::string KernelLine(const v1::StatusResponse& s) {
   return line;
 }
 
+// "/run/bpfwarden/handles.sock (usable; you: 3 granted, 0 refused)", or
+// "none": the read-handle socket, whether this kernel lets unprivileged
+// readers use a handle, and the caller's own hand-overs.
+std::string HandlesLine(const v1::StatusResponse& s) {
+  if (s.handle_socket().empty()) return "none";
+  std::string line = absl::StrCat(
+      s.handle_socket(), " (",
+      s.handles_usable() ? "usable" : "not usable: " + s.handles_probe());
+  for (const v1::HandleCounts& c : s.handle_counts()) {
+    absl::StrAppend(&line, "; ", c.other() ? "other uids" : absl::StrCat("uid ", c.uid()),
+                    ": ", c.granted(), " granted, ", c.refused(), " refused");
+  }
+  return line + ")";
+}
+
 std::vector<std::string> Failures(const v1::StatusResponse& s,
                                   const Inventory& inventory) {
   std::vector<std::string> failures;
@@ -193,6 +208,10 @@ int Status(const Args&) {
             ? Features(s)
             : output::CutToWidth(Features(s), width > 12 ? width - 12 : width)},
        {"caller", s.caller()},
+       {"handles",
+        width == 0 ? HandlesLine(s)
+                   : output::CutToWidth(HandlesLine(s),
+                                        width > 12 ? width - 12 : width)},
        {"counts", absl::StrCat(s.program_sets(), " sets, ", s.attachments(),
                                " attachments (", s.foreign_attachments(),
                                " foreign), ", s.maps(), " maps")},

@@ -53,9 +53,11 @@ Daemon::~Daemon() {
 }
 
 absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
-    DaemonOptions options, UniqueFd activated_socket) {
+    DaemonOptions options, UniqueFd activated_socket,
+    UniqueFd activated_handles) {
   std::unique_ptr<Daemon> daemon(new Daemon(std::move(options)));
-  if (absl::Status s = daemon->StartParts(std::move(activated_socket));
+  if (absl::Status s = daemon->StartParts(std::move(activated_socket),
+                                          std::move(activated_handles));
       !s.ok()) {
     daemon->Abandon();
     return s;
@@ -63,7 +65,8 @@ absl::StatusOr<std::unique_ptr<Daemon>> Daemon::Start(
   return daemon;
 }
 
-absl::Status Daemon::StartParts(UniqueFd activated_socket) {
+absl::Status Daemon::StartParts(UniqueFd activated_socket,
+                                UniqueFd activated_handles) {
   absl::StatusOr<v1::Config> config = ReadConfigDir(options_.config_dir);
   if (!config.ok()) return config.status();
   absl::StatusOr<policy::Policy> policy =
@@ -75,7 +78,8 @@ absl::Status Daemon::StartParts(UniqueFd activated_socket) {
   }
   StartUnitFollower();
   absl::Status s =
-      StartServers(*std::move(policy), std::move(activated_socket));
+      StartServers(*std::move(policy), std::move(activated_socket),
+                   std::move(activated_handles));
   if (!s.ok()) return s;
   watchdog_ = std::make_unique<systemd::Watchdog>(
       [w = warden_.get()] { return w->Ping(); });
@@ -137,22 +141,43 @@ void Daemon::StartUnitFollower() {
 }
 
 absl::Status Daemon::StartServers(policy::Policy policy,
-                                  UniqueFd activated_socket) {
+                                  UniqueFd activated_socket,
+                                  UniqueFd activated_handles) {
   api::ApiServerOptions api_options = options_.api;
   api_options.logs = logs_.get();
   api_options.stats = metrics_->api_stats();
   api_options.attach_unit = [units = units_.get()](const v1::Attachment& spec) {
     return units->Attach(spec);
   };
+  // The read-handle socket is bound (and the kernel probed) before the API
+  // starts, so Daemon.Status reports it from the first call.
+  if (!options_.handles.socket.path.empty() || activated_handles.valid()) {
+    absl::StatusOr<std::unique_ptr<handles::HandleServer>> handles =
+        handles::HandleServer::Create(warden_.get(), options_.handles,
+                                      metrics_->handle_stats(),
+                                      std::move(activated_handles));
+    if (!handles.ok()) return WithContext("handles: ", handles.status());
+    handles_ = *std::move(handles);
+    api_options.handles = {handles_->path(), handles_->probe().usable,
+                           handles_->probe().detail, metrics_->handle_stats()};
+  }
   absl::StatusOr<std::unique_ptr<api::ApiServer>> api =
       api::ApiServer::Start(warden_.get(), api_options, std::move(policy),
                             std::move(activated_socket));
   if (!api.ok()) return WithContext("api: ", api.status());
   api_ = *std::move(api);
+  if (handles_ != nullptr) {
+    // Every hand-over asks the API's policy, so a SIGHUP applies at once.
+    if (absl::Status s = handles_->Start([a = api_.get()] { return a->policy(); });
+        !s.ok()) {
+      return WithContext("handles: ", s);
+    }
+  }
   return absl::OkStatus();
 }
 
 void Daemon::StopServers() {
+  handles_.reset();
   if (api_ != nullptr) api_->Shutdown();
 }
 

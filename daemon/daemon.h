@@ -31,6 +31,7 @@
 #include "daemon/core/bpf_log_hub.h"
 #include "daemon/core/kernel_platform.h"
 #include "daemon/core/warden.h"
+#include "daemon/handles/handle_server.h"
 #include "daemon/metrics/metrics_service.h"
 #include "daemon/signals.h"
 #include "daemon/systemd/unit_follower.h"
@@ -57,8 +58,12 @@ struct DaemonOptions {
   // BPF log records kept per set; where they go: "journal" or "stderr".
   int bpf_log_backlog = 1000;
   std::string log_target = "stderr";
-  // The gRPC API. Its `logs`, `stats` and `attach_unit` are the Daemon's.
+  // The gRPC API. Its `logs`, `stats`, `attach_unit` and `handles` are the
+  // Daemon's.
   api::ApiServerOptions api;
+  // The read-handle socket (READ_HANDLE); an empty socket path and no
+  // activated socket: none.
+  handles::HandleServerOptions handles;
   // "host:port" of /metrics; empty: no listener (the config's map metrics
   // are still checked).
   std::string metrics_address;
@@ -70,13 +75,14 @@ struct DaemonOptions {
 
 class Daemon {
  public:
-  // Reads the configuration and starts every part. `activated_socket`
-  // (socket activation; invalid: none) is served instead of binding
-  // options.api.unix_socket. On error whatever started is stopped again
+  // Reads the configuration and starts every part. `activated_socket` and
+  // `activated_handles` (socket activation; invalid: none) are served
+  // instead of binding options.api.unix_socket and options.handles.socket. On error whatever started is stopped again
   // (the Warden shut down, its attachments detached) and the error names
   // the part that failed.
   static absl::StatusOr<std::unique_ptr<Daemon>> Start(
-      DaemonOptions options, UniqueFd activated_socket = UniqueFd());
+      DaemonOptions options, UniqueFd activated_socket = UniqueFd(),
+      UniqueFd activated_handles = UniqueFd());
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
   // Stop() unless stopped, its error logged.
@@ -109,11 +115,13 @@ class Daemon {
   explicit Daemon(DaemonOptions options);
 
   // Start's steps, in order: the configuration read, then each part.
-  absl::Status StartParts(UniqueFd activated_socket);
+  absl::Status StartParts(UniqueFd activated_socket,
+                          UniqueFd activated_handles);
   absl::Status StartWarden(const v1::Config& config);
   absl::Status StartMetrics(const v1::Config& config);
   void StartUnitFollower();
-  absl::Status StartServers(policy::Policy policy, UniqueFd activated_socket);
+  absl::Status StartServers(policy::Policy policy, UniqueFd activated_socket,
+                            UniqueFd activated_handles);
   // Every server, stopped; before the unit follower and the Warden.
   void StopServers();
   // After a failed Start: what started is stopped, without STOPPING=1.
@@ -136,6 +144,7 @@ class Daemon {
 
   // The servers. One more starts in StartServers and stops in StopServers.
   std::unique_ptr<api::ApiServer> api_;
+  std::unique_ptr<handles::HandleServer> handles_;
 
   std::unique_ptr<systemd::Watchdog> watchdog_;
   std::unique_ptr<MemoryTrimmer> trimmer_;

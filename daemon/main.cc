@@ -14,6 +14,7 @@
 #include "daemon/base/libbpf_messages.h"
 #include "daemon/base/log.h"
 #include "daemon/daemon.h"
+#include "daemon/handles/handle_server.h"
 #include "daemon/signals.h"
 #include "daemon/systemd/activation.h"
 #include "daemon/systemd/journal.h"
@@ -46,6 +47,17 @@ ABSL_FLAG(std::string, api_socket_mode, "0660",
           "permissions of the API socket (octal)");
 ABSL_FLAG(std::string, api_socket_group, "bpfwarden",
           "group owning the API socket (its members may connect)");
+ABSL_FLAG(std::string, handle_socket, "auto",
+          "Unix socket on which callers granted READ_HANDLE are handed "
+          "read-only map descriptors; auto: handles.sock beside "
+          "--api_socket (/run/bpfwarden/handles.sock by default); empty: "
+          "none. Mode and group as --api_socket_mode and --api_socket_group");
+ABSL_FLAG(int, handle_max_per_minute, 120,
+          "read handles one non-root uid may ask for in a minute");
+ABSL_FLAG(int, handle_max_connections, 128,
+          "most open handle-socket connections of non-root callers together");
+ABSL_FLAG(int, handle_max_connections_per_uid, 8,
+          "most open handle-socket connections of one non-root uid");
 ABSL_FLAG(std::string, api_tls_address, "",
           "host:port of an additional mutual-TLS API listener; empty: none");
 ABSL_FLAG(std::string, api_tls_cert, "", "TLS server certificate (PEM)");
@@ -169,6 +181,33 @@ absl::StatusOr<metrics::ListenOptions> MetricsOptionsFromFlags() {
   return options;
 }
 
+// --handle_socket, with "auto" resolved beside the API socket.
+std::string HandleSocketFlag() {
+  const std::string flag = absl::GetFlag(FLAGS_handle_socket);
+  if (flag != "auto") return flag;
+  const std::string api = absl::GetFlag(FLAGS_api_socket);
+  if (api.empty()) return "";
+  const size_t slash = api.rfind('/');
+  return slash == std::string::npos ? "handles.sock"
+                                    : api.substr(0, slash + 1) + "handles.sock";
+}
+
+// The read-handle server's options; its socket's mode and group are the
+// API socket's.
+handles::HandleServerOptions HandleOptionsFromFlags(
+    const api::ApiServerOptions& api) {
+  handles::HandleServerOptions options;
+  options.socket = {HandleSocketFlag(), api.unix_socket.mode,
+                    api.unix_socket.group};
+  options.limits.per_uid_per_minute =
+      std::max(1, absl::GetFlag(FLAGS_handle_max_per_minute));
+  options.max_connections =
+      std::max(1, absl::GetFlag(FLAGS_handle_max_connections));
+  options.max_connections_per_uid =
+      std::max(1, absl::GetFlag(FLAGS_handle_max_connections_per_uid));
+  return options;
+}
+
 // Every flag but the log target's, checked. `log_target`: as
 // ChooseLogTarget chose.
 absl::StatusOr<DaemonOptions> DaemonOptionsFromFlags(
@@ -177,6 +216,7 @@ absl::StatusOr<DaemonOptions> DaemonOptionsFromFlags(
   absl::StatusOr<api::ApiServerOptions> api = ApiServerOptionsFromFlags();
   if (!api.ok()) return api.status();
   options.api = *std::move(api);
+  options.handles = HandleOptionsFromFlags(options.api);
   absl::StatusOr<BuiltinVariant> variant =
       ParseBuiltinVariant(absl::GetFlag(FLAGS_builtin_variant));
   if (!variant.ok()) {
@@ -212,7 +252,8 @@ int Run() {
     return 1;
   }
   // Before any thread: it edits the environment.
-  absl::StatusOr<UniqueFd> activated = systemd::TakeListenSocket();
+  absl::StatusOr<systemd::ActivatedSockets> activated =
+      systemd::TakeListenSockets(HandleSocketFlag());
   if (!activated.ok()) {
     BPFWARDEN_LOG(ERROR) << activated.status();
     return 1;
@@ -230,7 +271,8 @@ int Run() {
     return 1;
   }
   absl::StatusOr<std::unique_ptr<Daemon>> daemon =
-      Daemon::Start(*std::move(options), *std::move(activated));
+      Daemon::Start(*std::move(options), std::move(activated->api),
+                    std::move(activated->handles));
   if (!daemon.ok()) {
     BPFWARDEN_LOG(ERROR) << daemon.status();
     return 1;

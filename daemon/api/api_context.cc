@@ -10,6 +10,7 @@ namespace {
 metrics::DenialClass DenialClassOf(policy::Operation op) {
   switch (op) {
     case policy::Operation::kRead:
+    case policy::Operation::kReadHandle:
       return metrics::DenialClass::kRead;
     case policy::Operation::kWrite:
       return metrics::DenialClass::kWrite;

@@ -64,8 +64,32 @@ grpc::Status DaemonService::DoStatus(const grpc::ServerContextBase& ctx,
       counts->set_dropped(dropped);
     }
   }
+  AddHandles(*who, resp);
   resp.set_build_mode(BuildMode());
   return grpc::Status::OK;
+}
+
+void DaemonService::AddHandles(const policy::Identity& who,
+                               v1::StatusResponse& resp) const {
+  resp.set_handle_socket(handles_.socket);
+  if (handles_.socket.empty()) return;
+  resp.set_handles_usable(handles_.usable);
+  resp.set_handles_probe(handles_.probe);
+  if (handles_.stats == nullptr) return;
+  for (const metrics::HandleCount& row : handles_.stats->Snapshot()) {
+    // Who else asks for handles is root's to know.
+    const bool own = who.kind == policy::Identity::Kind::kUnix &&
+                     row.uid.has_value() && *row.uid == who.uid;
+    if (!who.IsRoot() && !own) continue;
+    v1::HandleCounts* out = resp.add_handle_counts();
+    if (row.uid.has_value()) {
+      out->set_uid(*row.uid);
+    } else {
+      out->set_other(true);
+    }
+    out->set_granted(row.granted);
+    out->set_refused(row.refused);
+  }
 }
 
 }  // namespace bpfwarden::api

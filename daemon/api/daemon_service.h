@@ -6,18 +6,31 @@
 #include "daemon/api/kernel_features.h"
 #include "daemon/core/bpf_log_hub.h"
 #include "bpfwarden/v1/api.grpc.pb.h"
+#include "daemon/metrics/handle_stats.h"
 
 namespace bpfwarden::api {
 
 // The daemon's version, as Status reports it.
 inline constexpr char kVersion[] = "0.1.0";
 
+// What Status says of read handles (daemon/handles); an empty socket:
+// none are served.
+struct HandleReport {
+  std::string socket;
+  bool usable = false;
+  std::string probe;  // what the kernel probe found
+  const metrics::HandleStats* stats = nullptr;  // may be null
+};
+
 class DaemonService final : public v1::Daemon::CallbackService {
  public:
   // `logs` (may be null) gives the BPF log counts.
   DaemonService(ApiContext* api, KernelFeatures features,
-                const BpfLogHub* logs = nullptr)
-      : api_(api), features_(std::move(features)), logs_(logs) {}
+                const BpfLogHub* logs = nullptr, HandleReport handles = {})
+      : api_(api),
+        features_(std::move(features)),
+        logs_(logs),
+        handles_(std::move(handles)) {}
 
   // Open to every client that can connect: it reveals only counts, and the
   // caller's own identity as the daemon sees it (apply failures are listed
@@ -29,10 +42,12 @@ class DaemonService final : public v1::Daemon::CallbackService {
  private:
   grpc::Status DoStatus(const grpc::ServerContextBase& ctx,
                         const v1::StatusRequest& req, v1::StatusResponse& resp);
+  void AddHandles(const policy::Identity& who, v1::StatusResponse& resp) const;
 
   ApiContext* const api_;
   const KernelFeatures features_;
   const BpfLogHub* const logs_;
+  const HandleReport handles_;
 };
 
 }  // namespace bpfwarden::api

@@ -68,7 +68,8 @@ absl::StatusOr<std::unique_ptr<ApiServer>> ApiServer::Start(
   self->services_.push_back(std::make_unique<AttachmentsService>(api));
   self->services_.push_back(std::make_unique<MapsService>(api));
   self->services_.push_back(std::make_unique<DaemonService>(
-      api, ProbeKernelFeatures(warden->options().platform), options.logs));
+      api, ProbeKernelFeatures(warden->options().platform), options.logs,
+      options.handles));
   self->services_.push_back(std::make_unique<LogsService>(api, options.logs));
 
   if (activated_socket.valid()) {

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "daemon/api/api_context.h"
+#include "daemon/api/daemon_service.h"
 #include "daemon/api/unix_listener.h"
 #include "daemon/base/unique_fd.h"
 #include "daemon/core/bpf_log_hub.h"
@@ -36,6 +37,8 @@ struct ApiServerOptions {
   ApiLimits limits;
   // The BPF log readers Logs.Tail and Daemon.Status use; may be null.
   BpfLogHub* logs = nullptr;
+  // What Daemon.Status reports of read handles (daemon/handles).
+  HandleReport handles;
   // Attaches a spec naming a systemd unit (the systemd adapter's
   // UnitFollower::Attach); empty: such specs are FAILED_PRECONDITION.
   UnitAttacher attach_unit;
@@ -69,6 +72,11 @@ class ApiServer {
   // policy stays and the error says why.
   absl::Status ReloadPolicy(
       const google::protobuf::RepeatedPtrField<v1::PolicyRule>& rules);
+
+  // The policy in force now (the read-handle socket asks it per request).
+  std::shared_ptr<const policy::Policy> policy() const {
+    return api_->policy();
+  }
 
   // Stops accepting, then ends the calls in flight, waiting up to `grace`
   // for them (and for idle clients to hang up) before cancelling them.

@@ -173,4 +173,29 @@ absl::Status CheckElementMethod(uint32_t map_type, absl::string_view label,
                    " map, and ", row.why));
 }
 
+absl::Status CheckReadHandle(uint32_t map_type, uint32_t map_flags,
+                             absl::string_view label) {
+  const ElementAccess& row = ElementAccessOf(map_type);
+  const bool data = &row == &kEverything || &row == &kArray ||
+                    &row == &kCgroupStorage || &row == &kQueue ||
+                    &row == &kBloom;
+  const char* type = TypeName(map_type);
+  const std::string kind = type != nullptr ? absl::StrCat("a ", type)
+                                           : absl::StrCat("a type ", map_type);
+  if (!data) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no read handle for ", label, ": it is ", kind,
+        " map, and only plain data maps (hash, LRU, LPM trie, array, cgroup "
+        "storage, queue, stack, bloom filter) are handed over; never one "
+        "whose keys or values are file descriptors, programs, devices, CPUs "
+        "or kernel addresses"));
+  }
+  if ((map_flags & BPF_F_WRONLY) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no read handle for ", label,
+        ": it was created write-only to user space (BPF_F_WRONLY)"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace bpfwarden

@@ -55,6 +55,16 @@ absl::Status CheckElementMethod(uint32_t map_type, absl::string_view label,
 
 absl::string_view ElementMethodName(ElementMethod method);
 
+// OK when a read-only descriptor of a map of `map_type` with `map_flags`
+// may be handed to another process (daemon/handles/): plain data maps
+// (hash, LRU, LPM, arrays, cgroup storage, queues, stacks, bloom filters)
+// whose flags do not make them write-only to user space (BPF_F_WRONLY).
+// Never a map whose keys or values are file descriptors, programs, devices
+// or CPUs, nor stack traces, struct_ops, rings, arenas or unknown types:
+// FailedPrecondition naming the map (`label`), its type and why.
+absl::Status CheckReadHandle(uint32_t map_type, uint32_t map_flags,
+                             absl::string_view label);
+
 }  // namespace bpfwarden
 
 #endif  // BPFWARDEN_DAEMON_MAPS_ELEMENT_ACCESS_H_

@@ -89,5 +89,32 @@ TEST(ElementAccessTest, DescriptorMapsAndUnknownTypesOfferNothing) {
               StatusIs(absl::StatusCode::kFailedPrecondition, "type 9999"));
 }
 
+TEST(ElementAccessTest, ReadHandlesOnlyForPlainDataMaps) {
+  for (uint32_t type : std::initializer_list<uint32_t>{
+           BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_LRU_PERCPU_HASH, BPF_MAP_TYPE_LPM_TRIE,
+        BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_PERCPU_ARRAY, BPF_MAP_TYPE_QUEUE,
+        BPF_MAP_TYPE_BLOOM_FILTER, BPF_MAP_TYPE_CGROUP_STORAGE}) {
+    EXPECT_TRUE(CheckReadHandle(type, 0, "s/m").ok()) << type;
+  }
+  for (uint32_t type : std::initializer_list<uint32_t>{
+           BPF_MAP_TYPE_PROG_ARRAY, BPF_MAP_TYPE_ARRAY_OF_MAPS,
+        BPF_MAP_TYPE_HASH_OF_MAPS, BPF_MAP_TYPE_SOCKMAP, BPF_MAP_TYPE_SOCKHASH,
+        BPF_MAP_TYPE_DEVMAP, BPF_MAP_TYPE_DEVMAP_HASH, BPF_MAP_TYPE_CPUMAP,
+        BPF_MAP_TYPE_XSKMAP, BPF_MAP_TYPE_PERF_EVENT_ARRAY,
+        BPF_MAP_TYPE_SK_STORAGE, BPF_MAP_TYPE_STACK_TRACE,
+        BPF_MAP_TYPE_STRUCT_OPS, BPF_MAP_TYPE_RINGBUF, 1000u}) {
+    EXPECT_THAT(CheckReadHandle(type, 0, "s/m"),
+                StatusIs(absl::StatusCode::kFailedPrecondition,
+                         "no read handle for s/m: it is a"))
+        << type;
+  }
+  EXPECT_THAT(CheckReadHandle(BPF_MAP_TYPE_PROG_ARRAY, 0, "s/p"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "it is a prog_array map"));
+  EXPECT_THAT(CheckReadHandle(BPF_MAP_TYPE_HASH, BPF_F_WRONLY, "s/w"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "write-only to user space"));
+}
+
 }  // namespace
 }  // namespace bpfwarden

@@ -20,6 +20,7 @@ std::string RenderMetrics(const EndpointSources& sources, uint64_t rendering) {
   }
   truncated |= WriteDaemonMetrics(daemon, entries, out);
   if (sources.api != nullptr) sources.api->Write(out);
+  if (sources.handles != nullptr) sources.handles->Write(out);
   out.Family("bpfwarden_metrics_renders_total",
              "Renderings of this text, this one included. Scrapes within "
              "--metrics_min_interval of a rendering's start get its text, so "

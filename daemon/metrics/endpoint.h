@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "daemon/metrics/api_stats.h"
 #include "daemon/metrics/daemon_metrics.h"
+#include "daemon/metrics/handle_stats.h"
 #include "daemon/metrics/map_metrics.h"
 
 namespace bpfwarden::metrics {
@@ -21,6 +22,7 @@ inline constexpr absl::Duration kDefaultScrapeBudget = absl::Seconds(2);
 struct EndpointSources {
   DaemonSources daemon;  // the core, the log hub, the version
   const ApiStats* api = nullptr;  // may be null
+  const HandleStats* handles = nullptr;  // may be null
   MapMetrics* map_metrics = nullptr;
   std::string cgroup2_mount;  // empty: found from /proc/mounts
   // Map dumps and the cgroup walk not done this long after the rendering

@@ -15,6 +15,7 @@ MetricsService::MetricsService(const Warden* warden, const BpfLogHub* logs,
   sources_.daemon.logs = logs;
   sources_.daemon.version = std::move(version);
   sources_.api = &api_;
+  sources_.handles = &handles_;
   sources_.map_metrics = &maps_;
   sources_.cgroup2_mount = warden->options().cgroup2_mount;
 }

@@ -13,6 +13,7 @@
 #include "daemon/core/bpf_log_hub.h"
 #include "daemon/core/warden.h"
 #include "daemon/metrics/api_stats.h"
+#include "daemon/metrics/handle_stats.h"
 #include "daemon/metrics/endpoint.h"
 #include "daemon/metrics/http_server.h"
 #include "daemon/metrics/map_metrics.h"
@@ -41,6 +42,7 @@ class MetricsService {
   ~MetricsService();
 
   ApiStats* api_stats() { return &api_; }
+  HandleStats* handle_stats() { return &handles_; }
 
   // At start, once the config's sets are loaded: the config's metrics,
   // checked against the loaded maps (MapMetrics::Check), become the ones
@@ -72,6 +74,7 @@ class MetricsService {
  private:
   EndpointSources sources_;
   ApiStats api_;
+  HandleStats handles_;
   MapMetrics maps_;
   std::unique_ptr<ScrapeCache> cache_;
   std::unique_ptr<HttpServer> http_;

@@ -68,6 +68,11 @@ absl::Status CheckPrincipal(absl::string_view principal) {
   return absl::OkStatus();
 }
 
+bool Grants(const Rule& rule, Operation op) {
+  return std::find(rule.allow.begin(), rule.allow.end(), op) !=
+         rule.allow.end();
+}
+
 bool RootOnly(const std::vector<std::string>& principals) {
   for (const std::string& p : principals) {
     if (p != "uid:0" && p != "user:root") return false;
@@ -77,9 +82,7 @@ bool RootOnly(const std::vector<std::string>& principals) {
 
 absl::Status CheckAdminLimits(const Rule& rule) {
   const AdminLimits& l = rule.limits;
-  const bool admin = std::find(rule.allow.begin(), rule.allow.end(),
-                               Operation::kAdmin) != rule.allow.end();
-  if (!admin || RootOnly(rule.principals)) return absl::OkStatus();
+  if (!Grants(rule, Operation::kAdmin) || RootOnly(rule.principals)) return absl::OkStatus();
   if (l.program_types.empty() || l.attach_types.empty() ||
       l.cgroup_subtree.empty()) {
     return absl::InvalidArgumentError(
@@ -118,7 +121,14 @@ absl::Status CheckRule(const Rule& rule) {
   }
   if (rule.allow.empty()) {
     return absl::InvalidArgumentError(
-        "allow: no operation (READ, WRITE, ADMIN)");
+        "allow: no operation (READ, WRITE, ADMIN, READ_HANDLE)");
+  }
+  if (Grants(rule, Operation::kReadHandle) &&
+      Grants(rule, Operation::kWrite) && !Grants(rule, Operation::kRead)) {
+    return absl::InvalidArgumentError(
+        "allow: READ_HANDLE with WRITE but without READ: WRITE without READ "
+        "makes the rule's maps write-only, and no read handle is ever handed "
+        "over for them (grant READ too, or READ_HANDLE in another rule)");
   }
   return CheckAdminLimits(rule);
 }
@@ -133,6 +143,8 @@ absl::string_view OperationName(Operation op) {
       return "write";
     case Operation::kAdmin:
       return "admin";
+    case Operation::kReadHandle:
+      return "read handle";
   }
   return "unknown";
 }
@@ -199,6 +211,9 @@ absl::StatusOr<Policy> Policy::FromConfig(
         case Proto::ADMIN:
           rule.allow.push_back(Operation::kAdmin);
           break;
+        case Proto::READ_HANDLE:
+          rule.allow.push_back(Operation::kReadHandle);
+          break;
         default:
           return absl::InvalidArgumentError(absl::StrCat(
               "policy rule ", i, ": allow: unknown operation ", op));
@@ -212,11 +227,10 @@ absl::StatusOr<Policy> Policy::FromConfig(
 bool Policy::Allows(const Identity& who, Operation op,
                     const Resource& what) const {
   if (who.IsRoot()) return true;
+  // A handle is of one map: a set as a whole is never handed over.
+  if (op == Operation::kReadHandle && !what.map.has_value()) return false;
   for (const Rule& rule : rules_) {
-    if (std::find(rule.allow.begin(), rule.allow.end(), op) ==
-        rule.allow.end()) {
-      continue;
-    }
+    if (!Grants(rule, op)) continue;
     if (!Glob(rule.program_set_glob, what.program_set)) continue;
     if (what.map.has_value() && !Glob(rule.map_glob, *what.map)) continue;
     for (const std::string& principal : rule.principals) {
@@ -231,8 +245,7 @@ std::optional<std::vector<AdminLimits>> Policy::AdminLimitsFor(
   if (who.IsRoot()) return std::nullopt;
   std::vector<AdminLimits> out;
   for (const Rule& rule : rules_) {
-    if (std::find(rule.allow.begin(), rule.allow.end(), Operation::kAdmin) ==
-            rule.allow.end() ||
+    if (!Grants(rule, Operation::kAdmin) ||
         !Glob(rule.program_set_glob, std::string(set))) {
       continue;
     }
@@ -249,10 +262,7 @@ std::optional<std::vector<AdminLimits>> Policy::AdminLimitsFor(
 bool Policy::GrantsAny(const Identity& who, Operation op) const {
   if (who.IsRoot()) return true;
   for (const Rule& rule : rules_) {
-    if (std::find(rule.allow.begin(), rule.allow.end(), op) ==
-        rule.allow.end()) {
-      continue;
-    }
+    if (!Grants(rule, op)) continue;
     for (const std::string& principal : rule.principals) {
       if (PrincipalMatches(principal, who)) return true;
     }
@@ -267,6 +277,28 @@ absl::Status Policy::Check(const Identity& who, Operation op,
   return absl::PermissionDeniedError(
       absl::StrCat(method, " on ", what.Describe(), ": permission denied (",
                    OperationName(op), " access required)"));
+}
+
+absl::Status Policy::CheckHandle(const Identity& who, const Resource& what,
+                                 absl::string_view method) const {
+  if (absl::Status s = Check(who, Operation::kReadHandle, what, method);
+      !s.ok()) {
+    return s;
+  }
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& rule = rules_[i];
+    if (!Grants(rule, Operation::kWrite) || Grants(rule, Operation::kRead) ||
+        !Glob(rule.program_set_glob, what.program_set) ||
+        !Glob(rule.map_glob, what.map.value_or(""))) {
+      continue;
+    }
+    return absl::PermissionDeniedError(absl::StrCat(
+        method, " on ", what.Describe(), ": permission denied (policy rule ",
+        i,
+        " grants WRITE without READ on it, which makes it write-only: no "
+        "read handle is handed over for it)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace bpfwarden::policy

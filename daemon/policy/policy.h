@@ -16,8 +16,10 @@
 namespace bpfwarden::policy {
 
 // Operation classes. They do not imply each other: a rule grants exactly
-// the classes it lists. Root is allowed everything.
-enum class Operation { kRead, kWrite, kAdmin };
+// the classes it lists. Root is allowed everything. kReadHandle is a
+// read-only map file descriptor handed over on the handle socket
+// (daemon/handles/): it is granted on maps only, never on a set as a whole.
+enum class Operation { kRead, kWrite, kAdmin, kReadHandle };
 
 absl::string_view OperationName(Operation op);
 
@@ -89,6 +91,14 @@ class Policy {
   // OK, or PERMISSION_DENIED "<method> on <resource>: permission denied".
   absl::Status Check(const Identity& who, Operation op, const Resource& what,
                      absl::string_view method) const;
+
+  // Whether `who` may be handed a read-only descriptor of the map `what`:
+  // a READ_HANDLE grant (root: always), and no rule that grants WRITE
+  // without READ covers the map, whoever its principals are (such a map is
+  // write-only by the operator's word). PERMISSION_DENIED naming `method`,
+  // the map and which of the two refused it.
+  absl::Status CheckHandle(const Identity& who, const Resource& what,
+                           absl::string_view method) const;
 
   size_t rule_count() const { return rules_.size(); }
 

@@ -222,6 +222,91 @@ TEST(PolicyTest, FromConfig) {
   EXPECT_THAT(rejected, StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(PolicyTest, ReadHandleIsItsOwnGrantOnMapsOnly) {
+  bpfwarden::v1::Config config;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(
+        policy {
+          program_set: "bpfwarden"
+          map: "tcp_*"
+          principals: "uid:1000"
+          allow: READ_HANDLE
+        }
+        policy {
+          program_set: "bpfwarden"
+          map: "tcp_stats"
+          principals: "uid:2000"
+          allow: READ
+        }
+      )pb",
+      &config));
+  auto policy = Policy::FromConfig(config.policy());
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  const Identity reader = Unix(1000, 1000);
+  const Identity other = Unix(2000, 2000);
+  const Resource stats = Map("bpfwarden", "tcp_stats");
+  EXPECT_TRUE(policy->CheckHandle(reader, stats, "Handles.Open").ok());
+  // READ_HANDLE is not READ, and READ is not READ_HANDLE.
+  EXPECT_FALSE(policy->Allows(reader, Operation::kRead, stats));
+  EXPECT_THAT(policy->CheckHandle(other, stats, "Handles.Open"),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(policy->CheckHandle(other, stats, "Handles.Open").message(),
+            "Handles.Open on map bpfwarden/tcp_stats: permission denied "
+            "(read handle access required)");
+  // Never a set as a whole; never another set's map.
+  EXPECT_FALSE(policy->Allows(reader, Operation::kReadHandle,
+                              Resource{"bpfwarden", std::nullopt}));
+  EXPECT_FALSE(
+      policy->CheckHandle(reader, Map("other", "tcp_stats"), "H").ok());
+  // Root may.
+  EXPECT_TRUE(policy->CheckHandle(Unix(0, 0), stats, "H").ok());
+}
+
+TEST(PolicyTest, ReadHandleNeverForAMapAWriteOnlyRuleCovers) {
+  auto policy = Policy::Create({
+      {"bpfwarden", "*", {"uid:1000"}, {Operation::kReadHandle}},
+      // Someone else's write-only map: nobody gets a handle of it.
+      {"bpfwarden", "tcp_tune_rules", {"uid:3000"}, {Operation::kWrite}},
+      // Written and read: handles still allowed.
+      {"bpfwarden",
+       "tcp_tune_counters",
+       {"uid:3000"},
+       {Operation::kRead, Operation::kWrite}},
+  });
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  const Identity reader = Unix(1000, 1000);
+  absl::Status refused = policy->CheckHandle(
+      reader, Map("bpfwarden", "tcp_tune_rules"), "Handles.Open");
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_NE(refused.message().find("policy rule 1 grants WRITE without READ"),
+            std::string::npos)
+      << refused;
+  EXPECT_TRUE(policy
+                  ->CheckHandle(reader, Map("bpfwarden", "tcp_tune_counters"),
+                                "Handles.Open")
+                  .ok());
+  // Not even root: the rule is the operator's word on the map.
+  EXPECT_FALSE(policy
+                   ->CheckHandle(Unix(0, 0), Map("bpfwarden", "tcp_tune_rules"),
+                                 "Handles.Open")
+                   .ok());
+
+  // One rule granting both, without READ, is refused at load.
+  auto bad = Policy::Create(
+      {{"*", "*", {"uid:1"}, {Operation::kWrite, Operation::kReadHandle}}});
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(bad.status().message().find(
+                "policy rule 0: allow: READ_HANDLE with WRITE but without READ"),
+            std::string::npos)
+      << bad.status();
+  EXPECT_TRUE(Policy::Create({{"*",
+                               "*",
+                               {"uid:1"},
+                               {Operation::kRead, Operation::kWrite,
+                                Operation::kReadHandle}}})
+                  .ok());
+}
+
 }  // namespace
 }  // namespace bpfwarden::policy
 

@@ -12,20 +12,22 @@
 namespace bpfwarden::systemd {
 namespace {
 
-TEST(TakeListenSocketTest, NoneWithoutListenFds) {
+TEST(TakeListenSocketsTest, NoneWithoutListenFds) {
   unsetenv("LISTEN_FDS");
   unsetenv("LISTEN_PID");
-  auto fd = TakeListenSocket();
-  ASSERT_TRUE(fd.ok()) << fd.status();
-  EXPECT_FALSE(fd->valid());
+  auto fds = TakeListenSockets("/run/h.sock");
+  ASSERT_TRUE(fds.ok()) << fds.status();
+  EXPECT_FALSE(fds->api.valid());
+  EXPECT_FALSE(fds->handles.valid());
 }
 
-TEST(TakeListenSocketTest, IgnoresFdsMeantForAnotherProcess) {
+TEST(TakeListenSocketsTest, IgnoresFdsMeantForAnotherProcess) {
   setenv("LISTEN_FDS", "1", 1);
   setenv("LISTEN_PID", std::to_string(getpid() + 1).c_str(), 1);
-  auto fd = TakeListenSocket();
-  ASSERT_TRUE(fd.ok()) << fd.status();
-  EXPECT_FALSE(fd->valid());
+  auto fds = TakeListenSockets("/run/h.sock");
+  ASSERT_TRUE(fds.ok()) << fds.status();
+  EXPECT_FALSE(fds->api.valid());
+  EXPECT_FALSE(fds->handles.valid());
   // Taken (and unset) either way, so children do not inherit them.
   EXPECT_EQ(getenv("LISTEN_FDS"), nullptr);
   EXPECT_EQ(getenv("LISTEN_PID"), nullptr);

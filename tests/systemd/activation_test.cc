@@ -1,7 +1,8 @@
 // Socket activation with the test as systemd: it binds and listens, passes
 // the socket as fd 3 with LISTEN_FDS=1 and LISTEN_PID=<child>, and the API
-// serves on it (SO_PEERCRED identity intact) without binding its own.
-// Anything but exactly one listening Unix stream socket is refused.
+// serves on it (SO_PEERCRED identity intact) without binding its own. A
+// second socket, bound at the handle socket's path, serves read handles.
+// Anything but one or two listening Unix stream sockets is refused.
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -92,14 +93,55 @@ TEST_F(ActivationTest, RefusesAUnixSocketThatDoesNotListen) {
   ExpectRefused({dgram->get()}, "is not a listening AF_UNIX stream socket");
 }
 
-TEST_F(ActivationTest, RefusesMoreThanOneSocket) {
+TEST_F(ActivationTest, ServesTheHandleSocketPassedBesideTheApiSocket) {
+  const std::string api = work() + "/activated.sock";
+  auto api_fd = BindUnix(api, SOCK_STREAM);
+  ASSERT_TRUE(api_fd.ok()) << api_fd.status();
+  // --handle_socket=auto: handles.sock beside --api_socket.
+  const std::string handles = work() + "/handles.sock";
+  auto handles_fd = BindUnix(handles, SOCK_STREAM);
+  ASSERT_TRUE(handles_fd.ok()) << handles_fd.status();
+  // Passed handle socket first: roles go by path, not by order.
+  ASSERT_NO_FATAL_FAILURE(
+      StartDaemon(work() + "/api.sock",
+                  {.listen_fds = {handles_fd->get(), api_fd->get()}}));
+  absl::StatusOr<v1::StatusResponse> status = absl::UnavailableError("not yet");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        status = StatusOver(api);
+        return status.ok() || daemon_->TryWait().value_or(std::nullopt);
+      },
+      30, 50))
+      << status.status() << "\n"
+      << daemon_->Log();
+  ASSERT_TRUE(status.ok()) << status.status() << "\n" << daemon_->Log();
+  EXPECT_EQ(status->handle_socket(), handles);
+  EXPECT_THAT(daemon_->Log(), HasSubstr("handles: serving on " + handles));
+  EXPECT_EQ((daemon_->Stop()).value_or(-1), 0) << daemon_->Log();
+  struct stat st {};
+  EXPECT_EQ(lstat(handles.c_str(), &st), 0) << handles << " removed";
+}
+
+TEST_F(ActivationTest, RefusesTwoSocketsNeitherAtTheHandlePath) {
   auto a = BindUnix(work() + "/a.sock", SOCK_STREAM);
   ASSERT_TRUE(a.ok()) << a.status();
   auto b = BindUnix(work() + "/b.sock", SOCK_STREAM);
   ASSERT_TRUE(b.ok()) << b.status();
   ExpectRefused({a->get(), b->get()},
-                "2 file descriptors passed (LISTEN_FDS); bpfwardend takes "
-                "exactly one");
+                "and neither is the handle socket --handle_socket names (" +
+                    work() + "/handles.sock)");
+}
+
+TEST_F(ActivationTest, RefusesMoreThanTwoSockets) {
+  auto a = BindUnix(work() + "/a.sock", SOCK_STREAM);
+  ASSERT_TRUE(a.ok()) << a.status();
+  auto b = BindUnix(work() + "/b.sock", SOCK_STREAM);
+  ASSERT_TRUE(b.ok()) << b.status();
+  auto c = BindUnix(work() + "/c.sock", SOCK_STREAM);
+  ASSERT_TRUE(c.ok()) << c.status();
+  ExpectRefused({a->get(), b->get(), c->get()},
+                "3 file descriptors passed (LISTEN_FDS); bpfwardend takes one "
+                "or two");
 }
 
 }  // namespace

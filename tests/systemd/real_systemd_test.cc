@@ -39,6 +39,10 @@ TEST_F(RealSystemdTest, SocketActivationThenReady) {
   EXPECT_TRUE(WaitFor([&] {
     return container_->UnitProperty(kService, "ActiveState") == "active";
   }));
+  // The socket unit's second ListenStream= serves read handles, and the
+  // hardened unit lets the probe's capability-less child run.
+  EXPECT_EQ(status->handle_socket(), "/run/bpfwarden/handles.sock");
+  EXPECT_TRUE(status->handles_usable()) << status->handles_probe();
   // STATUS= arrives with READY=1.
   EXPECT_THAT(container_->UnitProperty(kService, "StatusText"),
               HasSubstr("serving"));

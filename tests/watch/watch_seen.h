@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "grpcpp/grpcpp.h"
-#include "proto/api.grpc.pb.h"
+#include "bpfwarden/v1/api.grpc.pb.h"
 
 namespace bpfwarden::testing {
 

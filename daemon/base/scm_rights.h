@@ -1,0 +1,18 @@
+// Descriptors that arrive with a message on a Unix socket (SCM_RIGHTS).
+#ifndef BPFWARDEN_DAEMON_BASE_SCM_RIGHTS_H_
+#define BPFWARDEN_DAEMON_BASE_SCM_RIGHTS_H_
+
+#include <sys/socket.h>
+
+#include "daemon/base/unique_fd.h"
+
+namespace bpfwarden {
+
+// Takes every descriptor `msg` (as recvmsg filled it) carried: the first
+// into `*keep` when `keep` is not null and holds none yet; every other one
+// is closed at once, so a peer cannot park descriptors in this process.
+void TakeReceivedFds(msghdr& msg, UniqueFd* keep);
+
+}  // namespace bpfwarden
+
+#endif  // BPFWARDEN_DAEMON_BASE_SCM_RIGHTS_H_
