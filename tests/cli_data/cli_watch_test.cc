@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -12,6 +13,7 @@
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/run_as.h"
 #include "tests/testing/runfiles.h"
+#include "tests/testing/time_scale.h"
 
 namespace bpfwarden::testing {
 namespace {
@@ -61,12 +63,13 @@ TEST_F(CliDataTest, WatchWorksForACallerPolicyLetsRead) {
   std::thread watcher([&] {
     watched = RunAs({.uid = 65534, .gid = 65534, .groups = {}},
                     {cli, "--socket=" + daemon_->socket_path(), "watch", kSet,
-                     kMap, "-o", "jsonl", "-n", "0.2", "--iterations", "10"});
+                     kMap, "-o", "jsonl", "-n", "0.2", "--iterations",
+                     absl::StrCat(Scaled(10))});
   });
-  absl::SleepFor(absl::Milliseconds(500));
+  absl::SleepFor(Scaled(absl::Milliseconds(500)));
   Ok(Cli({"update", kSet, kMap, kRuleKey,
           R"({"rule_id": 3, "congestion": "reno"})", "--zero_fill"}));
-  absl::SleepFor(absl::Milliseconds(600));
+  absl::SleepFor(Scaled(absl::Milliseconds(600)));
   Ok(Cli({"update", kSet, kMap, kRuleKey,
           R"({"rule_id": 4, "congestion": "reno"})", "--zero_fill"}));
   watcher.join();
