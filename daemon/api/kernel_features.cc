@@ -50,8 +50,9 @@ KernelFeature CgroupLink() {
   const bool present = rc < 0 && errno == EBADF;
   if (rc >= 0) close(rc);
   return {"cgroup_link", present,
-          present ? "" : "needs kernel feature BPF_LINK_CREATE (Linux 5.7): "
-                         "no attachment can be made"};
+          present ? ""
+                  : "needs kernel feature BPF_LINK_CREATE (Linux 5.7): "
+                    "no attachment can be made"};
 }
 
 // Loads a tiny BTF holding a decl tag (Linux 5.16). Without them libbpf

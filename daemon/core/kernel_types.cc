@@ -112,8 +112,8 @@ std::function<int(Type)> Remembered(int (*probe)(Type, const void*)) {
   };
 }
 
-std::string Refusal(const std::string& set, const char* what,
-                    const char* name, const char* kind, const char* type_name,
+std::string Refusal(const std::string& set, const char* what, const char* name,
+                    const char* kind, const char* type_name,
                     const char* since) {
   return absl::StrCat("set ", set, ": ", what, " ", name,
                       " needs kernel feature ", kind, " ", type_name,
@@ -123,7 +123,9 @@ std::string Refusal(const std::string& set, const char* what,
 
 }  // namespace
 
-const char* ProgTypeSince(bpf_prog_type type) { return Lookup(kProgTypes, type); }
+const char* ProgTypeSince(bpf_prog_type type) {
+  return Lookup(kProgTypes, type);
+}
 const char* MapTypeSince(bpf_map_type type) { return Lookup(kMapTypes, type); }
 
 const TypeProbes& KernelTypeProbes() {
@@ -154,9 +156,9 @@ absl::Status CheckKernelTypes(const std::string& set, const bpf_object* obj,
     if (probes.map(type) != 0) continue;
     const char* name = libbpf_bpf_map_type_str(type);
     const std::string type_name = name ? name : absl::StrCat(type);
-    return absl::FailedPreconditionError(
-        Refusal(set, "map", bpf_map__name(map), "map type", type_name.c_str(),
-                MapTypeSince(type)));
+    return absl::FailedPreconditionError(Refusal(set, "map", bpf_map__name(map),
+                                                 "map type", type_name.c_str(),
+                                                 MapTypeSince(type)));
   }
   return absl::OkStatus();
 }

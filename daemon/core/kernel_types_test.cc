@@ -17,7 +17,8 @@ using ::bpfwarden::testing::StatusIs;
 // The builtin object, opened (not loaded: no kernel needed).
 BpfObjectPtr OpenBuiltin() {
   std::span<const uint8_t> bytes = BuiltinObject(BuiltinVariant::kDefault);
-  return BpfObjectPtr(bpf_object__open_mem(bytes.data(), bytes.size(), nullptr));
+  return BpfObjectPtr(
+      bpf_object__open_mem(bytes.data(), bytes.size(), nullptr));
 }
 
 TypeProbes Lacking(bpf_prog_type prog, bpf_map_type map, int answer = 0) {
@@ -28,9 +29,9 @@ TypeProbes Lacking(bpf_prog_type prog, bpf_map_type map, int answer = 0) {
 TEST(KernelTypesTest, AKernelWithEveryTypeLoadsOn) {
   BpfObjectPtr obj = OpenBuiltin();
   ASSERT_NE(obj, nullptr);
-  EXPECT_TRUE(CheckKernelTypes("bpfwarden", obj.get(),
-                               Lacking(BPF_PROG_TYPE_SYSCALL,
-                                       BPF_MAP_TYPE_BLOOM_FILTER))
+  EXPECT_TRUE(CheckKernelTypes(
+                  "bpfwarden", obj.get(),
+                  Lacking(BPF_PROG_TYPE_SYSCALL, BPF_MAP_TYPE_BLOOM_FILTER))
                   .ok());
 }
 
@@ -38,8 +39,9 @@ TEST(KernelTypesTest, AMissingProgramTypeIsNamedWithItsLinuxVersion) {
   BpfObjectPtr obj = OpenBuiltin();
   ASSERT_NE(obj, nullptr);
   EXPECT_THAT(
-      CheckKernelTypes("bpfwarden", obj.get(),
-                       Lacking(BPF_PROG_TYPE_SOCK_OPS, BPF_MAP_TYPE_BLOOM_FILTER)),
+      CheckKernelTypes(
+          "bpfwarden", obj.get(),
+          Lacking(BPF_PROG_TYPE_SOCK_OPS, BPF_MAP_TYPE_BLOOM_FILTER)),
       StatusIs(absl::StatusCode::kFailedPrecondition,
                "needs kernel feature program type sock_ops (Linux 4.13), "
                "which this kernel lacks"));
@@ -48,20 +50,20 @@ TEST(KernelTypesTest, AMissingProgramTypeIsNamedWithItsLinuxVersion) {
 TEST(KernelTypesTest, AMissingMapTypeIsNamedWithItsLinuxVersion) {
   BpfObjectPtr obj = OpenBuiltin();
   ASSERT_NE(obj, nullptr);
-  EXPECT_THAT(CheckKernelTypes(
-                  "bpfwarden", obj.get(),
-                  Lacking(BPF_PROG_TYPE_SYSCALL, BPF_MAP_TYPE_LRU_HASH)),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       "needs kernel feature map type lru_hash (Linux 4.10)"));
+  EXPECT_THAT(
+      CheckKernelTypes("bpfwarden", obj.get(),
+                       Lacking(BPF_PROG_TYPE_SYSCALL, BPF_MAP_TYPE_LRU_HASH)),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               "needs kernel feature map type lru_hash (Linux 4.10)"));
 }
 
 // A probe that cannot tell (libbpf does not know the type) refuses nothing.
 TEST(KernelTypesTest, AnUnansweredProbeRefusesNothing) {
   BpfObjectPtr obj = OpenBuiltin();
   ASSERT_NE(obj, nullptr);
-  EXPECT_TRUE(CheckKernelTypes("bpfwarden", obj.get(),
-                               Lacking(BPF_PROG_TYPE_SOCK_OPS,
-                                       BPF_MAP_TYPE_LRU_HASH, -95))
+  EXPECT_TRUE(CheckKernelTypes(
+                  "bpfwarden", obj.get(),
+                  Lacking(BPF_PROG_TYPE_SOCK_OPS, BPF_MAP_TYPE_LRU_HASH, -95))
                   .ok());
 }
 

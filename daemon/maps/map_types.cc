@@ -45,8 +45,8 @@ namespace {
 // BPF_MAP_LOOKUP_BATCH on a throwaway one-entry map of `type`: done (0) or
 // at its end (ENOENT) when the kernel has batch operations for the type;
 // EINVAL or ENOTSUPP when not.
-bool ProbeLookupBatch(bpf_map_type type, uint32_t key_size,
-                      uint32_t value_size, uint32_t flags) {
+bool ProbeLookupBatch(bpf_map_type type, uint32_t key_size, uint32_t value_size,
+                      uint32_t flags) {
   LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = flags);
   const int fd =
       bpf_map_create(type, "batch_probe", key_size, value_size, 1, &opts);
@@ -56,9 +56,9 @@ bool ProbeLookupBatch(bpf_map_type type, uint32_t key_size,
       values(size_t{value_size} * 8 * 1024);
   uint32_t count = 1;
   LIBBPF_OPTS(bpf_map_batch_opts, batch);
-  const int rc = bpf_map_lookup_batch(fd, nullptr, out_batch.data(),
-                                      keys.data(), values.data(), &count,
-                                      &batch);
+  const int rc =
+      bpf_map_lookup_batch(fd, nullptr, out_batch.data(), keys.data(),
+                           values.data(), &count, &batch);
   const int err = errno;
   close(fd);
   return rc == 0 || err == ENOENT;
@@ -67,8 +67,8 @@ bool ProbeLookupBatch(bpf_map_type type, uint32_t key_size,
 }  // namespace
 
 bool KernelHasLpmLookupBatch() {
-  static const bool supported = ProbeLookupBatch(
-      BPF_MAP_TYPE_LPM_TRIE, 8, 4, BPF_F_NO_PREALLOC);
+  static const bool supported =
+      ProbeLookupBatch(BPF_MAP_TYPE_LPM_TRIE, 8, 4, BPF_F_NO_PREALLOC);
   return supported;
 }
 

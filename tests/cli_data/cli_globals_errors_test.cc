@@ -79,12 +79,22 @@ TEST_F(CliDataTest, GlobalsByNameTypedWithTheirSection) {
   ExpectFails(Direct({"globals", "globals"}), kNotFound, "never pinned");
 }
 
+// 10.0.0.0/8 (IPv4-mapped) as the daemon takes it, and as direct mode does:
+// the same where the kernel has BTF decl tags (5.16); before, the kernel's
+// BTF no longer says the field is an address, and direct mode takes bytes.
+constexpr char kDaemonRuleKey[] = R"({"prefixlen": 104, "addr": "10.0.0.0"})";
+std::string DirectRuleKey() {
+  return KernelHasDeclTags()
+             ? kDaemonRuleKey
+             : R"({"prefixlen": 104, "addr": [0,0,0,0,0,0,0,0,0,0,255,255,10,0,0,0]})";
+}
+
 TEST_F(CliDataTest, DirectModeIsReadOnlyUnlessWritesAreAllowed) {
   BPFWARDEN_REQUIRE_KERNEL();
   ASSERT_NO_FATAL_FAILURE(StartDaemon("cli-data-readonly"));
   cli::MapTarget target{.set = kSet, .map = "tcp_tune_rules", .pin_path = {}};
   v1::Entry entry;
-  entry.mutable_key()->set_json(R"({"prefixlen": 104, "addr": "10.0.0.0"})");
+  entry.mutable_key()->set_json(DirectRuleKey());
   entry.mutable_value()->set_json(R"({"rule_id": 3, "congestion": "reno"})");
   cli::DirectSource read_only(pins_->path(), /*allow_write=*/false);
   absl::Status refused = read_only.Update(target, entry, v1::ANY, /*zero_fill=*/true);
@@ -97,7 +107,7 @@ TEST_F(CliDataTest, DirectModeIsReadOnlyUnlessWritesAreAllowed) {
   EXPECT_EQ(writable.Update(target, entry, v1::NOEXIST, true).code(),
             absl::StatusCode::kAlreadyExists);
   std::string value;
-  ASSERT_TRUE(Lookup("tcp_tune_rules", entry.key().json(), &value).ok());
+  ASSERT_TRUE(Lookup("tcp_tune_rules", kDaemonRuleKey, &value).ok());
   EXPECT_EQ(Json::parse(value)["rule_id"], 3);
 }
 
@@ -105,7 +115,7 @@ TEST_F(CliDataTest, UpdateDirectNeedsAllowWrite) {
   BPFWARDEN_REQUIRE_KERNEL();
   ASSERT_NO_FATAL_FAILURE(StartDaemon("cli-data-direct-update"));
   const std::vector<std::string> update = {
-      "update", kSet, "tcp_tune_rules", R"({"prefixlen": 104, "addr": "10.0.0.0"})",
+      "update", kSet, "tcp_tune_rules", DirectRuleKey(),
       R"({"rule_id": 5, "congestion": "reno"})", "--zero_fill"};
   ExpectFails(Direct(update), kPermission, "add --allow-write");
   std::vector<std::string> allowed = update;

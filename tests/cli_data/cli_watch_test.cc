@@ -13,6 +13,7 @@
 #include "tests/testing/kernel_env.h"
 #include "tests/testing/run_as.h"
 #include "tests/testing/runfiles.h"
+#include "tests/testing/time_scale.h"
 
 namespace bpfwarden::testing {
 namespace {

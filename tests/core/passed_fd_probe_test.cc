@@ -11,8 +11,8 @@
 //   allowed, or all refused with EPERM, and refused only while the sysctl
 //   is nonzero.
 #include <bpf/bpf.h>
-#include <linux/bpf.h>
 #include <grp.h>
+#include <linux/bpf.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -140,8 +140,8 @@ TEST(PassedFdProbeTest, ANobodyWithARootsReadOnlyMapFd) {
   std::ifstream("/proc/sys/kernel/unprivileged_bpf_disabled") >> disabled;
   ASSERT_GE(disabled, 0) << "cannot read kernel.unprivileged_bpf_disabled";
 
-  UniqueFd map(bpf_map_create(BPF_MAP_TYPE_HASH, "passed_fd", 4, 4, 8,
-                              nullptr));
+  UniqueFd map(
+      bpf_map_create(BPF_MAP_TYPE_HASH, "passed_fd", 4, 4, 8, nullptr));
   ASSERT_TRUE(map) << "create: " << std::strerror(errno);
   uint32_t key = 1, value = 42;
   ASSERT_EQ(bpf_map_update_elem(map.get(), &key, &value, BPF_ANY), 0);
@@ -156,10 +156,10 @@ TEST(PassedFdProbeTest, ANobodyWithARootsReadOnlyMapFd) {
   utsname uts{};
   uname(&uts);
   const std::string line = absl::StrCat(
-      uts.release, " unprivileged_bpf_disabled=", disabled,
-      ": lookup ", Said(a.lookup), ", get_next_key ", Said(a.next_key),
-      ", lookup_batch ", Said(a.lookup_batch), ", obj_get_info ",
-      Said(a.info), ", update ", Said(a.update));
+      uts.release, " unprivileged_bpf_disabled=", disabled, ": lookup ",
+      Said(a.lookup), ", get_next_key ", Said(a.next_key), ", lookup_batch ",
+      Said(a.lookup_batch), ", obj_get_info ", Said(a.info), ", update ",
+      Said(a.update));
   std::cout << "passed read-only map FD as nobody: " << line << "\n";
   RecordProperty("passed_fd", line);
 
