@@ -161,6 +161,18 @@ class GetProgramSetRequest(_message.Message):
     name: str
     def __init__(self, name: _Optional[str] = ...) -> None: ...
 
+class HandleCounts(_message.Message):
+    __slots__ = ["granted", "other", "refused", "uid"]
+    GRANTED_FIELD_NUMBER: _ClassVar[int]
+    OTHER_FIELD_NUMBER: _ClassVar[int]
+    REFUSED_FIELD_NUMBER: _ClassVar[int]
+    UID_FIELD_NUMBER: _ClassVar[int]
+    granted: int
+    other: bool
+    refused: int
+    uid: int
+    def __init__(self, uid: _Optional[int] = ..., other: bool = ..., granted: _Optional[int] = ..., refused: _Optional[int] = ...) -> None: ...
+
 class KernelFeature(_message.Message):
     __slots__ = ["detail", "name", "present"]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
@@ -386,13 +398,17 @@ class StatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class StatusResponse(_message.Message):
-    __slots__ = ["apply_failure_count", "apply_failures", "attachments", "build_mode", "caller", "foreign_attachments", "kernel_features", "kernel_release", "logs", "maps", "program_sets", "uptime_seconds", "version"]
+    __slots__ = ["apply_failure_count", "apply_failures", "attachments", "build_mode", "caller", "foreign_attachments", "handle_counts", "handle_socket", "handles_probe", "handles_usable", "kernel_features", "kernel_release", "logs", "maps", "program_sets", "uptime_seconds", "version"]
     APPLY_FAILURES_FIELD_NUMBER: _ClassVar[int]
     APPLY_FAILURE_COUNT_FIELD_NUMBER: _ClassVar[int]
     ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
     BUILD_MODE_FIELD_NUMBER: _ClassVar[int]
     CALLER_FIELD_NUMBER: _ClassVar[int]
     FOREIGN_ATTACHMENTS_FIELD_NUMBER: _ClassVar[int]
+    HANDLES_PROBE_FIELD_NUMBER: _ClassVar[int]
+    HANDLES_USABLE_FIELD_NUMBER: _ClassVar[int]
+    HANDLE_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    HANDLE_SOCKET_FIELD_NUMBER: _ClassVar[int]
     KERNEL_FEATURES_FIELD_NUMBER: _ClassVar[int]
     KERNEL_RELEASE_FIELD_NUMBER: _ClassVar[int]
     LOGS_FIELD_NUMBER: _ClassVar[int]
@@ -406,6 +422,10 @@ class StatusResponse(_message.Message):
     build_mode: str
     caller: str
     foreign_attachments: int
+    handle_counts: _containers.RepeatedCompositeFieldContainer[HandleCounts]
+    handle_socket: str
+    handles_probe: str
+    handles_usable: bool
     kernel_features: _containers.RepeatedCompositeFieldContainer[KernelFeature]
     kernel_release: str
     logs: _containers.RepeatedCompositeFieldContainer[LogCounts]
@@ -413,7 +433,7 @@ class StatusResponse(_message.Message):
     program_sets: int
     uptime_seconds: int
     version: str
-    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[int] = ..., program_sets: _Optional[int] = ..., attachments: _Optional[int] = ..., foreign_attachments: _Optional[int] = ..., maps: _Optional[int] = ..., kernel_release: _Optional[str] = ..., kernel_features: _Optional[_Iterable[_Union[KernelFeature, _Mapping]]] = ..., caller: _Optional[str] = ..., build_mode: _Optional[str] = ..., apply_failure_count: _Optional[int] = ..., apply_failures: _Optional[_Iterable[_Union[ApplyFailure, _Mapping]]] = ..., logs: _Optional[_Iterable[_Union[LogCounts, _Mapping]]] = ...) -> None: ...
+    def __init__(self, version: _Optional[str] = ..., uptime_seconds: _Optional[int] = ..., program_sets: _Optional[int] = ..., attachments: _Optional[int] = ..., foreign_attachments: _Optional[int] = ..., maps: _Optional[int] = ..., kernel_release: _Optional[str] = ..., kernel_features: _Optional[_Iterable[_Union[KernelFeature, _Mapping]]] = ..., caller: _Optional[str] = ..., build_mode: _Optional[str] = ..., apply_failure_count: _Optional[int] = ..., apply_failures: _Optional[_Iterable[_Union[ApplyFailure, _Mapping]]] = ..., handle_socket: _Optional[str] = ..., handles_usable: bool = ..., handles_probe: _Optional[str] = ..., handle_counts: _Optional[_Iterable[_Union[HandleCounts, _Mapping]]] = ..., logs: _Optional[_Iterable[_Union[LogCounts, _Mapping]]] = ...) -> None: ...
 
 class TailRequest(_message.Message):
     __slots__ = ["follow", "min_level", "program_set"]

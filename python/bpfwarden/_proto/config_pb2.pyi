@@ -129,6 +129,7 @@ class PolicyRule(_message.Message):
     PROGRAM_SET_FIELD_NUMBER: _ClassVar[int]
     PROGRAM_TYPES_FIELD_NUMBER: _ClassVar[int]
     READ: PolicyRule.Operation
+    READ_HANDLE: PolicyRule.Operation
     WRITE: PolicyRule.Operation
     allow: _containers.RepeatedScalarFieldContainer[PolicyRule.Operation]
     attach_types: _containers.RepeatedScalarFieldContainer[str]
