@@ -17,6 +17,10 @@
 //     mounts a bpffs on DIR, pins the descriptor there and opens the pin
 //     read-write: "mount=.. pin=.. reopen=.. update=.." (ERRNO or OK), to
 //     see whether a read handle can be turned into a writable one.
+//   handle_reader SOCKET time N SET MAP
+//     Asks for the handle, then looks the map's first key up N times
+//     through it: "lookups=N ns_per_lookup=X" (a rough figure; bench/ has
+//     the real ones).
 //   handle_reader SOCKET hold N
 //     Opens N connections that send nothing; prints "refused=K", how many
 //     the daemon answered at once (RESOURCE_EXHAUSTED) and closed.
@@ -35,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "client/handles/handle_client.h"
 #include "tests/handles/map_text.h"
 
@@ -154,6 +159,37 @@ int Repin(const std::string& socket, const std::string& set,
   return 0;
 }
 
+int Time(const std::string& socket, int n, const std::string& set,
+         const std::string& map) {
+  auto client = bpfwarden::client::HandleClient::Connect(socket);
+  if (!client.ok()) return 14;
+  auto handle = client->Open(set, map);
+  if (!handle.ok()) {
+    std::cerr << handle.status().message() << "\n";
+    return static_cast<int>(handle.status().code());
+  }
+  const bpfwarden::v1::MapInfo& info = handle->map;
+  const size_t value_bytes =
+      info.per_cpu() ? ((info.value_size() + 7) / 8 * 8) * info.possible_cpus()
+                     : info.value_size();
+  std::vector<char> key(info.key_size()), value(value_bytes);
+  if (bpf_map_get_next_key(handle->fd.get(), nullptr, key.data()) != 0) {
+    std::cerr << "the map is empty\n";
+    return 5;
+  }
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < n; ++i) {
+    if (bpf_map_lookup_elem(handle->fd.get(), key.data(), value.data()) != 0) {
+      std::cerr << "lookup: " << ErrnoName(-1) << "\n";
+      return 13;
+    }
+  }
+  const double ns = absl::ToDoubleNanoseconds(absl::Now() - start) / n;
+  std::cout << "lookups=" << n << " ns_per_lookup=" << static_cast<int>(ns)
+            << "\n";
+  return 0;
+}
+
 int Hold(const std::string& socket, int n) {
   std::vector<bpfwarden::client::HandleClient> held;
   int refused = 0;
@@ -194,6 +230,9 @@ int main(int argc, char** argv) {
   }
   if (argc == 6 && std::string(argv[2]) == "repin") {
     return Repin(argv[1], argv[3], argv[4], argv[5]);
+  }
+  if (argc == 6 && std::string(argv[2]) == "time") {
+    return Time(argv[1], std::atoi(argv[3]), argv[4], argv[5]);
   }
   if (argc == 4 && std::string(argv[2]) == "hold") {
     return Hold(argv[1], std::atoi(argv[3]));
