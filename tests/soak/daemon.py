@@ -23,10 +23,15 @@ class Footprint:
     fds: int
     threads: int
 
-    def within(self, base: "Footprint", tolerance: float) -> bool:
-        return all(v <= b * (1 + tolerance) for v, b in (
-            (self.rss_kb, base.rss_kb), (self.fds, base.fds),
-            (self.threads, base.threads)))
+    def within(self, base: "Footprint", tolerance: float,
+               thread_slack: int = 0) -> bool:
+        """Each measure at most `tolerance` above the base; threads also
+        may be up to `thread_slack` above it, when that is more."""
+        threads = max(base.threads * (1 + tolerance),
+                      base.threads + thread_slack)
+        return (self.rss_kb <= base.rss_kb * (1 + tolerance) and
+                self.fds <= base.fds * (1 + tolerance) and
+                self.threads <= threads)
 
     def __str__(self) -> str:
         return f"RSS {self.rss_kb} KiB, {self.fds} FDs, {self.threads} threads"

@@ -25,6 +25,11 @@ from stats import Stats, Violations
 HERE = os.path.dirname(os.path.abspath(__file__))
 WRITERS = 3
 FOOTPRINT_TOLERANCE = 0.10
+# Threads: 10% of a steady ~20 is 2, less than the step by which gRPC's
+# elastic executor pools grow under load and (lazily, a minute or more
+# later) shrink: named in the soaks that failed on it (default-executor,
+# event_engine). A leak still shows: it grows past 4 and stays.
+THREAD_SLACK = 4
 SETTLE_SECONDS = 150  # gRPC's elastic pools shrink after a minute or more
 
 
@@ -253,12 +258,13 @@ class World:
         deadline = time.monotonic() + SETTLE_SECONDS
         while True:
             fp = self.daemon.footprint()
-            if fp.within(self.baseline, FOOTPRINT_TOLERANCE):
+            if fp.within(self.baseline, FOOTPRINT_TOLERANCE, THREAD_SLACK):
                 break
             if time.monotonic() > deadline:
                 self.leaked += 1
                 more = self.daemon.thread_names() - self.baseline_threads
-                self.violations.add("footprint within 10%", f"{fp} "
+                self.violations.add("footprint within 10% (threads: or "
+                                    f"{THREAD_SLACK})", f"{fp} "
                                     f"{SETTLE_SECONDS} s after {after}; "
                                     f"steady: {self.baseline}; threads "
                                     f"beyond the steady ones: {dict(more)}")
