@@ -73,7 +73,7 @@ TEST(KernelTypesTest, VersionsOfTheTypesOlderKernelsLack) {
   EXPECT_STREQ(MapTypeSince(BPF_MAP_TYPE_BLOOM_FILTER), "5.16");
   EXPECT_STREQ(MapTypeSince(BPF_MAP_TYPE_USER_RINGBUF), "6.1");
   EXPECT_STREQ(MapTypeSince(BPF_MAP_TYPE_RINGBUF), "5.8");
-  EXPECT_STREQ(ProgTypeSince(static_cast<bpf_prog_type>(999)), "");
+  EXPECT_STREQ(ProgTypeSince(BPF_PROG_TYPE_UNSPEC), "");  // not in the table
 }
 
 }  // namespace
