@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace bpfwarden {
@@ -21,6 +22,18 @@ void TakeReceivedFds(msghdr& msg, UniqueFd* keep) {
       }
     }
   }
+}
+
+void AttachFds(msghdr& msg, std::span<const int> fds, FdControl& control) {
+  const size_t n = std::min(fds.size(), kMaxAttachedFds);
+  std::memset(control.bytes, 0, sizeof(control.bytes));
+  msg.msg_control = control.bytes;
+  msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(n * sizeof(int));
+  std::memcpy(CMSG_DATA(c), fds.data(), n * sizeof(int));
 }
 
 }  // namespace bpfwarden

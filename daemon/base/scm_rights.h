@@ -4,6 +4,8 @@
 
 #include <sys/socket.h>
 
+#include <span>
+
 #include "daemon/base/unique_fd.h"
 
 namespace bpfwarden {
@@ -12,6 +14,17 @@ namespace bpfwarden {
 // into `*keep` when `keep` is not null and holds none yet; every other one
 // is closed at once, so a peer cannot park descriptors in this process.
 void TakeReceivedFds(msghdr& msg, UniqueFd* keep);
+
+// Room for the SCM_RIGHTS control message of up to kMaxAttachedFds
+// descriptors; it must outlive the sendmsg.
+inline constexpr size_t kMaxAttachedFds = 4;
+struct FdControl {
+  alignas(cmsghdr) char bytes[CMSG_SPACE(kMaxAttachedFds * sizeof(int))];
+};
+
+// Makes `msg` carry `fds` (at most kMaxAttachedFds) as SCM_RIGHTS with its
+// data, in `control`.
+void AttachFds(msghdr& msg, std::span<const int> fds, FdControl& control);
 
 }  // namespace bpfwarden
 

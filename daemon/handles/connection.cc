@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "daemon/base/errno_status.h"
 #include "daemon/base/scm_rights.h"
@@ -54,16 +53,10 @@ absl::Status Connection::Flush(absl::Time now) {
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    FdControl control;
     if (out_fd_.valid()) {
-      msg.msg_control = control;
-      msg.msg_controllen = sizeof(control);
-      cmsghdr* c = CMSG_FIRSTHDR(&msg);
-      c->cmsg_level = SOL_SOCKET;
-      c->cmsg_type = SCM_RIGHTS;
-      c->cmsg_len = CMSG_LEN(sizeof(int));
       const int fd = out_fd_.get();
-      std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+      AttachFds(msg, {&fd, 1}, control);
     }
     const ssize_t n = sendmsg(fd_.get(), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (n < 0) {

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/base/scm_rights.h"
 #include "daemon/base/unique_fd.h"
 #include "gtest/gtest.h"
 #include "tests/testing/kernel_env.h"
@@ -67,35 +68,27 @@ Answers TryAll(int fd) {
 bool SendFd(int sock, int fd) {
   char byte = 0;
   iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+  FdControl control;
+  AttachFds(msg, {&fd, 1}, control);
   return sendmsg(sock, &msg, 0) == 1;
 }
 
 int ReceiveFd(int sock) {
   char byte = 0;
   iovec iov{&byte, 1};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  FdControl control;
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
+  msg.msg_control = control.bytes;
+  msg.msg_controllen = sizeof(control.bytes);
   if (recvmsg(sock, &msg, 0) != 1) return -1;
-  cmsghdr* c = CMSG_FIRSTHDR(&msg);
-  if (c == nullptr || c->cmsg_type != SCM_RIGHTS) return -1;
-  int fd = -1;
-  std::memcpy(&fd, CMSG_DATA(c), sizeof(int));
-  return fd;
+  UniqueFd fd;
+  TakeReceivedFds(msg, &fd);
+  return fd.Release();
 }
 
 // Forks a child that becomes nobody (setresuid drops every capability),

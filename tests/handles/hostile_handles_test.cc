@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/handles/handle_client.h"
+#include "daemon/base/scm_rights.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/handles/handles_fixture.h"
@@ -100,17 +101,11 @@ TEST_F(HostileHandlesTest, BadFramesGetClearErrorsAndLeakNothing) {
     int pipes[2];
     ASSERT_EQ(pipe(pipes), 0);
     iovec iov{frame.data(), frame.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(2 * sizeof(int))] = {};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof(control);
-    cmsghdr* cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(2 * sizeof(int));
-    std::memcpy(CMSG_DATA(cm), pipes, sizeof(pipes));
+    FdControl control;
+    AttachFds(msg, pipes, control);
     ASSERT_EQ(sendmsg(c->fd(), &msg, 0), 4);
     close(pipes[0]);
     close(pipes[1]);
